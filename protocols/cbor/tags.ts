@@ -1,0 +1,6 @@
+/** CBOR tag numbers piwheels 0.18 uses (protocols.md §1.2). */
+export const TAG_DATETIME_STRING = 0;
+export const TAG_DATETIME_EPOCH = 1;
+export const TAG_SET = 258;
+export const TAG_TIMEDELTA = 2001;
+export const TAG_NO_DATA = 2002;

@@ -1,0 +1,59 @@
+/**
+ * The file-transfer frames (protocols.md §6): raw ZeroMQ frames with ASCII decimal numbers, no CBOR.
+ * Slave/importer DEALER → File Juggler ROUTER: HELLO <slave_id>, CHUNK <offset> <bytes>;
+ * File Juggler → client: FETCH <offset> <length>, DONE.
+ */
+import { ProtocolError } from './errors.js';
+
+export const CHUNK_SIZE = 65536;
+export const PIPELINE_SIZE = 10;
+
+export type ClientFrame =
+  | { verb: 'HELLO'; slaveId: number }
+  | { verb: 'CHUNK'; offset: number; offsetFrame: Buffer; data: Buffer };
+export type MasterFrame = { verb: 'FETCH'; offset: number; length: number } | { verb: 'DONE' };
+
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+
+function parseDecimal(frame: Buffer | undefined, what: string): number {
+  const text = frame?.toString('latin1');
+  if (text === undefined || !DECIMAL.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid ${what}: ${JSON.stringify(text?.slice(0, 32) ?? null)}`);
+  }
+  return Number(text);
+}
+
+const ascii = (n: number) => Buffer.from(String(n), 'latin1');
+
+export function parseClientFrames(frames: Buffer[]): ClientFrame {
+  const verb = frames[0]?.toString('latin1');
+  if (verb === 'HELLO' && frames.length === 2) return { verb, slaveId: parseDecimal(frames[1], 'slave id') };
+  if (verb === 'CHUNK' && frames.length === 3) {
+    return { verb, offset: parseDecimal(frames[1], 'offset'), offsetFrame: frames[1]!, data: frames[2]! };
+  }
+  throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${JSON.stringify(verb?.slice(0, 16) ?? null)}`, verb);
+}
+
+export function parseMasterFrames(frames: Buffer[]): MasterFrame {
+  const verb = frames[0]?.toString('latin1');
+  if (verb === 'FETCH' && frames.length === 3) {
+    return { verb, offset: parseDecimal(frames[1], 'offset'), length: parseDecimal(frames[2], 'length') };
+  }
+  if (verb === 'DONE' && frames.length === 1) return { verb };
+  throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${JSON.stringify(verb?.slice(0, 16) ?? null)}`, verb);
+}
+
+export function formatMasterFrames(frame: MasterFrame): Buffer[] {
+  return frame.verb === 'FETCH'
+    ? [Buffer.from('FETCH'), ascii(frame.offset), ascii(frame.length)]
+    : [Buffer.from('DONE')];
+}
+
+export function helloFrames(slaveId: number): Buffer[] {
+  return [Buffer.from('HELLO'), ascii(slaveId)];
+}
+
+/** The CHUNK reply echoes the FETCH's offset frame as received. */
+export function chunkFrames(offsetFrame: Buffer, data: Buffer): Buffer[] {
+  return [Buffer.from('CHUNK'), offsetFrame, data];
+}

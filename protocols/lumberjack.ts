@@ -1,0 +1,17 @@
+/** `lumberjack`: log queue, piw-logger PUSH → Lumberjack PULL (protocols.md §4.9). */
+import { defineProtocol } from './protocol.js';
+import { downloadRecord, hitRecord, searchRecord } from './records.js';
+
+export const lumberjackProtocol = defineProtocol('lumberjack', {
+  recv: {
+    LOGDOWNLOAD: downloadRecord,
+    LOGSEARCH: searchRecord,
+    LOGPROJECT: hitRecord,
+    LOGJSON: hitRecord,
+    LOGPAGE: hitRecord,
+  },
+  send: {},
+});
+
+/** piw-logger's view. */
+export const loggerProtocol = lumberjackProtocol.mirror();

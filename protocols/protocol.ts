@@ -1,0 +1,111 @@
+/**
+ * A protocol: two maps verb → schema, written from the binding (master) side as in piwheels 0.18's
+ * `Protocol(recv, send)`. The client side uses `mirror()`. Validation is the same on both ends of a
+ * socket and over the in-process bus (protocols.md §1.3).
+ */
+import * as v from 'valibot';
+import { encodeCbor, decodeCbor } from './cbor/index.js';
+import { ProtocolError } from './errors.js';
+
+/** Marks a verb that carries no data (sent as a bare CBOR text string). */
+export const NoData = Symbol('NoData');
+export type NoData = typeof NoData;
+
+export type VerbSchema = v.GenericSchema | NoData;
+export type VerbMap = Record<string, VerbSchema>;
+
+/** The message union of a verb map: `{ verb, data }`, with no `data` for no-data verbs. */
+export type Message<M extends VerbMap> = {
+  [K in keyof M & string]: M[K] extends NoData ? { verb: K; data?: undefined } : { verb: K; data: v.InferInput<M[K] & v.GenericSchema> };
+}[keyof M & string];
+
+export type DataOf<M extends VerbMap, K extends keyof M & string> = Extract<Message<M>, { verb: K }>['data'];
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path?.map((p) => String(p.key)).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+export class Protocol<R extends VerbMap, S extends VerbMap> {
+  constructor(
+    readonly name: string,
+    readonly recv: R,
+    readonly send: S,
+  ) {}
+
+  /** The client's view: what the binding side receives, the client sends, and vice versa. */
+  mirror(): Protocol<S, R> {
+    return new Protocol(this.name, this.send, this.recv);
+  }
+
+  /** Validates an outgoing message; returns the data as it goes on the wire (floats marked). */
+  checkSend(msg: Message<S>): unknown {
+    const schema = this.send[msg.verb] as VerbSchema | undefined;
+    if (schema === undefined || !Object.hasOwn(this.send, msg.verb)) {
+      throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${msg.verb}`, msg.verb);
+    }
+    if (schema === NoData) {
+      if (msg.data !== undefined) throw new ProtocolError('PIW_ERR_UNEXPECTED_DATA', `no data expected for ${msg.verb}`, msg.verb);
+      return undefined;
+    }
+    if (!('data' in msg) || msg.data === undefined) {
+      throw new ProtocolError('PIW_ERR_MISSING_DATA', `data must be specified for ${msg.verb}`, msg.verb);
+    }
+    const result = v.safeParse(schema, msg.data);
+    if (!result.success) {
+      throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${msg.verb}: ${describeIssues(result.issues)}`, msg.verb);
+    }
+    return result.output;
+  }
+
+  /** Validates an incoming verb and data (already decoded); `data` undefined means the bare-string form. */
+  checkRecv(verb: unknown, data: unknown, hasData: boolean): Message<R> {
+    if (typeof verb !== 'string') throw new ProtocolError('PIW_ERR_STRUCTURE', 'invalid message structure received');
+    const schema = Object.hasOwn(this.recv, verb) ? (this.recv[verb] as VerbSchema) : undefined;
+    if (schema === undefined) throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${verb}`, verb);
+    if (!hasData) {
+      if (schema !== NoData) throw new ProtocolError('PIW_ERR_MISSING_DATA', `missing data for: ${verb}`, verb);
+      return { verb } as Message<R>;
+    }
+    if (schema === NoData) throw new ProtocolError('PIW_ERR_UNEXPECTED_DATA', `data not expected for: ${verb}`, verb);
+    const result = v.safeParse(schema, data);
+    if (!result.success) {
+      throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${verb}: ${describeIssues(result.issues)}`, verb);
+    }
+    return { verb, data } as Message<R>;
+  }
+
+  /** Validates and encodes: a bare CBOR string without data, `[verb, data]` with it. */
+  encode(msg: Message<S>): Buffer {
+    const data = this.checkSend(msg);
+    try {
+      return encodeCbor(data === undefined ? msg.verb : [msg.verb, data]);
+    } catch (err) {
+      throw new ProtocolError('PIW_ERR_SERIALIZE', 'unable to serialize data', msg.verb);
+    }
+  }
+
+  /** Decodes and validates one frame. */
+  decode(frame: Uint8Array): Message<R> {
+    let item: unknown;
+    try {
+      item = decodeCbor(frame);
+    } catch {
+      throw new ProtocolError('PIW_ERR_DESERIALIZE', 'unable to deserialize data');
+    }
+    if (typeof item === 'string') return this.checkRecv(item, undefined, false);
+    if (!Array.isArray(item) || item.length !== 2) {
+      throw new ProtocolError('PIW_ERR_STRUCTURE', 'invalid message structure received');
+    }
+    return this.checkRecv(item[0], item[1], true);
+  }
+}
+
+export function defineProtocol<R extends VerbMap, S extends VerbMap>(name: string, spec: { recv: R; send: S }): Protocol<R, S> {
+  return new Protocol(name, spec.recv, spec.send);
+}
