@@ -1,0 +1,31 @@
+/** Typed errors of the slave's builder (codes `PIW_ERR_BUILD_*`, `PIW_ERR_WHEEL_*`, `PIW_ERR_ZIP_*`). */
+import { defineError } from '../../protocols/errors.js';
+
+export const BuildTimeoutError = defineError(
+  'PIW_ERR_BUILD_TIMEOUT',
+  (seconds: number) => `build timed out after ${seconds} s; its process group was terminated`,
+);
+export const BuildAbortedError = defineError(
+  'PIW_ERR_BUILD_ABORTED',
+  () => 'build stopped on request; its process group was terminated',
+);
+export const BuildSpawnError = defineError(
+  'PIW_ERR_BUILD_SPAWN',
+  (command: string, why: string) => `could not run ${command}: ${why}`,
+);
+export const DependencyAnalysisError = defineError(
+  'PIW_ERR_BUILD_DEPENDENCIES',
+  (wheel: string, why: string) => `dependency analysis of ${wheel} failed: ${why}`,
+);
+export const WheelFilenameError = defineError(
+  'PIW_ERR_WHEEL_FILENAME',
+  (filename: string) => `not a wheel filename: ${JSON.stringify(filename)}`,
+);
+export const ZipFormatError = defineError(
+  'PIW_ERR_ZIP_FORMAT',
+  (path: string, why: string) => `${path} is not a readable zip archive: ${why}`,
+);
+export const PythonProbeError = defineError(
+  'PIW_ERR_PYTHON_PROBE',
+  (python: string, why: string) => `could not ask ${python} for its wheel tags: ${why}`,
+);
