@@ -1,0 +1,59 @@
+/**
+ * Crash-safe file replacement: readers see the old file or the new one, never a half-written one, and a
+ * failure at any step leaves the old file untouched and no temp file behind (web-output.md §0).
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** What can be written: a whole string or buffer, or chunks produced one by one (e.g. a page rendered in parts). */
+export type FileContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+/** The temp name used for `path`: hidden, in the same directory (so `rename` stays on one file system). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Flushes a directory's entries (a rename or a new file in it) to disk. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeContent(handle: FileHandle, data: FileContent): Promise<void> {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    await handle.writeFile(data);
+    return;
+  }
+  for await (const chunk of data) await handle.writeFile(chunk);
+}
+
+/**
+ * Writes `data` to a temp file beside `path`, fsyncs it, sets `mode` (whatever the umask), renames it over
+ * `path` and fsyncs the directory. On any failure the temp file is removed and the error re-thrown.
+ */
+export async function writeFileAtomic(path: string, data: FileContent, mode = 0o644): Promise<void> {
+  const temp = tempPathFor(path);
+  const handle = await open(temp, 'wx', 0o600);
+  let renamed = false;
+  try {
+    try {
+      await writeContent(handle, data);
+      await handle.sync();
+      await handle.chmod(mode);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    renamed = true;
+    await fsyncDirectory(dirname(path));
+  } catch (err) {
+    if (!renamed) await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
