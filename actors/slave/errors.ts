@@ -1,4 +1,4 @@
-/** Typed errors of the slave's builder (codes `PIW_ERR_BUILD_*`, `PIW_ERR_WHEEL_*`, `PIW_ERR_ZIP_*`). */
+/** Typed errors of the slave's builder (codes `PIW_ERR_BUILD_*`, `PIW_ERR_ZIP_*`, `PIW_ERR_PYTHON_PROBE`). */
 import { defineError } from '../../protocols/errors.js';
 
 export const BuildTimeoutError = defineError(
@@ -16,10 +16,6 @@ export const BuildSpawnError = defineError(
 export const DependencyAnalysisError = defineError(
   'PIW_ERR_BUILD_DEPENDENCIES',
   (wheel: string, why: string) => `dependency analysis of ${wheel} failed: ${why}`,
-);
-export const WheelFilenameError = defineError(
-  'PIW_ERR_WHEEL_FILENAME',
-  (filename: string) => `not a wheel filename: ${JSON.stringify(filename)}`,
 );
 export const ZipFormatError = defineError(
   'PIW_ERR_ZIP_FORMAT',
