@@ -1,12 +1,13 @@
 import { createActor } from 'xstate';
-import { MasterStatsWire, TimeDelta } from '../../../protocols/index.js';
+import { TimeDelta } from '../../../protocols/index.js';
+import type { MasterStatsWire } from '../../../protocols/index.js';
 import {
   BUFFER_DELAY_MS,
   DEV_BUFFER_DELAY_MS,
   pendingRows,
   secretaryMachine,
 } from '../../../machines/secretary/secretary-machine.js';
-import type { SecretaryEmitted, SecretaryInput, WebRequest } from '../../../machines/secretary/secretary-machine.js';
+import type { SecretaryEmitted, SecretaryEvent, SecretaryInput, WebRequest } from '../../../machines/secretary/secretary-machine.js';
 import type { RewriteRow } from '../../../machines/secretary/rewrite-queue.js';
 import { expectFullCoverage } from '../support/coverage.js';
 
@@ -192,13 +193,13 @@ test('generated paths reach every state and transition', () => {
   const pkgs = ['foo', 'bar'];
   const report = expectFullCoverage(secretaryMachine, {
     input: { concurrency: 1 },
-    events: () => [
+    events: (): SecretaryEvent[] => [
       { type: 'LOAD', rows: [['foo', new Date(T0 - BUFFER_DELAY_MS * 2), 'PROJECT']] },
-      ...pkgs.flatMap((p) => [
-        { type: 'REQUEST' as const, id: 1, msg: { verb: 'PROJECT' as const, data: p }, at: T0 },
-        { type: 'REQUEST' as const, id: 2, msg: { verb: 'BOTH' as const, data: p }, at: T0 },
-        { type: 'REQUEST' as const, id: 3, msg: { verb: 'DELPKG' as const, data: p }, at: T0 },
-        { type: 'REWRITTEN' as const, package: p },
+      ...pkgs.flatMap((p): SecretaryEvent[] => [
+        { type: 'REQUEST', id: 1, msg: { verb: 'PROJECT', data: p }, at: T0 },
+        { type: 'REQUEST', id: 2, msg: { verb: 'BOTH', data: p }, at: T0 },
+        { type: 'REQUEST', id: 3, msg: { verb: 'DELPKG', data: p }, at: T0 },
+        { type: 'REWRITTEN', package: p },
       ]),
       { type: 'REQUEST', id: 4, msg: { verb: 'SEARCH', data: {} }, at: T0 },
       { type: 'TICK', now: T0 + BUFFER_DELAY_MS + 1 },
