@@ -308,7 +308,7 @@ describe('bus push/listen (in-process PUSH → PULL)', () => {
 describe('bus publish/subscribe (in-process PUB → SUB, the status stream)', () => {
   const slaveDone = {
     verb: 'SLAVE' as const,
-    data: [1, new Date('2020-09-15T12:00:00Z'), 'SLEEP', false] as [number, Date, string, unknown],
+    data: [1, new Date('2020-09-15T12:00:00Z'), 'SLEEP', false] as [number, Date, 'SLEEP', boolean],
   };
 
   test('every subscriber gets every message, unchanged (behaviour 28)', async () => {
