@@ -30,6 +30,7 @@
  *     // report.paths: the shortest event sequence to each distinct state, e.g. to replay on a live actor
  *   });
  *
+ * The walk stops at snapshots that are no longer active (final), as a live actor would.
  * A state counts as reached when it is active in any microstep, so transient states left at once by an
  * `always` transition count too. Invoke ids must be explicit (`invoke: { id: 'requestJob', ... }`) for
  * `doneEvent`/`errorEvent` to name them. `expectFullCoverage` throws (failing the test) listing every
@@ -198,6 +199,8 @@ export function exploreMachine<TMachine extends AnyStateMachine>(
     events: (snapshot) => [...events(snapshot)],
     serializeState: (snapshot) => serialize(snapshot),
     limit: options.limit ?? 100_000,
+    // A live actor ignores events once done, stopped or failed; the pure transition would not.
+    stopWhen: (snapshot) => snapshot.status !== 'active',
   });
 
   return {

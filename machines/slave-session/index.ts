@@ -1,0 +1,7 @@
+/** The master's side of the slave protocol: see machine.ts for the chart, types.ts for the interface. */
+export * from './types.js';
+export { slaveSessionMachine, slaveSessionSetup, STATS_KEPT } from './machine.js';
+export { createSlaveSessionMachine, type SlaveSessionServices } from './create.js';
+export { prepareFiles, nextUntransferred, markTransferred, buildRecord } from './files.js';
+export { slaveStatus, replyStatus, replayStatus } from './status.js';
+export { NotProvidedError } from './not-provided.js';

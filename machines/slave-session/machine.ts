@@ -1,0 +1,486 @@
+/**
+ * The slave session: the master's side of one build slave's conversation (protocols.md §4.1,
+ * behaviours 37–71). The Slave Driver spawns one actor per connected slave from this machine and forwards
+ * each decoded message as an event; the machine answers through the `reply` action and does everything
+ * else through named actions and actors (see `types.ts` for the whole interface).
+ *
+ *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, maxSendAttempts? }
+ *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
+ *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
+ *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)
+ *   actors   requestJob  logBuild  expectFile  verifyFile  requestPages
+ *   delays   busyTimeout (from HELLO)
+ *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
+ *
+ * States follow the last reply, which is what 0.18's order checks look at:
+ *   greeting ─HELLO/ACK─► connected.protocol.ready ─IDLE─► requesting ─► building (BUILD) | ready (SLEEP)
+ *   building ─BUSY/CONT─► building ; ─BUSY/DONE (skipped)─► ready
+ *   building ─BUILT─► recording (failure, or nothing to send) | transferring (SEND ⇄ SENT) ─► recording
+ *   recording: logBuild → requestPages → DONE → ready
+ * Any message out of order gets DIE and a protocol-error log (dying); BYE from anywhere ends the session
+ * with no reply; silence longer than the slave's busy timeout ends it as expired.
+ *
+ * Choices where 0.18 has none or a quirk (production answers; each is tested):
+ *   - Per-slave SLEEP really pauses that slave (QUIRK 68 fixed).
+ *   - A failed VERIFY re-EXPECTs before sending the same file again (the LATER fix of §6's QUIRK); after
+ *     `maxSendAttempts` failures the build is abandoned with DONE and nothing logged, so it is rebuilt later.
+ *   - BUSY when no build is running, and HELLO from a known slave, get DIE like every other message out of
+ *     order (0.18 answered such a BUSY with CONT, only to DIE at the BUILT).
+ *   - A message that arrives while the answer to the previous one is still being worked out (the slave's
+ *     REQ socket makes this impossible, so the peer is not a 0.18 slave) is logged and dropped: the pending
+ *     answer is still sent, exactly once.
+ *   - A failing actor never crashes the session: requestJob failing → SLEEP false (the slave asks again);
+ *     logBuild or expectFile failing → DONE with nothing recorded (the version stays in the build queue and
+ *     is built again later); requestPages failing → DONE (the build is recorded; the page is rewritten on
+ *     the package's next change); verifyFile failing counts as a failed verify. Each failure is logged.
+ *   - SKIP only affects a build in progress (0.18 kept the flag and killed the next build on its first
+ *     BUSY); once BUILT has been accepted the transfer and logging complete normally, as in 0.18.
+ *   - A failed build is logged without files.
+ */
+import { assign, enqueueActions, setup } from 'xstate';
+import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
+import { actionNotProvided, actorNotProvided } from './not-provided.js';
+import { replayStatus, replyStatus, slaveStatus } from './status.js';
+import type {
+  ExpectFileInput,
+  LogBuildInput,
+  LogBuildOutput,
+  LogEntry,
+  ReportedReply,
+  RequestJobInput,
+  RequestJobOutput,
+  RequestPagesInput,
+  SlaveReply,
+  SlaveSessionContext,
+  SlaveSessionEvent,
+  SlaveSessionInput,
+  SlaveSessionOutput,
+  SlaveStatus,
+  VerifyFileInput,
+} from './types.js';
+
+const NAME = 'slaveSession';
+/** Stats samples kept per slave for monitor replay (behaviour 71). */
+export const STATS_KEPT = 100;
+/** Node timers overflow past 2³¹-1 ms (≈24.8 days) and would fire at once; longer timeouts wait this long. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const PROTOCOL = '#slaveSession.connected.protocol';
+
+type Ctx = SlaveSessionContext;
+/** What parameter functions see: the context, and an event of which only the type is relied upon. */
+type Args = { context: Ctx; event: { type: string } };
+type Make<T> = T | ((args: Args) => T);
+const resolve = <T>(make: Make<T>, args: Args): T =>
+  typeof make === 'function' ? (make as (args: Args) => T)(args) : make;
+
+const prefix = (context: Ctx) => `slave ${context.slaveId}`;
+const abiOf = (context: Ctx) => context.hello![3];
+const currentFile = (context: Ctx) => context.build!.files![context.fileIndex]!.file;
+const buildName = (context: Ctx) => `${context.build!.package} ${context.build!.version}`;
+
+// Action lists used by many transitions. They stay lists of named actions (not one opaque function) so the
+// statechart drawing shows what each transition does.
+
+/** Reply, remember it as the last reply, and tell the monitors (behaviour 69). */
+const answer = (make: Make<ReportedReply>) =>
+  [
+    { type: 'reply', params: (args: Args) => resolve(make, args) },
+    { type: 'noteReply', params: (args: Args) => resolve(make, args) },
+    {
+      type: 'publishStatus',
+      params: (args: Args) => replyStatus(args.context.slaveId, args.context.lastSeen!, resolve(make, args)),
+    },
+  ] as const;
+
+const logLine = (level: LogEntry['level'], message: (args: Args) => string) =>
+  ({ type: 'log', params: (args: Args) => ({ level, message: message(args) }) }) as const;
+
+/** DIE with 0.18's error line, e.g. `slave 3: protocol error (IDLE after BUILD)` (behaviours 41, 49, 53). */
+const protocolError = [
+  logLine('error', ({ context, event }) =>
+    `${prefix(context)}: protocol error (${event.type} after ${context.lastReply?.verb ?? 'nothing'})`),
+  ...answer({ verb: 'DIE' }),
+] as const;
+
+/** A request before the previous one was answered: impossible for a REQ peer. Logged and dropped. */
+const dropEarly = logLine('error', ({ context, event }) =>
+  `${prefix(context)}: ignored ${event.type} sent before the reply to its last request`);
+
+/** Abandon the build with DONE after a failure of the master's side; nothing is recorded. */
+const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =>
+  [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), ...answer({ verb: 'DONE' })] as const;
+
+const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
+type WireType = (typeof wireTypes)[number];
+/** The same transition for every message from the slave (BYE aside). */
+const onWire = <T>(transition: T) =>
+  Object.fromEntries(wireTypes.map((type) => [type, transition])) as Record<WireType, T>;
+
+export const slaveSessionSetup = setup({
+  types: {} as {
+    input: SlaveSessionInput;
+    context: SlaveSessionContext;
+    events: SlaveSessionEvent;
+    output: SlaveSessionOutput;
+  },
+  actions: {
+    // Provided by the Slave Driver.
+    reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: SlaveReply) => void,
+    publishStatus: actionNotProvided(NAME, 'publishStatus') as (_: unknown, params: SlaveStatus) => void,
+    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
+
+    /** The last reply; DONE also ends the build and the skip (behaviour 66). */
+    noteReply: assign((_, reply: ReportedReply) =>
+      reply.verb === 'DONE'
+        ? { lastReply: reply, build: null, skipped: false, fileIndex: 0, sendAttempts: 0 }
+        : { lastReply: reply }),
+    /** A failed VERIFY of the current file. */
+    countSendAttempt: assign(({ context }) => ({ sendAttempts: context.sendAttempts + 1 })),
+    /** Every message: when the slave was last heard from. */
+    noteSeen: assign(({ event }) => ('at' in event ? { lastSeen: event.at } : {})),
+    /** IDLE and BUSY: keep the stats for replay (behaviour 71). */
+    keepStats: assign(({ context, event }) => {
+      if (event.type !== 'IDLE' && event.type !== 'BUSY') return {};
+      const kept = context.stats.length < STATS_KEPT ? context.stats : context.stats.slice(1 - STATS_KEPT);
+      return { stats: [...kept, { at: event.at, stats: event.data }] };
+    }),
+  },
+  actors: {
+    requestJob: actorNotProvided<RequestJobOutput, RequestJobInput>(NAME, 'requestJob'),
+    logBuild: actorNotProvided<LogBuildOutput, LogBuildInput>(NAME, 'logBuild'),
+    expectFile: actorNotProvided<void, ExpectFileInput>(NAME, 'expectFile'),
+    verifyFile: actorNotProvided<boolean, VerifyFileInput>(NAME, 'verifyFile'),
+    requestPages: actorNotProvided<void, RequestPagesInput>(NAME, 'requestPages'),
+  },
+  guards: {
+    killed: ({ context }) => context.killed,
+    paused: ({ context }) => context.paused || context.masterPaused,
+    skipped: ({ context }) => context.skipped,
+    hasBuild: ({ context }) => context.build !== null,
+    hasHello: ({ context }) => context.hello !== null,
+    /** Some file still needs transferring. */
+    moreToSend: ({ context }) => nextUntransferred(context.build?.files ?? []) !== -1,
+    sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.maxSendAttempts,
+  },
+  delays: {
+    busyTimeout: ({ context }) => Math.min(Math.max(context.busyTimeoutMs, 0), MAX_TIMER_MS),
+  },
+});
+
+/** A failed or errored VERIFY: re-EXPECT and re-send while attempts remain, else abandon the build. */
+const verifyFailed = (detail: (args: Args & { event: { error?: unknown } }) => string) => [
+  {
+    guard: 'sendAttemptsLeft' as const,
+    target: 'expecting' as const,
+    actions: [
+      logLine('warning', (args) => `${prefix(args.context)}: ${detail(args)} ${currentFile(args.context)[0]}; sending it again`),
+      'countSendAttempt' as const,
+    ],
+  },
+  {
+    target: `${PROTOCOL}.ready` as const,
+    actions: abandon((args) => `${detail(args)} ${currentFile(args.context)[0]} ${args.context.maxSendAttempts} times; abandoning ${buildName(args.context)}`),
+  },
+];
+
+/** Status for each IDLE / BUSY (behaviour 69), made before the reply's own. */
+const reportStats = {
+  type: 'publishStatus',
+  params: ({ context, event }: { context: Ctx; event: SlaveSessionEvent }) =>
+    event.type === 'IDLE' || event.type === 'BUSY'
+      ? slaveStatus(context.slaveId, event.at, 'STATS', event.data)
+      : (undefined as never),
+} as const;
+
+export const slaveSessionMachine = slaveSessionSetup.createMachine({
+  id: NAME,
+  context: ({ input }) => ({
+    slaveId: input.slaveId,
+    pypiSimpleUrl: input.pypiSimpleUrl,
+    maxSendAttempts: input.maxSendAttempts ?? 3,
+    hello: null,
+    busyTimeoutMs: 0,
+    firstSeen: null,
+    lastSeen: null,
+    stats: [],
+    lastReply: null,
+    build: null,
+    fileIndex: 0,
+    sendAttempts: 0,
+    killed: false,
+    skipped: false,
+    paused: false,
+    masterPaused: input.masterPaused ?? false,
+  }),
+  output: ({ context, event }) => ({
+    reason: (event as unknown as { output: { reason: SlaveSessionOutput['reason'] } }).output.reason,
+    slaveId: context.slaveId,
+    build: context.build && { package: context.build.package, version: context.build.version },
+  }),
+  // Requests from the Slave Driver, accepted in any state (behaviours 29, 42, 62, 67; QUIRK 68 fixed).
+  on: {
+    KILL: { actions: assign({ killed: true }) },
+    SKIP: { guard: 'hasBuild', actions: assign({ skipped: true }) },
+    SLEEP: { actions: assign({ paused: true }) },
+    WAKE: { actions: assign({ killed: false, skipped: false, paused: false }) },
+    PAUSE: { actions: assign({ masterPaused: true }) },
+    RESUME: { actions: assign({ masterPaused: false }) },
+    REPLAY: {
+      guard: 'hasHello',
+      actions: enqueueActions(({ context, enqueue }) => {
+        for (const status of replayStatus(context)) enqueue({ type: 'publishStatus', params: status });
+      }),
+    },
+  },
+  initial: 'greeting',
+  states: {
+    /** Before HELLO: the Slave Driver made the session for a new connection. */
+    greeting: {
+      on: {
+        // Behaviour 39: anything else first is an error and gets no reply.
+        ...onWire({ target: 'rejected' as const }),
+        BYE: { target: 'rejected' },
+        HELLO: {
+          target: 'connected',
+          actions: [
+            assign(({ event }) => ({
+              hello: event.data,
+              busyTimeoutMs: event.data[1].totalMilliseconds,
+              firstSeen: event.at,
+              lastSeen: event.at,
+            })),
+            {
+              type: 'log',
+              params: ({ context, event }) => ({
+                level: 'warning',
+                message: `${prefix(context)}: hello (build_timeout=${event.data[0].totalSeconds}s, busy_timeout=${event.data[1].totalSeconds}s, abi=${event.data[3]}, platform=${event.data[4]}, label=${event.data[5]}, os=${event.data[6]} ${event.data[7]})`,
+              }),
+            },
+            // HELLO before ACK on the status stream (behaviour 70).
+            { type: 'publishStatus', params: ({ context, event }) => slaveStatus(context.slaveId, event.at, 'HELLO', event.data) },
+            ...answer(({ context }) => ({ verb: 'ACK', data: [context.slaveId, context.pypiSimpleUrl] })),
+          ],
+        },
+      },
+    },
+
+    connected: {
+      type: 'parallel',
+      on: {
+        BYE: { target: 'gone', actions: 'noteSeen' },
+      },
+      states: {
+        /** Restarts the busy timeout on every message. Listed first: its actions run before the reply's. */
+        watchdog: {
+          initial: 'alive',
+          states: {
+            alive: {
+              after: { busyTimeout: { target: '#slaveSession.expired' } },
+              on: {
+                ...onWire({ target: 'alive' as const, reenter: true, actions: 'noteSeen' as const }),
+                IDLE: { target: 'alive', reenter: true, actions: ['noteSeen', 'keepStats', reportStats] },
+                BUSY: { target: 'alive', reenter: true, actions: ['noteSeen', 'keepStats', reportStats] },
+              },
+            },
+          },
+        },
+
+        protocol: {
+          initial: 'ready',
+          // Whatever a state does not accept is out of order: DIE (behaviours 41, 49, 53).
+          on: onWire({ target: '.dying' as const, actions: protocolError }),
+          states: {
+            /** Last reply ACK, SLEEP or DONE: the slave should ask for work. */
+            ready: {
+              on: {
+                IDLE: [
+                  { guard: 'killed', target: 'dying', actions: answer({ verb: 'DIE' }) },
+                  { guard: 'paused', target: 'ready', actions: answer({ verb: 'SLEEP', data: true }) },
+                  { target: 'requesting' },
+                ],
+              },
+            },
+
+            /** Asking the Slave Driver's queue for this ABI (behaviours 44–46). */
+            requesting: {
+              on: onWire({ actions: dropEarly }),
+              invoke: {
+                id: 'requestJob',
+                src: 'requestJob',
+                input: ({ context }) => ({ slaveId: context.slaveId, abi: abiOf(context), buildTimeout: context.hello![0] }),
+                onDone: [
+                  {
+                    guard: ({ event }) => event.output !== null,
+                    target: 'building',
+                    actions: [
+                      assign({ build: ({ event }) => ({ package: event.output![0], version: event.output![1] }) }),
+                      logLine('info', ({ context }) => `${prefix(context)}: build ${buildName(context)}`),
+                      ...answer(({ context }) => ({ verb: 'BUILD', data: [context.build!.package, context.build!.version] })),
+                    ],
+                  },
+                  { target: 'ready', actions: answer({ verb: 'SLEEP', data: false }) },
+                ],
+                onError: {
+                  target: 'ready',
+                  actions: [
+                    logLine('error', ({ context, event }) =>
+                      `${prefix(context)}: build queue failed (${String((event as { error?: unknown }).error)}); told to sleep`),
+                    ...answer({ verb: 'SLEEP', data: false }),
+                  ],
+                },
+              },
+            },
+
+            /** Last reply BUILD (CONT replies leave it so). */
+            building: {
+              on: {
+                BUSY: [
+                  { guard: 'skipped', target: 'ready', actions: answer({ verb: 'DONE' }) },
+                  // CONT is neither a status nor a "last reply" (behaviour 69).
+                  { actions: { type: 'reply', params: { verb: 'CONT' } } },
+                ],
+                BUILT: [
+                  // Behaviour 50: a skipped build's result is discarded, nothing is logged.
+                  { guard: 'skipped', target: 'ready', actions: answer({ verb: 'DONE' }) },
+                  {
+                    guard: ({ event }) => !event.data[0],
+                    target: 'recording',
+                    actions: [
+                      assign({ build: ({ context, event }) => ({ ...context.build!, status: false, duration: event.data[1], output: event.data[2], files: [] }) }),
+                      logLine('warning', ({ context }) => `${prefix(context)}: build failed ${buildName(context)}`),
+                    ],
+                  },
+                  {
+                    target: 'transferring',
+                    actions: [
+                      assign({ build: ({ context, event }) => ({ ...context.build!, status: true, duration: event.data[1], output: event.data[2], files: prepareFiles(event.data[3]) }) }),
+                      logLine('info', ({ context }) => `${prefix(context)}: build succeeded ${buildName(context)}`),
+                    ],
+                  },
+                ],
+              },
+            },
+
+            /** Behaviours 52–57: EXPECT, SEND, SENT, VERIFY for each untransferred file in filename order. */
+            transferring: {
+              initial: 'choosing',
+              states: {
+                choosing: {
+                  always: [
+                    {
+                      guard: 'moreToSend',
+                      target: 'expecting',
+                      actions: assign({ fileIndex: ({ context }) => nextUntransferred(context.build!.files!), sendAttempts: 0 }),
+                    },
+                    { target: `${PROTOCOL}.recording` },
+                  ],
+                },
+                expecting: {
+                  on: onWire({ actions: dropEarly }),
+                  invoke: {
+                    id: 'expectFile',
+                    src: 'expectFile',
+                    input: ({ context }) => ({ slaveId: context.slaveId, file: currentFile(context) }),
+                    onDone: { target: 'sending', actions: answer(({ context }) => ({ verb: 'SEND', data: currentFile(context)[0] })) },
+                    onError: {
+                      target: `${PROTOCOL}.ready`,
+                      actions: abandon(({ context, event }) =>
+                        `file juggler refused ${currentFile(context)[0]} (${String(event.error)}); abandoning ${buildName(context)}`),
+                    },
+                  },
+                },
+                /** Last reply SEND: the slave is transferring the file; SENT expected. */
+                sending: {
+                  on: { SENT: 'verifying' },
+                },
+                verifying: {
+                  on: onWire({ actions: dropEarly }),
+                  invoke: {
+                    id: 'verifyFile',
+                    src: 'verifyFile',
+                    input: ({ context }) => ({ slaveId: context.slaveId, package: context.build!.package }),
+                    onDone: [
+                      {
+                        guard: ({ event }) => event.output,
+                        target: 'choosing',
+                        actions: assign({ build: ({ context }) => ({ ...context.build!, files: markTransferred(context.build!.files!, context.fileIndex) }) }),
+                      },
+                      ...verifyFailed(() => 'failed to verify'),
+                    ],
+                    onError: verifyFailed(({ event }) => `error (${String(event.error)}) verifying`),
+                  },
+                },
+              },
+            },
+
+            /** LOGBUILD, then PROJECT (failure) or BOTH (wheels) to the web queue, then DONE (51, 55, 57). */
+            recording: {
+              initial: 'logging',
+              on: onWire({ actions: dropEarly }),
+              states: {
+                logging: {
+                  invoke: {
+                    id: 'logBuild',
+                    src: 'logBuild',
+                    input: ({ context }) => buildRecord(context.slaveId, abiOf(context), context.build!),
+                    onDone: 'publishing',
+                    onError: {
+                      target: `${PROTOCOL}.ready`,
+                      actions: abandon(({ context, event }) =>
+                        `failed to log the build of ${buildName(context)} (${String(event.error)}); it will be built again`),
+                    },
+                  },
+                },
+                publishing: {
+                  invoke: {
+                    id: 'requestPages',
+                    src: 'requestPages',
+                    input: ({ context }) => ({
+                      verb: context.build!.status && context.build!.files!.length ? 'BOTH' : 'PROJECT',
+                      data: context.build!.package,
+                    }),
+                    onDone: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
+                    onError: {
+                      target: `${PROTOCOL}.ready`,
+                      actions: abandon(({ context, event }) =>
+                        `failed to request the pages of ${context.build!.package} (${String(event.error)})`),
+                    },
+                  },
+                },
+              },
+            },
+
+            /** Last reply DIE: the slave should say BYE; anything else gets DIE again. */
+            dying: {},
+          },
+        },
+      },
+    },
+
+    /** BYE (behaviour 58): no reply; monitors see DIE with NoData. */
+    gone: {
+      type: 'final',
+      output: { reason: 'bye' },
+      entry: [
+        logLine('warning', ({ context }) => `${prefix(context)}: shutdown`),
+        { type: 'publishStatus', params: ({ context }) => replyStatus(context.slaveId, context.lastSeen!, { verb: 'DIE' }) },
+      ],
+    },
+    /** Silent past the busy timeout (behaviour 59): monitors see DIE with null. */
+    expired: {
+      type: 'final',
+      output: { reason: 'expired' },
+      entry: [
+        logLine('warning', ({ context }) =>
+          `${prefix(context)} (${context.hello![5]}): timed out${context.build ? ` while building ${buildName(context)}` : ''}`),
+        { type: 'publishStatus', params: ({ context }) => slaveStatus(context.slaveId, context.lastSeen!, 'DIE', null) },
+      ],
+    },
+    /** The first message was not HELLO (behaviour 39). */
+    rejected: {
+      type: 'final',
+      output: { reason: 'rejected' },
+      entry: logLine('error', ({ event }) => `invalid first message from slave: ${event.type}`),
+    },
+  },
+});

@@ -1,0 +1,196 @@
+/**
+ * The slave session's interface (master side of the slave protocol, protocols.md §4.1): what the Slave
+ * Driver passes in, the events it forwards, the actions and actors it must provide, and the output it gets
+ * back when the session ends. The machine itself is in `machine.ts`.
+ */
+import type {
+  BuildStateWire,
+  FileStateWire,
+  Message,
+  SlaveHelloWire,
+  SlaveStatsWire,
+  TimeDelta,
+} from '../../protocols/index.js';
+import type { monitorStatsProtocol, slaveDriverProtocol, theScribeProtocol } from '../../protocols/index.js';
+
+/** A message from the slave, as the protocol's `decode` returns it. */
+export type SlaveRequest = Message<typeof slaveDriverProtocol.recv>;
+/** A message to the slave, ready for the protocol's `encode`. */
+export type SlaveReply = Message<typeof slaveDriverProtocol.send>;
+export type SlaveRequestVerb = SlaveRequest['verb'];
+/** A reply that counts as the "last reply" and is reported to monitors: all but CONT (behaviour 69). */
+export type ReportedReply = Exclude<SlaveReply, { verb: 'CONT' }>;
+export type SlaveReplyVerb = SlaveReply['verb'];
+
+/** A status message for monitors: `SLAVE [slave_id, timestamp, verb, data]` (protocols.md §4.12). */
+export type SlaveStatus = Extract<Message<typeof monitorStatsProtocol.send>, { verb: 'SLAVE' }>;
+
+/** A web-queue request the session makes after logging a build (`PROJECT` or `BOTH` with the package). */
+export type PageRequest = Extract<Message<typeof theScribeProtocol.recv>, { verb: 'PROJECT' | 'BOTH' }>;
+
+export type { BuildStateWire, FileStateWire, SlaveHelloWire, SlaveStatsWire };
+
+// ---------------------------------------------------------------------------------------------- input
+
+export interface SlaveSessionInput {
+  /** The id the Slave Driver gave this connection (1, 2, … per master run; behaviour 37). */
+  slaveId: number;
+  /** The index URL sent in ACK (`--pypi-simple`, default `https://pypi.org/simple`). */
+  pypiSimpleUrl: string;
+  /** Whether the Slave Driver task is paused when the session starts (later: PAUSE / RESUME events). */
+  masterPaused?: boolean;
+  /**
+   * How many times one file may fail VERIFY before the build is abandoned (answered DONE, nothing logged,
+   * so the version is built again later). 0.18 retried forever; default 3.
+   */
+  maxSendAttempts?: number;
+}
+
+// --------------------------------------------------------------------------------------------- events
+
+/**
+ * A message from the slave, forwarded by the Slave Driver after decoding and validation, stamped with the
+ * time it arrived (the machine has no clock; the stamp feeds first/last-seen and status timestamps).
+ */
+export type SlaveMessageEvent = SlaveRequest extends infer R
+  ? R extends { verb: infer V; data?: infer D }
+    ? { type: V; data: D; at: Date }
+    : never
+  : never;
+
+/** Requests from the Slave Driver (monitor control, task control, deletions). */
+export type SlaveControlEvent =
+  /** DIE at the slave's next IDLE (behaviour 42). */
+  | { type: 'KILL' }
+  /** Abandon the current build: DONE at the next BUSY, discard at BUILT (behaviours 48, 50, 62). */
+  | { type: 'SKIP' }
+  /** Per-slave pause: SLEEP true at every IDLE until WAKE (fixes QUIRK 68). */
+  | { type: 'SLEEP' }
+  /** Clear the killed, skipped and paused flags (behaviour 67). */
+  | { type: 'WAKE' }
+  /** The Slave Driver task was paused / resumed: SLEEP true to every IDLE meanwhile (behaviour 43). */
+  | { type: 'PAUSE' }
+  | { type: 'RESUME' }
+  /** A new monitor asked for the state: publish HELLO, the kept stats, then the last reply (behaviour 71). */
+  | { type: 'REPLAY' };
+
+export type SlaveSessionEvent = SlaveMessageEvent | SlaveControlEvent;
+
+// -------------------------------------------------------------------------------------------- context
+
+/** A wheel the slave reported, with whether the master already has it. */
+export interface TransferFile {
+  file: FileStateWire;
+  /** true once verified by the File Juggler, or from the start for an armv6l twin. */
+  transferred: boolean;
+}
+
+/** What the slave is building, from the BUILD reply until DONE. */
+export interface SessionBuild {
+  package: string;
+  version: string;
+  /** Set by BUILT: the result, with files deduplicated by name and sorted by filename. */
+  status?: boolean;
+  duration?: TimeDelta;
+  output?: string;
+  files?: TransferFile[];
+}
+
+export interface StatsSample {
+  at: Date;
+  stats: SlaveStatsWire;
+}
+
+export interface SlaveSessionContext {
+  slaveId: number;
+  pypiSimpleUrl: string;
+  maxSendAttempts: number;
+  /** HELLO data, verbatim (behaviour 38); null until HELLO. */
+  hello: SlaveHelloWire | null;
+  /** The slave's busy timeout from HELLO in ms: silence longer than this ends the session (behaviour 59). */
+  busyTimeoutMs: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  /** The last ≤100 IDLE/BUSY stats, for monitor replay (behaviour 71). */
+  stats: StatsSample[];
+  /** The last reply other than CONT (the one 0.18's order checks look at). */
+  lastReply: ReportedReply | null;
+  build: SessionBuild | null;
+  /** Index in `build.files` of the file being expected / sent / verified. */
+  fileIndex: number;
+  /** Failed VERIFYs of the current file. */
+  sendAttempts: number;
+  killed: boolean;
+  skipped: boolean;
+  paused: boolean;
+  masterPaused: boolean;
+}
+
+// -------------------------------------------------------------------------------------------- actions
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+}
+
+/**
+ * Side effects the Slave Driver provides with `machine.provide({ actions })`; each receives its params as
+ * the second argument, e.g. `reply: (_, msg) => router.send([identity, '', protocol.encode(msg)])`.
+ */
+export interface SlaveSessionActions {
+  /** Send this reply to the slave (exactly one per request, except BYE which gets none). */
+  reply: SlaveReply;
+  /** Push this status message to the monitors (internal status queue). */
+  publishStatus: SlaveStatus;
+  /** Log a line in the Slave Driver's log, e.g. `slave 3: protocol error (IDLE after BUILD)`. */
+  log: LogEntry;
+}
+
+// --------------------------------------------------------------------------------------------- actors
+
+/** `requestJob`: pop the head of the slave's ABI queue, skipping in-flight and deleted entries (A.1). */
+export interface RequestJobInput {
+  slaveId: number;
+  abi: string;
+  /** The slave's build timeout: the dispatched job is in flight until now + this (behaviour 45). */
+  buildTimeout: TimeDelta;
+}
+/** `[package, version]` to build, or null when the queue has nothing for this ABI. */
+export type RequestJobOutput = readonly [string, string] | null;
+
+/** `logBuild`: LOGBUILD to the Oracle; resolves with the new build id. */
+export type LogBuildInput = BuildStateWire;
+export type LogBuildOutput = number;
+
+/** `expectFile`: EXPECT [slave_id, file] to the File Juggler; rejects on ERROR. */
+export interface ExpectFileInput {
+  slaveId: number;
+  file: FileStateWire;
+}
+
+/** `verifyFile`: VERIFY [slave_id, package]; resolves true when OK, false on ERROR (hash or size). */
+export interface VerifyFileInput {
+  slaveId: number;
+  package: string;
+}
+
+/** `requestPages`: PROJECT or BOTH to the web queue (the Secretary); resolves on DONE. */
+export type RequestPagesInput = PageRequest;
+
+// --------------------------------------------------------------------------------------------- output
+
+export type SlaveSessionEndReason =
+  /** The slave said BYE (behaviour 58). */
+  | 'bye'
+  /** The slave was silent for longer than its busy timeout (behaviour 59). */
+  | 'expired'
+  /** The first message was not HELLO (behaviour 39). */
+  | 'rejected';
+
+export interface SlaveSessionOutput {
+  reason: SlaveSessionEndReason;
+  slaveId: number;
+  /** The (package, version) the slave held when it went, so the Slave Driver can release it; else null. */
+  build: { package: string; version: string } | null;
+}

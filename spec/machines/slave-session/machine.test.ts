@@ -1,0 +1,510 @@
+import { createActor } from 'xstate';
+import { NO_DATA, TimeDelta } from '../../../protocols/index.js';
+import { slaveSessionMachine, STATS_KEPT } from '../../../machines/slave-session/index.js';
+import { armTwinName, armWheel, BUSY_TIMEOUT_MS, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
+import { deferred, EPOCH, PYPI, settle, SLAVE_ID, startSession } from './harness.js';
+
+const at = (ms: number) => new Date(EPOCH + ms);
+
+describe('greeting', () => {
+  test('37, 38, 70: HELLO → ACK [id, url]; the hello is kept verbatim; monitors get HELLO then ACK', async () => {
+    const s = startSession();
+    const hello = helloData();
+    await s.hello(hello);
+    expect(s.replies).toEqual([{ verb: 'ACK', data: [SLAVE_ID, PYPI] }]);
+    expect(s.state().context.hello).toBe(hello);
+    expect(s.statuses).toEqual([
+      { verb: 'SLAVE', data: [SLAVE_ID, at(0), 'HELLO', hello] },
+      { verb: 'SLAVE', data: [SLAVE_ID, at(0), 'ACK', [SLAVE_ID, PYPI]] },
+    ]);
+    expect(s.state().value).toEqual({ connected: { watchdog: 'alive', protocol: 'ready' } });
+  });
+
+  test.each(['IDLE', 'BUSY', 'BUILT', 'SENT', 'BYE'] as const)(
+    '39: %s as the first message is logged as an error, gets no reply and ends the session (rejected)',
+    async (verb) => {
+      const s = startSession();
+      const event =
+        verb === 'IDLE' || verb === 'BUSY'
+          ? { type: verb, data: statsData(), at: at(0) }
+          : verb === 'BUILT'
+            ? { type: verb, data: builtOk(), at: at(0) }
+            : { type: verb, data: undefined, at: at(0) };
+      await s.send(event as never);
+      expect(s.replies).toEqual([]);
+      expect(s.statuses).toEqual([]);
+      expect(s.errorLogs()).toEqual([`invalid first message from slave: ${verb}`]);
+      expect(s.state().status).toBe('done');
+      expect(s.state().output).toEqual({ reason: 'rejected', slaveId: SLAVE_ID, build: null });
+    },
+  );
+
+  test('HELLO from a slave already greeted is out of order: DIE and a protocol error', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.hello();
+    expect(s.replyVerbs()).toEqual(['ACK', 'DIE']);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: protocol error (HELLO after ACK)`]);
+  });
+});
+
+describe('asking for work', () => {
+  test('44: IDLE with nothing queued for the ABI → SLEEP false; IDLE is allowed again after SLEEP', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.idle();
+    await s.idle();
+    expect(s.replyVerbs()).toEqual(['ACK', 'SLEEP', 'SLEEP']);
+    expect(s.lastReply()).toEqual({ verb: 'SLEEP', data: false });
+  });
+
+  test('45: IDLE with work asks the queue for the slave ABI and build timeout → BUILD [pkg, ver]', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    expect(s.callsOf('requestJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', buildTimeout: TimeDelta.fromSeconds(3 * 3600) }]);
+    expect(s.lastReply()).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+    expect(s.state().context.build).toEqual({ package: 'foo', version: '1.0' });
+  });
+
+  test('a failing build queue answers SLEEP false and logs the error; the slave simply asks again', async () => {
+    const s = startSession({ services: { requestJob: async () => { throw new Error('queue gone'); } } });
+    await s.hello();
+    await s.idle();
+    expect(s.lastReply()).toEqual({ verb: 'SLEEP', data: false });
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: build queue failed (Error: queue gone); told to sleep`]);
+    expect(s.state().status).toBe('active');
+  });
+
+  test('42: KILL makes the next IDLE get DIE; the slave then says BYE', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.send({ type: 'KILL' });
+    await s.idle();
+    expect(s.replyVerbs()).toEqual(['ACK', 'DIE']);
+    expect(s.callsOf('requestJob')).toEqual([]);
+    await s.bye();
+    expect(s.state().output).toEqual({ reason: 'bye', slaveId: SLAVE_ID, build: null });
+  });
+
+  test('43: while the Slave Driver is paused IDLE gets SLEEP true; RESUME lets work flow again', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.send({ type: 'PAUSE' });
+    await s.idle();
+    expect(s.lastReply()).toEqual({ verb: 'SLEEP', data: true });
+    await s.send({ type: 'RESUME' });
+    s.jobs.push(['foo', '1.0']);
+    await s.idle();
+    expect(s.lastReply()).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+  });
+
+  test('43: a session started while the master is paused sleeps its slave', async () => {
+    const s = startSession({ input: { masterPaused: true } });
+    await s.hello();
+    await s.idle();
+    expect(s.lastReply()).toEqual({ verb: 'SLEEP', data: true });
+  });
+
+  test('68 (QUIRK fixed): a per-slave SLEEP really pauses that slave until WAKE', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.send({ type: 'SLEEP' });
+    s.jobs.push(['foo', '1.0']);
+    await s.idle();
+    expect(s.lastReply()).toEqual({ verb: 'SLEEP', data: true });
+    expect(s.callsOf('requestJob')).toEqual([]);
+    await s.send({ type: 'WAKE' });
+    await s.idle();
+    expect(s.lastReply()).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+  });
+
+  test('67: WAKE clears killed, skipped and paused', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.send({ type: 'KILL' });
+    await s.send({ type: 'SKIP' });
+    await s.send({ type: 'SLEEP' });
+    expect(s.state().context).toMatchObject({ killed: true, skipped: true, paused: true });
+    await s.send({ type: 'WAKE' });
+    expect(s.state().context).toMatchObject({ killed: false, skipped: false, paused: false });
+    await s.busy();
+    expect(s.lastReply()).toEqual({ verb: 'CONT' });
+  });
+
+  test('a message sent before the pending answer is logged and dropped; the answer is still sent once', async () => {
+    const job = deferred<readonly [string, string] | null>();
+    const s = startSession({ services: { requestJob: () => job.promise } });
+    await s.hello();
+    await s.idle();
+    await s.idle();
+    await s.busy();
+    expect(s.replyVerbs()).toEqual(['ACK']);
+    expect(s.errorLogs()).toEqual([
+      `slave ${SLAVE_ID}: ignored IDLE sent before the reply to its last request`,
+      `slave ${SLAVE_ID}: ignored BUSY sent before the reply to its last request`,
+    ]);
+    job.resolve(['foo', '1.0']);
+    await settle();
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD']);
+  });
+});
+
+describe('building', () => {
+  test('48: BUSY → CONT, and CONT is not reported to monitors nor counted as the last reply', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.busy();
+    await s.busy();
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'CONT', 'CONT']);
+    expect(s.statusVerbs()).toEqual(['HELLO', 'ACK', 'STATS', 'BUILD', 'STATS', 'STATS']);
+    expect(s.state().context.lastReply).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+  });
+
+  test('48, 66: after SKIP the next BUSY gets DONE, which ends the build and clears the skip', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.send({ type: 'SKIP' });
+    await s.busy();
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.state().context).toMatchObject({ build: null, skipped: false });
+    // the next build is not affected
+    s.jobs.push(['bar', '2.0']);
+    await s.idle();
+    await s.busy();
+    expect(s.replyVerbs().slice(-2)).toEqual(['BUILD', 'CONT']);
+  });
+
+  test('SKIP with no build in progress is ignored and does not spoil the next build', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.send({ type: 'SKIP' });
+    expect(s.state().context.skipped).toBe(false);
+    s.jobs.push(['foo', '1.0']);
+    await s.idle();
+    await s.busy();
+    expect(s.lastReply()).toEqual({ verb: 'CONT' });
+  });
+
+  test('50: BUILT from a skipped slave → DONE; nothing is logged to the database', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.send({ type: 'SKIP' });
+    await s.built();
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.callsOf('logBuild')).toEqual([]);
+    expect(s.callsOf('expectFile')).toEqual([]);
+  });
+
+  test('51: a failed build is logged (ABI = the slave ABI, no files), then PROJECT, then DONE', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    const failed = builtFailed();
+    failed[3] = [pureWheel]; // a failed build's files are not recorded
+    await s.built(failed);
+    expect(s.calls.map((c) => c.service)).toEqual(['requestJob', 'logBuild', 'requestPages']);
+    expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', false, failed[1], failed[2], []]]);
+    expect(s.callsOf('requestPages')).toEqual([{ verb: 'PROJECT', data: 'foo' }]);
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.state().context.build).toBeNull();
+  });
+
+  test('a successful build with no wheels is logged and gets PROJECT and DONE without any transfer', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.built(builtOk([]));
+    expect(s.callsOf('expectFile')).toEqual([]);
+    expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', true, builtOk()[1], builtOk()[2], []]]);
+    expect(s.callsOf('requestPages')).toEqual([{ verb: 'PROJECT', data: 'foo' }]);
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+  });
+});
+
+describe('transferring', () => {
+  test('52–55, 57: armv6l twin added, files EXPECTed and SENT in filename order, logged only after the last verify, then BOTH and DONE', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.built(builtOk([pureWheel, armWheel]));
+    // the armv6l twin sorts first but is already "transferred": the armv7l wheel goes first
+    expect(s.callsOf('expectFile')).toEqual([{ slaveId: SLAVE_ID, file: armWheel }]);
+    expect(s.lastReply()).toEqual({ verb: 'SEND', data: armWheel[0] });
+    await s.sent();
+    expect(s.callsOf('verifyFile')).toEqual([{ slaveId: SLAVE_ID, package: 'foo' }]);
+    expect(s.callsOf('expectFile')[1]).toEqual({ slaveId: SLAVE_ID, file: pureWheel });
+    expect(s.lastReply()).toEqual({ verb: 'SEND', data: pureWheel[0] });
+    expect(s.callsOf('logBuild')).toEqual([]);
+    await s.sent();
+    const [record] = s.callsOf('logBuild') as [unknown[]];
+    expect(record.slice(0, 5)).toEqual([SLAVE_ID, 'foo', '1.0', 'cp311', true]);
+    expect((record[7] as unknown[][]).map((f) => f[0])).toEqual([armTwinName, armWheel[0], pureWheel[0]]);
+    expect((record[7] as unknown[][])[0]).toEqual([armTwinName, ...armWheel.slice(1, 7), 'linux_armv6l', armWheel[8]]);
+    expect(s.callsOf('requestPages')).toEqual([{ verb: 'BOTH', data: 'foo' }]);
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'SEND', 'SEND', 'DONE']);
+    expect(s.statusVerbs()).toEqual(['HELLO', 'ACK', 'STATS', 'BUILD', 'SEND', 'SEND', 'DONE']);
+    expect(s.statuses[4]!.data).toEqual([SLAVE_ID, at(0), 'SEND', armWheel[0]]);
+    expect(s.statuses[6]!.data).toEqual([SLAVE_ID, at(0), 'DONE', NO_DATA]);
+  });
+
+  test('56 (LATER fix): a failed VERIFY re-EXPECTs the same file before sending it again', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.built(builtOk([pureWheel]));
+    s.verifies.push(false);
+    await s.sent();
+    expect(s.callsOf('expectFile')).toEqual([{ slaveId: SLAVE_ID, file: pureWheel }, { slaveId: SLAVE_ID, file: pureWheel }]);
+    expect(s.replyVerbs().slice(-2)).toEqual(['SEND', 'SEND']);
+    expect(s.lastReply()).toEqual({ verb: 'SEND', data: pureWheel[0] });
+    expect(s.logs).toContainEqual({ level: 'warning', message: `slave ${SLAVE_ID}: failed to verify ${pureWheel[0]}; sending it again` });
+    await s.sent();
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.callsOf('logBuild')).toHaveLength(1);
+  });
+
+  test('a file that fails VERIFY maxSendAttempts times abandons the build: DONE, nothing logged', async () => {
+    const s = startSession({ input: { maxSendAttempts: 2 } });
+    await s.toBuilding();
+    await s.built(builtOk([pureWheel]));
+    s.verifies.push(false, false);
+    await s.sent();
+    await s.sent();
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'SEND', 'SEND', 'DONE']);
+    expect(s.callsOf('logBuild')).toEqual([]);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: failed to verify ${pureWheel[0]} 2 times; abandoning foo 1.0`]);
+    expect(s.state().context.build).toBeNull();
+  });
+
+  test('a VERIFY that cannot be made counts as a failed one', async () => {
+    let fail = true;
+    const s = startSession({
+      services: {
+        verifyFile: async () => {
+          if (fail) {
+            fail = false;
+            throw new Error('fs queue down');
+          }
+          return true;
+        },
+      },
+    });
+    await s.toBuilding();
+    await s.built(builtOk([pureWheel]));
+    await s.sent();
+    expect(s.logs).toContainEqual({
+      level: 'warning',
+      message: `slave ${SLAVE_ID}: error (Error: fs queue down) verifying ${pureWheel[0]}; sending it again`,
+    });
+    await s.sent();
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.callsOf('logBuild')).toHaveLength(1);
+  });
+
+  test('an EXPECT the File Juggler refuses abandons the build with DONE and nothing logged', async () => {
+    const s = startSession({ services: { expectFile: async () => { throw new Error('invalid wheel filename'); } } });
+    await s.toBuilding();
+    await s.built();
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.callsOf('logBuild')).toEqual([]);
+    expect(s.errorLogs()).toEqual([
+      `slave ${SLAVE_ID}: file juggler refused ${armWheel[0]} (Error: invalid wheel filename); abandoning foo 1.0`,
+    ]);
+  });
+
+  test('an Oracle ERROR on LOGBUILD answers DONE (the version will be built again) and requests no pages', async () => {
+    const s = startSession({ services: { logBuild: async () => { throw new Error('ERROR: database is down'); } } });
+    await s.toBuilding();
+    await s.built(builtFailed());
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.callsOf('requestPages')).toEqual([]);
+    expect(s.errorLogs()).toEqual([
+      `slave ${SLAVE_ID}: failed to log the build of foo 1.0 (Error: ERROR: database is down); it will be built again`,
+    ]);
+    expect(s.state().status).toBe('active');
+  });
+
+  test('a failing page request still answers DONE and is logged', async () => {
+    const s = startSession({ services: { requestPages: async () => { throw new Error('secretary gone'); } } });
+    await s.toBuilding();
+    await s.built(builtFailed());
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: failed to request the pages of foo (Error: secretary gone)`]);
+  });
+});
+
+describe('messages out of order', () => {
+  test('41: IDLE after BUILD → DIE with a protocol-error log; IDLE after DIE → DIE again', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.idle();
+    await s.idle();
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'DIE', 'DIE']);
+    expect(s.errorLogs()).toEqual([
+      `slave ${SLAVE_ID}: protocol error (IDLE after BUILD)`,
+      `slave ${SLAVE_ID}: protocol error (IDLE after DIE)`,
+    ]);
+  });
+
+  test('41: IDLE after SEND → DIE', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.built();
+    await s.idle();
+    expect(s.replyVerbs().slice(-2)).toEqual(['SEND', 'DIE']);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: protocol error (IDLE after SEND)`]);
+  });
+
+  test('49: BUILT when the last reply was not BUILD → DIE', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.built();
+    expect(s.replyVerbs()).toEqual(['ACK', 'DIE']);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: protocol error (BUILT after ACK)`]);
+  });
+
+  test('49: BUILT after SEND → DIE', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.built();
+    await s.built();
+    expect(s.replyVerbs().slice(-1)).toEqual(['DIE']);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: protocol error (BUILT after SEND)`]);
+  });
+
+  test('53: SENT when the last reply was not SEND → DIE', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.sent();
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'DIE']);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: protocol error (SENT after BUILD)`]);
+  });
+
+  test('BUSY with no build in progress → DIE (0.18 answered CONT, only to DIE at BUILT)', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.busy();
+    expect(s.replyVerbs()).toEqual(['ACK', 'DIE']);
+    expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: protocol error (BUSY after ACK)`]);
+  });
+
+  test('69: IDLE and BUSY out of order still report their stats before the DIE', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.busy();
+    expect(s.statusVerbs()).toEqual(['HELLO', 'ACK', 'STATS', 'DIE']);
+    expect(s.statuses[3]!.data).toEqual([SLAVE_ID, at(0), 'DIE', NO_DATA]);
+  });
+});
+
+describe('leaving', () => {
+  test('58: BYE ends the session with no reply; monitors see DIE with NoData', async () => {
+    const s = startSession();
+    await s.hello();
+    s.clock.increment(1000);
+    await s.bye();
+    expect(s.replyVerbs()).toEqual(['ACK']);
+    expect(s.statuses[s.statuses.length - 1]).toEqual({ verb: 'SLAVE', data: [SLAVE_ID, at(1000), 'DIE', NO_DATA] });
+    expect(s.state().output).toEqual({ reason: 'bye', slaveId: SLAVE_ID, build: null });
+  });
+
+  test('58: BYE mid-build names the build in the output so the Slave Driver can release it', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    await s.busy();
+    await s.bye();
+    expect(s.state().output).toEqual({ reason: 'bye', slaveId: SLAVE_ID, build: { package: 'foo', version: '1.0' } });
+  });
+
+  test('58: BYE while an answer is being worked out ends the session and stops the work', async () => {
+    const job = deferred<readonly [string, string] | null>();
+    let aborted = false;
+    const s = startSession({
+      services: {
+        requestJob: (_, signal) => {
+          signal.addEventListener('abort', () => { aborted = true; });
+          return job.promise;
+        },
+      },
+    });
+    await s.hello();
+    await s.idle();
+    await s.bye();
+    expect(aborted).toBe(true);
+    job.resolve(['foo', '1.0']);
+    await settle();
+    expect(s.replyVerbs()).toEqual(['ACK']);
+    expect(s.state().output).toMatchObject({ reason: 'bye' });
+  });
+
+  test('59: silence past the busy timeout ends the session; monitors see DIE null; the warning names the build', async () => {
+    const s = startSession();
+    await s.toBuilding();
+    s.clock.increment(BUSY_TIMEOUT_MS - 1);
+    await s.busy(); // any message restarts the timeout
+    s.clock.increment(BUSY_TIMEOUT_MS - 1);
+    await settle();
+    expect(s.state().status).toBe('active');
+    s.clock.increment(1);
+    await settle();
+    expect(s.state().output).toEqual({ reason: 'expired', slaveId: SLAVE_ID, build: { package: 'foo', version: '1.0' } });
+    expect(s.statuses[s.statuses.length - 1]).toEqual({ verb: 'SLAVE', data: [SLAVE_ID, at(BUSY_TIMEOUT_MS - 1), 'DIE', null] });
+    expect(s.logs[s.logs.length - 1]).toEqual({ level: 'warning', message: `slave ${SLAVE_ID} (pi4-slave): timed out while building foo 1.0` });
+    expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'CONT']);
+  });
+
+  test('59: the busy timeout is the one this slave sent in HELLO', async () => {
+    const s = startSession();
+    await s.hello(helloData({ busyTimeoutMs: 10_000 }));
+    s.clock.increment(10_000);
+    await settle();
+    expect(s.state().output).toEqual({ reason: 'expired', slaveId: SLAVE_ID, build: null });
+    expect(s.logs[s.logs.length - 1]!.message).toBe(`slave ${SLAVE_ID} (pi4-slave): timed out`);
+  });
+
+  test('a busy timeout too long for a timer (30 days) does not fire at once', async () => {
+    const s = startSession();
+    await s.hello(helloData({ busyTimeoutMs: 30 * 86_400_000 }));
+    s.clock.increment(86_400_000);
+    await settle();
+    expect(s.state().status).toBe('active');
+  });
+});
+
+describe('monitors', () => {
+  test('69: every IDLE/BUSY gives STATS (at its arrival) before the status of the reply', async () => {
+    const s = startSession();
+    await s.hello();
+    s.clock.increment(500);
+    await s.idle();
+    expect(s.statuses.slice(2)).toEqual([
+      { verb: 'SLAVE', data: [SLAVE_ID, at(500), 'STATS', s.state().context.stats[0]!.stats] },
+      { verb: 'SLAVE', data: [SLAVE_ID, at(500), 'SLEEP', false] },
+    ]);
+  });
+
+  test(`71: REPLAY publishes HELLO, the last ${STATS_KEPT} stats and the last reply; nothing before HELLO`, async () => {
+    const s = startSession();
+    await s.send({ type: 'REPLAY' });
+    expect(s.statuses).toEqual([]);
+    await s.toBuilding();
+    for (let i = 0; i < STATS_KEPT + 4; i++) {
+      s.clock.increment(1000);
+      await s.busy();
+    }
+    s.statuses.length = 0;
+    await s.send({ type: 'REPLAY' });
+    expect(s.statusVerbs()).toEqual(['HELLO', ...Array(STATS_KEPT).fill('STATS'), 'BUILD']);
+    expect(s.statuses[0]!.data[1]).toEqual(at(0));
+    // the oldest kept sample is the 6th of 105 (IDLE + 104 BUSY)
+    expect(s.statuses[1]!.data[1]).toEqual(at(5000));
+    expect(s.statuses[STATS_KEPT + 1]).toEqual({ verb: 'SLAVE', data: [SLAVE_ID, at((STATS_KEPT + 4) * 1000), 'BUILD', ['foo', '1.0']] });
+  });
+});
+
+test('a machine run without its services fails loudly with PIW_ERR_NOT_PROVIDED', () => {
+  const actor = createActor(slaveSessionMachine, { input: { slaveId: 1, pypiSimpleUrl: PYPI } });
+  const errors: unknown[] = [];
+  actor.subscribe({ error: (err) => errors.push(err) });
+  actor.start();
+  actor.send({ type: 'HELLO', data: helloData(), at: at(0) });
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatchObject({ code: 'PIW_ERR_NOT_PROVIDED' });
+  expect(String((errors[0] as Error).message)).toMatch(/slaveSession: "log" was not provided/);
+});

@@ -1,0 +1,75 @@
+import type { SnapshotFrom } from 'xstate';
+import { slaveSessionMachine } from '../../../machines/slave-session/index.js';
+import type { SlaveSessionEvent } from '../../../machines/slave-session/index.js';
+import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
+import { armWheel, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
+
+const at = new Date(Date.UTC(2024, 0, 1));
+const failure = new Error('service failed');
+
+/** Everything that can happen to a session: every message, every request, every actor outcome. */
+const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent>> = [
+  { type: 'HELLO', data: helloData(), at },
+  { type: 'IDLE', data: statsData(at), at },
+  { type: 'BUSY', data: statsData(at), at },
+  { type: 'BUILT', data: builtOk([pureWheel, armWheel]), at },
+  { type: 'BUILT', data: builtFailed(), at },
+  { type: 'SENT', data: undefined, at },
+  { type: 'BYE', data: undefined, at },
+  { type: 'KILL' },
+  { type: 'SKIP' },
+  { type: 'SLEEP' },
+  { type: 'WAKE' },
+  { type: 'PAUSE' },
+  { type: 'RESUME' },
+  { type: 'REPLAY' },
+  doneEvent('requestJob', ['foo', '1.0']),
+  doneEvent('requestJob', null),
+  errorEvent('requestJob', failure),
+  doneEvent('expectFile', undefined),
+  errorEvent('expectFile', failure),
+  doneEvent('verifyFile', true),
+  doneEvent('verifyFile', false),
+  errorEvent('verifyFile', failure),
+  doneEvent('logBuild', 1),
+  errorEvent('logBuild', failure),
+  doneEvent('requestPages', undefined),
+  errorEvent('requestPages', failure),
+];
+
+/** A snapshot's identity for the walk: its states and everything that steers a guard; not stats or times. */
+function identity(s: SnapshotFrom<typeof slaveSessionMachine>): string {
+  const c = s.context;
+  return JSON.stringify([
+    s.value,
+    s.status,
+    c.lastReply?.verb ?? null,
+    c.killed,
+    c.skipped,
+    c.paused,
+    c.masterPaused,
+    c.sendAttempts,
+    c.fileIndex,
+    c.build && [c.build.status, c.build.files?.map((f) => f.transferred)],
+  ]);
+}
+
+test('generated paths reach every state and every transition of the slave session', () => {
+  const report = expectFullCoverage(slaveSessionMachine, {
+    input: { slaveId: 1, pypiSimpleUrl: 'https://pypi.org/simple' },
+    events: (snapshot) => [...fixedEvents, ...delayedEvents(snapshot)] as SlaveSessionEvent[],
+    serializeState: identity,
+  });
+  // The walk found the happy path: the shortest way to a SEND is HELLO, IDLE, a job, a good BUILT, EXPECT.
+  const toSending = report.paths.find((p) => p.state.includes('"sending"'));
+  expect(toSending?.events.map((e) => e.type)).toEqual([
+    'HELLO', 'IDLE', 'xstate.done.actor.requestJob', 'BUILT', 'xstate.done.actor.expectFile',
+  ]);
+  // and each way out: BYE, the busy timeout, a bad first message
+  const endings = report.paths.filter((p) => p.state.includes('"done"')).map((p) => p.events.map((e) => e.type));
+  expect(endings).toEqual(expect.arrayContaining([
+    ['IDLE'],
+    ['HELLO', 'BYE'],
+    ['HELLO', 'xstate.after.busyTimeout.slaveSession.connected.watchdog.alive'],
+  ]));
+});
