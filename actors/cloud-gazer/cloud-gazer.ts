@@ -1,0 +1,136 @@
+/**
+ * Cloud Gazer's task body (behaviours 104–116): follows PyPI's changelog and writes what it learns to the
+ * database, asking the Secretary to rewrite pages and the Slave Driver to drop deleted work. The task actor
+ * calls `start()` once and `poll()` on its 10 s timer (and not while paused).
+ *
+ * The decisions are the pure plans of machines/cloud-gazer/gazer-plan.ts; this class runs them against the
+ * ports and owns the package cache and the stored serial.
+ *
+ * Errors:
+ *  - PyPI trouble never leaves `poll()`: transient failures are an empty batch, other PyPI errors (HTTP 4xx,
+ *    faults, garbage) are logged with their code; PyPIEvents backs off 10 s and the breaker backs off
+ *    exponentially if they persist.
+ *  - A port failing (the Oracle answering ERROR, a queue timing out) rejects `poll()` with that error after
+ *    rewinding the event stream to the last stored serial, so the interrupted batch is read again and
+ *    replayed (every step is idempotent) instead of being lost. The task actor logs it and polls again on its
+ *    next tick; a supervisor may restart the task, whose `start()` reloads the cache and serial.
+ */
+import type { GazerEvent } from '../../machines/cloud-gazer/changelog.js';
+import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from '../../machines/cloud-gazer/gazer-plan.js';
+import { PiwError } from '../../protocols/errors.js';
+import { messageOf } from './errors.js';
+import type { EventSource } from './pypi-events.js';
+import type { Logger, OraclePort, SkipQueuePort, WebQueuePort } from './ports.js';
+
+export interface CloudGazerPorts {
+  readonly db: OraclePort;
+  readonly web: WebQueuePort;
+  readonly skip: SkipQueuePort;
+  readonly pypi: EventSource;
+  readonly logger: Logger;
+}
+
+export interface CloudGazerOptions {
+  /** --dev-mode: new packages are added with skip "development mode" (behaviour 116). */
+  readonly devMode?: boolean;
+}
+
+/** What one poll did. */
+export interface PollSummary {
+  /** Events acted on. */
+  readonly events: number;
+  /** The serial stored after the batch. */
+  readonly serial: number;
+}
+
+export class CloudGazer {
+  readonly skipDefault: string;
+  readonly #ports: CloudGazerPorts;
+  #packages = new Set<string>();
+  #serial = -1;
+  #started = false;
+  #polling: Promise<PollSummary> | null = null;
+
+  constructor(ports: CloudGazerPorts, options: CloudGazerOptions = {}) {
+    this.#ports = ports;
+    this.skipDefault = options.devMode ? DEV_MODE_SKIP : '';
+  }
+
+  /** Canonical names of every package known to the database. */
+  get packages(): ReadonlySet<string> {
+    return this.#packages;
+  }
+
+  /** The PyPI serial last stored (GETPYPI / SETPYPI). */
+  get serial(): number {
+    return this.#serial;
+  }
+
+  /** Behaviour 104: the package cache from ALLPKGS, the starting serial from GETPYPI. */
+  async start(): Promise<void> {
+    const { db, pypi, logger } = this.#ports;
+    logger.info('retrieving current state');
+    this.#packages = new Set(await db.request({ verb: 'ALLPKGS' }));
+    this.#serial = await db.request({ verb: 'GETPYPI' });
+    pypi.rewind(this.#serial);
+    this.#started = true;
+    logger.info('querying upstream');
+  }
+
+  /** One cycle: read a batch from PyPI, act on every event, store the serial reached. A call made while a
+   *  cycle is running joins that cycle. */
+  poll(): Promise<PollSummary> {
+    if (!this.#started) return Promise.reject(new PiwError('PIW_ERR_GAZER_NOT_STARTED', 'Cloud Gazer polled before start()'));
+    this.#polling ??= this.#cycle().finally(() => {
+      this.#polling = null;
+    });
+    return this.#polling;
+  }
+
+  async #cycle(): Promise<PollSummary> {
+    const { pypi, logger } = this.#ports;
+    let events: GazerEvent[];
+    try {
+      events = await pypi.read();
+    } catch (err) {
+      const code = err instanceof PiwError ? `${err.code}: ` : '';
+      logger.error(`reading PyPI failed: ${code}${messageOf(err)}`);
+      return { events: 0, serial: this.#serial };
+    }
+    try {
+      for (const event of events) {
+        await this.#run(planEvent(event, { packages: this.#packages, skipDefault: this.skipDefault }));
+      }
+      this.#serial = await this.#run(planSerial(this.#serial, pypi.serial));
+    } catch (err) {
+      pypi.rewind(this.#serial);
+      throw err;
+    }
+    return { events: events.length, serial: this.#serial };
+  }
+
+  /** Drives a plan: performs each step and resumes the plan with the step's answer. */
+  async #run<R>(plan: GazerPlan<R>): Promise<R> {
+    let next = plan.next();
+    while (!next.done) next = plan.next(await this.#perform(next.value));
+    return next.value;
+  }
+
+  async #perform(step: GazerStep): Promise<unknown> {
+    switch (step.to) {
+      case 'db':
+        return this.#ports.db.request(step.msg);
+      case 'web':
+        return this.#ports.web.send(step.msg);
+      case 'skip':
+        return this.#ports.skip.send(step.msg);
+      case 'cache':
+        if (step.op === 'add') this.#packages.add(step.pkg);
+        else this.#packages.delete(step.pkg);
+        return undefined;
+      case 'log':
+        this.#ports.logger.info(step.text);
+        return undefined;
+    }
+  }
+}
