@@ -1,13 +1,13 @@
 /** `mr_chase`: piw-import / piw-remove / piw-rebuild (REQ) ⇄ Mr Chase (ROUTER), ipc (protocols.md §4.3). */
 import { defineProtocol, NoData } from './protocol.js';
-import { literal, nullable, oneOf, str, tuple } from './fields.js';
+import { literal, nullable, str, taggedTuple, tuple } from './fields.js';
 import { buildState } from './records.js';
 
 export const mrChaseProtocol = defineProtocol('mr_chase', {
   recv: {
     IMPORT: buildState,
     REMOVE: tuple([str(), nullable(str()), str()]), // package, version (null = whole package), skip reason ("" = delete)
-    REBUILD: oneOf([
+    REBUILD: taggedTuple(0, [
       tuple([literal('HOME')]),
       tuple([literal('SEARCH')]),
       tuple([literal('PROJECT'), nullable(str())]), // null package = every package

@@ -4,7 +4,7 @@
  * socket and over the in-process bus (protocols.md §1.3).
  */
 import * as v from 'valibot';
-import { encodeCbor, decodeCbor } from './cbor/index.js';
+import { encodeCbor, decodeCbor, unwrapFloats } from './cbor/index.js';
 import { ProtocolError } from './errors.js';
 
 /** Marks a verb that carries no data (sent as a bare CBOR text string). */
@@ -21,13 +21,24 @@ export type Message<M extends VerbMap> = {
 
 export type DataOf<M extends VerbMap, K extends keyof M & string> = Extract<Message<M>, { verb: K }>['data'];
 
+type PathKey = unknown;
+
+/** One issue as voluptuous words it: `expected int @ data[1][0]`; a union names its closest option's fault. */
+function describeIssue(issue: v.BaseIssue<unknown>, prefix: readonly PathKey[]): string[] {
+  const path = [...prefix, ...(issue.path?.map((p) => p.key) ?? [])];
+  if (issue.type === 'union' && issue.issues?.length) {
+    // Options whose literal tag did not match are noise; the option that matched says what is wrong.
+    const inner = issue.issues.filter((i) => i.type !== 'literal');
+    if (inner.length) return inner.flatMap((i) => describeIssue(i, path));
+  }
+  const where = path.map((k) => (typeof k === 'string' ? `[${JSON.stringify(k)}]` : `[${String(k)}]`)).join('');
+  return [where ? `${issue.message} @ data${where}` : issue.message];
+}
+
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
+    .flatMap((issue) => describeIssue(issue, []))
     .slice(0, 3)
-    .map((issue) => {
-      const path = issue.path?.map((p) => String(p.key)).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
     .join('; ');
 }
 
@@ -63,7 +74,10 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
     return result.output;
   }
 
-  /** Validates an incoming verb and data (already decoded); `data` undefined means the bare-string form. */
+  /**
+   * Validates an incoming verb and data (already decoded, or handed over in-process); `hasData` false means
+   * the bare-string form. Floats come back as plain numbers.
+   */
   checkRecv(verb: unknown, data: unknown, hasData: boolean): Message<R> {
     if (typeof verb !== 'string') throw new ProtocolError('PIW_ERR_STRUCTURE', 'invalid message structure received');
     const schema = Object.hasOwn(this.recv, verb) ? (this.recv[verb] as VerbSchema) : undefined;
@@ -77,7 +91,7 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
     if (!result.success) {
       throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${verb}: ${describeIssues(result.issues)}`, verb);
     }
-    return { verb, data } as Message<R>;
+    return { verb, data: unwrapFloats(data) } as Message<R>;
   }
 
   /** Validates and encodes: a bare CBOR string without data, `[verb, data]` with it. */
@@ -88,6 +102,22 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
     } catch (err) {
       throw new ProtocolError('PIW_ERR_SERIALIZE', 'unable to serialize data', msg.verb);
     }
+  }
+
+  /** `[address, empty, payload]` for a ROUTER socket's reply to a REQ peer (0.18's `send_addr_msg`). */
+  encodeAddressed(address: Uint8Array, msg: Message<S>): Buffer[] {
+    return [Buffer.from(address), Buffer.alloc(0), this.encode(msg)];
+  }
+
+  /**
+   * A ROUTER socket's view of a REQ peer's message: exactly `[address, empty, payload]`, else "invalid
+   * message structure received" (0.18's `recv_addr_msg`, behaviours.md 10).
+   */
+  decodeAddressed(frames: readonly Uint8Array[]): { address: Buffer; msg: Message<R> } {
+    if (frames.length !== 3 || frames[1]!.length !== 0) {
+      throw new ProtocolError('PIW_ERR_STRUCTURE', 'invalid message structure received');
+    }
+    return { address: Buffer.from(frames[0]!), msg: this.decode(frames[2]!) };
   }
 
   /** Decodes and validates one frame. */

@@ -1,66 +1,328 @@
 /**
- * CBOR decoding on cbor-x, limited to what a piwheels 0.18 peer sends: tags 0/1 (datetime), 258 (set),
- * 2001 (timedelta), 2002 (NoData) and 2/3 (big integers). Every other tag, including cbor-x's own
- * extensions, decodes to an opaque `Tag`, which no schema accepts (protocols.md §1.2).
+ * A strict CBOR decoder for what a piwheels 0.18 peer sends, with cbor2's semantics (protocols.md §1.2).
+ *
+ * Hand-written, like the encoder, because cbor-x cannot be made to decode the way a Python peer does: it
+ * honours its own record tags (0xdffe/0xdfff turn an array into an object whatever extensions are
+ * registered), turns integer map keys into strings (so `{1: 2}` would pass a `{str: int}` schema), decodes
+ * `60.0` and `60` to the same number, replaces invalid UTF-8 and rolls `2020-02-30` over to March.
+ *
+ * What comes out: integers as numbers (bigint beyond 2^53), every float as `Float64`, text, bytes as
+ * Uint8Array, arrays, maps as plain objects when every key is a string (a `Map` otherwise), tag 0/1 as
+ * `PreciseDate`, 2/3 as integers, 258 as `Set`, 2001 as `TimeDelta`, 2002 as `NO_DATA`; any other tag as an
+ * `OpaqueTag` and simple values other than false/true/null as `CborSimpleValue`, which no schema accepts.
  */
-import { Decoder, Tag, addExtension } from 'cbor-x';
-import { NO_DATA, TimeDelta } from './values.js';
-import { TAG_DATETIME_EPOCH, TAG_DATETIME_STRING, TAG_NO_DATA, TAG_SET, TAG_TIMEDELTA } from './tags.js';
-
-export { Tag as OpaqueTag };
+import { CborSimpleValue, Float64, NO_DATA, OpaqueTag, PreciseDate, TimeDelta } from './values.js';
+import {
+  TAG_BIGNUM_NEGATIVE,
+  TAG_BIGNUM_POSITIVE,
+  TAG_DATETIME_EPOCH,
+  TAG_DATETIME_STRING,
+  TAG_NO_DATA,
+  TAG_SET,
+  TAG_TIMEDELTA,
+} from './tags.js';
 
 export class CborDecodeError extends Error {}
 
-// RFC 3339 as cbor2 accepts it: date, time, optional fraction, and Z or a numeric offset.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+/** Deeper than any piwheels message (BUILT is 5 levels) and far below the JS stack limit. */
+const MAX_DEPTH = 64;
+const BREAK = Symbol('break');
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-const opaque = (tag: number) => (value: unknown) => new Tag(value, tag);
+// cbor2's pattern: fraction digits beyond the sixth are ignored.
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?(?:Z|([+-])(\d\d):(\d\d))$/;
+// Python's datetime range, in milliseconds (microseconds since the epoch would pass 2^53 before year 2255).
+const MAX_EPOCH_MS = 253402300800_000; // 10000-01-01T00:00:00Z, excluded
+const MIN_EPOCH_MS = -62135596800_000; // 0001-01-01T00:00:00Z
 
-function decodeDatetime(value: unknown): unknown {
-  if (typeof value !== 'string' || !RFC3339.test(value)) return new Tag(value, TAG_DATETIME_STRING);
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? new Tag(value, TAG_DATETIME_STRING) : d;
+function fail(message: string): never {
+  throw new CborDecodeError(message);
 }
 
-function decodeEpoch(value: unknown): unknown {
-  return typeof value === 'number' && Number.isFinite(value)
-    ? new Date(Math.round(value * 1000))
-    : new Tag(value, TAG_DATETIME_EPOCH);
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
 }
 
-function decodeTimedelta(value: unknown): unknown {
-  if (Array.isArray(value) && value.length === 3 && value.every((n) => Number.isSafeInteger(n))) {
-    return new TimeDelta(value[0], value[1], value[2]);
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Tag 0, as Python builds a `datetime` from it: every field range-checked, offsets folded into UTC. */
+function parseDatetime(text: unknown): PreciseDate {
+  const m = typeof text === 'string' ? RFC3339.exec(text) : null;
+  if (!m) fail(`invalid datetime string: ${JSON.stringify(text)}`);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const offsetMinutes = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
+  if (
+    year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
+    hour > 23 || minute > 59 || second > 59 || Number(m[10] ?? 0) > 59 || Math.abs(offsetMinutes) >= 24 * 60
+  ) {
+    fail(`invalid datetime string: ${JSON.stringify(text)}`);
   }
-  return new Tag(value, TAG_TIMEDELTA);
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
+  const fraction = Number((m[7] ?? '').padEnd(6, '0'));
+  return inRange(date.getTime() - offsetMinutes * 60_000 + Math.floor(fraction / 1000), fraction % 1000, text);
 }
 
-function decodeSet(value: unknown): unknown {
-  return Array.isArray(value) ? new Set(value) : new Tag(value, TAG_SET);
+/** Tag 1, as `datetime.fromtimestamp(value, timezone.utc)`. */
+function parseEpoch(value: unknown): PreciseDate {
+  const seconds = value instanceof Float64 ? value.value : value;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) fail('invalid epoch datetime');
+  const whole = Math.floor(seconds);
+  const fraction = Math.round((seconds - whole) * 1e6); // may round up to a whole second
+  return inRange(whole * 1000 + Math.floor(fraction / 1000), fraction % 1000, seconds);
 }
 
-function decodeNoData(value: unknown): unknown {
-  return value === null ? NO_DATA : new Tag(value, TAG_NO_DATA);
+function inRange(ms: number, extraMicroseconds: number, source: unknown): PreciseDate {
+  if (!(ms >= MIN_EPOCH_MS && ms < MAX_EPOCH_MS)) fail(`datetime out of range: ${JSON.stringify(source)}`);
+  return new PreciseDate(ms, extraMicroseconds);
 }
 
-// cbor-x registers decoders for these tags out of the box; a 0.18 peer never sends them.
-const CBOR_X_BUILTIN_TAGS = [4, 5, 6, 14, 15, 27, 28, 29, 51, 105, 259, ...Array.from({ length: 23 }, (_, i) => 64 + i)];
+function parseBignum(value: unknown, negative: boolean): number | bigint {
+  if (!(value instanceof Uint8Array)) fail('invalid bignum value');
+  let n = 0n;
+  for (const byte of value) n = (n << 8n) | BigInt(byte);
+  if (negative) n = -1n - n;
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
 
-for (const tag of CBOR_X_BUILTIN_TAGS) addExtension({ tag, decode: opaque(tag) } as never);
-addExtension({ tag: TAG_DATETIME_STRING, decode: decodeDatetime } as never);
-addExtension({ tag: TAG_DATETIME_EPOCH, decode: decodeEpoch } as never);
-addExtension({ tag: TAG_SET, decode: decodeSet } as never);
-addExtension({ tag: TAG_TIMEDELTA, decode: decodeTimedelta } as never);
-addExtension({ tag: TAG_NO_DATA, decode: decodeNoData } as never);
-
-const decoder = new Decoder({ mapsAsObjects: true, useRecords: false, int64AsNumber: true } as never);
-
-/** Exactly one CBOR item; throws CborDecodeError on anything else (truncated, trailing bytes, invalid). */
-export function decodeCbor(frame: Uint8Array): unknown {
-  if (frame.length === 0) throw new CborDecodeError('empty frame');
+function parseTimedelta(value: unknown): TimeDelta {
+  if (!Array.isArray(value) || value.length !== 3 || !value.every((n) => Number.isSafeInteger(n))) {
+    fail('invalid timedelta: expected [days, seconds, microseconds]');
+  }
   try {
-    return decoder.decode(frame);
+    return new TimeDelta(value[0], value[1], value[2]);
   } catch (err) {
-    throw new CborDecodeError((err as Error).message);
+    return fail((err as Error).message);
   }
+}
+
+class Reader {
+  private pos = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly src: Uint8Array) {
+    this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  }
+
+  get done(): boolean {
+    return this.pos === this.src.length;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.src.length) fail('truncated CBOR data');
+  }
+
+  /** The argument of an initial byte (additional info 0-27), as a number when it fits 2^53. */
+  private argument(info: number): number | bigint {
+    if (info < 24) return info;
+    switch (info) {
+      case 24:
+        this.need(1);
+        return this.src[this.pos++]!;
+      case 25:
+        this.need(2);
+        this.pos += 2;
+        return this.view.getUint16(this.pos - 2);
+      case 26:
+        this.need(4);
+        this.pos += 4;
+        return this.view.getUint32(this.pos - 4);
+      case 27: {
+        this.need(8);
+        this.pos += 8;
+        const n = this.view.getBigUint64(this.pos - 8);
+        return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+      }
+      default:
+        return fail(`reserved additional information ${info}`);
+    }
+  }
+
+  /** A length, checked against what is left so a forged length cannot make us allocate. */
+  private length(info: number, minItemSize: number): number {
+    const n = this.argument(info);
+    if (typeof n === 'bigint' || n * minItemSize > this.src.length - this.pos) fail('truncated CBOR data');
+    return n;
+  }
+
+  private bytes(n: number): Uint8Array {
+    this.need(n);
+    this.pos += n;
+    return this.src.subarray(this.pos - n, this.pos);
+  }
+
+  private text(n: number): string {
+    const raw = this.bytes(n);
+    try {
+      return utf8.decode(raw);
+    } catch {
+      return fail('invalid UTF-8 in text string');
+    }
+  }
+
+  /** Indefinite-length byte or text string: definite chunks of the same major type up to a break. */
+  private chunks(major: 2 | 3): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    for (;;) {
+      this.need(1);
+      const initial = this.src[this.pos++]!;
+      if (initial === 0xff) return parts;
+      if (initial >> 5 !== major || (initial & 31) === 31) fail('invalid chunk in indefinite-length string');
+      parts.push(this.bytes(this.length(initial & 31, 1)));
+    }
+  }
+
+  item(depth: number): unknown {
+    const value = this.any(depth);
+    if (value === BREAK) fail('unexpected break');
+    return value;
+  }
+
+  private any(depth: number): unknown {
+    if (depth > MAX_DEPTH) fail('CBOR nested too deeply');
+    this.need(1);
+    const initial = this.src[this.pos++]!;
+    const major = initial >> 5;
+    const info = initial & 31;
+    switch (major) {
+      case 0:
+        return this.argument(info);
+      case 1: {
+        const n = this.argument(info);
+        return typeof n === 'number' && n < Number.MAX_SAFE_INTEGER ? -1 - n : -1n - BigInt(n);
+      }
+      case 2:
+        // Copied, so a decoded value never aliases the frame it came from.
+        return new Uint8Array(info === 31 ? Buffer.concat(this.chunks(2)) : this.bytes(this.length(info, 1)));
+      case 3:
+        if (info === 31) {
+          try {
+            return utf8.decode(Buffer.concat(this.chunks(3)));
+          } catch (err) {
+            if (err instanceof CborDecodeError) throw err;
+            return fail('invalid UTF-8 in text string');
+          }
+        }
+        return this.text(this.length(info, 1));
+      case 4: {
+        const items: unknown[] = [];
+        if (info === 31) {
+          for (let item = this.any(depth + 1); item !== BREAK; item = this.any(depth + 1)) items.push(item);
+          return items;
+        }
+        const n = this.length(info, 1);
+        for (let i = 0; i < n; i++) items.push(this.item(depth + 1));
+        return items;
+      }
+      case 5:
+        return this.map(info, depth);
+      case 6:
+        return this.tagged(this.argument(info), depth);
+      default:
+        return this.simple(info);
+    }
+  }
+
+  /** A map: a plain object while every key is a string (duplicates: the last wins, as in a Python dict). */
+  private map(info: number, depth: number): Record<string, unknown> | Map<unknown, unknown> {
+    const indefinite = info === 31;
+    const n = indefinite ? Infinity : this.length(info, 2);
+    let object: Record<string, unknown> | undefined = {};
+    let map: Map<unknown, unknown> | undefined;
+    for (let i = 0; i < n; i++) {
+      const key = this.any(depth + 1);
+      if (key === BREAK) {
+        if (indefinite) break;
+        fail('unexpected break');
+      }
+      const value = this.item(depth + 1);
+      if (object && typeof key === 'string') {
+        // defineProperty: a "__proto__" key is data, never the object's prototype.
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        map ??= new Map(Object.entries(object!));
+        object = undefined;
+        map.set(key, value);
+      }
+    }
+    return map ?? object!;
+  }
+
+  private tagged(tag: number | bigint, depth: number): unknown {
+    const value = this.item(depth + 1);
+    switch (tag) {
+      case TAG_DATETIME_STRING:
+        return parseDatetime(value);
+      case TAG_DATETIME_EPOCH:
+        return parseEpoch(value);
+      case TAG_BIGNUM_POSITIVE:
+        return parseBignum(value, false);
+      case TAG_BIGNUM_NEGATIVE:
+        return parseBignum(value, true);
+      case TAG_SET:
+        if (!Array.isArray(value)) fail('invalid set: expected an array');
+        return new Set(value);
+      case TAG_TIMEDELTA:
+        return parseTimedelta(value);
+      case TAG_NO_DATA:
+        return NO_DATA; // piwheels' default_decoder ignores the payload
+      default:
+        return new OpaqueTag(tag, value);
+    }
+  }
+
+  private simple(info: number): unknown {
+    switch (info) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 24: {
+        this.need(1);
+        const value = this.src[this.pos++]!;
+        if (value < 32) fail(`invalid simple value encoding ${value}`);
+        return new CborSimpleValue(value);
+      }
+      case 25: {
+        this.need(2);
+        this.pos += 2;
+        return new Float64(halfToNumber(this.view.getUint16(this.pos - 2)));
+      }
+      case 26:
+        this.need(4);
+        this.pos += 4;
+        return new Float64(this.view.getFloat32(this.pos - 4));
+      case 27:
+        this.need(8);
+        this.pos += 8;
+        return new Float64(this.view.getFloat64(this.pos - 8));
+      case 31:
+        return BREAK;
+      default:
+        if (info < 24) return new CborSimpleValue(info);
+        return fail(`reserved simple value ${info}`);
+    }
+  }
+}
+
+function halfToNumber(half: number): number {
+  const sign = half & 0x8000 ? -1 : 1;
+  const exponent = (half >> 10) & 0x1f;
+  const fraction = half & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+/** Exactly one CBOR item; throws CborDecodeError on anything else (empty, truncated, trailing bytes, invalid). */
+export function decodeCbor(frame: Uint8Array): unknown {
+  if (frame.length === 0) fail('empty frame');
+  const reader = new Reader(frame);
+  const value = reader.item(0);
+  if (!reader.done) fail('trailing bytes after the CBOR item');
+  return value;
 }

@@ -5,8 +5,8 @@
  * cbor-x writes whole numbers above 2^32 as floats (an `int` disk size would then fail validation) and has
  * no way to write a whole `float` such as a load average of 1 as an 8-byte float. Decoding uses cbor-x.
  */
-import { Float64, NoDataMarker, TimeDelta } from './values.js';
-import { TAG_DATETIME_STRING, TAG_NO_DATA, TAG_SET, TAG_TIMEDELTA } from './tags.js';
+import { CborSimpleValue, Float64, NoDataMarker, OpaqueTag, TimeDelta, microsecondOf } from './values.js';
+import { TAG_BIGNUM_NEGATIVE, TAG_BIGNUM_POSITIVE, TAG_DATETIME_STRING, TAG_NO_DATA, TAG_SET, TAG_TIMEDELTA } from './tags.js';
 
 const MAX_DEPTH = 64;
 
@@ -32,6 +32,7 @@ class Writer {
   head(major: number, n: number | bigint): void {
     const m = major << 5;
     this.room(9);
+    if (typeof n === 'bigint' && n <= 0xffffffffn) n = Number(n);
     if (typeof n === 'bigint' || n > 0xffffffff) {
       this.buf[this.pos++] = m | 27;
       this.buf.writeBigUInt64BE(BigInt(n), this.pos);
@@ -52,14 +53,23 @@ class Writer {
     }
   }
 
+  /** A float as cbor2 writes one: 8 bytes, except NaN and the infinities, which take the 2-byte form. */
   float64(x: number): void {
     this.room(9);
+    if (!Number.isFinite(x)) {
+      this.buf[this.pos++] = 0xf9;
+      this.buf.writeUInt16BE(Number.isNaN(x) ? 0x7e00 : x > 0 ? 0x7c00 : 0xfc00, this.pos);
+      this.pos += 2;
+      return;
+    }
     this.buf[this.pos++] = 0xfb;
     this.buf.writeDoubleBE(x, this.pos);
     this.pos += 8;
   }
 
   text(s: string): void {
+    // A lone surrogate has no UTF-8 form; Python refuses to encode one rather than substitute U+FFFD.
+    if (LONE_SURROGATE.test(s)) throw new CborEncodeError('text with a lone surrogate cannot be encoded');
     const len = Buffer.byteLength(s, 'utf8');
     this.head(3, len);
     this.room(len);
@@ -75,35 +85,39 @@ class Writer {
 }
 
 const UINT64_LIMIT = 1n << 64n;
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 function writeInteger(w: Writer, n: number | bigint): void {
   const big = BigInt(n);
   if (big >= 0n) {
     if (big < UINT64_LIMIT) w.head(0, typeof n === 'number' ? n : big);
-    else writeBignum(w, 2, big);
+    else writeBignum(w, TAG_BIGNUM_POSITIVE, big);
   } else {
     const arg = -1n - big;
     if (arg < UINT64_LIMIT) w.head(1, typeof n === 'number' ? -1 - n : arg);
-    else writeBignum(w, 3, arg);
+    else writeBignum(w, TAG_BIGNUM_NEGATIVE, arg);
   }
 }
 
-function writeBignum(w: Writer, tag: 2 | 3, magnitude: bigint): void {
+function writeBignum(w: Writer, tag: typeof TAG_BIGNUM_POSITIVE | typeof TAG_BIGNUM_NEGATIVE, magnitude: bigint): void {
   let hex = magnitude.toString(16);
   if (hex.length % 2) hex = '0' + hex;
   w.head(6, tag);
   w.bytes(Buffer.from(hex, 'hex'));
 }
 
-/** RFC 3339 as Python's `isoformat()` renders a UTC datetime, with `+00:00` written as `Z`. */
+/**
+ * RFC 3339 as Python's `isoformat()` renders a UTC datetime, with `+00:00` written as `Z` (cbor2): the
+ * fraction only when there are microseconds, always six digits. A `PreciseDate` keeps all six.
+ */
 export function formatDatetime(d: Date): string {
   const ms = d.getTime();
   if (Number.isNaN(ms)) throw new CborEncodeError('invalid datetime');
   const year = d.getUTCFullYear();
   if (year < 1 || year > 9999) throw new CborEncodeError(`datetime out of range: year ${year}`);
   const iso = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ for years 0000..9999
-  const millis = d.getUTCMilliseconds();
-  return iso.slice(0, 19) + (millis ? `.${String(millis).padStart(3, '0')}000` : '') + 'Z';
+  const us = microsecondOf(d);
+  return iso.slice(0, 19) + (us ? `.${String(us).padStart(6, '0')}` : '') + 'Z';
 }
 
 function writeValue(w: Writer, value: unknown, depth: number): void {
@@ -160,6 +174,16 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
     return;
   }
   if (value instanceof Uint8Array) return w.bytes(value);
+  // What the decoder kept opaque goes back out as it came (a protocol that takes anything forwards it).
+  if (value instanceof OpaqueTag) {
+    w.head(6, value.tag);
+    return writeValue(w, value.value, depth + 1);
+  }
+  if (value instanceof CborSimpleValue) {
+    if (value.value < 24) return w.byte(0xe0 | value.value);
+    w.byte(0xf8);
+    return w.byte(value.value);
+  }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     throw new CborEncodeError(`cannot encode a ${proto?.constructor?.name ?? 'object'}`);

@@ -1,3 +1,13 @@
 export { encodeCbor, formatDatetime, CborEncodeError } from './encode.js';
-export { decodeCbor, CborDecodeError, OpaqueTag } from './decode.js';
-export { TimeDelta, Float64, NoDataMarker, NO_DATA } from './values.js';
+export { decodeCbor, CborDecodeError } from './decode.js';
+export {
+  TimeDelta,
+  Float64,
+  unwrapFloats,
+  PreciseDate,
+  microsecondOf,
+  OpaqueTag,
+  CborSimpleValue,
+  NoDataMarker,
+  NO_DATA,
+} from './values.js';

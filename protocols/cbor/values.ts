@@ -58,9 +58,93 @@ export class TimeDelta {
   }
 }
 
-/** A number that must be written as an 8-byte CBOR float even when whole (Python `float`). */
+/**
+ * A Python `float`: written as an 8-byte CBOR float even when whole, and what `decodeCbor` returns for every
+ * CBOR float, so that `60.0` and `60` stay different things (a 0.18 peer's `int` field rejects the first).
+ * `Protocol` turns them back into plain numbers once a message has been validated.
+ */
 export class Float64 {
   constructor(readonly value: number) {}
+}
+
+/** Replaces every `Float64` inside `value` by its number; containers are copied only where one was found. */
+export function unwrapFloats(value: unknown): unknown {
+  if (value instanceof Float64) return value.value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = unwrapFloats(value[i]);
+      if (item !== value[i]) (out ??= value.slice())[i] = item;
+    }
+    return out ?? value;
+  }
+  if (value instanceof Set) {
+    const before = [...value];
+    const after = before.map(unwrapFloats);
+    return after.some((item, i) => item !== before[i]) ? new Set(after) : value;
+  }
+  if (value instanceof Map) {
+    const before = [...value];
+    const after = before.map(([k, v]): [unknown, unknown] => [unwrapFloats(k), unwrapFloats(v)]);
+    return after.some(([k, v], i) => k !== before[i]![0] || v !== before[i]![1]) ? new Map(after) : value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const plain = unwrapFloats(item);
+    if (plain !== item) {
+      out ??= { ...value };
+      Object.defineProperty(out, key, { value: plain, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return out ?? value;
+}
+
+/**
+ * A UTC instant with Python's microsecond precision. A JS `Date` stops at milliseconds; a Python peer's
+ * timestamps (slave stats, build times) carry microseconds, and the decoder keeps them here so that what we
+ * forward or store is what the peer sent. Any `Date` may be encoded; a plain one has microseconds of
+ * `milliseconds * 1000`. Treat instances as immutable: the extra microseconds do not follow `setTime()`.
+ */
+export class PreciseDate extends Date {
+  /** Microseconds below the millisecond, 0–999. */
+  readonly extraMicroseconds: number;
+
+  constructor(epochMilliseconds: number, extraMicroseconds = 0) {
+    super(epochMilliseconds);
+    if (!Number.isInteger(extraMicroseconds) || extraMicroseconds < 0 || extraMicroseconds > 999) {
+      throw new RangeError(`extra microseconds must be 0-999: ${extraMicroseconds}`);
+    }
+    this.extraMicroseconds = extraMicroseconds;
+  }
+}
+
+/** Python's `datetime.microsecond` of any Date: 0–999999 within its second. */
+export function microsecondOf(d: Date): number {
+  return d.getUTCMilliseconds() * 1000 + (d instanceof PreciseDate ? d.extraMicroseconds : 0);
+}
+
+/**
+ * A CBOR tag no piwheels 0.18 peer uses, kept as it arrived (cbor2's `CBORTag`). No schema accepts one, so
+ * it fails validation (behaviours.md 7) except where a protocol takes anything, which it then round-trips.
+ */
+export class OpaqueTag {
+  constructor(
+    readonly tag: number | bigint,
+    readonly value: unknown,
+  ) {}
+}
+
+/** A CBOR simple value other than false/true/null, e.g. `undefined` (23): cbor2's `CBORSimpleValue`. */
+export class CborSimpleValue {
+  constructor(readonly value: number) {
+    if (!Number.isInteger(value) || value < 0 || value > 255 || (value >= 20 && value <= 22) || (value >= 24 && value < 32)) {
+      throw new RangeError(`not a CBOR simple value: ${value}`);
+    }
+  }
 }
 
 /** The `NoData` marker of a no-data reply forwarded as data, e.g. `["SLAVE", [1, ts, "DONE", NoData]]`. */
