@@ -30,14 +30,20 @@ async function ensurepipBundled(python: string): Promise<string | undefined> {
   }
 }
 
-/** Paths of the setuptools and wheel wheels the given Pythons and Debian provide, one per filename. */
+/**
+ * Paths of the setuptools and wheel wheels to serve, each project from the first source that has it:
+ * ensurepip's bundles first, Debian's last. Debian's setuptools wheel is patched for Debian's Python
+ * (`install_layout`) and breaks other Pythons' builds, while the pristine one works for both, so it is
+ * served only when no Python bundles one.
+ */
 export async function findBootstrapWheels(pythons: readonly string[] = DEFAULT_PYTHONS): Promise<string[]> {
   const dirs = [...(await Promise.all(pythons.map(ensurepipBundled))), DEBIAN_WHEELS_DIR].filter((d): d is string => d !== undefined);
   const found = new Map<string, string>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    for (const name of await readdir(dir)) {
-      if (/^(setuptools|wheel)-[^-]+-py3-none-any\.whl$/.test(name) && !found.has(name)) found.set(name, join(dir, name));
+    for (const name of (await readdir(dir)).sort()) {
+      const project = /^(setuptools|wheel)-[^-]+-py3-none-any\.whl$/.exec(name)?.[1];
+      if (project !== undefined && !found.has(project)) found.set(project, join(dir, name));
     }
   }
   return [...found.values()].sort();

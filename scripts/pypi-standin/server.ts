@@ -85,8 +85,10 @@ export interface PypiStandin {
   close(): Promise<void>;
 }
 
+const XMLRPC_PATHS = new Set(['/pypi', '/pypi/', '/RPC2']);
+
 const targetOf = (method: string, path: string): Target | undefined => {
-  if (path === '/pypi' || path === '/pypi/' || path === '/RPC2') return method === 'POST' ? 'xmlrpc' : undefined;
+  if (XMLRPC_PATHS.has(path)) return method === 'POST' ? 'xmlrpc' : undefined;
   if (path.startsWith('/pypi/') && path.endsWith('/json')) return 'json';
   if (path.startsWith('/simple')) return 'simple';
   if (path.startsWith('/files/')) return 'files';
@@ -201,6 +203,7 @@ export async function startPypiStandin(options: StandinOptions = {}): Promise<Py
       if (method !== undefined) record.xmlrpcMethod = method;
       return send(res, 200, 'text/xml', response);
     }
+    if (XMLRPC_PATHS.has(path)) return send(res, 405, 'text/plain', '405 Method Not Allowed\n', { Allow: 'POST' });
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', '405 Method Not Allowed\n', { Allow: 'GET, HEAD' });
     if (path === '/simple' || path === '/simple/') return send(res, 200, 'text/html', simpleRoot(registry));
 
