@@ -1,0 +1,17 @@
+import { PackageCache } from '../../../actors/scribe/package-cache.js';
+
+test('the cache stays sorted and unique through load, add and delete', () => {
+  const cache = new PackageCache();
+  cache.load(new Set(['zeta', 'alpha', 'mu']));
+  expect(cache.add('beta')).toBe(true);
+  expect(cache.add('alpha')).toBe(false);
+  expect(cache.add('zz')).toBe(true);
+  expect(cache.add('a')).toBe(true);
+  expect(cache.delete('mu')).toBe(true);
+  expect(cache.delete('mu')).toBe(false);
+  expect(cache.list()).toEqual(['a', 'alpha', 'beta', 'zeta', 'zz']);
+  expect([cache.has('beta'), cache.has('b'), cache.size]).toEqual([true, false, 5]);
+  const copy = cache.list();
+  cache.add('c');
+  expect(copy).toHaveLength(5); // lists are copies
+});

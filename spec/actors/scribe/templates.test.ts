@@ -1,0 +1,38 @@
+import { Templates } from '../../../actors/scribe/templates.js';
+
+const templates = new Templates({ url: 'https://example.org/', issues: 'i', blog: 'b', github: 'g', docs: 'd', twitter: 't' });
+
+test('autoescaping is on and the site address comes without a trailing slash', () => {
+  const html = templates.render('pages/404.html', { page: '404' });
+  expect(html).toContain('<title>piwheels - Not found</title>');
+  const home = templates.render('pages/index.html', {
+    page: 'home',
+    stats: { packagesBuilt: 1, filesCount: 2, downloadsAll: 3, downloadsLastMonth: 4 },
+    updated: '<now>',
+  });
+  expect(home).toContain('extra-index-url=https://example.org/simple');
+  expect(home).toContain('Page last updated &lt;now&gt;');
+});
+
+test('a value missing from a page is an error, not the text "undefined"', () => {
+  expect(() => templates.render('pages/index.html', { page: 'home' })).toThrow('template filter expected a number, got undefined');
+  expect(() => templates.render('simple/package.html', { package: 'x', files: [{ filename: 'f' }] })).toThrow();
+});
+
+test('list templates render in chunks that join into one document', async () => {
+  const items = Array.from({ length: 5 }, (_, i) => `p${i}`);
+  const parts: string[] = [];
+  for await (const part of templates.renderList('simple/index.html', {}, items, 2)) parts.push(part);
+  expect(parts).toHaveLength(3);
+  const whole = parts.join('');
+  expect(whole.startsWith('<!DOCTYPE html>')).toBe(true);
+  expect(whole).toContain('<a href="p0">p0</a><a href="p1">p1</a><a href="p2">p2</a><a href="p3">p3</a><a href="p4">p4</a>\n');
+  expect(whole.endsWith('</html>\n')).toBe(true);
+  const empty: string[] = [];
+  for await (const part of templates.renderList('simple/index.html', {}, [], 2)) empty.push(part);
+  expect(empty.join('')).toContain('<body>\n\n</body>');
+});
+
+test('static assets are listed', async () => {
+  expect(await templates.staticAssets()).toEqual(['favicon.svg', 'packages.js', 'piwheels-logo.svg', 'project.js', 'sitemap.xsl', 'styles.css']);
+});
