@@ -32,7 +32,11 @@ function describeIssue(issue: v.BaseIssue<unknown>, prefix: readonly PathKey[]):
     if (inner.length) return inner.flatMap((i) => describeIssue(i, path));
   }
   const where = path.map((k) => (typeof k === 'string' ? `[${JSON.stringify(k)}]` : `[${String(k)}]`)).join('');
-  return [where ? `${issue.message} @ data${where}` : issue.message];
+  // A sequence too short reports its missing items as failing their schema; say what happened instead.
+  const last = issue.path?.at(-1);
+  const missing = last?.type === 'array' && Array.isArray(last.input) && (last.key as number) >= last.input.length;
+  const text = missing ? 'missing item' : issue.message;
+  return [where ? `${text} @ data${where}` : text];
 }
 
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
