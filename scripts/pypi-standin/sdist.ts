@@ -85,7 +85,10 @@ export function pureProject(options: ProjectOptions): ProjectSource {
   };
 }
 
-/** A C-extension project: `<module>.add(a, b)` in C, so its wheel is ABI- and platform-specific. */
+/**
+ * A C-extension project: `<module>.add(a, b)` and `<module>.hypot(x, y)` in C, so its wheel is ABI- and
+ * platform-specific and loads a system library (libm) that a dependency analysis can find.
+ */
 export function extensionProject(options: ProjectOptions, cSource?: string): ProjectSource {
   const mod = moduleName(options.name);
   const c =
@@ -93,6 +96,7 @@ export function extensionProject(options: ProjectOptions, cSource?: string): Pro
     [
       '#define PY_SSIZE_T_CLEAN',
       '#include <Python.h>',
+      '#include <math.h>',
       '',
       'static PyObject *add(PyObject *self, PyObject *args) {',
       '    long a, b;',
@@ -100,8 +104,15 @@ export function extensionProject(options: ProjectOptions, cSource?: string): Pro
       '    return PyLong_FromLong(a + b);',
       '}',
       '',
+      'static PyObject *hypotenuse(PyObject *self, PyObject *args) {',
+      '    double x, y;',
+      '    if (!PyArg_ParseTuple(args, "dd", &x, &y)) return NULL;',
+      '    return PyFloat_FromDouble(hypot(x, y));',
+      '}',
+      '',
       'static PyMethodDef methods[] = {',
       '    {"add", add, METH_VARARGS, "Add two integers."},',
+      '    {"hypot", hypotenuse, METH_VARARGS, "The hypotenuse of a right triangle (libm)."},',
       '    {NULL, NULL, 0, NULL}',
       '};',
       '',
@@ -117,7 +128,7 @@ export function extensionProject(options: ProjectOptions, cSource?: string): Pro
       'setup.py': setupPy(
         options,
         'from setuptools import Extension, setup',
-        `ext_modules=[Extension(${JSON.stringify(mod)}, [${JSON.stringify(`${mod}.c`)}])]`,
+        `ext_modules=[Extension(${JSON.stringify(mod)}, [${JSON.stringify(`${mod}.c`)}], libraries=["m"])]`,
       ),
       [`${mod}.c`]: c,
     },

@@ -1,0 +1,124 @@
+/**
+ * One build, as piw-slave runs it (behaviours.md A.3, 195): `pip wheel` of one version with no
+ * dependencies, in a fresh temp dir, as the leader of its own process group under RLIMIT_DATA 1 GiB, with
+ * the -t timeout enforced (0.18 never did). The result carries pip's whole log, the wall time of pip
+ * alone, and every wheel with its size, SHA-256, tags and run-time dependencies.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TimeDelta } from '../../protocols/cbor/index.js';
+import type { FileStateWire } from '../../protocols/records.js';
+import { describeWheel, toFileStateWire, type BuiltWheel } from './built-wheel.js';
+import { BuildAbortedError } from './errors.js';
+import { runInProcessGroup } from './process-group.js';
+
+/** 1 GiB, for pip and everything it starts. */
+export const BUILD_DATA_LIMIT = 1024 ** 3;
+
+export interface BuildOptions {
+  /** The simple index the master named in ACK. */
+  indexUrl: string;
+  /** Where the build's temp dir is made (the slave's `-d`); the system temp dir by default. */
+  buildDir?: string;
+  /** Milliseconds (the slave's `-t`); 0 or omitted: none. */
+  timeout?: number;
+  /** The Python to build with; `python3` by default. */
+  python?: string;
+  /** Aborting stops the build (pip's whole process group, or the dependency analysis). */
+  signal?: AbortSignal;
+  /** Base environment; the slave's own by default. */
+  env?: NodeJS.ProcessEnv;
+  /** SIGTERM → SIGKILL grace in milliseconds. */
+  grace?: number;
+  /** Per-library `ldd` timeout in milliseconds. */
+  lddTimeout?: number;
+}
+
+export interface BuildResult {
+  package: string;
+  version: string;
+  status: boolean;
+  duration: TimeDelta;
+  output: string;
+  /** Sorted by filename; empty unless the build succeeded. */
+  files: BuiltWheel[];
+  /** The build's temp dir; the wheels live here until `cleanup()`. */
+  dir: string;
+  /** Removes the temp dir and everything in it. */
+  cleanup(): Promise<void>;
+}
+
+export function pipWheelArgs(pkg: string, version: string, indexUrl: string, wheelDir: string, logFile: string): string[] {
+  return [
+    '-m',
+    'pip',
+    'wheel',
+    `--index-url=${indexUrl}`,
+    `--wheel-dir=${wheelDir}`,
+    `--log=${logFile}`,
+    '--no-deps',
+    '--no-cache-dir',
+    '--exists-action=w',
+    '--disable-pip-version-check',
+    `${pkg}==${version}`,
+  ];
+}
+
+async function readLog(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return ''; // pip never got as far as opening its log
+  }
+}
+
+export async function build(pkg: string, version: string, options: BuildOptions): Promise<BuildResult> {
+  const { indexUrl, buildDir = tmpdir(), timeout, python = 'python3', signal, env = process.env, grace, lddTimeout } = options;
+  const dir = await mkdtemp(join(buildDir, 'piw-build-'));
+  const wheelDir = join(dir, 'wheels');
+  const logFile = join(dir, 'pip.log');
+  const scratch = join(dir, 'tmp');
+  await Promise.all([mkdir(wheelDir), mkdir(scratch)]);
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+
+  const run = await runInProcessGroup(python, pipWheelArgs(pkg, version, indexUrl, wheelDir, logFile), {
+    cwd: dir,
+    // Git may only clone local paths (0.18); temp files of pip and compilers stay inside the build dir.
+    env: { ...env, GIT_ALLOW_PROTOCOL: 'file', TMPDIR: scratch },
+    timeout,
+    signal,
+    grace,
+    dataLimit: BUILD_DATA_LIMIT,
+  });
+  const duration = TimeDelta.fromMilliseconds(run.durationMs);
+  let output = await readLog(logFile);
+  const fail = (err: Error): BuildResult => {
+    output += `\n${err.message}`;
+    return { package: pkg, version, status: false, duration, output, files: [], dir, cleanup };
+  };
+  if (run.error) return fail(run.error);
+  if (run.exitCode !== 0) return { package: pkg, version, status: false, duration, output, files: [], dir, cleanup };
+
+  const files: BuiltWheel[] = [];
+  try {
+    const names = (await readdir(wheelDir)).filter((name) => name.endsWith('.whl')).sort();
+    for (const [i, name] of names.entries()) {
+      const workDir = join(dir, `deps-${i}`);
+      await mkdir(workDir);
+      files.push(await describeWheel(join(wheelDir, name), { workDir, lddTimeout, signal }));
+      await rm(workDir, { recursive: true, force: true });
+    }
+    if (signal?.aborted) throw new BuildAbortedError();
+  } catch (err) {
+    // A wheel that cannot be described (bad name, unreadable, analysis failed or stopped) fails the build.
+    if (err instanceof Error) return fail(err);
+    throw err;
+  }
+  return { package: pkg, version, status: true, duration, output, files, dir, cleanup };
+}
+
+/** The data of the BUILT message: `[status, duration, output, [file_state…]]`. */
+export function builtMessageData(result: BuildResult): [boolean, TimeDelta, string, FileStateWire[]] {
+  return [result.status, result.duration, result.output, result.files.map(toFileStateWire)];
+}
