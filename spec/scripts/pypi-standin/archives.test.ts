@@ -47,7 +47,7 @@ describe('archives the stand-in writes', () => {
 
   test('the C-extension project names its module in setup.py and in PyInit', () => {
     const source = extensionProject({ name: 'piw-ext', version: '1' });
-    expect(source.files['setup.py']).toContain('Extension("piw_ext", ["piw_ext.c"])');
+    expect(source.files['setup.py']).toContain('Extension("piw_ext", ["piw_ext.c"], libraries=["m"])');
     expect(source.files['piw_ext.c']).toContain('PyInit_piw_ext');
   });
 
