@@ -97,14 +97,21 @@ const targetOf = (method: string, path: string): Target | undefined => {
 
 const GARBAGE = Buffer.concat([Buffer.from('<?xml version="1.0"?><methodResponse><params><par{"info": ['), Buffer.from([0, 0xff, 0xfe, 0x80, 0x1b])]);
 
-/** The `Requires-Python` of a wheel, from its `*.dist-info/METADATA`. */
+/** The `Requires-Python` of a wheel, from its `*.dist-info/METADATA`; null if it has none or cannot be read. */
 async function wheelRequiresPython(path: string): Promise<string | null> {
-  const zip = await ZipReader.open(path);
+  let zip: ZipReader;
+  try {
+    zip = await ZipReader.open(path);
+  } catch {
+    return null; // tests may upload garbage on purpose
+  }
   try {
     const entry = zip.entries.find((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
     if (!entry) return null;
-    const match = /^Requires-Python:\s*(.+)$/m.exec((await zip.read(entry)).toString('utf8').split('\n\n')[0]!);
-    return match ? match[1]!.trim() : null;
+    const headers = (await zip.read(entry)).toString('utf8').split('\n\n')[0]!;
+    return /^Requires-Python:\s*(.+)$/m.exec(headers)?.[1]!.trim() ?? null;
+  } catch {
+    return null;
   } finally {
     await zip.close();
   }

@@ -103,7 +103,7 @@ describe('PyPI stand-in: XML-RPC changelog (behaviours.md A.4)', () => {
     const start = standin.registry.lastSerial;
     await standin.publish(PURE);
     clock += 10;
-    await standin.addFile('piw-demo-pure', '1.0', { filename: 'piw_demo_pure-1.0-py3-none-any.whl', content: Buffer.from('not really a wheel') }, { requiresPython: null });
+    await standin.addFile('piw-demo-pure', '1.0', { filename: 'piw_demo_pure-1.0-py3-none-any.whl', content: Buffer.from('not really a wheel') });
     standin.registry.yankRelease('piw-demo-pure', '1.0');
     standin.registry.unyankRelease('piw-demo-pure', '1.0');
     standin.registry.removeRelease('piw-demo-pure', '1.0');
