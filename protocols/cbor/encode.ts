@@ -13,7 +13,7 @@ const MAX_DEPTH = 64;
 export class CborEncodeError extends Error {}
 
 class Writer {
-  buf = Buffer.allocUnsafe(256);
+  buf = Buffer.allocUnsafe(4096);
   pos = 0;
 
   room(n: number): void {
@@ -68,6 +68,20 @@ class Writer {
   }
 
   text(s: string): void {
+    // Most strings on the wire are short ASCII: copy them byte by byte, skipping Buffer's native call.
+    if (s.length < 64) {
+      let i = 0;
+      while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+      if (i === s.length) {
+        this.head(3, i);
+        this.room(i);
+        const buf = this.buf;
+        const pos = this.pos;
+        for (let j = 0; j < i; j++) buf[pos + j] = s.charCodeAt(j);
+        this.pos = pos + i;
+        return;
+      }
+    }
     // A lone surrogate has no UTF-8 form; Python refuses to encode one rather than substitute U+FFFD.
     if (LONE_SURROGATE.test(s)) throw new CborEncodeError('text with a lone surrogate cannot be encoded');
     const len = Buffer.byteLength(s, 'utf8');
@@ -88,13 +102,13 @@ const UINT64_LIMIT = 1n << 64n;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 function writeInteger(w: Writer, n: number | bigint): void {
-  const big = BigInt(n);
-  if (big >= 0n) {
-    if (big < UINT64_LIMIT) w.head(0, typeof n === 'number' ? n : big);
-    else writeBignum(w, TAG_BIGNUM_POSITIVE, big);
+  if (typeof n === 'number') return n >= 0 ? w.head(0, n) : w.head(1, -1 - n); // a safe integer: no BigInt needed
+  if (n >= 0n) {
+    if (n < UINT64_LIMIT) w.head(0, n);
+    else writeBignum(w, TAG_BIGNUM_POSITIVE, n);
   } else {
-    const arg = -1n - big;
-    if (arg < UINT64_LIMIT) w.head(1, typeof n === 'number' ? -1 - n : arg);
+    const arg = -1n - n;
+    if (arg < UINT64_LIMIT) w.head(1, arg);
     else writeBignum(w, TAG_BIGNUM_NEGATIVE, arg);
   }
 }
@@ -143,6 +157,16 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
     for (const item of value) writeValue(w, item, depth + 1);
     return;
   }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const keys = Object.keys(value);
+    w.head(5, keys.length);
+    for (const k of keys) {
+      w.text(k);
+      writeValue(w, (value as Record<string, unknown>)[k], depth + 1);
+    }
+    return;
+  }
   if (value instanceof Float64) return w.float64(value.value);
   if (value instanceof Date) {
     w.head(6, TAG_DATETIME_STRING);
@@ -184,21 +208,23 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
     w.byte(0xf8);
     return w.byte(value.value);
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    throw new CborEncodeError(`cannot encode a ${proto?.constructor?.name ?? 'object'}`);
-  }
-  const keys = Object.keys(value);
-  w.head(5, keys.length);
-  for (const k of keys) {
-    w.text(k);
-    writeValue(w, (value as Record<string, unknown>)[k], depth + 1);
-  }
+  throw new CborEncodeError(`cannot encode a ${proto?.constructor?.name ?? 'object'}`);
 }
+
+// One writer reused between calls (its buffer grows to the largest message, up to a limit), so a message
+// costs one exact-size copy instead of a series of growing allocations.
+const KEEP_WRITER_UP_TO = 1 << 20;
+let spare: Writer | undefined = new Writer();
 
 /** One CBOR item. Throws CborEncodeError for values with no piwheels wire form (undefined, functions…). */
 export function encodeCbor(value: unknown): Buffer {
-  const w = new Writer();
-  writeValue(w, value, 0);
-  return w.buf.subarray(0, w.pos);
+  const w = spare ?? new Writer(); // a getter that encodes while we encode gets a writer of its own
+  spare = undefined;
+  w.pos = 0;
+  try {
+    writeValue(w, value, 0);
+    return Buffer.from(w.buf.subarray(0, w.pos));
+  } finally {
+    if (w.buf.length <= KEEP_WRITER_UP_TO) spare = w;
+  }
 }

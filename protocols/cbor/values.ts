@@ -69,7 +69,6 @@ export class Float64 {
 
 /** Replaces every `Float64` inside `value` by its number; containers are copied only where one was found. */
 export function unwrapFloats(value: unknown): unknown {
-  if (value instanceof Float64) return value.value;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
@@ -79,6 +78,20 @@ export function unwrapFloats(value: unknown): unknown {
     }
     return out ?? value;
   }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      const plain = unwrapFloats(item);
+      if (plain !== item) {
+        out ??= { ...value };
+        Object.defineProperty(out, key, { value: plain, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return out ?? value;
+  }
+  if (value instanceof Float64) return value.value;
   if (value instanceof Set) {
     const before = [...value];
     const after = before.map(unwrapFloats);
@@ -89,18 +102,7 @@ export function unwrapFloats(value: unknown): unknown {
     const after = before.map(([k, v]): [unknown, unknown] => [unwrapFloats(k), unwrapFloats(v)]);
     return after.some(([k, v], i) => k !== before[i]![0] || v !== before[i]![1]) ? new Map(after) : value;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
-    const plain = unwrapFloats(item);
-    if (plain !== item) {
-      out ??= { ...value };
-      Object.defineProperty(out, key, { value: plain, enumerable: true, writable: true, configurable: true });
-    }
-  }
-  return out ?? value;
+  return value;
 }
 
 /**

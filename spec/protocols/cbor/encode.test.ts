@@ -163,6 +163,18 @@ describe('what a decoder kept opaque goes back out as it came', () => {
   });
 });
 
+describe('each result is its own buffer', () => {
+  test('a later encoding, or a failed one, leaves earlier results untouched', () => {
+    const first = encodeCbor(['SEND', 'a.whl']);
+    const copy = Buffer.from(first);
+    encodeCbor(['SEND', 'b.whl']);
+    expect(() => encodeCbor(['SEND', undefined])).toThrow(CborEncodeError);
+    encodeCbor('x'.repeat(100_000));
+    expect(first).toEqual(copy);
+    expect(encodeCbor('SENT').toString('hex')).toBe('6453454e54');
+  });
+});
+
 describe('values with no CBOR form are refused', () => {
   test.each([
     ['undefined', undefined],
