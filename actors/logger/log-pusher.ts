@@ -1,0 +1,65 @@
+/**
+ * piw-logger's end of the log queue: a PUSH socket connected to `--log-queue`, sending one CBOR frame per
+ * record (protocols.md §4.9, checked against the lumberjack protocol before it goes).
+ *
+ * Without `--drop` a send waits for as long as the queue is full, so reading waits too (back-pressure).
+ * With `--drop` a send gives up after `dropAfterMs` (0.18: 10 ms) and the record is dropped. While the
+ * master is away every record would wait those 10 ms, which is slower than a busy Apache writes: after one
+ * drop, the next records are only tried without waiting, until one goes through again. So Apache's pipe is
+ * never blocked for more than one wait.
+ *
+ * This is the log queue's own small socket rather than actors/zmq's push adapter because of that adaptive
+ * timeout.
+ */
+import * as zmq from 'zeromq';
+import { loggerProtocol } from '../../protocols/lumberjack.js';
+import { SOCKET_DEFAULTS } from '../zmq/socket.js';
+import type { LogMessage } from './classify.js';
+
+/** 0.18's `--drop` wait. */
+export const DROP_AFTER_MS = 10;
+
+export interface LogPusher {
+  /** Resolves true once the record is queued, false when `--drop` dropped it. */
+  push(msg: LogMessage): Promise<boolean>;
+  /** Closes the socket; queued records get the socket's linger (1 s) to leave. */
+  close(): void;
+}
+
+export interface LogPusherOptions {
+  address: string;
+  drop: boolean;
+  dropAfterMs?: number;
+  /** zmq's send high-water mark (default 1000). */
+  hwm?: number;
+}
+
+export function createLogPusher(opts: LogPusherOptions): LogPusher {
+  const patience = opts.dropAfterMs ?? DROP_AFTER_MS;
+  const socket = new zmq.Push({
+    ...SOCKET_DEFAULTS,
+    ...(opts.hwm === undefined ? {} : { sendHighWaterMark: opts.hwm }),
+    ...(opts.drop ? { sendTimeout: patience } : {}),
+  });
+  socket.connect(opts.address);
+  let dropping = false;
+  return {
+    async push(msg) {
+      const frame = loggerProtocol.encode(msg);
+      try {
+        await socket.send(frame);
+      } catch (err) {
+        if (!opts.drop || (err as { code?: string }).code !== 'EAGAIN') throw err;
+        if (!dropping) socket.sendTimeout = 0;
+        dropping = true;
+        return false;
+      }
+      if (dropping) socket.sendTimeout = patience;
+      dropping = false;
+      return true;
+    },
+    close() {
+      socket.close();
+    },
+  };
+}
