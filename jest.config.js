@@ -13,4 +13,7 @@ export default {
     }],
   },
   testTimeout: 60000,
+  // One PostgreSQL server for the whole run (spec/support/postgres-cluster.ts).
+  globalSetup: '<rootDir>/spec/support/postgres-global-setup.ts',
+  globalTeardown: '<rootDir>/spec/support/postgres-global-teardown.ts',
 };

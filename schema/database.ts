@@ -1,0 +1,332 @@
+/**
+ * The database API over SQL: every operation of `PiwheelsDb` plus the Architect's build-queue query, each
+ * one statement against the functions and tables of the schema (schema/sql/). Writes go through the
+ * SECURITY DEFINER functions, so the unprivileged master role is enough; reads select directly where 0.18
+ * did (packages, versions, build_abis, configuration).
+ *
+ * Text that comes from outside (build logs, web-log fields) is cleaned as 0.18 cleaned it — control
+ * characters other than tab, newline, form feed and carriage return become U+FFFD — and access-log fields
+ * are cut to their columns' widths, so a hostile log line is stored rather than refused.
+ */
+import type { Sql } from 'postgres';
+import { TimeDelta } from '../protocols/cbor/index.js';
+import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../protocols/records.js';
+import type { PiwheelsDb, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
+import type { Connection } from './connection.js';
+
+/** The Architect's queue: ABI → [package, version] oldest release first. */
+export type BuildQueue = Record<string, [string, string][]>;
+
+const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f]/g;
+
+/** Replaces the control characters 0.18 replaced (all but \t \n \f \r) with U+FFFD. */
+export function sanitize(text: string): string {
+  return text.replace(CONTROL, '\ufffd');
+}
+
+/** Sanitised and cut to `width` characters (a VARCHAR's limit counts characters, not bytes). */
+function fit(text: string, width: number): string;
+function fit(text: string | null, width: number): string | null;
+function fit(text: string | null, width: number): string | null {
+  if (text === null) return null;
+  const clean = sanitize(text);
+  const chars = [...clean];
+  return chars.length <= width ? clean : chars.slice(0, width).join('');
+}
+
+/** 0.18's rule for PyPI summaries: longer than 200 characters → the first 199 and an ellipsis. */
+export function fitDescription(description: string): string {
+  const chars = [...description];
+  return chars.length <= 200 ? description : chars.slice(0, 199).join('') + '\u2026';
+}
+
+export class Database implements PiwheelsDb {
+  readonly sql: Sql;
+
+  constructor(private readonly connection: Connection) {
+    this.sql = connection.sql;
+  }
+
+  get target() {
+    return this.connection.target;
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+
+  async getAllPackages(): Promise<Set<string>> {
+    const rows = await this.sql<{ package: string }[]>`SELECT package FROM packages`;
+    return new Set(rows.map((r) => r.package));
+  }
+
+  async getAllPackageVersions(): Promise<Set<[string, string]>> {
+    const rows = await this.sql<{ package: string; version: string }[]>`SELECT package, version FROM versions`;
+    return new Set(rows.map((r): [string, string] => [r.package, r.version]));
+  }
+
+  async addNewPackage(pkg: string, skip = '', description = ''): Promise<boolean> {
+    const [row] = await this.sql<{ ok: boolean }[]>`
+      SELECT add_new_package(${pkg}, ${skip}, ${fitDescription(description)}) AS ok`;
+    return row!.ok;
+  }
+
+  async addNewPackageVersion(pkg: string, version: string, released: Date | null = null, skip = ''): Promise<boolean> {
+    const [row] = await this.sql<{ ok: boolean }[]>`
+      SELECT add_new_package_version(${pkg}, ${version}, ${released}::timestamp, ${skip}) AS ok`;
+    return row!.ok;
+  }
+
+  async addPackageName(pkg: string, name: string, seen: Date): Promise<void> {
+    await this.sql`SELECT add_package_name(${pkg}, ${name}, ${seen}::timestamp)`;
+  }
+
+  async getPackageAliases(pkg: string): Promise<string[]> {
+    const rows = await this.sql<{ name: string }[]>`SELECT name FROM get_package_aliases(${pkg}) ORDER BY name`;
+    return rows.map((r) => r.name);
+  }
+
+  async getProjectDisplayName(pkg: string): Promise<string | null> {
+    const [row] = await this.sql<{ name: string | null }[]>`SELECT get_project_display_name(${pkg}) AS name`;
+    return row!.name;
+  }
+
+  async setPackageDescription(pkg: string, description: string): Promise<void> {
+    await this.sql`SELECT set_package_description(${pkg}, ${fitDescription(description)})`;
+  }
+
+  async getPackageDescription(pkg: string): Promise<string | null> {
+    const [row] = await this.sql<{ description: string | null }[]>`
+      SELECT get_package_description(${pkg}) AS description`;
+    return row!.description;
+  }
+
+  async skipPackage(pkg: string, reason: string): Promise<void> {
+    await this.sql`SELECT skip_package(${pkg}, ${reason})`;
+  }
+
+  async skipPackageVersion(pkg: string, version: string, reason: string): Promise<void> {
+    await this.sql`SELECT skip_package_version(${pkg}, ${version}, ${reason})`;
+  }
+
+  async deletePackage(pkg: string): Promise<void> {
+    await this.sql`SELECT delete_package(${pkg})`;
+  }
+
+  async deleteVersion(pkg: string, version: string): Promise<void> {
+    await this.sql`SELECT delete_version(${pkg}, ${version})`;
+  }
+
+  async yankVersion(pkg: string, version: string): Promise<void> {
+    await this.sql`SELECT yank_version(${pkg}, ${version})`;
+  }
+
+  async unyankVersion(pkg: string, version: string): Promise<void> {
+    await this.sql`SELECT unyank_version(${pkg}, ${version})`;
+  }
+
+  async testPackage(pkg: string): Promise<boolean> {
+    const [row] = await this.sql<{ ok: boolean }[]>`SELECT test_package(${pkg}) AS ok`;
+    return row!.ok;
+  }
+
+  async packageMarkedDeleted(pkg: string): Promise<boolean> {
+    const [row] = await this.sql<{ ok: boolean }[]>`SELECT package_marked_deleted(${pkg}) AS ok`;
+    return row!.ok;
+  }
+
+  async testPackageVersion(pkg: string, version: string): Promise<boolean> {
+    const [row] = await this.sql<{ ok: boolean }[]>`SELECT test_package_version(${pkg}, ${version}) AS ok`;
+    return row!.ok;
+  }
+
+  async getVersionsDeleted(pkg: string): Promise<Set<string>> {
+    const rows = await this.sql<{ version: string }[]>`SELECT version FROM get_versions_deleted(${pkg})`;
+    return new Set(rows.map((r) => r.version));
+  }
+
+  async logDownload(download: DownloadRecordWire): Promise<void> {
+    const [filename, host, at, arch, distroName, distroVersion, osName, osVersion, pyName, pyVersion, installerName, installerVersion, setuptoolsVersion] = download;
+    await this.sql`
+      SELECT log_download(
+        ${fit(filename, 255)}, ${host}::inet, ${at}::timestamp,
+        ${fit(arch, 100)}, ${fit(distroName, 100)}, ${fit(distroVersion, 100)}, ${fit(osName, 100)},
+        ${fit(osVersion, 100)}, ${fit(pyName, 100)}, ${fit(pyVersion, 100)}, ${fit(installerName, 20)},
+        ${fit(installerVersion, 100)}, ${fit(setuptoolsVersion, 100)})`;
+  }
+
+  async logSearch(search: DownloadRecordWire): Promise<void> {
+    const [pkg, host, at, arch, distroName, distroVersion, osName, osVersion, pyName, pyVersion, installerName, installerVersion, setuptoolsVersion] = search;
+    await this.sql`
+      SELECT log_search(
+        ${fit(pkg, 200)}, ${host}::inet, ${at}::timestamp,
+        ${fit(arch, 100)}, ${fit(distroName, 100)}, ${fit(distroVersion, 100)}, ${fit(osName, 100)},
+        ${fit(osVersion, 100)}, ${fit(pyName, 100)}, ${fit(pyVersion, 100)}, ${fit(installerName, 20)},
+        ${fit(installerVersion, 100)}, ${fit(setuptoolsVersion, 100)})`;
+  }
+
+  async logProject([pkg, host, at, userAgent]: HitRecordWire): Promise<void> {
+    await this.sql`SELECT log_project(${fit(pkg, 200)}, ${host}::inet, ${at}::timestamp, ${fit(userAgent, 2000)})`;
+  }
+
+  async logJson([pkg, host, at, userAgent]: HitRecordWire): Promise<void> {
+    await this.sql`SELECT log_json(${fit(pkg, 200)}, ${host}::inet, ${at}::timestamp, ${fit(userAgent, 2000)})`;
+  }
+
+  async logPage([page, host, at, userAgent]: HitRecordWire): Promise<void> {
+    await this.sql`SELECT log_page(${fit(page, 30)}, ${host}::inet, ${at}::timestamp, ${fit(userAgent, 2000)})`;
+  }
+
+  async logBuild(build: BuildStateWire): Promise<number> {
+    const [builtBy, pkg, version, abi, status, duration, output, files] = build;
+    const log = sanitize(output);
+    if (!status) {
+      const [row] = await this.sql<{ id: number }[]>`
+        SELECT log_build_failure(${pkg}, ${version}, ${builtBy}, ${duration.toString()}::interval, ${abi}, ${log}) AS id`;
+      return row!.id;
+    }
+    // Files and dependencies travel as JSON and become the functions' composite arrays by column name.
+    const fileRows = files.map(([filename, filesize, filehash, packageTag, packageVersionTag, pyVersionTag, abiTag, platformTag]) => ({
+      filename,
+      filesize,
+      filehash,
+      package_tag: packageTag,
+      package_version_tag: packageVersionTag,
+      py_version_tag: pyVersionTag,
+      abi_tag: abiTag,
+      platform_tag: platformTag,
+    }));
+    const depRows = files.flatMap(([filename, , , , , , , , deps]) =>
+      Object.entries(deps).flatMap(([tool, names]) => [...new Set(names)].map((dependency) => ({ filename, tool, dependency }))),
+    );
+    const [row] = await this.sql<{ id: number }[]>`
+      SELECT log_build_success(
+        ${pkg}, ${version}, ${builtBy}, ${duration.toString()}::interval, ${abi}, ${log},
+        ARRAY(SELECT f FROM jsonb_populate_recordset(NULL::files, ${this.sql.json(fileRows)}::jsonb) AS f),
+        ARRAY(SELECT d FROM jsonb_populate_recordset(NULL::dependencies, ${this.sql.json(depRows)}::jsonb) AS d)
+      ) AS id`;
+    return row!.id;
+  }
+
+  async deleteBuild(pkg: string, version: string): Promise<void> {
+    await this.sql`SELECT delete_build(${pkg}, ${version})`;
+  }
+
+  async getPackageFiles(pkg: string): Promise<Record<string, string>> {
+    const rows = await this.sql<{ filename: string; filehash: string }[]>`
+      SELECT filename, filehash FROM get_package_files(${pkg})`;
+    return Object.fromEntries(rows.map((r) => [r.filename, r.filehash]));
+  }
+
+  async getProjectVersions(pkg: string): Promise<ProjectVersionRow[]> {
+    const rows = await this.sql<{ version: string; skipped: string; succeeded: string; failed: string; yanked: boolean }[]>`
+      SELECT version, skipped, builds_succeeded AS succeeded, builds_failed AS failed, yanked
+      FROM get_project_versions(${pkg})`;
+    return rows.map((r): ProjectVersionRow => [r.version, r.skipped, r.succeeded, r.failed, r.yanked]);
+  }
+
+  async getProjectFiles(pkg: string): Promise<ProjectFileRow[]> {
+    const rows = await this.sql<{ version: string; abi_tag: string; filename: string; filesize: number; filehash: string; yanked: boolean }[]>`
+      SELECT version, abi_tag, filename, filesize, filehash, yanked FROM get_project_files(${pkg})`;
+    return rows.map((r): ProjectFileRow => [r.version, r.abi_tag, r.filename, r.filesize, r.filehash, r.yanked]);
+  }
+
+  async getVersionFiles(pkg: string, version: string): Promise<Set<string>> {
+    const rows = await this.sql<{ filename: string }[]>`SELECT filename FROM get_version_files(${pkg}, ${version})`;
+    return new Set(rows.map((r) => r.filename));
+  }
+
+  async getVersionSkip(pkg: string, version: string): Promise<string | null> {
+    const rows = await this.sql<{ skip: string }[]>`
+      SELECT skip FROM versions WHERE package = ${pkg} AND version = ${version}`;
+    return rows[0]?.skip ?? null;
+  }
+
+  async getBuildAbis(): Promise<Set<string>> {
+    const rows = await this.sql<{ abi_tag: string }[]>`SELECT abi_tag FROM build_abis`;
+    return new Set(rows.map((r) => r.abi_tag));
+  }
+
+  async getPypiSerial(): Promise<number> {
+    const [row] = await this.sql<{ serial: number }[]>`SELECT get_pypi_serial() AS serial`;
+    return row!.serial;
+  }
+
+  async setPypiSerial(serial: number): Promise<void> {
+    await this.sql`SELECT set_pypi_serial(${serial})`;
+  }
+
+  async getStatistics(): Promise<Statistics> {
+    const [[stats], perAbi] = await Promise.all([
+      this.sql<
+        {
+          builds_time_us: number;
+          builds_size: number;
+          packages_built: number;
+          files_count: number;
+          new_last_hour: number;
+          downloads_all: number;
+          downloads_last_month: number;
+          downloads_last_hour: number;
+        }[]
+      >`
+        SELECT
+          (EXTRACT(EPOCH FROM builds_time) * 1000000)::BIGINT AS builds_time_us,
+          builds_size, packages_built, files_count, new_last_hour,
+          downloads_all::BIGINT, downloads_last_month::BIGINT, downloads_last_hour::BIGINT
+        FROM get_statistics()`,
+      this.sql<{ abi_tag: string; builds: number }[]>`SELECT abi_tag, builds FROM get_builds_last_hour()`,
+    ]);
+    const { builds_time_us, ...counts } = stats!;
+    return {
+      builds_time: new TimeDelta(0, 0, builds_time_us),
+      ...counts,
+      builds_last_hour: Object.fromEntries(perAbi.map((r) => [r.abi_tag, r.builds])),
+    };
+  }
+
+  async getSearchIndex(): Promise<Record<string, [number, number]>> {
+    const rows = await this.sql<{ package: string; recent: number; total: number }[]>`
+      SELECT package, downloads_recent AS recent, downloads_all AS total FROM get_search_index()`;
+    return Object.fromEntries(rows.map((r) => [r.package, [r.recent, r.total]]));
+  }
+
+  async getFileAptDependencies(filename: string): Promise<Set<string>> {
+    const rows = await this.sql<{ dependency: string }[]>`
+      SELECT dependency FROM get_file_apt_dependencies(${filename})`;
+    return new Set(rows.map((r) => r.dependency));
+  }
+
+  async saveRewritesPending(rows: RewritePendingRow[]): Promise<void> {
+    const json = this.sql.json(rows.map(([pkg, addedAt, command]) => ({ package: pkg, added_at: addedAt.toISOString(), command })));
+    await this.sql`
+      SELECT save_rewrites_pending(
+        ARRAY(SELECT r FROM jsonb_populate_recordset(NULL::rewrites_pending, ${json}::jsonb) AS r))`;
+  }
+
+  async loadRewritesPending(): Promise<RewritePendingRow[]> {
+    const rows = await this.sql<{ package: string; added_at: Date; command: 'PROJECT' | 'BOTH' }[]>`
+      SELECT package, added_at, command FROM load_rewrites_pending()`;
+    return rows.map((r): RewritePendingRow => [r.package, r.added_at, r.command]);
+  }
+
+  /**
+   * The Architect's query: for every unskipped build ABI, up to `limit` versions to build, oldest release
+   * first. `signal` cancels the query on the server (behaviour 130).
+   */
+  async getBuildQueue(limit = 1000, opts: { signal?: AbortSignal } = {}): Promise<BuildQueue> {
+    const query = this.sql<{ abi_tag: string; package: string; version: string }[]>`
+      SELECT abi_tag, package, version FROM get_build_queue(${limit})`;
+    const cancel = () => void query.cancel();
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      opts.signal?.throwIfAborted();
+      const rows = await query;
+      const queue: BuildQueue = {};
+      for (const r of rows) (queue[r.abi_tag] ??= []).push([r.package, r.version]);
+      return queue;
+    } finally {
+      opts.signal?.removeEventListener('abort', cancel);
+    }
+  }
+}

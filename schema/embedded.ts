@@ -1,0 +1,104 @@
+/**
+ * The embedded database: PostgreSQL in WebAssembly (PGlite) inside this process, served to the `postgres`
+ * client through pglite-socket on a Unix socket in a private (0700) temporary directory, so the master runs
+ * the same SQL through the same client as against a server.
+ *
+ * PGlite has one backend session: every connection shares it (its settings, its role, its transaction),
+ * so exactly one client connection is opened on it (see connection.ts) and session settings are made here
+ * once. A data directory is locked (`<dir>.lock`, holding the owner's pid) while open: two PGlite instances
+ * on one directory would corrupt it. A lock left by a dead process is taken over.
+ */
+import { mkdtemp, mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { dbErrors } from './errors.js';
+
+export interface EmbeddedOptions {
+  /** The data directory (created if missing); undefined keeps the database in memory. */
+  dataDir: string | undefined;
+  /** Start from a dump made by `PGlite.dumpDataDir()` instead of an empty database (tests). */
+  loadDataDir?: Blob | File;
+}
+
+export interface EmbeddedServer {
+  readonly pg: PGlite;
+  /** The Unix socket file the `postgres` client connects to. */
+  readonly socketPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const releaseLock = opts.dataDir === undefined ? async () => {} : await lockDataDir(opts.dataDir);
+  let pg: PGlite | undefined;
+  let socketDir: string | undefined;
+  let server: PGLiteSocketServer | undefined;
+  try {
+    pg = new PGlite({
+      ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
+      ...(opts.loadDataDir === undefined ? {} : { loadDataDir: opts.loadDataDir }),
+    });
+    await pg.waitReady;
+    // Startup parameters sent by a client are not applied by PGlite: set the session's zone here.
+    await pg.exec("SET TIME ZONE 'UTC'");
+    socketDir = await mkdtemp(path.join(os.tmpdir(), 'piw-pglite-'));
+    const socketPath = path.join(socketDir, '.s.PGSQL.5432');
+    server = new PGLiteSocketServer({ db: pg, path: socketPath, maxConnections: 2 });
+    await server.start();
+    const [db, srv, dir] = [pg, server, socketDir];
+    let stopped = false;
+    return {
+      pg: db,
+      socketPath,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          await srv.stop();
+          await db.close();
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+          await releaseLock();
+        }
+      },
+    };
+  } catch (err) {
+    await server?.stop().catch(() => {});
+    await pg?.close().catch(() => {});
+    if (socketDir !== undefined) await rm(socketDir, { recursive: true, force: true });
+    await releaseLock();
+    throw err;
+  }
+}
+
+/** Takes `<dir>.lock` for this process; resolves with the function that gives it back. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const lockPath = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return async () => {
+        await unlink(lockPath).catch(() => {});
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw dbErrors.locked(dataDir, owner);
+      await unlink(lockPath).catch(() => {});
+    }
+  }
+  throw dbErrors.locked(dataDir, Number((await readFile(lockPath, 'utf8').catch(() => '0')).trim()));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
