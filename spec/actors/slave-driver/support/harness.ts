@@ -111,6 +111,7 @@ export interface Harness {
   fs: FakeFileJuggler;
   web: FakeSecretary;
   statuses: Recorder<SlaveStatus>;
+  /** STATBQ pushed by the driver (unless started with `readStats: false`). */
   statbq: Recorder<Record<string, number>>;
   /** A new slave connected to the driver (closed by `close`). */
   slave(): TestSlave;
@@ -126,9 +127,9 @@ export interface Harness {
 }
 
 export async function startDriver(
-  opts: { abis?: string[]; transport?: 'ipc' | 'tcp' } & Partial<Omit<SlaveDriverOptions, 'bus' | 'log'>> = {},
+  opts: { abis?: string[]; transport?: 'ipc' | 'tcp'; readStats?: boolean } & Partial<Omit<SlaveDriverOptions, 'bus' | 'log'>> = {},
 ): Promise<Harness> {
-  const { abis = ['cp311', 'cp39'], transport = 'ipc', ...driverOptions } = opts;
+  const { abis = ['cp311', 'cp39'], transport = 'ipc', readStats = true, ...driverOptions } = opts;
   const bus = createBus();
   const log = memoryLogger('master.slave_driver');
   const oracle = new FakeOracle(bus, abis);
@@ -139,9 +140,11 @@ export async function startDriver(
     if (msg.verb === 'SLAVE') statuses.push(msg);
   });
   const statbq = new Recorder<Record<string, number>>();
-  bus.listen(queues.stats, (msg) => {
-    if (msg.verb === 'STATBQ') statbq.push(msg.data);
-  });
+  if (readStats) {
+    bus.listen(queues.stats, (msg) => {
+      if (msg.verb === 'STATBQ') statbq.push(msg.data);
+    });
+  }
   const dir = await tempDir();
   const address = transport === 'ipc' ? `ipc://${dir.path}/slave-driver` : 'tcp://127.0.0.1:*';
   const driver = await SlaveDriver.start({ bus, log, address, ...driverOptions });
