@@ -1,0 +1,140 @@
+/**
+ * The Architect under the root supervisor (behaviours 128–130, 17): the build-queue query through the
+ * `buildQueue` port, QUEUE pushed on the builds queue, cancellation on shutdown.
+ */
+import { createActor, toPromise, waitFor } from 'xstate';
+import { architectTask, groupBuildQueue, type BuildQueuePort } from '../../../actors/architect/index.js';
+import { createBus, type Bus } from '../../../actors/runtime/bus.js';
+import { memoryLogger } from '../../../actors/runtime/logger.js';
+import { queues } from '../../../actors/runtime/queues.js';
+import { supervisorMachine } from '../../../actors/runtime/supervisor.js';
+import { eventually } from '../zmq/support.js';
+import { MemoryBuildQueue } from './support/memory-build-queue.js';
+
+type Queue = Record<string, [string, string][]>;
+
+const day = (n: number) => new Date(Date.UTC(2024, 0, n));
+
+function start(bus: Bus, buildQueue: BuildQueuePort, opts: { intervalMs?: number; limit?: number } = {}) {
+  const log = memoryLogger('master');
+  const root = createActor(supervisorMachine, {
+    input: { log, tasks: [{ id: 'the_architect', logic: architectTask, input: { bus, buildQueue, log: log.child('the_architect'), ...opts } }] },
+  });
+  root.start();
+  const pushed: Queue[] = [];
+  bus.listen(queues.builds, (msg) => pushed.push(msg.data as Queue));
+  return { root, log, pushed, quit: async () => (root.send({ type: 'QUIT' }), toPromise(root)) };
+}
+
+describe('the Architect', () => {
+  test('behaviour 128: queries at start and then every interval, pushing QUEUE {abi: [[pkg, ver], …]} oldest first', async () => {
+    const db = new MemoryBuildQueue().addAbi('cp311').addAbi('cp39');
+    db.addVersion('b', '1.0', day(2)).addVersion('a', '1.0', day(1)).addVersion('c', '2.0', day(3));
+    const limits: number[] = [];
+    const bus = createBus();
+    const { pushed, quit } = start(bus, async (limit) => (limits.push(limit), db.rows(limit)), { intervalMs: 20 });
+    await eventually(() => pushed.length >= 1);
+    expect(pushed[0]).toEqual({ cp311: [['a', '1.0'], ['b', '1.0'], ['c', '2.0']] });
+    db.addBuild({ package: 'a', version: '1.0', abi: 'cp311', status: true, files: ['none'] });
+    await eventually(() => pushed.length >= 2);
+    expect(pushed[1]).toEqual({ cp311: [['b', '1.0'], ['c', '2.0']] });
+    expect(limits[0]).toBe(100_000);
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('behaviour 129: a new version is queued for the lowest ABI; after a build without an ABI-none file, for the next', async () => {
+    const db = new MemoryBuildQueue().addAbi('cp34m').addAbi('cp35m');
+    db.addVersion('foo', '0.1', day(1));
+    expect(groupBuildQueue(db.rows(10))).toEqual({ cp34m: [['foo', '0.1']] });
+    db.addBuild({ package: 'foo', version: '0.1', abi: 'cp34m', status: true, files: ['cp34m'] });
+    expect(groupBuildQueue(db.rows(10))).toEqual({ cp35m: [['foo', '0.1']] });
+    db.addBuild({ package: 'foo', version: '0.1', abi: 'cp35m', status: false, files: [] });
+    expect(groupBuildQueue(db.rows(10))).toEqual({});
+  });
+
+  test('A.2: a failure covers only the builder\'s ABI; a none wheel covers all; skipped rows and the limit are honoured', async () => {
+    const db = new MemoryBuildQueue().addAbi('cp34m').addAbi('cp35m').addAbi('cp27mu', 'retired');
+    db.addVersion('fails', '1', day(1)).addVersion('pure', '1', day(2)).addVersion('skipme', '1', day(3), 'binary only');
+    db.addVersion('x', '1', day(4)).addVersion('y', '1', day(5));
+    db.addBuild({ package: 'fails', version: '1', abi: 'cp34m', status: false, files: [] });
+    db.addBuild({ package: 'pure', version: '1', abi: 'cp34m', status: true, files: ['none'] });
+    expect(groupBuildQueue(db.rows(10))).toEqual({ cp34m: [['x', '1'], ['y', '1']], cp35m: [['fails', '1']] });
+    expect(groupBuildQueue(db.rows(1))).toEqual({ cp34m: [['x', '1']], cp35m: [['fails', '1']] });
+  });
+
+  test('QUEUE data is grouped by ABI in the rows\' order and survives ABIs named like object properties', () => {
+    const queue = groupBuildQueue([
+      { abi_tag: '__proto__', package: 'a', version: '1' },
+      { abi_tag: 'cp39', package: 'b', version: '1' },
+      { abi_tag: 'cp39', package: 'c', version: '2' },
+    ]);
+    expect(Object.keys(queue)).toEqual(['__proto__', 'cp39']);
+    expect(queue['cp39']).toEqual([['b', '1'], ['c', '2']]);
+    expect(() => queues.builds.client.checkSend({ verb: 'QUEUE', data: queue })).not.toThrow();
+  });
+
+  test('behaviour 130: quitting during a long query cancels it, logs "Cancelled query during shutdown" and exits cleanly', async () => {
+    const bus = createBus();
+    let cancelled = false;
+    let began = false;
+    const slowQuery: BuildQueuePort = (_limit, signal) =>
+      new Promise((_resolve, reject) => {
+        began = true;
+        signal.addEventListener('abort', () => {
+          cancelled = true;
+          reject(new Error('canceling statement due to user request'));
+        });
+      });
+    const { root, log, pushed, quit } = start(bus, slowQuery);
+    await waitFor(root, (s) => s.matches('running'));
+    await eventually(() => began);
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+    expect(cancelled).toBe(true);
+    const lines = log.entries.map((e) => `${e.name}: ${e.message}`);
+    expect(lines).toContain('master.the_architect: Cancelled query during shutdown');
+    expect(lines.indexOf('master.the_architect: Cancelled query during shutdown')).toBeLessThan(lines.indexOf('master.the_architect: stopped'));
+    expect(log.entries.filter((e) => e.level === 'error')).toEqual([]);
+    expect(pushed).toEqual([]);
+  });
+
+  test('a failed query is logged and tried again at the next interval; the task keeps running', async () => {
+    const bus = createBus();
+    let calls = 0;
+    const flaky: BuildQueuePort = async () => {
+      if (++calls === 1) throw new Error('connection refused');
+      return [{ abi_tag: 'cp311', package: 'a', version: '1.0' }];
+    };
+    const { log, pushed, quit } = start(bus, flaky, { intervalMs: 10 });
+    await eventually(() => pushed.length === 1);
+    expect(pushed[0]).toEqual({ cp311: [['a', '1.0']] });
+    expect(log.entries.filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
+      'build queue query failed (connection refused); trying again in 0.01 s',
+    ]);
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('behaviour 17: while paused no query runs; on RESUME it catches up', async () => {
+    const bus = createBus();
+    let calls = 0;
+    const { root, pushed, quit } = start(bus, async () => (++calls, []), { intervalMs: 10 });
+    await eventually(() => calls >= 1);
+    root.send({ type: 'PAUSE' });
+    await eventually(() => pushed.length >= 1);
+    const before = calls;
+    // Many intervals pass while paused: at most the run already under way completes.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls - before).toBeLessThanOrEqual(1);
+    const paused = calls;
+    root.send({ type: 'RESUME' });
+    await eventually(() => calls > paused);
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('an empty queue is still pushed (every ABI then gets an empty list at the Slave Driver)', async () => {
+    const bus = createBus();
+    const { pushed, quit } = start(bus, async () => []);
+    await eventually(() => pushed.length === 1);
+    expect(pushed[0]).toEqual({});
+    await quit();
+  });
+});
