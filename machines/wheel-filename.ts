@@ -13,6 +13,13 @@ export function canonicalizeName(name: string): string {
   return name.replace(/[-_.]+/g, '-').toLowerCase();
 }
 
+const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+/** True for a valid project name (PEP 508: letters, digits, `.`, `_`, `-`; alphanumeric at both ends). */
+export function isProjectName(name: string): boolean {
+  return typeof name === 'string' && PROJECT_NAME.test(name);
+}
+
 /** The parts of a wheel filename, as written. */
 export interface WheelFilename {
   readonly filename: string;

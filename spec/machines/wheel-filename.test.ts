@@ -5,6 +5,7 @@ import {
   fileStateProblem,
   fileTags,
   InvalidWheelFilenameError,
+  isProjectName,
   isWheelFilename,
   parseWheelFilename,
 } from '../../machines/wheel-filename.js';
@@ -22,6 +23,15 @@ describe('canonicalizeName (PEP 503, behaviour 105)', () => {
     ['numpy', 'numpy'],
   ])('%s → %s', (name, canonical) => {
     expect(canonicalizeName(name)).toBe(canonical);
+  });
+});
+
+describe('isProjectName (PEP 508)', () => {
+  test.each(['foo', 'Foo-Bar', 'zope.interface', 'a', 'x_1'])('accepts %j', (name) => {
+    expect(isProjectName(name)).toBe(true);
+  });
+  test.each(['', '-foo', 'foo-', '../foo', 'foo/bar', '.', '..', 'a b', 'foo\0'])('refuses %j', (name) => {
+    expect(isProjectName(name)).toBe(false);
   });
 });
 

@@ -1,0 +1,526 @@
+/**
+ * The master's side of one piw-import / piw-remove / piw-rebuild conversation (Mr Chase; protocols.md §4.3,
+ * behaviours 85–103). Mr Chase runs one per client identity, forwards each decoded request as an event
+ * named by its verb, and drops the session when it reaches a final state (behaviour 95).
+ *
+ *   idle ─IMPORT─▶ importing: validating → checkingAbi → checkingVersion → loggingBuild
+ *                            → expecting ─(SEND)─▶ awaitingSent ─SENT─▶ verifying ─┬─▶ expecting (next file, or
+ *                                                                                  │    the same one re-EXPECTed)
+ *                                                                                  └─▶ rewriting ─(DONE)─▶ finished
+ *        ─REMOVE─▶ removing:  exists? → skip? → web DELPKG|DELVER → skip queue → delete ─(DONE)─▶ finished
+ *        ─REBUILD─▶ rebuilding: HOME|SEARCH → stats HOME; PROJECT|BOTH → one web request per package
+ *        ─SENT─▶ finished (ERROR "protocol violation")
+ *   Every refusal replies ERROR and ends in `finished`; a tool silent while a file is due ends in `abandoned`.
+ *
+ * Input, events, actions, actors and output are typed and documented in `types.ts`. Delays:
+ * `clientTimeout` (default 1 hour): how long a SENT may take before the session is abandoned.
+ *
+ * Differences from 0.18, on purpose: every IMPORT field is checked before anything is looked up or
+ * written (`importProblem`); a file that fails VERIFY is EXPECTed again before it is re-sent (0.18 re-sent
+ * without a new EXPECT, so the retry could never succeed; protocols.md §6 LATER) and after
+ * `maxSendAttempts` failures the import is refused instead of looping forever.
+ */
+import { and, assign, not, setup } from 'xstate';
+import { actionNotProvided, actorNotProvided } from '../slave-session/not-provided.js';
+import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from '../slave-session/files.js';
+import { importProblem } from './check-import.js';
+import type {
+  BuildStateWire,
+  ImportReply,
+  ImportSessionActions,
+  ImportSessionActors,
+  ImportSessionContext,
+  ImportSessionEvent,
+  ImportSessionInput,
+  ImportSessionOutput,
+  LogEntry,
+  SkipRequest,
+  WebRequest,
+} from './types.js';
+
+const NAME = 'importSession';
+
+type Args = { context: ImportSessionContext; event: unknown };
+type Text = (args: Args) => string;
+type Actor<K extends keyof ImportSessionActors> = ReturnType<
+  typeof actorNotProvided<ImportSessionActors[K]['output'], ImportSessionActors[K]['input']>
+>;
+const actor = <K extends keyof ImportSessionActors>(name: K): Actor<K> =>
+  actorNotProvided<ImportSessionActors[K]['output'], ImportSessionActors[K]['input']>(NAME, name);
+
+/** The text of an invoked actor's failure. */
+const failure: Text = ({ event }) => {
+  const error = (event as { error?: unknown }).error;
+  return error instanceof Error ? error.message : String(error);
+};
+
+/** Reply ERROR with this text, log it, and end. */
+const refuse = (text: Text) =>
+  [
+    { type: 'reply', params: (args: Args): ImportReply => ({ verb: 'ERROR', data: text(args) }) },
+    { type: 'log', params: (args: Args): LogEntry => ({ level: 'error', message: text(args) }) },
+    { type: 'end', params: (args: Args): ImportSessionOutput => ({ outcome: 'error', message: text(args) }) },
+  ] as const;
+
+/** Reply DONE and end. */
+const finish = [
+  { type: 'reply', params: { verb: 'DONE' } },
+  { type: 'end', params: { outcome: 'done' } },
+] as const;
+
+const info = (text: Text) => ({ type: 'log', params: (args: Args): LogEntry => ({ level: 'info', message: text(args) }) }) as const;
+
+const build = (context: ImportSessionContext) => context.build!;
+const current = (context: ImportSessionContext) => build(context).files![context.fileIndex]!;
+const currentName = (context: ImportSessionContext) => current(context).file[0];
+const removal = (context: ImportSessionContext) => {
+  const [pkg, version, reason] = context.remove!;
+  return { pkg, version, reason };
+};
+/** The DELPKG / DELVER message a removal sends to the web and skip queues. */
+const deletion = (context: ImportSessionContext): WebRequest & SkipRequest => {
+  const { pkg, version } = removal(context);
+  return version === null ? { verb: 'DELPKG', data: pkg } : { verb: 'DELVER', data: [pkg, version] };
+};
+const rebuildPackage = (context: ImportSessionContext) => {
+  const [, pkg] = context.rebuild!;
+  return pkg ?? null;
+};
+
+export const importSessionSetup = setup({
+  types: {
+    input: {} as ImportSessionInput,
+    context: {} as ImportSessionContext,
+    events: {} as ImportSessionEvent,
+    output: {} as ImportSessionOutput,
+  },
+  actions: {
+    // Provided by Mr Chase.
+    reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: ImportSessionActions['reply']) => void,
+    pushStats: actionNotProvided(NAME, 'pushStats') as (_: unknown, params: ImportSessionActions['pushStats']) => void,
+    log: actionNotProvided(NAME, 'log') as (_: unknown, params: ImportSessionActions['log']) => void,
+
+    end: assign({ outcome: (_, outcome: ImportSessionOutput) => outcome }),
+    /** Behaviour 91: slave id 0, armv6l twins, files in filename order, the first one due. */
+    prepareBuild: assign(({ context }) => {
+      const [, pkg, version, abi, status, duration, output, files] = context.request!;
+      const prepared = prepareFiles(files);
+      return {
+        request: [0, pkg, version, abi, status, duration, output, files] satisfies BuildStateWire,
+        build: { package: pkg, version, status, duration, output, files: prepared },
+        abi,
+        fileIndex: nextUntransferred(prepared),
+        sendAttempts: 0,
+      };
+    }),
+    /** The current file is verified; the next untransferred one is due. */
+    nextFile: assign(({ context }) => {
+      const files = markTransferred(build(context).files!, context.fileIndex);
+      return { build: { ...build(context), files }, fileIndex: nextUntransferred(files), sendAttempts: 0 };
+    }),
+    countAttempt: assign({ sendAttempts: ({ context }) => context.sendAttempts + 1 }),
+    setPending: assign((_, pending: string[]) => ({ pending, cursor: 0 })),
+    advance: assign({ cursor: ({ context }) => context.cursor + 1 }),
+  },
+  actors: {
+    getAbis: actor('getAbis'),
+    versionExists: actor('versionExists'),
+    packageExists: actor('packageExists'),
+    logBuild: actor('logBuild'),
+    expectFile: actor('expectFile'),
+    verifyFile: actor('verifyFile'),
+    requestPages: actor('requestPages'),
+    skipDeleted: actor('skipDeleted'),
+    skipPackage: actor('skipPackage'),
+    skipVersion: actor('skipVersion'),
+    deletePackage: actor('deletePackage'),
+    deleteVersion: actor('deleteVersion'),
+    deleteBuild: actor('deleteBuild'),
+    projectVersions: actor('projectVersions'),
+    allPackages: actor('allPackages'),
+  },
+  guards: {
+    importInvalid: ({ context }) => importProblem(context.request!) !== undefined,
+    abiUnknown: ({ context }, abis: ReadonlySet<string>) => !abis.has(context.request![3]),
+    no: (_, answer: boolean) => !answer,
+    verifiedWithMoreToSend: ({ context }, ok: boolean) =>
+      ok && nextUntransferred(markTransferred(build(context).files!, context.fileIndex)) >= 0,
+    verified: (_, ok: boolean) => ok,
+    mayResend: ({ context }) => context.sendAttempts + 1 < context.maxSendAttempts,
+    wholePackage: ({ context }) => removal(context).version === null,
+    withReason: ({ context }) => removal(context).reason !== '',
+    homeOrSearch: ({ context }) => context.rebuild![0] === 'HOME' || context.rebuild![0] === 'SEARCH',
+    everyPackage: ({ context }) => rebuildPackage(context) === null,
+    nonePending: ({ context }) => context.cursor >= context.pending.length,
+  },
+  delays: {
+    clientTimeout: 3_600_000,
+  },
+});
+
+export const importSessionMachine = importSessionSetup.createMachine({
+  id: NAME,
+  context: ({ input }) => ({
+    client: input.client,
+    maxSendAttempts: input.maxSendAttempts ?? 3,
+    request: null,
+    build: null,
+    abi: '',
+    fileIndex: -1,
+    sendAttempts: 0,
+    remove: null,
+    rebuild: null,
+    pending: [],
+    cursor: 0,
+    outcome: null,
+  }),
+  // A REQ client cannot send while its last request is unanswered; a broken one is logged, not answered.
+  on: {
+    IMPORT: { actions: { type: 'log', params: { level: 'warning', message: 'ignored IMPORT: a request is still being handled' } } },
+    REMOVE: { actions: { type: 'log', params: { level: 'warning', message: 'ignored REMOVE: a request is still being handled' } } },
+    REBUILD: { actions: { type: 'log', params: { level: 'warning', message: 'ignored REBUILD: a request is still being handled' } } },
+    SENT: { actions: { type: 'log', params: { level: 'warning', message: 'ignored SENT: a request is still being handled' } } },
+  },
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        IMPORT: { target: 'importing', actions: assign({ request: ({ event }) => event.data }) },
+        REMOVE: { target: 'removing', actions: assign({ remove: ({ event }) => event.data }) },
+        REBUILD: { target: 'rebuilding', actions: assign({ rebuild: ({ event }) => event.data }) },
+        // behaviour 86
+        SENT: { target: 'finished', actions: refuse(() => 'protocol violation') },
+      },
+    },
+
+    importing: {
+      initial: 'validating',
+      states: {
+        // behaviours 87, 88 and the field checks, before any lookup
+        validating: {
+          always: [
+            { guard: 'importInvalid', target: `#${NAME}.finished`, actions: refuse(({ context }) => importProblem(context.request!)!) },
+            { target: 'checkingAbi' },
+          ],
+        },
+        // behaviour 89
+        checkingAbi: {
+          invoke: {
+            id: 'getAbis',
+            src: 'getAbis',
+            onDone: [
+              {
+                guard: { type: 'abiUnknown', params: ({ event }) => event.output },
+                target: `#${NAME}.finished`,
+                actions: refuse(({ context }) => `invalid ABI: ${context.request![3]}`),
+              },
+              { target: 'checkingVersion' },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        // behaviour 90
+        checkingVersion: {
+          invoke: {
+            id: 'versionExists',
+            src: 'versionExists',
+            input: ({ context }) => ({ package: context.request![1], version: context.request![2] }),
+            onDone: [
+              {
+                guard: { type: 'no', params: ({ event }) => event.output },
+                target: `#${NAME}.finished`,
+                actions: refuse(({ context }) => `unknown package version ${context.request![1]}-${context.request![2]}`),
+              },
+              { target: 'loggingBuild', actions: 'prepareBuild' },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        // behaviours 91, 92: the build is logged before any transfer
+        loggingBuild: {
+          invoke: {
+            id: 'logBuild',
+            src: 'logBuild',
+            input: ({ context }) => buildRecord(0, context.abi, build(context)),
+            onDone: {
+              target: 'expecting',
+              actions: info(({ context }) => `registered build for ${build(context).package} ${build(context).version}`),
+            },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        expecting: {
+          invoke: {
+            id: 'expectFile',
+            src: 'expectFile',
+            input: ({ context }) => ({ slaveId: 0, file: current(context).file }),
+            onDone: {
+              target: 'awaitingSent',
+              actions: [
+                { type: 'reply', params: ({ context }) => ({ verb: 'SEND', data: currentName(context) }) },
+                info(({ context }) => `send ${currentName(context)}`),
+              ],
+            },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        awaitingSent: {
+          after: {
+            clientTimeout: {
+              target: `#${NAME}.abandoned`,
+              actions: [
+                {
+                  type: 'log',
+                  params: ({ context }) => ({ level: 'warning', message: `import abandoned: no SENT for ${currentName(context)}` }),
+                },
+                { type: 'end', params: { outcome: 'abandoned' } },
+              ],
+            },
+          },
+          on: {
+            SENT: 'verifying',
+            IMPORT: { target: `#${NAME}.finished`, actions: refuse(() => 'protocol violation') },
+            REMOVE: { target: `#${NAME}.finished`, actions: refuse(() => 'protocol violation') },
+            REBUILD: { target: `#${NAME}.finished`, actions: refuse(() => 'protocol violation') },
+          },
+        },
+        // behaviours 93, 94
+        verifying: {
+          invoke: {
+            id: 'verifyFile',
+            src: 'verifyFile',
+            input: ({ context }) => ({ slaveId: 0, package: build(context).package }),
+            onDone: [
+              {
+                guard: { type: 'verifiedWithMoreToSend', params: ({ event }) => event.output },
+                target: 'expecting',
+                actions: [info(({ context }) => `verified transfer of ${currentName(context)}`), 'nextFile'],
+              },
+              {
+                guard: { type: 'verified', params: ({ event }) => event.output },
+                target: 'rewriting',
+                actions: [info(({ context }) => `verified transfer of ${currentName(context)}`), 'nextFile'],
+              },
+              {
+                guard: 'mayResend',
+                target: 'expecting',
+                actions: [info(({ context }) => `re-send ${currentName(context)}`), 'countAttempt'],
+              },
+              {
+                target: `#${NAME}.finished`,
+                actions: refuse(({ context }) => `transfer of ${currentName(context)} failed to verify ${context.maxSendAttempts} times`),
+              },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        rewriting: {
+          invoke: {
+            id: 'requestPages',
+            src: 'requestPages',
+            input: ({ context }) => ({ verb: 'BOTH', data: build(context).package }),
+            onDone: { target: `#${NAME}.finished`, actions: finish },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+      },
+    },
+
+    removing: {
+      initial: 'routing',
+      states: {
+        routing: {
+          always: [{ guard: 'wholePackage', target: 'checkingPackage' }, { target: 'checkingVersion' }],
+        },
+        // behaviour 100
+        checkingPackage: {
+          invoke: {
+            id: 'packageExists',
+            src: 'packageExists',
+            input: ({ context }) => ({ package: removal(context).pkg }),
+            onDone: [
+              {
+                guard: { type: 'no', params: ({ event }) => event.output },
+                target: `#${NAME}.finished`,
+                actions: refuse(({ context }) => `unknown package ${removal(context).pkg}`),
+              },
+              { guard: 'withReason', target: 'skippingPackage' },
+              { target: 'notifyingWeb' },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        checkingVersion: {
+          invoke: {
+            id: 'versionExists',
+            src: 'versionExists',
+            input: ({ context }) => ({ package: removal(context).pkg, version: removal(context).version! }),
+            onDone: [
+              {
+                guard: { type: 'no', params: ({ event }) => event.output },
+                target: `#${NAME}.finished`,
+                actions: refuse(({ context }) => `unknown package version ${removal(context).pkg}-${removal(context).version}`),
+              },
+              { guard: 'withReason', target: 'skippingVersion' },
+              { target: 'notifyingWeb' },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        // behaviours 97, 99: the skip is recorded first
+        skippingPackage: {
+          invoke: {
+            id: 'skipPackage',
+            src: 'skipPackage',
+            input: ({ context }) => ({ package: removal(context).pkg, reason: removal(context).reason }),
+            onDone: 'notifyingWeb',
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        skippingVersion: {
+          invoke: {
+            id: 'skipVersion',
+            src: 'skipVersion',
+            input: ({ context }) => ({ package: removal(context).pkg, version: removal(context).version!, reason: removal(context).reason }),
+            onDone: 'notifyingWeb',
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        notifyingWeb: {
+          invoke: {
+            id: 'requestPages',
+            src: 'requestPages',
+            input: ({ context }) => deletion(context),
+            onDone: 'notifyingSlaveDriver',
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        notifyingSlaveDriver: {
+          invoke: {
+            id: 'skipDeleted',
+            src: 'skipDeleted',
+            input: ({ context }) => deletion(context),
+            onDone: 'purging',
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        purging: {
+          always: [
+            // behaviour 96: the package row goes, and with it everything it had
+            { guard: and(['wholePackage', not('withReason')]), target: 'deletingPackage' },
+            // behaviour 97: a skipped package keeps its versions; builds that succeeded go, failed ones stay
+            { guard: 'wholePackage', target: 'listingVersions' },
+            // behaviour 99: a skipped version keeps its row; its builds go
+            { guard: 'withReason', target: 'deletingBuilds', actions: { type: 'setPending', params: ({ context }) => [removal(context).version!] } },
+            // behaviour 98
+            { target: 'deletingVersion' },
+          ],
+        },
+        deletingPackage: {
+          invoke: {
+            id: 'deletePackage',
+            src: 'deletePackage',
+            input: ({ context }) => ({ package: removal(context).pkg }),
+            onDone: { target: `#${NAME}.finished`, actions: finish },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        listingVersions: {
+          invoke: {
+            id: 'projectVersions',
+            src: 'projectVersions',
+            input: ({ context }) => ({ package: removal(context).pkg }),
+            onDone: {
+              target: 'deletingBuilds',
+              actions: {
+                type: 'setPending',
+                // [version, skipped, builds_succeeded, builds_failed, yanked]: failed builds stay
+                params: ({ event }) => event.output.filter(([, , succeeded]) => succeeded !== '').map(([version]) => version),
+              },
+            },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        deletingVersion: {
+          invoke: {
+            id: 'deleteVersion',
+            src: 'deleteVersion',
+            input: ({ context }) => ({ package: removal(context).pkg, version: removal(context).version! }),
+            onDone: { target: `#${NAME}.finished`, actions: finish },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        deletingBuilds: {
+          always: [{ guard: 'nonePending', target: `#${NAME}.finished`, actions: finish }, { target: 'deletingBuild' }],
+        },
+        deletingBuild: {
+          invoke: {
+            id: 'deleteBuild',
+            src: 'deleteBuild',
+            input: ({ context }) => ({ package: removal(context).pkg, version: context.pending[context.cursor]! }),
+            onDone: { target: 'deletingBuilds', actions: 'advance' },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+      },
+    },
+
+    rebuilding: {
+      initial: 'routing',
+      states: {
+        routing: {
+          always: [
+            // behaviour 101: HOME and SEARCH both ask Big Brother for HOME
+            { guard: 'homeOrSearch', target: `#${NAME}.finished`, actions: [{ type: 'pushStats', params: { verb: 'HOME' } }, ...finish] },
+            // behaviour 103
+            { guard: 'everyPackage', target: 'listingPackages' },
+            // behaviour 102
+            { target: 'checkingPackage' },
+          ],
+        },
+        checkingPackage: {
+          invoke: {
+            id: 'packageExists',
+            src: 'packageExists',
+            input: ({ context }) => ({ package: rebuildPackage(context)! }),
+            onDone: [
+              {
+                guard: { type: 'no', params: ({ event }) => event.output },
+                target: `#${NAME}.finished`,
+                actions: refuse(({ context }) => `unknown package ${rebuildPackage(context)}`),
+              },
+              { target: 'requestingPages', actions: { type: 'setPending', params: ({ context }) => [rebuildPackage(context)!] } },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        listingPackages: {
+          invoke: {
+            id: 'allPackages',
+            src: 'allPackages',
+            onDone: { target: 'requestingPages', actions: { type: 'setPending', params: ({ event }) => [...event.output].sort() } },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        requestingPages: {
+          always: [{ guard: 'nonePending', target: `#${NAME}.finished`, actions: finish }, { target: 'requestingPage' }],
+        },
+        requestingPage: {
+          invoke: {
+            id: 'requestPages',
+            src: 'requestPages',
+            input: ({ context }) => ({ verb: context.rebuild![0] as 'PROJECT' | 'BOTH', data: context.pending[context.cursor]! }),
+            onDone: { target: 'requestingPages', actions: 'advance' },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+      },
+    },
+
+    /** DONE or ERROR has been sent. */
+    finished: { type: 'final' },
+    /** The tool went quiet mid-import. */
+    abandoned: { type: 'final' },
+  },
+  output: ({ context }) => context.outcome!,
+});

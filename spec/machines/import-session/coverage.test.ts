@@ -1,0 +1,45 @@
+import { importSessionMachine } from '../../../machines/import-session/machine.js';
+import type { ImportSessionEvent } from '../../../machines/import-session/types.js';
+import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
+import { importOf, wheel } from './harness.js';
+
+const ids = [
+  'getAbis', 'versionExists', 'packageExists', 'logBuild', 'expectFile', 'verifyFile', 'requestPages', 'skipDeleted',
+  'skipPackage', 'skipVersion', 'deletePackage', 'deleteVersion', 'deleteBuild', 'projectVersions', 'allPackages',
+];
+
+test('generated paths reach every state and transition of the import session machine', () => {
+  const requests: ImportSessionEvent[] = [
+    { type: 'IMPORT', data: importOf([wheel('foo-0.1-cp34-cp34m-linux_armv7l.whl'), wheel('foo-0.1-py3-none-any.whl')]) },
+    { type: 'IMPORT', data: importOf([wheel('foo-0.1-py3-none-any.whl')], { abi: 'cp99' }) },
+    { type: 'IMPORT', data: importOf([], { status: false }) },
+    { type: 'REMOVE', data: ['foo', null, ''] },
+    { type: 'REMOVE', data: ['foo', null, 'licence'] },
+    { type: 'REMOVE', data: ['foo', '0.1', ''] },
+    { type: 'REMOVE', data: ['foo', '0.1', 'broken'] },
+    { type: 'REBUILD', data: ['HOME'] },
+    { type: 'REBUILD', data: ['PROJECT', 'foo'] },
+    { type: 'REBUILD', data: ['BOTH', null] },
+    { type: 'SENT', data: undefined },
+  ];
+  const report = expectFullCoverage(importSessionMachine, {
+    input: { client: 'c1', maxSendAttempts: 2 },
+    events: (snapshot) => [
+      ...requests,
+      doneEvent('getAbis', new Set(['cp34m'])),
+      doneEvent('versionExists', true),
+      doneEvent('versionExists', false),
+      doneEvent('packageExists', true),
+      doneEvent('packageExists', false),
+      doneEvent('verifyFile', true),
+      doneEvent('verifyFile', false),
+      doneEvent('projectVersions', [['0.1', '', 'cp34m', '', false]]),
+      doneEvent('allPackages', new Set(['foo', 'bar'])),
+      ...['logBuild', 'expectFile', 'requestPages', 'skipDeleted', 'skipPackage', 'skipVersion', 'deletePackage', 'deleteVersion', 'deleteBuild']
+        .map((id) => doneEvent(id, id === 'logBuild' ? 1 : undefined)),
+      ...ids.map((id) => errorEvent(id, new Error(`${id} failed`))),
+      ...delayedEvents(snapshot),
+    ],
+  });
+  expect(report.unreachedStates).toEqual([]);
+});
