@@ -33,7 +33,7 @@ const types = {
   timestamp: {
     to: 1114,
     from: [1114],
-    serialize: (d: Date) => d.toISOString(),
+    serialize: (d: Date | string) => (d instanceof Date ? d.toISOString() : d),
     parse: (s: string) => new Date(`${s.replace(' ', 'T')}Z`),
   },
   bigint: {
