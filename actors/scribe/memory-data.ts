@@ -38,8 +38,11 @@ export interface MemoryPackage {
   versions?: MemoryVersion[];
 }
 
+/** Holds packages as given; after changing a package object, `put` it again. */
 export class MemoryScribeData implements ScribeData {
   private readonly packages = new Map<string, MemoryPackage>();
+  /** filename → package, for FILEDEPS */
+  private readonly fileOwners = new Map<string, string>();
 
   /** `preinstalled`: ABI → apt packages already on the OS image, hidden from FILEDEPS. */
   constructor(packages: Iterable<MemoryPackage> = [], private readonly preinstalled = new Map<string, Set<string>>()) {
@@ -48,11 +51,14 @@ export class MemoryScribeData implements ScribeData {
 
   /** Adds or replaces a package. */
   put(pkg: MemoryPackage): void {
+    this.remove(pkg.name);
     this.packages.set(pkg.name, pkg);
+    for (const { f } of this.files(pkg.name)) this.fileOwners.set(f.filename, pkg.name);
   }
 
   /** Deletes a package, as DELPKG does in the database. */
   remove(pkg: string): void {
+    for (const { f } of this.files(pkg)) this.fileOwners.delete(f.filename);
     this.packages.delete(pkg);
   }
 
@@ -72,14 +78,11 @@ export class MemoryScribeData implements ScribeData {
   }
 
   async fileDependencies(filename: string): Promise<OracleResult<'FILEDEPS'>> {
-    for (const p of this.packages.values()) {
-      for (const { f } of this.files(p.name)) {
-        if (f.filename !== filename) continue;
-        const skip = this.preinstalled.get(f.abi) ?? new Set();
-        return new Set((f.aptDeps ?? []).filter((d) => !skip.has(d)));
-      }
-    }
-    return new Set();
+    const owner = this.fileOwners.get(filename);
+    const f = owner === undefined ? undefined : this.files(owner).find(({ f }) => f.filename === filename)?.f;
+    if (!f) return new Set();
+    const skip = this.preinstalled.get(f.abi) ?? new Set();
+    return new Set((f.aptDeps ?? []).filter((d) => !skip.has(d)));
   }
 
   async description(pkg: string): Promise<OracleResult<'GETDESC'>> {

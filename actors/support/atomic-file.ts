@@ -34,7 +34,7 @@ async function writeContent(handle: FileHandle, data: FileContent): Promise<void
 }
 
 /**
- * Writes `data` to a temp file beside `path`, fsyncs it, sets `mode` (whatever the umask), renames it over
+ * Writes `data` to a temp file beside `path`, sets `mode` (whatever the umask), fsyncs it, renames it over
  * `path` and fsyncs the directory. On any failure the temp file is removed and the error re-thrown.
  */
 export async function writeFileAtomic(path: string, data: FileContent, mode = 0o644): Promise<void> {
@@ -44,8 +44,8 @@ export async function writeFileAtomic(path: string, data: FileContent, mode = 0o
   try {
     try {
       await writeContent(handle, data);
+      await handle.chmod(mode); // before the fsync, so the mode is on disk with the data
       await handle.sync();
-      await handle.chmod(mode);
     } finally {
       await handle.close();
     }
