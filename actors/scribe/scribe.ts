@@ -88,7 +88,7 @@ export class Scribe {
     for (const page of STATIC_PAGES) {
       await writeFileAtomic(this.path(`${page}.html`), this.templates.render(`pages/${page}.html`, { page }));
     }
-    this.cache.load(await this.data.allPackages());
+    await this.cache.load(await this.data.allPackages());
     this.log.info(`loaded ${this.cache.size} packages`);
     if (!(await exists(this.path('simple', 'index.html')))) await this.rootIndex.request();
   }

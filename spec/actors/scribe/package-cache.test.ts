@@ -1,8 +1,8 @@
 import { PackageCache } from '../../../actors/scribe/package-cache.js';
 
-test('the cache stays sorted and unique through load, add and delete', () => {
+test('the cache stays sorted and unique through load, add and delete', async () => {
   const cache = new PackageCache();
-  cache.load(new Set(['zeta', 'alpha', 'mu']));
+  await cache.load(new Set(['zeta', 'alpha', 'mu']));
   expect(cache.add('beta')).toBe(true);
   expect(cache.add('alpha')).toBe(false);
   expect(cache.add('zz')).toBe(true);
@@ -14,4 +14,12 @@ test('the cache stays sorted and unique through load, add and delete', () => {
   const copy = cache.list();
   cache.add('c');
   expect(copy).toHaveLength(5); // lists are copies
+});
+
+test('loading a large list sorts it exactly as Array#sort, duplicates dropped', async () => {
+  const names = Array.from({ length: 50_000 }, (_, i) => `p-${((i * 2654435761) >>> 0).toString(36)}`);
+  names.push('p-0', 'Z', '', 'é', 'p-0');
+  const cache = new PackageCache();
+  await cache.load(names);
+  expect(cache.list()).toEqual([...new Set(names)].sort());
 });

@@ -1,0 +1,124 @@
+/**
+ * Benchmark: the Scribe writing project pages and package indexes (BOTH) for 20,000 packages from an
+ * in-memory ScribeData into a temp dir, at several concurrencies (the Secretary's), plus start-up, HOME
+ * and SEARCH. Prints pages/s and the event loop's delay during each run (perf_hooks'
+ * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited.
+ *
+ *   npx tsx scripts/bench/pages.ts [packages=20000] [concurrency,…=1,4,8]
+ *
+ * The original 0.18 master writes about 150 pages/s; the target here is ≥ 1,500.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { MemoryScribeData } from '../../actors/scribe/memory-data.js';
+import type { MemoryPackage, MemoryVersion } from '../../actors/scribe/memory-data.js';
+import { Scribe } from '../../actors/scribe/scribe.js';
+import { TimeDelta } from '../../protocols/index.js';
+import type { MasterStatsWire } from '../../protocols/index.js';
+
+const PACKAGES = Number(process.argv[2] ?? 20_000);
+const CONCURRENCIES = (process.argv[3] ?? '1,4,8').split(',').map(Number);
+const ABIS = ['cp37m', 'cp39', 'cp311'];
+
+/** A deterministic pseudo-random generator, so every run writes the same site. */
+function rng(seed: number) {
+  return (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+}
+
+/** Packages shaped like piwheels' (most have a few versions, 1 in 20 has many; about 8 files each). */
+function makePackages(count: number): MemoryPackage[] {
+  const rand = rng(1);
+  return Array.from({ length: count }, (_, i) => {
+    const name = `package-${i.toString(36)}`;
+    const nVersions = rand(20) === 0 ? 10 + rand(40) : 1 + rand(4);
+    const versions: MemoryVersion[] = Array.from({ length: nVersions }, (_, v) => {
+      const version = `${Math.floor(v / 10)}.${v % 10}.${rand(3)}${rand(8) === 0 ? 'rc1' : ''}`;
+      return {
+        version,
+        yanked: rand(40) === 0,
+        builds: ABIS.map((abi) => {
+          const ok = rand(5) !== 0;
+          const tag = rand(2) === 0 ? 'py3-none-any' : `${abi.replace('m', '')}-${abi}-linux_armv7l`;
+          return {
+            abi,
+            ok,
+            files: ok ? [{ filename: `${name.replace(/-/g, '_')}-${version}-${tag}.whl`, size: 1_000 + rand(5_000_000), hash: rand(1e9).toString(16).padStart(64, '0'), abi: tag.split('-')[1]!, aptDeps: rand(3) === 0 ? ['libc6', 'libxml2', 'zlib1g'] : [] }] : [],
+          };
+        }),
+      };
+    });
+    return {
+      name,
+      description: `Package number ${i}: a <useful> & "fast" library`,
+      spellings: rand(4) === 0 ? [{ name: name.toUpperCase(), seen: new Date(2024, 0, 1) }] : [],
+      versions,
+    };
+  });
+}
+
+interface Stall {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Runs `work` while sampling the event loop's delay (resolution 1 ms); figures in milliseconds. */
+async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; stall: Stall }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const t0 = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  h.disable();
+  const ms = (ns: number) => ns / 1e6;
+  return { result, seconds, stall: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) } };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const stallText = (s: Stall) => `event-loop delay p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms`;
+
+function stats(): MasterStatsWire {
+  return [new Date(), PACKAGES, { cp311: 60 }, new TimeDelta(3, 0), 10 ** 11, { cp311: 5000 }, 40, 250_000, 900, 2_500_000, 90_000_000, 10 ** 12, 5 * 10 ** 11, 8 * 2 ** 30, 2 ** 32, 2 ** 30, 2 ** 30, 0.4, 48.2];
+}
+
+const packages = makePackages(PACKAGES);
+const data = new MemoryScribeData(packages);
+const files = packages.reduce((n, p) => n + (p.versions ?? []).reduce((m, v) => m + (v.builds ?? []).reduce((k, b) => k + (b.files?.length ?? 0), 0), 0), 0);
+console.log(`pages benchmark: ${fmt(PACKAGES)} packages, ${fmt(files)} files, node ${process.version}`);
+
+for (const concurrency of CONCURRENCIES) {
+  const output = await mkdtemp(join(tmpdir(), 'piw-bench-pages-'));
+  try {
+    const scribe = new Scribe({ data, output });
+    const start = await measured(() => scribe.start());
+    if (concurrency === CONCURRENCIES[0]) {
+      console.log(`start-up (static pages, assets, simple/index.html of ${fmt(PACKAGES)}): ${fmt(start.seconds, 2)} s; ${stallText(start.stall)}`);
+    }
+    let next = 0;
+    const run = await measured(() =>
+      Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < packages.length) await scribe.both(packages[next++]!.name);
+        }),
+      ),
+    );
+    const pages = 2 * packages.length;
+    console.log(
+      `BOTH x ${fmt(PACKAGES)} at concurrency ${concurrency}: ${fmt(pages)} pages in ${fmt(run.seconds, 2)} s = ${fmt(pages / run.seconds)} pages/s; ${stallText(run.stall)}`,
+    );
+    if (concurrency === CONCURRENCIES[CONCURRENCIES.length - 1]) {
+      const home = await measured(() => scribe.home(stats()));
+      console.log(`HOME (index.html + sitemaps): ${fmt(home.seconds * 1000)} ms; ${stallText(home.stall)}`);
+      const map = Object.fromEntries(packages.map((p, i): [string, [number, number]] => [p.name, [i % 1000, i]]));
+      const search = await measured(() => scribe.search(map));
+      console.log(`SEARCH (packages.json): ${fmt(search.seconds * 1000)} ms; ${stallText(search.stall)}`);
+    }
+  } finally {
+    await rm(output, { recursive: true, force: true });
+  }
+}
