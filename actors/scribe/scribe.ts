@@ -122,12 +122,13 @@ export class Scribe {
   /** BOTH: package index and project page; a package new to the cache also rewrites the root index (144). */
   async both(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    await this.locks.run(`pkg:${pkg}`, async () => {
+    const rootIndex = await this.locks.run(`pkg:${pkg}`, async () => {
       const files = await this.data.projectFiles(pkg);
       await Promise.all([this.writePackageIndex(pkg, files), this.writeProjectPage(pkg, files)]);
+      // listed only once its own index exists; in this package's turn, so a DELPKG queued behind us wins
+      return this.cache.add(pkg) ? this.rootIndex.request() : null;
     });
-    // listed only once its own index exists
-    if (this.cache.add(pkg)) await this.rootIndex.request();
+    await rootIndex;
   }
 
   /** DELVER (behaviour 152): the version's wheels go; both pages are rewritten without it. */
@@ -149,8 +150,8 @@ export class Scribe {
    */
   async delpkg(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    if (this.cache.delete(pkg)) await this.rootIndex.request();
     await this.locks.run(`pkg:${pkg}`, async () => {
+      if (this.cache.delete(pkg)) await this.rootIndex.request(); // pip stops seeing it before its files go
       for (const alias of await this.data.aliases(pkg)) await this.removeFile(['project'], alias);
       for (const filename of Object.keys(await this.data.packageFiles(pkg))) {
         await this.removeFile(['simple', pkg], filename);

@@ -452,3 +452,12 @@ test('a burst of concurrent BOTHs for new packages all reach simple/index.html',
   expect(s.scribe.packages).toEqual([...names].sort());
   expect((await s.tree()).filter((p) => p.includes('.tmp'))).toEqual([]);
 });
+
+test('a DELPKG queued behind a BOTH of a new package leaves it out of simple/index.html', async () => {
+  const s = await open();
+  s.data.put({ name: 'fresh', versions: [{ version: '1', builds: [{ abi: 'cp311', ok: true, files: [wheel('fresh', '1')] }] }] });
+  await Promise.all([s.scribe.both('fresh'), s.scribe.delpkg('fresh')]);
+  expect(s.scribe.packages).toEqual([]);
+  expect(await s.read('simple', 'index.html')).not.toContain('fresh');
+  expect((await s.tree()).filter((p) => p.includes('fresh'))).toEqual([]);
+});
