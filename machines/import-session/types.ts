@@ -38,12 +38,15 @@ export interface ImportSessionInput {
 
 // --------------------------------------------------------------------------------------------- events
 
-/** A request from the tool, forwarded by Mr Chase after decoding and validation. */
-export type ImportSessionEvent = ImportRequest extends infer R
-  ? R extends { verb: infer V; data?: infer D }
-    ? { type: V; data: D }
-    : never
+/** A protocol message as a machine event named by its verb; a verb without data needs no `data`. */
+export type VerbEvent<M> = M extends { verb: infer V; data?: infer D }
+  ? undefined extends D
+    ? { type: V; data?: undefined }
+    : { type: V; data: D }
   : never;
+
+/** A request from the tool, forwarded by Mr Chase after decoding and validation. */
+export type ImportSessionEvent = VerbEvent<ImportRequest>;
 
 // -------------------------------------------------------------------------------------------- context
 

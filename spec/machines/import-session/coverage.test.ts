@@ -1,6 +1,8 @@
 import { importSessionMachine } from '../../../machines/import-session/machine.js';
 import type { ImportSessionEvent } from '../../../machines/import-session/types.js';
-import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
+import { delayedEvents, doneEvent, errorEvent, expectFullCoverage, exploreMachine } from '../support/coverage.js';
+import { importToolMachine } from '../../../machines/import-session/tool.js';
+import type { ImportToolRequest } from '../../../machines/import-session/tool.js';
 import { importOf, wheel } from './harness.js';
 
 const ids = [
@@ -20,7 +22,7 @@ test('generated paths reach every state and transition of the import session mac
     { type: 'REBUILD', data: ['HOME'] },
     { type: 'REBUILD', data: ['PROJECT', 'foo'] },
     { type: 'REBUILD', data: ['BOTH', null] },
-    { type: 'SENT', data: undefined },
+    { type: 'SENT' },
   ];
   const report = expectFullCoverage(importSessionMachine, {
     input: { client: 'c1', maxSendAttempts: 2 },
@@ -42,4 +44,26 @@ test('generated paths reach every state and transition of the import session mac
     ],
   });
   expect(report.unreachedStates).toEqual([]);
+});
+
+test('generated paths reach every state and transition of the import tool machine', () => {
+  // an IMPORT reaches everything but "SEND in reply to REMOVE/REBUILD", which a REMOVE reaches
+  const explore = (request: ImportToolRequest) =>
+    exploreMachine(importToolMachine, {
+      input: { request },
+      events: () => [
+        { type: 'SEND', data: 'foo-0.1-py3-none-any.whl' },
+        { type: 'SEND', data: 'bar-0.1-py3-none-any.whl' },
+        { type: 'DONE' },
+        { type: 'ERROR', data: 'no' },
+        { type: 'INVALID', error: new Error('unknown message: X') },
+        doneEvent('transfer', undefined),
+        errorEvent('transfer', new Error('EIO')),
+      ],
+    });
+  const importing = explore({ verb: 'IMPORT', data: importOf([wheel('foo-0.1-py3-none-any.whl')]) });
+  const removing = explore({ verb: 'REMOVE', data: ['foo', null, ''] });
+  expect(importing.unreachedStates).toEqual([]);
+  expect(importing.untakenTransitions).toEqual(['#importTool.awaiting --SEND--> #importTool.failed']);
+  expect(removing.untakenTransitions).not.toContain('#importTool.awaiting --SEND--> #importTool.failed');
 });

@@ -14,7 +14,7 @@ const output = (s: ReturnType<typeof runSession>) => s.actor.getSnapshot().outpu
 describe('import session: IMPORT (behaviours 86–95)', () => {
   test('behaviour 86: SENT from a client that never sent IMPORT → ERROR "protocol violation"', async () => {
     const s = runSession(makeWorld());
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['reply ERROR protocol violation']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['reply ERROR protocol violation']);
     expect(output(s)).toEqual({ outcome: 'error', message: 'protocol violation' });
   });
 
@@ -82,7 +82,7 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     ]);
     expect(s.actor.getSnapshot().value).toEqual({ importing: 'awaitingSent' });
     // the twin is born transferred: after the armv7l file the import is done
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
     expect(output(s)).toEqual({ outcome: 'done' });
   });
 
@@ -97,24 +97,24 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     const s = runSession(makeWorld());
     const b = 'foo-0.1-py2-none-any.whl';
     expect((await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel(b)]) })).slice(-2)).toEqual([`EXPECT 0 ${b}`, `reply SEND ${b}`]);
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
     expect(s.actor.getSnapshot().status).toBe('done');
   });
 
   test('behaviour 94 (with the LATER fix): a failed VERIFY re-EXPECTs and re-SENDs the same file', async () => {
     const s = runSession(makeWorld({ verifyAnswers: [false] }));
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
   });
 
   test('a file that fails VERIFY maxSendAttempts times ends the import with ERROR instead of looping', async () => {
     const s = runSession(makeWorld({ verifyAnswers: [false, false, false] }), { maxSendAttempts: 3 });
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
-    await s.send({ type: 'SENT', data: undefined });
-    await s.send({ type: 'SENT', data: undefined });
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual([
+    await s.send({ type: 'SENT' });
+    await s.send({ type: 'SENT' });
+    expect(await s.send({ type: 'SENT' })).toEqual([
       'VERIFY 0 foo',
       `reply ERROR transfer of ${ANY} failed to verify 3 times`,
     ]);
@@ -123,8 +123,8 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
   test('the attempt count starts again for each file', async () => {
     const s = runSession(makeWorld({ verifyAnswers: [false, true, false, true] }), { maxSendAttempts: 2 });
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel('foo-0.1-py2-none-any.whl')]) });
-    for (let i = 0; i < 3; i++) await s.send({ type: 'SENT', data: undefined });
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    for (let i = 0; i < 3; i++) await s.send({ type: 'SENT' });
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
   });
 
   test.each<[string, keyof ReturnType<typeof makeWorld>['failing'], number]>([
@@ -136,7 +136,7 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
   ])('a %s that cannot be made ends the session with ERROR and its text', async (_, service, sents) => {
     const s = runSession(makeWorld({ failing: { [service]: 'no server on queue x' } }));
     let calls = await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
-    for (let i = 0; i < sents; i++) calls = await s.send({ type: 'SENT', data: undefined });
+    for (let i = 0; i < sents; i++) calls = await s.send({ type: 'SENT' });
     expect(calls.at(-1)).toBe('reply ERROR no server on queue x');
     expect(output(s)).toEqual({ outcome: 'error', message: 'no server on queue x' });
   });
@@ -158,8 +158,8 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     const world = makeWorld({ hanging: new Set(['verifyFile']) });
     const s = runSession(world);
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
-    await s.send({ type: 'SENT', data: undefined });
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual([]);
+    await s.send({ type: 'SENT' });
+    expect(await s.send({ type: 'SENT' })).toEqual([]);
     expect(s.logs.at(-1)).toBe('warning: ignored SENT: a request is still being handled');
     expect(s.actor.getSnapshot().value).toEqual({ importing: 'verifying' });
   });
@@ -179,14 +179,14 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
   test('behaviour 95: the session ends after DONE or ERROR and ignores anything later', async () => {
     const s = runSession(makeWorld());
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
-    await s.send({ type: 'SENT', data: undefined });
+    await s.send({ type: 'SENT' });
     expect(s.actor.getSnapshot().status).toBe('done');
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual([]);
+    expect(await s.send({ type: 'SENT' })).toEqual([]);
   });
 
   test('replies go to the client the session was made for', async () => {
     const s = runSession(makeWorld(), { client: 'abc123' });
-    expect(await s.send({ type: 'SENT', data: undefined })).toEqual(['reply ERROR protocol violation to abc123']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['reply ERROR protocol violation to abc123']);
   });
 });
 
@@ -313,7 +313,7 @@ describe('import session: wiring', () => {
     const errors: unknown[] = [];
     actor.subscribe({ error: (err) => errors.push(err) });
     actor.start();
-    actor.send({ type: 'SENT', data: undefined });
+    actor.send({ type: 'SENT' });
     expect(errors[0]).toBeInstanceOf(NotProvidedError);
   });
 });
