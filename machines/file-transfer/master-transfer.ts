@@ -161,12 +161,12 @@ export const masterTransferMachine = setup({
       const { credit, offset } = planFetches(context);
       return { credit, offset };
     }),
-    /** Mark the chunk's bytes received and take back the credit its FETCH spent. */
-    recordChunk: assign(({ context, event }) =>
-      event.type === 'CHUNK'
-        ? { received: context.received.receive(event.offset, event.data.length), credit: context.credit + 1, heard: true }
-        : {},
-    ),
+    /** Mark the chunk's bytes received and take back the credit its FETCH spent (none is left once complete). */
+    recordChunk: assign(({ context, event }) => {
+      if (event.type !== 'CHUNK') return {};
+      const received = context.received.receive(event.offset, event.data.length);
+      return { received, credit: received.complete ? 0 : context.credit + 1, heard: true };
+    }),
     /** Back to the initial credit, walking again from the first missing byte. */
     resetCredit: assign(({ context }) => ({ credit: context.initialCredit, offset: 0, heard: true })),
     forgetHeard: assign({ heard: false }),

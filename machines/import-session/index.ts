@@ -3,7 +3,7 @@
  * types.ts, wiring in services.ts) and the tools' machine (tool.ts).
  */
 export * from './types.js';
-export { importSessionMachine, importSessionSetup } from './machine.js';
+export { importRequestEvent, importSessionMachine, importSessionSetup } from './machine.js';
 export { createImportSessionMachine, type ImportSessionServices, type ImportSessionQueries } from './services.js';
 export { importProblem } from './check-import.js';
 export * from './tool.js';

@@ -12,7 +12,8 @@
  *        ─SENT─▶ finished (ERROR "protocol violation")
  *   Every refusal replies ERROR and ends in `finished`; a tool silent while a file is due ends in `abandoned`.
  *
- * Input, events, actions, actors and output are typed and documented in `types.ts`. Delays:
+ * Input, events, actions, actors and output are typed and documented in `types.ts`
+ * (`importRequestEvent` turns a decoded request into an event). Delays:
  * `clientTimeout` (default 1 hour): how long a SENT may take before the session is abandoned.
  *
  * Differences from 0.18, on purpose: every IMPORT field is checked before anything is looked up or
@@ -27,6 +28,7 @@ import { importProblem } from './check-import.js';
 import type {
   BuildStateWire,
   ImportReply,
+  ImportRequest,
   ImportSessionActions,
   ImportSessionActors,
   ImportSessionContext,
@@ -39,6 +41,11 @@ import type {
 } from './types.js';
 
 const NAME = 'importSession';
+
+/** The machine event for a decoded request. */
+export function importRequestEvent(msg: ImportRequest): ImportSessionEvent {
+  return { type: msg.verb, data: msg.data } as ImportSessionEvent;
+}
 
 type Args = { context: ImportSessionContext; event: unknown };
 type Text = (args: Args) => string;

@@ -8,8 +8,9 @@
  *
  * Input (`ImportToolInput`): the request, as the importer protocol's `encode` takes it.
  *
- * Events (`ImportToolEvent`): the master's reply, named by its verb (`SEND { data: filename }`, `DONE`,
- * `ERROR { data: text }`), or `INVALID { error }` for a reply that failed to decode or validate.
+ * Events (`ImportToolEvent`; `masterReplyEvent` turns a decoded reply into one): the master's reply, named
+ * by its verb (`SEND { data: filename }`, `DONE`, `ERROR { data: text }`), or `INVALID { error }` for a
+ * reply that failed to decode or validate.
  *
  * Actions the owner provides (params as the second argument):
  *   send: ImportToolMessage       send this request to the master (the REQ socket)
@@ -41,7 +42,8 @@ export interface ImportToolInput {
   request: ImportToolRequest;
 }
 
-type MasterReply = Message<typeof importerProtocol.recv>;
+/** What the master answers. */
+export type MasterReply = Message<typeof importerProtocol.recv>;
 export type ImportToolEvent = VerbEvent<MasterReply> | { type: 'INVALID'; error: Error };
 
 export interface TransferInput {
@@ -59,6 +61,11 @@ export interface ImportToolContext {
 }
 
 const NAME = 'importTool';
+
+/** The machine event for a decoded reply from the master. */
+export function masterReplyEvent(msg: MasterReply): ImportToolEvent {
+  return { type: msg.verb, data: msg.data } as ImportToolEvent;
+}
 
 /** The IMPORT's file state with this name, if the request is an IMPORT listing it. */
 function importedFile(request: ImportToolRequest, filename: string): FileStateWire | undefined {

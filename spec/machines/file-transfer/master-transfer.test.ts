@@ -40,6 +40,7 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     t.actor.send(chunk(data123456, 65536, 57920));
     expect(t.sent()).toEqual(['DONE']);
     expect(t.actor.getSnapshot().value).toEqual({ complete: 'verifying' });
+    expect(t.actor.getSnapshot().context.credit).toBe(0);
     await settle();
     expect(t.verifyCalls).toEqual([{ slaveId: 1, filename: 'foo-0.1-cp34-cp34m-linux_armv7l.whl', filesize: 123456, filehash: sha256(data123456) }]);
     expect(t.actor.getSnapshot().value).toBe('verified');

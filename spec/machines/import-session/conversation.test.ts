@@ -12,7 +12,8 @@ import { clientTransferMachine, masterFrameEvent } from '../../../machines/file-
 import { clientFrameEvent, masterTransferMachine } from '../../../machines/file-transfer/master-transfer.js';
 import type { VerifyInput, VerifyOutput } from '../../../machines/file-transfer/master-transfer.js';
 import { createImportSessionMachine } from '../../../machines/import-session/services.js';
-import { importToolMachine } from '../../../machines/import-session/tool.js';
+import { importToolMachine, masterReplyEvent } from '../../../machines/import-session/tool.js';
+import { importRequestEvent } from '../../../machines/import-session/machine.js';
 import type { TransferInput } from '../../../machines/import-session/tool.js';
 import type { FileStateWire } from '../../../protocols/index.js';
 import {
@@ -136,8 +137,7 @@ async function importFiles(files: { state: FileStateWire; content: Buffer }[], c
   );
   session.start();
   sessionInbox = (frame) => {
-    const msg = mrChaseProtocol.decode(frame);
-    session.send({ type: msg.verb, data: msg.data } as Parameters<typeof session.send>[0]);
+    session.send(importRequestEvent(mrChaseProtocol.decode(frame)));
   };
 
   // piw-import's side: each SEND runs a client transfer machine over a new "DEALER"
@@ -179,8 +179,7 @@ async function importFiles(files: { state: FileStateWire; content: Buffer }[], c
     { input: { request: { verb: 'IMPORT', data: importOf(files.map((f) => f.state), { abi: 'cp311' }) } } },
   );
   toolInbox = (frame) => {
-    const msg = importerProtocol.decode(frame);
-    tool.send({ type: msg.verb, data: msg.data } as Parameters<typeof tool.send>[0]);
+    tool.send(masterReplyEvent(importerProtocol.decode(frame)));
   };
   tool.start();
   const finished = await waitFor(tool, (s) => s.status === 'done', { timeout: 10_000 });
