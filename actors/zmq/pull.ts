@@ -1,0 +1,75 @@
+/**
+ * PULL (control queue, logger queue) and SUB (monitors on the status queue): one CBOR frame per message
+ * (protocols.md §1.4). A valid message becomes a `wire.message` event for the target; anything else is
+ * logged ("unable to deserialize data", behaviours 21, 27) and dropped, and the loop goes on.
+ */
+import * as zmq from 'zeromq';
+import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
+import type { Logger } from '../runtime/logger.js';
+import { SOCKET_DEFAULTS, bindSocket, receiveLoop, type EventTarget, type IpcMode } from './socket.js';
+
+export type WireEvent<R extends VerbMap> = { type: 'wire.message'; msg: Message<R> };
+
+export interface Receiver {
+  readonly endpoint: string;
+  readonly closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+interface ReceiverOptions<R extends VerbMap> {
+  /** The receiving side's view of the protocol. */
+  protocol: Protocol<R, VerbMap>;
+  address: string;
+  target: EventTarget<WireEvent<R>>;
+  log: Logger;
+}
+
+function decodeInto<R extends VerbMap>(opts: ReceiverOptions<R>) {
+  return (frames: Buffer[]) => {
+    if (frames.length !== 1) {
+      opts.log.error('invalid message structure received');
+      return;
+    }
+    let msg: Message<R>;
+    try {
+      msg = opts.protocol.decode(frames[0]!);
+    } catch (err) {
+      opts.log.error((err as Error).message);
+      return;
+    }
+    opts.target.send({ type: 'wire.message', msg });
+  };
+}
+
+function receiver(socket: zmq.Pull | zmq.Subscriber, endpoint: string, opts: ReceiverOptions<any>): Receiver {
+  const closed = receiveLoop(socket, opts.log, decodeInto(opts));
+  return {
+    endpoint,
+    closed,
+    async close() {
+      socket.close();
+      await closed;
+    },
+  };
+}
+
+/** Binds a PULL socket (the master's control queue, HWM 10; the Lumberjack's log queue). */
+export async function createPullAdapter<R extends VerbMap>(
+  opts: ReceiverOptions<R> & { ipcMode?: IpcMode; hwm?: number },
+): Promise<Receiver> {
+  const socket = new zmq.Pull({ ...SOCKET_DEFAULTS, ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }) });
+  try {
+    return receiver(socket, await bindSocket(socket, opts.address, opts.ipcMode), opts);
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+}
+
+/** Connects a SUB socket subscribed to everything (`''`, behaviour 11): monitors on the status queue. */
+export function createSubscriberAdapter<R extends VerbMap>(opts: ReceiverOptions<R>): Receiver {
+  const socket = new zmq.Subscriber(SOCKET_DEFAULTS);
+  socket.connect(opts.address);
+  socket.subscribe('');
+  return receiver(socket, opts.address, opts);
+}

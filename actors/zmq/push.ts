@@ -1,0 +1,80 @@
+/**
+ * PUSH (monitors and tools → control queue, piw-logger → log queue) and PUB (master → status queue): one
+ * CBOR frame per message, validated before anything is sent (behaviour 9).
+ */
+import * as zmq from 'zeromq';
+import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
+import { Outbox, SOCKET_DEFAULTS, bindSocket, type IpcMode } from './socket.js';
+
+export interface Pusher<S extends VerbMap> {
+  /**
+   * Sends one message. Resolves true once queued; with `dropAfterMs` set, resolves false when the message
+   * could not be queued within that time (piw-logger's `--drop`: 0.01 s) instead of waiting.
+   */
+  push(msg: Message<S>): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface PushOptions<S extends VerbMap> {
+  /** The sender's view of the protocol (the mirror of the binding side's). */
+  protocol: Protocol<VerbMap, S>;
+  address: string;
+  hwm?: number;
+  dropAfterMs?: number;
+}
+
+export function createPushAdapter<S extends VerbMap>(opts: PushOptions<S>): Pusher<S> {
+  const socket = new zmq.Push({
+    ...SOCKET_DEFAULTS,
+    ...(opts.hwm === undefined ? {} : { sendHighWaterMark: opts.hwm }),
+    ...(opts.dropAfterMs === undefined ? {} : { sendTimeout: opts.dropAfterMs }),
+  });
+  socket.connect(opts.address);
+  const outbox = new Outbox(socket);
+  return {
+    async push(msg) {
+      const frame = opts.protocol.encode(msg);
+      try {
+        await outbox.send([frame]);
+        return true;
+      } catch (err) {
+        if (opts.dropAfterMs !== undefined && (err as { code?: string }).code === 'EAGAIN') return false;
+        throw err;
+      }
+    },
+    async close() {
+      socket.close();
+    },
+  };
+}
+
+export interface Publisher<S extends VerbMap> {
+  readonly endpoint: string;
+  /** Sends to every subscriber connected now (a PUB never blocks: slow subscribers lose messages). */
+  publish(msg: Message<S>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Binds the status PUB socket; its ipc file is made group-writable (behaviour 36). */
+export async function createPublisherAdapter<S extends VerbMap>(opts: {
+  protocol: Protocol<VerbMap, S>;
+  address: string;
+  ipcMode?: IpcMode;
+}): Promise<Publisher<S>> {
+  const socket = new zmq.Publisher(SOCKET_DEFAULTS);
+  let endpoint: string;
+  try {
+    endpoint = await bindSocket(socket, opts.address, opts.ipcMode);
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+  const outbox = new Outbox(socket);
+  return {
+    endpoint,
+    publish: (msg) => outbox.send([opts.protocol.encode(msg)]),
+    async close() {
+      socket.close();
+    },
+  };
+}
