@@ -1,0 +1,87 @@
+/**
+ * The Lumberjack's end of the log queue: a PULL socket bound at `--log-queue` (default
+ * `ipc:///tmp/piw-logger`), one CBOR frame per record, checked against the lumberjack protocol
+ * (protocols.md §4.9). A frame that is not a valid record is logged as an error and skipped (behaviour
+ * 166); the loop never stops for a peer's garbage.
+ *
+ * Unlike actors/zmq's PULL adapter, this loop reads only when `ready()` says so: while the task is paused
+ * or the write buffer is full nothing is read, and records wait in ZeroMQ's queues (back-pressure to
+ * piw-logger) instead of piling up in memory.
+ */
+import * as zmq from 'zeromq';
+import { lumberjackProtocol } from '../../protocols/lumberjack.js';
+import type { Logger } from '../runtime/logger.js';
+import { SOCKET_DEFAULTS, bindSocket } from '../zmq/socket.js';
+import type { LogRecord } from './log-sink.js';
+
+/** The log queue's default address (protocols.md §2). */
+export const DEFAULT_LOG_QUEUE = 'ipc:///tmp/piw-logger';
+
+export interface LogQueueOptions {
+  address: string;
+  log: Logger;
+  /** zmq's receive high-water mark (default 1000). */
+  hwm?: number;
+  /** Resolves when the next record may be read; rejecting ends the loop. */
+  ready(): Promise<void>;
+  accept(record: LogRecord): void;
+}
+
+export interface LogQueue {
+  /** The address bound (a `tcp://…:*` address with its real port). */
+  readonly endpoint: string;
+  /** Settles when the loop ends: resolves when closed, rejects if the socket failed. */
+  readonly done: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function bindLogQueue(opts: LogQueueOptions): Promise<LogQueue> {
+  const socket = new zmq.Pull({ ...SOCKET_DEFAULTS, ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }) });
+  let endpoint: string;
+  try {
+    endpoint = await bindSocket(socket, opts.address);
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+  let closing!: () => void;
+  const closed = new Promise<void>((resolve) => (closing = resolve));
+  const done = (async () => {
+    while (!socket.closed) {
+      try {
+        await Promise.race([opts.ready(), closed]);
+      } catch {
+        return;
+      }
+      if (socket.closed) return;
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (err) {
+        if (socket.closed) return;
+        throw err;
+      }
+      if (frames.length !== 1) {
+        opts.log.error('invalid message structure received');
+        continue;
+      }
+      let record: LogRecord;
+      try {
+        record = lumberjackProtocol.decode(frames[0]!);
+      } catch (err) {
+        opts.log.error((err as Error).message);
+        continue;
+      }
+      opts.accept(record);
+    }
+  })();
+  return {
+    endpoint,
+    done,
+    async close() {
+      socket.close();
+      closing();
+      await done.catch(() => {});
+    },
+  };
+}
