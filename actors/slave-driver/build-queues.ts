@@ -29,14 +29,50 @@ interface Hold {
   slaveId: number;
 }
 
-const keyOf = (pkg: string, ver: string) => `${pkg}\0${ver}`;
+/**
+ * Values by (pkg, ver), nested so that a lookup builds no key string: a refresh checks every one of up to
+ * 100,000 entries per ABI, nearly all of them for packages with nothing excluded.
+ */
+class PairMap<V> {
+  readonly #byPackage = new Map<string, Map<string, V>>();
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get(pkg: string, ver: string): V | undefined {
+    return this.#byPackage.get(pkg)?.get(ver);
+  }
+
+  set(pkg: string, ver: string, value: V): void {
+    let versions = this.#byPackage.get(pkg);
+    if (versions === undefined) this.#byPackage.set(pkg, (versions = new Map()));
+    if (!versions.has(ver)) this.#size++;
+    versions.set(ver, value);
+  }
+
+  delete(pkg: string, ver: string): void {
+    const versions = this.#byPackage.get(pkg);
+    if (versions?.delete(ver) !== true) return;
+    this.#size--;
+    if (versions.size === 0) this.#byPackage.delete(pkg);
+  }
+
+  /** Removes every entry for which `expired` holds. */
+  prune(expired: (value: V) => boolean): void {
+    for (const [pkg, versions] of this.#byPackage) {
+      for (const [ver, value] of versions) if (expired(value)) this.delete(pkg, ver);
+    }
+  }
+}
 
 export class BuildQueues {
   readonly #queues = new Map<string, AbiQueue>();
-  /** abi → (pkg, ver) key → hold. */
-  readonly #inFlight = new Map<string, Map<string, Hold>>();
-  /** (pkg, ver) key → until. */
-  readonly #deletedVersions = new Map<string, number>();
+  /** abi → (pkg, ver) → hold. */
+  readonly #inFlight = new Map<string, PairMap<Hold>>();
+  /** (pkg, ver) → until. */
+  readonly #deletedVersions = new PairMap<number>();
   /** pkg → until. */
   readonly #deletedPackages = new Map<string, number>();
 
@@ -71,7 +107,13 @@ export class BuildQueues {
     this.#queues.clear();
     for (const abi of abis) {
       const jobs = Object.hasOwn(queue, abi) ? queue[abi]! : [];
-      this.#queues.set(abi, { items: jobs.filter(([pkg, ver]) => !this.#excluded(abi, pkg, ver, now)), head: 0 });
+      // Usually nothing is excluded but a few builds in flight: then the check is cheap per entry.
+      const holds = this.#inFlight.get(abi);
+      const items =
+        holds === undefined && this.#deletedVersions.size === 0 && this.#deletedPackages.size === 0
+          ? jobs.slice()
+          : jobs.filter(([pkg, ver]) => !this.#excluded(abi, pkg, ver, now));
+      this.#queues.set(abi, { items, head: 0 });
     }
   }
 
@@ -89,8 +131,8 @@ export class BuildQueues {
       const [pkg, ver] = job;
       if (this.#excluded(abi, pkg, ver, now)) continue;
       let holds = this.#inFlight.get(abi);
-      if (holds === undefined) this.#inFlight.set(abi, (holds = new Map()));
-      holds.set(keyOf(pkg, ver), { until: now + holdMs, slaveId });
+      if (holds === undefined) this.#inFlight.set(abi, (holds = new PairMap()));
+      holds.set(pkg, ver, { until: now + holdMs, slaveId });
       if (q.head === q.items.length) q.items = [];
       if (q.items.length === 0) q.head = 0;
       return job;
@@ -107,9 +149,8 @@ export class BuildQueues {
   release(abi: string, job: Job, slaveId: number): boolean {
     const [pkg, ver] = job;
     const holds = this.#inFlight.get(abi);
-    const key = keyOf(pkg, ver);
-    if (holds?.get(key)?.slaveId !== slaveId) return false;
-    holds.delete(key);
+    if (holds?.get(pkg, ver)?.slaveId !== slaveId) return false;
+    holds.delete(pkg, ver);
     const q = this.#queues.get(abi);
     if (q === undefined || this.#excluded(abi, pkg, ver, this.now())) return false;
     if (q.head > 0) q.items[--q.head] = job;
@@ -124,7 +165,7 @@ export class BuildQueues {
   delete(pkg: string, ver: string | null, abis: Iterable<string>): void {
     const until = this.now() + DELETION_HOLD_MS;
     if (ver === null) this.#deletedPackages.set(pkg, until);
-    else this.#deletedVersions.set(keyOf(pkg, ver), until);
+    else this.#deletedVersions.set(pkg, ver, until);
     for (const abi of abis) if (!this.#queues.has(abi)) this.#queues.set(abi, { items: [], head: 0 });
     for (const q of this.#queues.values()) {
       const kept = (q.items.slice(q.head) as Job[]).filter(([p, v]) => !(p === pkg && (ver === null || v === ver)));
@@ -135,25 +176,23 @@ export class BuildQueues {
 
   /** Whether (pkg, ver) is held in flight for `abi` right now. */
   inFlight(abi: string, pkg: string, ver: string): boolean {
-    return (this.#inFlight.get(abi)?.get(keyOf(pkg, ver))?.until ?? -Infinity) > this.now();
+    return (this.#inFlight.get(abi)?.get(pkg, ver)?.until ?? -Infinity) > this.now();
   }
 
   #excluded(abi: string, pkg: string, ver: string, now: number): boolean {
-    const key = keyOf(pkg, ver);
     return (
-      (this.#inFlight.get(abi)?.get(key)?.until ?? -Infinity) > now ||
-      (this.#deletedVersions.get(key) ?? -Infinity) > now ||
-      (this.#deletedPackages.get(pkg) ?? -Infinity) > now
+      (this.#deletedPackages.get(pkg) ?? -Infinity) > now ||
+      (this.#inFlight.get(abi)?.get(pkg, ver)?.until ?? -Infinity) > now ||
+      (this.#deletedVersions.get(pkg, ver) ?? -Infinity) > now
     );
   }
 
   #prune(now: number): void {
     for (const [abi, holds] of this.#inFlight) {
-      for (const [key, hold] of holds) if (hold.until <= now) holds.delete(key);
+      holds.prune((hold) => hold.until <= now);
       if (holds.size === 0) this.#inFlight.delete(abi);
     }
-    for (const map of [this.#deletedVersions, this.#deletedPackages]) {
-      for (const [key, until] of map) if (until <= now) map.delete(key);
-    }
+    this.#deletedVersions.prune((until) => until <= now);
+    for (const [pkg, until] of this.#deletedPackages) if (until <= now) this.#deletedPackages.delete(pkg);
   }
 }

@@ -1,0 +1,160 @@
+/**
+ * Slave Driver benchmark (issue 4, item 11): slave-protocol replies/s and p50/p99 round-trip latency with
+ * 10, 100 and 500 simulated slaves against one Slave Driver, and the master's RSS with 500 slaves and
+ * 100,000 queued builds. Prints figures; asserts nothing.
+ *
+ * The master side (Slave Driver, bus, an in-memory Oracle and Secretary that answer at once) runs in this
+ * process; the simulated slaves run in child processes (support/slave-load.ts), each slave a REQ socket
+ * looping HELLO, then IDLE → BUILD → BUSY → CONT → BUILT (failure) → DONE with no pause (closed loop: the
+ * latency is what 500 slaves that never rest would see). Each level measures a window after a warm-up.
+ *
+ *   npx tsx scripts/bench/slave-driver.ts [--slaves 10,100,500] [--seconds 10] [--warmup 2] [--procs 2]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/slave-driver.ts --slaves 500
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createBus } from '../../actors/runtime/bus.js';
+import { createLogger } from '../../actors/runtime/logger.js';
+import { queues } from '../../actors/runtime/queues.js';
+import { SlaveDriver } from '../../actors/slave-driver/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    slaves: { type: 'string', default: '10,100,500' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    procs: { type: 'string', default: '2' },
+    queued: { type: 'string', default: '100000' },
+  },
+});
+const LEVELS = args.slaves.split(',').map(Number);
+const SECONDS = Number(args.seconds);
+const WARMUP = Number(args.warmup);
+const PROCS = Number(args.procs);
+const QUEUED = Number(args.queued);
+const ABI = 'cp311';
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+// ------------------------------------------------------------------------------------- the master side
+
+const bus = createBus();
+let logLines = 0;
+const log = createLogger('master.slave_driver', { level: 'info', sink: () => void logLines++ });
+let buildId = 0;
+bus.serve(queues.db, (msg) => {
+  if (msg.verb === 'GETABIS') return { verb: 'OK', data: new Set([ABI]) };
+  if (msg.verb === 'LOGBUILD') return { verb: 'OK', data: ++buildId };
+  return { verb: 'ERROR', data: `unexpected ${msg.verb}` };
+});
+bus.serve(queues.web, () => ({ verb: 'DONE' }));
+bus.serve(queues.fs, () => ({ verb: 'OK', data: null }));
+let statbq = 0;
+bus.listen(queues.stats, () => void statbq++);
+let statuses = 0;
+bus.subscribe(queues.status, () => void statuses++);
+const driver = await SlaveDriver.start({ bus, log, address: 'tcp://127.0.0.1:*' });
+
+let generation = 0;
+/** A fresh queue of `QUEUED` builds, applied before the call returns. */
+async function fillQueue(): Promise<void> {
+  generation++;
+  const jobs = Array.from({ length: QUEUED }, (_, i) => [`package-${generation}-${i}`, '1.0'] as [string, string]);
+  bus.push(queues.builds, { verb: 'QUEUE', data: { [ABI]: jobs } });
+  while ((driver.buildQueues.lengths()[ABI] ?? 0) !== QUEUED) await sleep(5);
+}
+
+// ------------------------------------------------------------------------------------ the slaves' side
+
+// Run from source through tsx, or compiled (dist/) with plain node.
+const compiled = import.meta.url.endsWith('.js');
+const loadScript = fileURLToPath(new URL(compiled ? './support/slave-load.js' : './support/slave-load.ts', import.meta.url));
+
+function startLoad(slaves: number): ChildProcess[] {
+  const procs = Math.min(PROCS, slaves);
+  return Array.from({ length: procs }, (_, i) => {
+    const child = fork(loadScript, [], { execArgv: compiled ? [] : ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const share = Math.floor(slaves / procs) + (i < slaves % procs ? 1 : 0);
+    child.send({ type: 'start', endpoint: driver.endpoint, slaves: share, abi: ABI, sleepMs: 0 });
+    return child;
+  });
+}
+
+const nextMessage = <T>(child: ChildProcess, type: string) =>
+  new Promise<T>((resolve) => {
+    const on = (msg: { type: string }) => {
+      if (msg.type !== type) return;
+      child.off('message', on);
+      resolve(msg as T);
+    };
+    child.on('message', on);
+  });
+
+interface Result {
+  replies: number;
+  latencies: number[];
+  errors: number;
+}
+
+async function level(slaves: number) {
+  await fillQueue();
+  const children = startLoad(slaves);
+  await Promise.all(children.map((c) => nextMessage(c, 'ready')));
+  const rssConnected = process.memoryUsage().rss;
+  await sleep(WARMUP * 1000);
+  let rssPeak = 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const statusesBefore = statuses;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const c of children) c.send({ type: 'measure' });
+  await sleep(SECONDS * 1000);
+  const results = children.map((c) => nextMessage<Result>(c, 'result'));
+  for (const c of children) c.send({ type: 'stop' });
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  const done = await Promise.all(results);
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null)))));
+  const replies = done.reduce((n, r) => n + r.replies, 0);
+  const errors = done.reduce((n, r) => n + r.errors, 0);
+  const all = Float64Array.from(done.flatMap((r) => r.latencies)).sort();
+  // Let the BYEs land so the next level starts with no sessions.
+  while (driver.slaveIds().length > 0) await sleep(10);
+  return {
+    slaves,
+    repliesPerSecond: replies / elapsed,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    max: all.length ? all[all.length - 1]! : NaN,
+    masterCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
+    statusesPerSecond: (statuses - statusesBefore) / elapsed,
+    rssConnected,
+    rssPeak,
+    errors,
+  };
+}
+
+console.log(`Slave Driver benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+console.log(`closed loop, ${SECONDS} s per level after ${WARMUP} s warm-up, ${QUEUED.toLocaleString('en')} queued builds, load in ${PROCS} processes`);
+const rssIdle = process.memoryUsage().rss;
+for (const slaves of LEVELS) {
+  const r = await level(slaves);
+  console.log(
+    `${String(r.slaves).padStart(4)} slaves: ${Math.round(r.repliesPerSecond).toLocaleString('en').padStart(7)} replies/s` +
+      `  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms` +
+      `  master CPU ${(r.masterCpu * 100).toFixed(0)}%  status msgs/s ${Math.round(r.statusesPerSecond).toLocaleString('en')}` +
+      `  RSS ${mb(r.rssConnected)} connected, ${mb(r.rssPeak)} peak${r.errors ? `  ERRORS ${r.errors}` : ''}`,
+  );
+}
+console.log(`master RSS before any slave: ${mb(rssIdle)}; builds logged ${buildId.toLocaleString('en')}; STATBQ ${statbq.toLocaleString('en')}; log lines ${logLines.toLocaleString('en')}`);
+await driver.stop();
+bus.close();

@@ -1,0 +1,101 @@
+/**
+ * Load generator for scripts/bench/slave-driver.ts, run as a child process so the simulated slaves never
+ * share the master's event loop. Each simulated slave is a REQ socket speaking the real 0.18 protocol
+ * (frames made and checked by protocols/): HELLO → ACK, then IDLE → BUILD → BUSY → CONT → BUILT (failure,
+ * so no file transfer) → DONE → IDLE …; SLEEP is answered with the next IDLE after `sleepMs`.
+ *
+ * Parent → child (IPC): { type: 'start', endpoint, slaves, abi, sleepMs } then { type: 'measure' } and
+ * { type: 'stop' }. Child → parent: { type: 'ready' } once every slave has its ACK, then
+ * { type: 'result', replies, latencies (ms, measured window only), errors }.
+ */
+import { performance } from 'node:perf_hooks';
+import * as zmq from 'zeromq';
+import { slaveClientProtocol, TimeDelta, type Message } from '../../../protocols/index.js';
+
+type Start = { type: 'start'; endpoint: string; slaves: number; abi: string; sleepMs: number };
+type Command = Start | { type: 'measure' } | { type: 'stop' };
+type Request = Message<(typeof slaveClientProtocol)['send']>;
+
+let measuring = false;
+let running = true;
+let replies = 0;
+let errors = 0;
+const latencies: number[] = [];
+
+function frames(abi: string) {
+  const encode = (msg: Request) => slaveClientProtocol.encode(msg);
+  const stats = [new Date(), 32_000_000_000, 20_000_000_000, 4_000_000_000, 3_000_000_000, 0, 0, 0.5, 45.0] as const;
+  return {
+    hello: encode({
+      verb: 'HELLO',
+      data: [TimeDelta.fromSeconds(3 * 3600), TimeDelta.fromSeconds(300), '311', abi, 'linux_armv7l', 'bench', 'Raspbian GNU/Linux', '11 (bullseye)', 'c03111', 'unknown'],
+    }),
+    idle: encode({ verb: 'IDLE', data: [...stats] }),
+    busy: encode({ verb: 'BUSY', data: [...stats] }),
+    built: encode({ verb: 'BUILT', data: [false, TimeDelta.fromSeconds(12.5), 'error: no compiler\n'.repeat(20), []] }),
+    bye: encode({ verb: 'BYE' }),
+  };
+}
+
+async function slave(start: Start, f: ReturnType<typeof frames>, ready: () => void, go: Promise<void>): Promise<void> {
+  const socket = new zmq.Request({ linger: 0, receiveTimeout: 60_000 });
+  socket.connect(start.endpoint);
+  const roundTrip = async (frame: Buffer): Promise<string> => {
+    const t0 = performance.now();
+    await socket.send(frame);
+    const [reply] = await socket.receive();
+    const t1 = performance.now();
+    if (measuring) {
+      replies++;
+      latencies.push(t1 - t0);
+    }
+    return slaveClientProtocol.decode(reply!).verb;
+  };
+  try {
+    if ((await roundTrip(f.hello)) !== 'ACK') throw new Error('no ACK');
+    ready();
+    await go;
+    while (running) {
+      const verb = await roundTrip(f.idle);
+      if (verb === 'BUILD') {
+        if ((await roundTrip(f.busy)) === 'CONT') await roundTrip(f.built);
+      } else if (verb === 'SLEEP') {
+        if (start.sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, start.sleepMs));
+      } else if (verb === 'DIE') {
+        break;
+      }
+    }
+    await socket.send(f.bye);
+  } catch (err) {
+    errors++;
+    if (errors === 1) process.stderr.write(`slave-load: ${err instanceof Error ? err.message : String(err)}\n`);
+  } finally {
+    socket.close();
+  }
+}
+
+let finished: Promise<unknown> = Promise.resolve();
+let letGo!: () => void;
+const go = new Promise<void>((resolve) => (letGo = resolve));
+
+process.on('message', (cmd: Command) => {
+  if (cmd.type === 'start') {
+    const f = frames(cmd.abi);
+    let acked = 0;
+    const ready = () => {
+      if (++acked === cmd.slaves) {
+        process.send!({ type: 'ready' });
+        letGo();
+      }
+    };
+    finished = Promise.all(Array.from({ length: cmd.slaves }, () => slave(cmd, f, ready, go)));
+  } else if (cmd.type === 'measure') {
+    measuring = true;
+  } else {
+    measuring = false;
+    running = false;
+    void finished.then(() => {
+      process.send!({ type: 'result', replies, latencies, errors }, () => process.exit(0));
+    });
+  }
+});
