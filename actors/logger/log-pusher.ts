@@ -13,7 +13,7 @@
  */
 import * as zmq from 'zeromq';
 import { loggerProtocol } from '../../protocols/lumberjack.js';
-import { SOCKET_DEFAULTS } from '../zmq/socket.js';
+import { LINGER_MS, SOCKET_DEFAULTS } from '../zmq/socket.js';
 import type { LogMessage } from './classify.js';
 
 /** 0.18's `--drop` wait. */
@@ -22,7 +22,11 @@ export const DROP_AFTER_MS = 10;
 export interface LogPusher {
   /** Resolves true once the record is queued, false when `--drop` dropped it. */
   push(msg: LogMessage): Promise<boolean>;
-  /** Closes the socket; queued records get the socket's linger (1 s) to leave. */
+  /**
+   * Closes the socket. Without `--drop` the process then waits until every queued record has reached the
+   * master (nothing is lost); with it, queued records get 0.18's linger of 1 s, or none while the master is
+   * known to be away (they could not leave anyway).
+   */
   close(): void;
 }
 
@@ -59,6 +63,7 @@ export function createLogPusher(opts: LogPusherOptions): LogPusher {
       return true;
     },
     close() {
+      socket.linger = !opts.drop ? -1 : dropping ? 0 : LINGER_MS;
       socket.close();
     },
   };

@@ -27,24 +27,29 @@ export async function runLogger(opts: RunLoggerOptions): Promise<LoggerCounts> {
   for (const source of opts.sources) {
     if (opts.signal?.aborted) break;
     opts.log.debug(`reading ${source.name}`);
-    for await (const lines of readLines(source)) {
-      for (const line of lines) {
-        const malformed = counts.malformed;
-        const msg = reader.read(line);
-        if (msg === undefined) {
-          if (counts.malformed !== malformed) opts.log.debug(`malformed line in ${source.name}: ${clip(line)}`);
-          continue;
-        }
-        if (await opts.push(msg)) {
-          if (droppedInRun) opts.log.info(`log queue accepting again after dropping ${droppedInRun} log entries`);
-          droppedInRun = 0;
-        } else {
-          counts.dropped++;
-          if (droppedInRun++ === 0) opts.log.warn('dropping log entry');
+    try {
+      for await (const lines of readLines(source)) {
+        for (const line of lines) {
+          const malformed = counts.malformed;
+          const msg = reader.read(line);
+          if (msg === undefined) {
+            if (counts.malformed !== malformed) opts.log.debug(`malformed line in ${source.name}: ${clip(line)}`);
+            continue;
+          }
+          if (await opts.push(msg)) {
+            if (droppedInRun) opts.log.info(`log queue accepting again after dropping ${droppedInRun} log entries`);
+            droppedInRun = 0;
+          } else {
+            counts.dropped++;
+            if (droppedInRun++ === 0) opts.log.warn('dropping log entry');
+          }
+          if (opts.signal?.aborted) break;
         }
         if (opts.signal?.aborted) break;
       }
-      if (opts.signal?.aborted) break;
+    } catch (err) {
+      // Stopping may cut a read short (standard input destroyed): that is the end, not a failure.
+      if (!opts.signal?.aborted) throw err;
     }
   }
   return counts;
