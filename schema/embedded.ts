@@ -11,8 +11,8 @@
 import { mkdtemp, mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { dbErrors } from './errors.js';
 
 export interface EmbeddedOptions {
@@ -35,6 +35,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   let socketDir: string | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
+    // Loaded on demand: a server-only process never pays for the WebAssembly build.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
     pg = new PGlite({
       ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
       ...(opts.loadDataDir === undefined ? {} : { loadDataDir: opts.loadDataDir }),

@@ -107,6 +107,8 @@ export interface MigrateOptions {
   expectFrom: string | null;
   target?: string;
   steps?: readonly MigrationStep[];
+  /** Runs first in the same transaction (e.g. creating the master role on the embedded database). */
+  prepare?: ((tx: TransactionSql) => Promise<unknown>) | undefined;
   /** Called before and after each step. */
   onStep?: (step: MigrationStep, phase: 'start' | 'done', elapsedMs: number) => void;
 }
@@ -119,6 +121,7 @@ export async function migrate(sql: Sql, opts: MigrateOptions): Promise<Migration
     const now = await detectVersion(tx);
     if (now !== opts.expectFrom) throw dbErrors.changed(opts.expectFrom, now);
     const plan = planMigration(now, opts.target, opts.steps);
+    await opts.prepare?.(tx);
     const [{ db }] = (await tx<{ db: string }[]>`SELECT current_database() AS db`) as unknown as [{ db: string }];
     for (const step of plan) {
       const started = Date.now();

@@ -53,7 +53,7 @@ describe('the embedded database', () => {
     const server = await startEmbedded({ dataDir, loadDataDir: await pgliteTemplate('0.18') });
     await server.stop();
     await expect(openDatabase({ dsn: `pglite:${dataDir}` })).rejects.toThrow(
-      `Database version (0.18) does not match software version (0.18.1); run piw-initdb -d pglite:${dataDir} to upgrade it`,
+      `Database version (0.18) does not match software version (${SCHEMA_VERSION}); run piw-initdb -d pglite:${dataDir} to upgrade it`,
     );
   });
 });
@@ -81,7 +81,7 @@ describe('a server database', () => {
   test('at another version, or empty, is refused with the piw-initdb command (behaviour 34)', async () => {
     const old = await make('0.18');
     await expect(openDatabase({ dsn: old.masterDsn })).rejects.toThrow(
-      /^Database version \(0\.18\) does not match software version \(0\.18\.1\); run piw-initdb -d postgres:\/\/piwheels@.* to upgrade it$/,
+      new RegExp(`^Database version \\(0\\.18\\) does not match software version \\(${SCHEMA_VERSION.replace(/\./g, '\\.')}\\); run piw-initdb -d postgres://piwheels@.* to upgrade it$`),
     );
     const empty = await make('empty');
     await expect(openDatabase({ dsn: empty.masterDsn })).rejects.toThrow(/^Database is not initialised; run piw-initdb -d postgres:/);
