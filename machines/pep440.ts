@@ -151,20 +151,3 @@ export function compareVersions(a: string, b: string): number {
 export function isPrerelease(version: string): boolean {
   return parseVersion(version).isPrerelease;
 }
-
-/**
- * Sorts rows by their version, newest first, keeping the input order of equal versions (Python's stable
- * `sorted(..., key=parse_version, reverse=True)`). Each version is parsed once.
- */
-export function sortByVersionDesc<T>(rows: readonly T[], versionOf: (row: T) => string): T[] {
-  const cache = new Map<string, ParsedVersion>();
-  const parsed = (v: string) => {
-    let p = cache.get(v);
-    if (!p) cache.set(v, (p = parseVersion(v)));
-    return p;
-  };
-  return rows
-    .map((row, index) => ({ row, index, v: parsed(versionOf(row)) }))
-    .sort((x, y) => compareParsed(y.v, x.v) || x.index - y.index)
-    .map((x) => x.row);
-}

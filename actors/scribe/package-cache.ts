@@ -1,7 +1,6 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { sortYielding } from './yielding.js';
 
-/** Items sorted or merged between turns of the event loop. */
-const SLICE = 8_192;
+const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The Scribe's list of every known package, kept sorted so the root index and sitemaps are deterministic. */
 export class PackageCache {
@@ -9,7 +8,7 @@ export class PackageCache {
 
   /** Replaces the contents (ALLPKGS at start-up); sorts in slices so 600,000 names never block for long. */
   async load(packages: Iterable<string>): Promise<void> {
-    this.names = await sortYielding([...(packages instanceof Set ? packages : new Set(packages))]);
+    this.names = await sortYielding([...(packages instanceof Set ? packages : new Set(packages))], codeUnitOrder);
   }
 
   get size(): number {
@@ -53,32 +52,4 @@ export class PackageCache {
     }
     return lo;
   }
-}
-
-/** Bottom-up merge sort (code-unit order, like `Array#sort`) that yields to the event loop every SLICE items. */
-async function sortYielding(items: string[]): Promise<string[]> {
-  let runs: string[][] = [];
-  for (let i = 0; i < items.length; i += SLICE) {
-    if (i > 0) await nextTurn();
-    runs.push(items.slice(i, i + SLICE).sort());
-  }
-  while (runs.length > 1) {
-    const merged: string[][] = [];
-    for (let i = 0; i < runs.length; i += 2) merged.push(i + 1 < runs.length ? await merge(runs[i]!, runs[i + 1]!) : runs[i]!);
-    runs = merged;
-  }
-  return runs[0] ?? [];
-}
-
-async function merge(a: string[], b: string[]): Promise<string[]> {
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    out.push(a[i]! < b[j]! ? a[i++]! : b[j++]!);
-    if (out.length % SLICE === 0) await nextTurn();
-  }
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
 }

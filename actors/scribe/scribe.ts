@@ -20,7 +20,7 @@ import { Coalescing, KeyedLock } from './locks.js';
 import { PackageCache } from './package-cache.js';
 import { DEFAULT_SITE, Templates } from './templates.js';
 import type { SiteInfo } from './templates.js';
-import { STATIC_SITEMAP_PAGES, homeView, installFile, packageIndexView, projectView, sitemapChunks, sortFiles } from './views.js';
+import { STATIC_SITEMAP_PAGES, fileRow, homeView, indexLink, installFile, projectView, sitemapChunks, sortByVersion, versionRow } from './views.js';
 
 /** A message of the scribe queue. */
 export type ScribeRequest = Message<(typeof theScribeProtocol)['recv']>;
@@ -49,6 +49,8 @@ export interface ScribeOptions {
 export const SITEMAP_SIZE = 50_000;
 /** Items rendered between turns of the event loop in long lists. */
 export const LIST_CHUNK = 2_000;
+/** Table rows and package links rendered between turns of the event loop. */
+export const ROW_CHUNK = 500;
 /** The pages rendered once at start-up. */
 export const STATIC_PAGES = ['faq', 'packages', 'stats', '404'];
 
@@ -115,7 +117,7 @@ export class Scribe {
   async project(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
     await this.locks.run(`pkg:${pkg}`, async () => {
-      await this.writeProjectPage(pkg, await this.data.projectFiles(pkg));
+      await this.writeProjectPage(pkg, await sortByVersion(await this.data.projectFiles(pkg)));
     });
   }
 
@@ -123,7 +125,7 @@ export class Scribe {
   async both(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
     const rootIndex = await this.locks.run(`pkg:${pkg}`, async () => {
-      const files = await this.data.projectFiles(pkg);
+      const files = await sortByVersion(await this.data.projectFiles(pkg));
       await Promise.all([this.writePackageIndex(pkg, files), this.writeProjectPage(pkg, files)]);
       // listed only once its own index exists; in this package's turn, so a DELPKG queued behind us wins
       return this.cache.add(pkg) ? this.rootIndex.request() : null;
@@ -138,8 +140,8 @@ export class Scribe {
       for (const filename of await this.data.versionFiles(pkg, version)) {
         await this.removeFile(['simple', pkg], filename);
       }
-      const files = await this.data.projectFiles(pkg);
-      await Promise.all([this.writePackageIndex(pkg, files, version), this.writeProjectPage(pkg, files, version)]);
+      const files = await sortByVersion(await this.data.projectFiles(pkg), version);
+      await Promise.all([this.writePackageIndex(pkg, files), this.writeProjectPage(pkg, files, version)]);
     });
   }
 
@@ -190,29 +192,46 @@ export class Scribe {
     await writeFileAtomic(this.path('simple', 'index.html'), chunks);
   }
 
-  /** simple/<pkg>/index.html (§3.2, behaviour 143). */
-  private async writePackageIndex(pkg: string, files: readonly ProjectFileRow[], exclude?: string): Promise<void> {
+  /** simple/<pkg>/index.html (§3.2, behaviour 143), from the files sorted newest first. */
+  private async writePackageIndex(pkg: string, sortedFiles: readonly ProjectFileRow[]): Promise<void> {
     const dir = this.path('simple', pkg);
     await mkdirReplacingSymlink(dir);
-    const html = this.templates.render('simple/package.html', packageIndexView(pkg, sortFiles(files, exclude)));
+    const html = this.templates.renderList('simple/package.html', { package: pkg }, sortedFiles, ROW_CHUNK, indexLink);
     await writeFileAtomic(join(dir, 'index.html'), html);
   }
 
-  /** project/<pkg>/index.html and the alias links (§3.3, behaviours 142, 146–151). */
-  private async writeProjectPage(pkg: string, files: readonly ProjectFileRow[], exclude?: string): Promise<void> {
-    const sortedFiles = sortFiles(files, exclude);
+  /**
+   * project/<pkg>/index.html and the alias links (§3.3, behaviours 142, 146–151), from the files sorted
+   * newest first; `exclude` is a version being deleted.
+   */
+  private async writeProjectPage(pkg: string, sortedFiles: readonly ProjectFileRow[], exclude?: string): Promise<void> {
     const depsFile = installFile(sortedFiles);
-    const [versions, aptDependencies, description, displayName, aliases] = await Promise.all([
+    const [versionRows, aptDependencies, description, displayName, aliases] = await Promise.all([
       this.data.projectVersions(pkg),
       depsFile === null ? new Set<string>() : this.data.fileDependencies(depsFile),
       this.data.description(pkg),
       this.data.displayName(pkg),
       this.data.aliases(pkg),
     ]);
-    const view = projectView({ package: pkg, versions, sortedFiles, aptDependencies, description, displayName, now: this.now(), exclude });
+    const versions = await sortByVersion(versionRows, exclude);
+    const view = projectView({
+      package: pkg,
+      versionsCount: versions.length,
+      filesCount: sortedFiles.length,
+      aptDependencies,
+      description,
+      displayName,
+      now: this.now(),
+    });
+    const rowContext = { package: pkg, visibleRows: view.visibleRows };
+    const html = this.templates.render('pages/project.html', {
+      ...view,
+      versionRows: await this.templates.renderRows('pages/project-version-rows.html', rowContext, versions, ROW_CHUNK, versionRow),
+      fileRows: await this.templates.renderRows('pages/project-file-rows.html', rowContext, sortedFiles, ROW_CHUNK, fileRow),
+    });
     const dir = this.path('project', pkg);
     await mkdirReplacingSymlink(dir);
-    await writeFileAtomic(join(dir, 'index.html'), this.templates.render('pages/project.html', view));
+    await writeFileAtomic(join(dir, 'index.html'), html);
     for (const alias of aliases) {
       if (!isPlainName(alias)) this.log.warn(`not linking unsafe alias ${JSON.stringify(alias)} of ${pkg}`);
       else await symlinkRelative(dir, this.path('project', alias));

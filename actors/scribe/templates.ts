@@ -74,15 +74,30 @@ export class Templates {
   }
 
   /**
-   * Renders a list template (one taking `items`, `head` and `tail`) `chunk` items at a time, yielding to
-   * the event loop between chunks so a list of 600,000 packages never blocks the process for long.
+   * Renders a list template (one taking `items`, `offset`, `head` and `tail`) `chunk` items at a time,
+   * mapping each item with `map` as its chunk comes, and yielding to the event loop between chunks, so a
+   * list of 600,000 packages never blocks the process for long.
    */
-  async *renderList<T>(name: string, context: object, items: readonly T[], chunk: number): AsyncGenerator<string> {
+  async *renderList<T, U = T>(
+    name: string,
+    context: object,
+    items: readonly T[],
+    chunk: number,
+    map: (item: T) => U = (item) => item as unknown as U,
+  ): AsyncGenerator<string> {
     for (let start = 0; start === 0 || start < items.length; start += chunk) {
       if (start > 0) await nextTurn();
       const tail = start + chunk >= items.length;
-      yield this.render(name, { ...context, items: items.slice(start, start + chunk), head: start === 0, tail });
+      const slice = items.slice(start, start + chunk).map(map);
+      yield this.render(name, { ...context, items: slice, offset: start, head: start === 0, tail });
     }
+  }
+
+  /** renderList joined into markup a page template can place as it is (it was escaped as it rendered). */
+  async renderRows<T, U = T>(name: string, context: object, items: readonly T[], chunk: number, map?: (item: T) => U) {
+    let html = '';
+    for await (const part of this.renderList(name, context, items, chunk, map)) html += part;
+    return new nunjucks.runtime.SafeString(html);
   }
 
   /** Names of the static assets copied to the output root. */

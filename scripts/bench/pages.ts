@@ -1,17 +1,22 @@
 /**
  * Benchmark: the Scribe writing project pages and package indexes (BOTH) for 20,000 packages from an
- * in-memory ScribeData into a temp dir, at several concurrencies (the Secretary's), plus start-up, HOME
- * and SEARCH. Prints pages/s and the event loop's delay during each run (perf_hooks'
- * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited.
+ * in-memory ScribeData into a temp dir, at several concurrencies (the Secretary's): once onto an empty
+ * site (every directory new) and once more over it (the steady state: pages replaced), plus start-up,
+ * HOME and SEARCH. Prints pages/s and the event loop's delay during each run (perf_hooks'
+ * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited. The longest
+ * garbage-collector pause of the run is printed beside it, since GC pauses stall the loop too.
  *
  *   npx tsx scripts/bench/pages.ts [packages=20000] [concurrency,…=1,4,8]
+ *
+ * Every write is fsynced (file and directory), so the figures depend on the disk; libuv's thread pool
+ * (UV_THREADPOOL_SIZE, default 4) bounds how many fsyncs run at once.
  *
  * The original 0.18 master writes about 150 pages/s; the target here is ≥ 1,500.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { MemoryScribeData } from '../../actors/scribe/memory-data.js';
 import type { MemoryPackage, MemoryVersion } from '../../actors/scribe/memory-data.js';
 import { Scribe } from '../../actors/scribe/scribe.js';
@@ -61,26 +66,53 @@ function makePackages(count: number): MemoryPackage[] {
   });
 }
 
+/** A package with thousands of releases (nightly-build projects have them). */
+function hugePackage(versions: number, filesPerVersion: number): MemoryPackage {
+  const name = 'huge-nightly';
+  return {
+    name,
+    description: 'Nightly builds',
+    versions: Array.from({ length: versions }, (_, v) => {
+      const version = `1.${Math.floor(v / 100)}.${v % 100}.dev${v}`;
+      const files = Array.from({ length: filesPerVersion }, (_, f) => ({
+        filename: `huge_nightly-${version}-cp3${f}-cp3${f}-linux_armv7l.whl`,
+        size: 10_000_000 + f,
+        hash: `${v}`.padStart(64, '0'),
+        abi: `cp3${f}`,
+      }));
+      return { version, builds: [{ abi: 'cp311', ok: true, files }] };
+    }),
+  };
+}
+
 interface Stall {
   p50: number;
   p99: number;
   max: number;
+  gcMax: number;
 }
+
+let gcMax = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMax = Math.max(gcMax, entry.duration);
+}).observe({ entryTypes: ['gc'] });
 
 /** Runs `work` while sampling the event loop's delay (resolution 1 ms); figures in milliseconds. */
 async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; stall: Stall }> {
   const h = monitorEventLoopDelay({ resolution: 1 });
+  gcMax = 0;
   h.enable();
   const t0 = performance.now();
   const result = await work();
   const seconds = (performance.now() - t0) / 1000;
   h.disable();
   const ms = (ns: number) => ns / 1e6;
-  return { result, seconds, stall: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) } };
+  return { result, seconds, stall: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), gcMax } };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const stallText = (s: Stall) => `event-loop delay p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms`;
+const stallText = (s: Stall) =>
+  `event-loop delay p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms (longest GC pause ${fmt(s.gcMax, 1)} ms)`;
 
 function stats(): MasterStatsWire {
   return [new Date(), PACKAGES, { cp311: 60 }, new TimeDelta(3, 0), 10 ** 11, { cp311: 5000 }, 40, 250_000, 900, 2_500_000, 90_000_000, 10 ** 12, 5 * 10 ** 11, 8 * 2 ** 30, 2 ** 32, 2 ** 30, 2 ** 30, 0.4, 48.2];
@@ -89,7 +121,7 @@ function stats(): MasterStatsWire {
 const packages = makePackages(PACKAGES);
 const data = new MemoryScribeData(packages);
 const files = packages.reduce((n, p) => n + (p.versions ?? []).reduce((m, v) => m + (v.builds ?? []).reduce((k, b) => k + (b.files?.length ?? 0), 0), 0), 0);
-console.log(`pages benchmark: ${fmt(PACKAGES)} packages, ${fmt(files)} files, node ${process.version}`);
+console.log(`pages benchmark: ${fmt(PACKAGES)} packages, ${fmt(files)} files, node ${process.version}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
 
 for (const concurrency of CONCURRENCIES) {
   const output = await mkdtemp(join(tmpdir(), 'piw-bench-pages-'));
@@ -99,19 +131,25 @@ for (const concurrency of CONCURRENCIES) {
     if (concurrency === CONCURRENCIES[0]) {
       console.log(`start-up (static pages, assets, simple/index.html of ${fmt(PACKAGES)}): ${fmt(start.seconds, 2)} s; ${stallText(start.stall)}`);
     }
-    let next = 0;
-    const run = await measured(() =>
-      Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < packages.length) await scribe.both(packages[next++]!.name);
-        }),
-      ),
-    );
-    const pages = 2 * packages.length;
-    console.log(
-      `BOTH x ${fmt(PACKAGES)} at concurrency ${concurrency}: ${fmt(pages)} pages in ${fmt(run.seconds, 2)} s = ${fmt(pages / run.seconds)} pages/s; ${stallText(run.stall)}`,
-    );
+    for (const pass of ['new site', 'rewrite']) {
+      let next = 0;
+      const run = await measured(() =>
+        Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < packages.length) await scribe.both(packages[next++]!.name);
+          }),
+        ),
+      );
+      const pages = 2 * packages.length;
+      console.log(
+        `BOTH x ${fmt(PACKAGES)}, ${pass}, concurrency ${concurrency}: ${fmt(pages)} pages in ${fmt(run.seconds, 2)} s = ${fmt(pages / run.seconds)} pages/s; ${stallText(run.stall)}`,
+      );
+    }
     if (concurrency === CONCURRENCIES[CONCURRENCIES.length - 1]) {
+      const huge = hugePackage(5_000, 5);
+      data.put(huge);
+      const one = await measured(() => scribe.both(huge.name));
+      console.log(`BOTH of one package with 5,000 versions and 25,000 files: ${fmt(one.seconds * 1000)} ms; ${stallText(one.stall)}`);
       const home = await measured(() => scribe.home(stats()));
       console.log(`HOME (index.html + sitemaps): ${fmt(home.seconds * 1000)} ms; ${stallText(home.stall)}`);
       const map = Object.fromEntries(packages.map((p, i): [string, [number, number]] => [p.name, [i % 1000, i]]));

@@ -1,4 +1,4 @@
-import { compareVersions, isPrerelease, parseVersion, sortByVersionDesc } from '../../machines/pep440.js';
+import { compareVersions, isPrerelease, parseVersion } from '../../machines/pep440.js';
 
 // Ascending, as packaging's own test-suite orders them (PEP 440 §"Summary of permitted suffixes").
 const ASCENDING = [
@@ -51,13 +51,4 @@ test('legacy (non-PEP 440) versions sort before every valid one and among themse
   // setuptools' legacy key: "-" means "final-", "pre"/"rc" mean "c", "dev" means "@"
   expect(['2.0-x', '1.0.dev-x', '1.0-x', '1.0pre-x', '1.0.x'].sort(compareVersions))
     .toEqual(['1.0.dev-x', '1.0pre-x', '1.0-x', '1.0.x', '2.0-x']);
-});
-
-test('sortByVersionDesc is newest first and stable for equal versions', () => {
-  const rows = [
-    { v: '1.0', n: 1 }, { v: '2.0b1', n: 2 }, { v: '1.0.0', n: 3 }, { v: '10.0', n: 4 }, { v: 'junk', n: 5 },
-    { v: '2.0', n: 6 }, { v: '1.0', n: 7 },
-  ];
-  expect(sortByVersionDesc(rows, (r) => r.v).map((r) => r.n)).toEqual([4, 6, 2, 1, 3, 7, 5]);
-  expect(rows.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7]); // input untouched
 });

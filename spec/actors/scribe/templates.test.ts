@@ -16,7 +16,7 @@ test('autoescaping is on and the site address comes without a trailing slash', (
 
 test('a value missing from a page is an error, not the text "undefined"', () => {
   expect(() => templates.render('pages/index.html', { page: 'home' })).toThrow('template filter expected a number, got undefined');
-  expect(() => templates.render('simple/package.html', { package: 'x', files: [{ filename: 'f' }] })).toThrow();
+  expect(() => templates.render('simple/package.html', { package: 'x', items: [{ filename: 'f' }], head: true, tail: true })).toThrow();
 });
 
 test('list templates render in chunks that join into one document', async () => {
@@ -35,4 +35,21 @@ test('list templates render in chunks that join into one document', async () => 
 
 test('static assets are listed', async () => {
   expect(await templates.staticAssets()).toEqual(['favicon.svg', 'packages.js', 'piwheels-logo.svg', 'project.js', 'sitemap.xsl', 'styles.css']);
+});
+
+test('rows rendered in slices are placed unescaped (they were escaped as they rendered), with the global row index', async () => {
+  const rows = await templates.renderRows(
+    'pages/project-file-rows.html',
+    { package: 'p<', visibleRows: 2 },
+    ['<a>', 'b', 'c'].map((n, i) => ({ version: n, abi: 'none', filename: `${n}.whl`, size: i, hash: 'h' })),
+    1,
+  );
+  const html = templates.render('pages/project.html', {
+    page: 'project', package: 'p<', name: 'P', description: '', pypiUrl: 'u', versionsCount: 0, filesCount: 3, apt: [],
+    visibleRows: 2, updated: 'now', versionRows: await templates.renderRows('pages/project-version-rows.html', { visibleRows: 2 }, [], 1), fileRows: rows,
+  });
+  expect(html).toContain('<td>&lt;a&gt;</td>');
+  expect(html).toContain('href="/simple/p%3C/%3Ca%3E.whl#sha256=h"');
+  expect(html.match(/<tr class="hidden-file">/g)).toHaveLength(1); // only the third row (index 2)
+  expect(html).toContain('<p class="empty">No versions</p>');
 });

@@ -1,5 +1,6 @@
-import { homeView, installFile, packageIndexView, projectView, sitemapChunks, sortFiles } from '../../../actors/scribe/views.js';
+import { fileRow, homeView, indexLink, installFile, projectView, sitemapChunks, sortByVersion, versionRow } from '../../../actors/scribe/views.js';
 import type { ProjectFileRow } from '../../../actors/scribe/data.js';
+import { SLICE } from '../../../actors/scribe/yielding.js';
 import { stats } from './helpers.js';
 
 const files: ProjectFileRow[] = [
@@ -7,41 +8,48 @@ const files: ProjectFileRow[] = [
   ['2.0rc1', 'none', 'x-2.0rc1.whl', 20, 'h2', true],
   ['1.0', 'cp311', 'x-1.0-b.whl', 10, 'h1', false],
   ['1.10', 'cp311', 'x-1.10.whl', 30, 'h3', false],
+  ['junk', 'none', 'x-junk.whl', 1, 'h4', false],
 ];
 
-test('files sort newest version first, stable within a version, and DELVER excludes one version', () => {
-  expect(sortFiles(files).map((f) => f[2])).toEqual(['x-2.0rc1.whl', 'x-1.10.whl', 'x-1.0-a.whl', 'x-1.0-b.whl']);
-  expect(sortFiles(files, '1.10').map((f) => f[2])).toEqual(['x-2.0rc1.whl', 'x-1.0-a.whl', 'x-1.0-b.whl']);
+test('rows sort newest version first (PEP 440, legacy last), stable within a version; DELVER excludes one version', async () => {
+  expect((await sortByVersion(files)).map((f) => f[2])).toEqual(['x-2.0rc1.whl', 'x-1.10.whl', 'x-1.0-a.whl', 'x-1.0-b.whl', 'x-junk.whl']);
+  expect((await sortByVersion(files, '1.10')).map((f) => f[2])).toEqual(['x-2.0rc1.whl', 'x-1.0-a.whl', 'x-1.0-b.whl', 'x-junk.whl']);
+  expect(files[0]![2]).toBe('x-1.0-a.whl'); // input untouched
 });
 
-test('the install-box file is the newest that is not a pre-release', () => {
-  expect(installFile(sortFiles(files))).toBe('x-1.10.whl');
-  expect(installFile(sortFiles(files.filter((f) => f[0] === '2.0rc1')))).toBeNull();
+test('sorting thousands of rows (several slices) agrees with a plain stable sort', async () => {
+  const many: ProjectFileRow[] = Array.from({ length: 3 * SLICE + 17 }, (_, i) => [`${i % 97}.${i % 13}`, 'none', `f${i}`, i, 'h', false]);
+  const sorted = await sortByVersion(many);
+  const [major, minor] = [(r: ProjectFileRow) => Number(r[0].split('.')[0]), (r: ProjectFileRow) => Number(r[0].split('.')[1])];
+  const expected = many.map((r, i) => ({ r, i })).sort((a, b) => major(b.r) - major(a.r) || minor(b.r) - minor(a.r) || a.i - b.i).map((x) => x.r);
+  expect(sorted).toEqual(expected);
+});
+
+test('the install-box file is the newest that is not a pre-release', async () => {
+  expect(installFile(await sortByVersion(files))).toBe('x-1.10.whl');
+  expect(installFile(await sortByVersion(files.filter((f) => f[0] === '2.0rc1')))).toBeNull();
   expect(installFile([])).toBeNull();
 });
 
-test('package index view keeps filename, hash and yanked', () => {
-  expect(packageIndexView('x', sortFiles(files)).files[0]).toEqual({ filename: 'x-2.0rc1.whl', hash: 'h2', yanked: true });
+test('rows of the package index and the project tables', () => {
+  expect(indexLink(files[1]!)).toEqual({ filename: 'x-2.0rc1.whl', hash: 'h2', yanked: true });
+  expect(fileRow(files[1]!)).toEqual({ version: '2.0rc1', abi: 'none', filename: 'x-2.0rc1.whl', size: 20, hash: 'h2' });
+  expect(versionRow(['2.0rc1', 'binary only', '', 'cp311', true])).toEqual({
+    version: '2.0rc1', prerelease: true, yanked: true, succeeded: '', failed: 'cp311', skip: 'binary only',
+  });
 });
 
-test('project view: display name falls back to the package, versions sorted and marked', () => {
+test('project view: display name falls back to the package; apt deps sorted', () => {
   const view = projectView({
     package: 'x',
-    versions: [['1.0', '', 'cp311', '', false], ['2.0rc1', '', '', 'cp311', true], ['1.10', 'binary only', '', '', false]],
-    sortedFiles: sortFiles(files),
+    versionsCount: 2,
+    filesCount: 4,
     aptDependencies: new Set(['zlib1g', 'libc6']),
     description: null,
     displayName: null,
     now: new Date(2024, 1, 2, 3, 4),
-    exclude: '1.0',
   });
-  expect(view.name).toBe('x');
-  expect(view.description).toBe('');
-  expect(view.apt).toEqual(['libc6', 'zlib1g']);
-  expect(view.versions.map((v) => [v.version, v.prerelease, v.yanked, v.skip])).toEqual([
-    ['2.0rc1', true, true, ''],
-    ['1.10', false, false, 'binary only'],
-  ]);
+  expect(view).toMatchObject({ name: 'x', description: '', apt: ['libc6', 'zlib1g'], pypiUrl: 'https://pypi.org/project/x' });
   expect([view.versionsCount, view.filesCount, view.updated]).toEqual([2, 4, '2024-02-02 03:04']);
 });
 
