@@ -1,0 +1,189 @@
+/**
+ * The Oracle task on the bus, on a PostgreSQL server and on PGlite: every verb of the db protocol through
+ * DbClient → bus → Seraph → Oracle → database and back, each result checked against its wire shape
+ * (oracleResults); errors as ERROR answers that DbClient raises (behaviour 172); unknown verbs and
+ * undecodable frames still answered (behaviour 171); the task as an xstate actor that ignores PAUSE.
+ */
+import * as v from 'valibot';
+import { createActor, waitFor } from 'xstate';
+import { encodeCbor, TimeDelta } from '../../../protocols/cbor/index.js';
+import type { DownloadRecordWire } from '../../../protocols/records.js';
+import { oracleProtocol, oracleRequests, oracleResults, type OracleVerb } from '../../../protocols/the-oracle.js';
+import { createBus, type Bus } from '../../../actors/runtime/bus.js';
+import { memoryLogger } from '../../../actors/runtime/logger.js';
+import { queues } from '../../../actors/runtime/queues.js';
+import { DbClient, OracleError } from '../../../actors/oracle/db-client.js';
+import { Oracle, type OracleRequest } from '../../../actors/oracle/oracle.js';
+import { oracleTask, serveDatabase } from '../../../actors/oracle/task.js';
+import { BACKENDS, openBackend, type TestBackend } from '../../support/postgres.js';
+import { build, minutesAgo, wheel } from '../../schema/builders.js';
+
+describe.each(BACKENDS)('the Oracle on %s', (kind) => {
+  let b: TestBackend;
+  let bus: Bus;
+  let served: ReturnType<typeof serveDatabase>;
+  let client: DbClient;
+
+  beforeAll(async () => {
+    b = await openBackend(kind);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+  beforeEach(async () => {
+    await b.reset();
+    bus = createBus();
+    served = serveDatabase({ bus, db: b.db });
+    client = new DbClient(bus);
+  });
+  afterEach(async () => {
+    await served.stop();
+    bus.close();
+  });
+
+  test('answers every verb with OK and a result of the protocol shape', async () => {
+    await b.admin((sql) => sql`INSERT INTO build_abis VALUES ('cp34m', ''), ('cp35m', ''), ('cp27mu', 'retired')`);
+    const seen = new Set<OracleVerb>();
+    const ask = async <V extends OracleVerb>(msg: Extract<OracleRequest, { verb: V }>): Promise<v.InferOutput<(typeof oracleResults)[V]>> => {
+      const result = await client.request(msg);
+      seen.add(msg.verb);
+      return v.parse(oracleResults[msg.verb], result) as v.InferOutput<(typeof oracleResults)[V]>;
+    };
+    const at = new Date('2021-05-05T05:05:05Z');
+    const file = wheel('foo', '1.0', 'cp34m', { deps: { apt: ['libc6', 'libfoo'] } });
+
+    expect(await ask({ verb: 'NEWPKG', data: ['foo', '', 'Foo things'] })).toBe(true);
+    expect(await ask({ verb: 'NEWPKG', data: ['foo', '', 'Foo things'] })).toBe(false);
+    expect(await ask({ verb: 'NEWVER', data: ['foo', '1.0', at, ''] })).toBe(true);
+    expect(await ask({ verb: 'NEWVER', data: ['foo', '1.0', at, ''] })).toBe(false);
+    expect(await ask({ verb: 'NEWVER', data: ['foo', '2.0', minutesAgo(5), 'binary only'] })).toBe(true);
+    expect(await ask({ verb: 'NEWPKGNAME', data: ['foo', 'Foo', at] })).toBeNull();
+    expect(await ask({ verb: 'GETPKGNAMES', data: 'foo' })).toEqual(['Foo']);
+    expect(await ask({ verb: 'GETPROJNAME', data: 'foo' })).toBe('Foo');
+    expect(await ask({ verb: 'SETDESC', data: ['foo', 'Better words'] })).toBeNull();
+    expect(await ask({ verb: 'GETDESC', data: 'foo' })).toBe('Better words');
+    expect(await ask({ verb: 'ALLPKGS' })).toEqual(new Set(['foo']));
+    expect(await ask({ verb: 'ALLVERS' })).toEqual(new Set([['foo', '1.0'], ['foo', '2.0']]));
+    expect(await ask({ verb: 'PKGEXISTS', data: 'foo' })).toBe(true);
+    expect(await ask({ verb: 'VEREXISTS', data: ['foo', '3.0'] })).toBe(false);
+    expect(await ask({ verb: 'GETSKIP', data: ['foo', '2.0'] })).toBe('binary only');
+    expect(await ask({ verb: 'GETABIS' })).toEqual(new Set(['cp34m', 'cp35m', 'cp27mu']));
+
+    const id = await ask({ verb: 'LOGBUILD', data: build('foo', '1.0', 'cp34m', [file]) });
+    expect(Number.isInteger(id)).toBe(true);
+    expect(await ask({ verb: 'PKGFILES', data: 'foo' })).toEqual({ [file[0]]: file[2] });
+    expect(await ask({ verb: 'VERFILES', data: ['foo', '1.0'] })).toEqual(new Set([file[0]]));
+    expect(await ask({ verb: 'PROJVERS', data: 'foo' })).toEqual(
+      expect.arrayContaining([
+        ['1.0', '', 'cp34m', '', false],
+        ['2.0', 'binary only', '', '', false],
+      ]),
+    );
+    expect(await ask({ verb: 'PROJFILES', data: 'foo' })).toEqual([['1.0', 'cp34m', file[0], 1000, file[2], false]]);
+    expect(await ask({ verb: 'FILEDEPS', data: file[0] })).toEqual(new Set(['libc6', 'libfoo']));
+    expect(await ask({ verb: 'YANKVER', data: ['foo', '1.0'] })).toBeNull();
+    expect((await ask({ verb: 'PROJFILES', data: 'foo' }))[0]![5]).toBe(true);
+    expect(await ask({ verb: 'UNYANKVER', data: ['foo', '1.0'] })).toBeNull();
+
+    const record = (first: string): DownloadRecordWire => [first, '10.0.0.1', minutesAgo(1), 'armv7l', null, null, null, null, null, null, 'pip', null, null];
+    expect(await ask({ verb: 'LOGDOWNLOAD', data: record(file[0]) })).toBeNull();
+    expect(await ask({ verb: 'LOGSEARCH', data: record('foo') })).toBeNull();
+    expect(await ask({ verb: 'LOGPROJECT', data: ['foo', '10.0.0.1', at, 'Mozilla'] })).toBeNull();
+    expect(await ask({ verb: 'LOGJSON', data: ['foo', '10.0.0.1', at, 'pip'] })).toBeNull();
+    expect(await ask({ verb: 'LOGPAGE', data: ['index.html', '::1', at, 'curl'] })).toBeNull();
+    expect(await ask({ verb: 'GETSEARCH' })).toEqual({ foo: [1, 1] });
+
+    const stats = await ask({ verb: 'GETSTATS' });
+    expect(stats.builds_time).toBeInstanceOf(TimeDelta);
+    expect(stats).toMatchObject({ files_count: 1, packages_built: 1, new_last_hour: 1, downloads_all: 1, builds_last_hour: { cp34m: 1, cp35m: 0 } });
+
+    expect(await ask({ verb: 'SETPYPI', data: 1234 })).toBeNull();
+    expect(await ask({ verb: 'GETPYPI' })).toBe(1234);
+    expect(await ask({ verb: 'SAVERWP', data: [['foo', at, 'BOTH']] })).toBeNull();
+    expect(await ask({ verb: 'LOADRWP' })).toEqual([['foo', at, 'BOTH']]);
+
+    expect(await ask({ verb: 'SKIPVER', data: ['foo', '2.0', 'deleted'] })).toBeNull();
+    expect(await ask({ verb: 'VERSDELETED', data: 'foo' })).toEqual(new Set(['2.0']));
+    expect(await ask({ verb: 'DELBUILD', data: ['foo', '1.0'] })).toBeNull();
+    expect(await ask({ verb: 'PKGFILES', data: 'foo' })).toEqual({});
+    expect(await ask({ verb: 'DELVER', data: ['foo', '2.0'] })).toBeNull();
+    expect(await ask({ verb: 'SKIPPKG', data: ['foo', 'deleted'] })).toBeNull();
+    expect(await ask({ verb: 'PKGDELETED', data: 'foo' })).toBe(true);
+    expect(await ask({ verb: 'DELPKG', data: 'foo' })).toBeNull();
+    expect(await ask({ verb: 'PKGEXISTS', data: 'foo' })).toBe(false);
+
+    expect([...seen].sort()).toEqual(Object.keys(oracleRequests).sort());
+  });
+
+  test('DbClient methods are the manual Database methods over the bus', async () => {
+    expect(await client.addNewPackage('bar')).toBe(true);
+    expect(await client.addNewPackageVersion('bar', '0.1')).toBe(true);
+    const [row] = await b.admin((sql) => sql`SELECT released FROM versions WHERE package = 'bar'`);
+    expect((row!.released as Date).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(await client.getAllPackages()).toEqual(new Set(['bar']));
+    expect(await client.logBuild(build('bar', '0.1', 'cp34m', [], { seconds: 3 }))).toEqual(expect.any(Number));
+  });
+
+  test('a database error is an ERROR answer, which DbClient raises with its text (behaviour 172)', async () => {
+    const error = await client.addNewPackageVersion('nope', '1.0').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OracleError);
+    expect(error).toMatchObject({ code: 'PIW_ERR_ORACLE', verb: 'NEWVER', text: expect.stringMatching(/foreign key/) });
+    await client.setPypiSerial(10);
+    await expect(client.setPypiSerial(9)).rejects.toThrow('the Oracle answered SETPYPI with ERROR: pypi_serial number cannot go backwards');
+    // A missing privilege is a database error like any other.
+    await b.admin((sql) => sql`REVOKE EXECUTE ON FUNCTION get_pypi_serial() FROM piwheels`);
+    try {
+      expect(await bus.request(queues.db, { verb: 'GETPYPI' })).toEqual({
+        verb: 'ERROR',
+        data: expect.stringMatching(/permission denied for function get_pypi_serial/),
+      });
+    } finally {
+      await b.admin((sql) => sql`GRANT EXECUTE ON FUNCTION get_pypi_serial() TO piwheels`);
+    }
+    // The Oracles carry on.
+    expect(await client.getPypiSerial()).toBe(10);
+  });
+
+  test('an unknown verb or an undecodable frame is still answered with ERROR (behaviour 171)', async () => {
+    const oracle = new Oracle(99, b.db);
+    const decode = (frame: Buffer) => oracleProtocol.mirror().decode(frame);
+    expect(decode(await oracle.answerFrame(Buffer.from([0xff, 0x00, 0x13])))).toEqual({ verb: 'ERROR', data: 'unable to deserialize data' });
+    expect(decode(await oracle.answerFrame(encodeCbor('FOO')))).toEqual({ verb: 'ERROR', data: 'unknown message: FOO' });
+    expect(decode(await oracle.answerFrame(encodeCbor(['NEWPKG', 'just a string'])))).toEqual({
+      verb: 'ERROR',
+      data: expect.stringMatching(/^invalid data for NEWPKG/),
+    });
+    expect(decode(await oracle.answerFrame(encodeCbor(['PKGEXISTS', 'nothing'])))).toEqual({ verb: 'OK', data: false });
+    expect(await oracle.answer({ verb: 'NOSUCHVERB' } as unknown as OracleRequest)).toEqual({ verb: 'ERROR', data: 'unknown message: NOSUCHVERB' });
+  });
+
+  test('requests from many tasks at once are all answered, each with its own result', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => client.addNewPackage(`pkg${i}`)));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => client.testPackage(`pkg${i}`)));
+    expect(answers).toEqual(Array.from({ length: 40 }, (_, i) => i < 20));
+  });
+});
+
+describe('the task actor', () => {
+  test('serves the db queue once started, ignores PAUSE (behaviour 19) and stops on QUIT', async () => {
+    const backend = await openBackend('postgres');
+    const bus = createBus();
+    const log = memoryLogger('master.seraph');
+    try {
+      const actor = createActor(oracleTask, { input: { bus, db: backend.db, oracles: 2, log } }).start();
+      await waitFor(actor, () => bus.isServed(queues.db));
+      const client = new DbClient(bus);
+      expect(await client.getPypiSerial()).toBe(0);
+      actor.send({ type: 'PAUSE' });
+      expect(await client.testPackage('anything')).toBe(false);
+      expect(log.entries.map((e) => e.message)).toEqual(expect.arrayContaining(['serving the database with 2 Oracles', 'ignoring PAUSE (this task never pauses)']));
+      actor.send({ type: 'QUIT' });
+      await waitFor(actor, (s) => s.status === 'done');
+      expect(bus.isServed(queues.db)).toBe(false);
+      await expect(client.getPypiSerial()).rejects.toMatchObject({ code: 'PIW_ERR_BUS_NO_SERVER' });
+    } finally {
+      bus.close();
+      await backend.close();
+    }
+  });
+});
