@@ -7,6 +7,8 @@
  * process; the simulated slaves run in child processes (support/slave-load.ts), each slave a REQ socket
  * looping HELLO, then IDLE → BUILD → BUSY → CONT → BUILT (failure) → DONE with no pause (closed loop: the
  * latency is what 500 slaves that never rest would see). Each level measures a window after a warm-up.
+ * "master CPU" is this process's CPU time (all threads, zmq's I/O thread included) over the window; its
+ * µs per reply is the figure to compare when other work shares the machine.
  *
  *   npx tsx scripts/bench/slave-driver.ts [--slaves 10,100,500] [--seconds 10] [--warmup 2] [--procs 2]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/slave-driver.ts --slaves 500
@@ -108,7 +110,7 @@ async function level(slaves: number) {
   await fillQueue();
   const children = startLoad(slaves);
   await Promise.all(children.map((c) => nextMessage(c, 'ready')));
-  const rssConnected = process.memoryUsage().rss;
+  const { rss: rssConnected, heapUsed: heapConnected } = process.memoryUsage();
   await sleep(WARMUP * 1000);
   let rssPeak = 0;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
@@ -138,6 +140,7 @@ async function level(slaves: number) {
     masterCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
     statusesPerSecond: (statuses - statusesBefore) / elapsed,
     rssConnected,
+    heapConnected,
     rssPeak,
     errors,
   };
@@ -151,8 +154,8 @@ for (const slaves of LEVELS) {
   console.log(
     `${String(r.slaves).padStart(4)} slaves: ${Math.round(r.repliesPerSecond).toLocaleString('en').padStart(7)} replies/s` +
       `  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms` +
-      `  master CPU ${(r.masterCpu * 100).toFixed(0)}%  status msgs/s ${Math.round(r.statusesPerSecond).toLocaleString('en')}` +
-      `  RSS ${mb(r.rssConnected)} connected, ${mb(r.rssPeak)} peak${r.errors ? `  ERRORS ${r.errors}` : ''}`,
+      `  master CPU ${(r.masterCpu * 100).toFixed(0)}% (${((r.masterCpu * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply)  status msgs/s ${Math.round(r.statusesPerSecond).toLocaleString('en')}` +
+      `  RSS ${mb(r.rssConnected)} connected (heap ${mb(r.heapConnected)}), ${mb(r.rssPeak)} peak${r.errors ? `  ERRORS ${r.errors}` : ''}`,
   );
 }
 console.log(`master RSS before any slave: ${mb(rssIdle)}; builds logged ${buildId.toLocaleString('en')}; STATBQ ${statbq.toLocaleString('en')}; log lines ${logLines.toLocaleString('en')}`);
