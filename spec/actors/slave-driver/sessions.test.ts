@@ -183,7 +183,7 @@ describe('slave sessions', () => {
     h = await startDriver();
     await h.queue({ cp311: [['foo', '1.0'], ['bar', '1.0']] });
     const dying = h.slave();
-    await expect(dying.connect({ busyTimeoutMs: 1000 })).resolves.toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+    await expect(dying.connect({ busyTimeoutMs: 1500 })).resolves.toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
     await expect(dying.busy()).resolves.toEqual({ verb: 'CONT' });
     // …and then nothing more: the slave's Pi lost power.
     const die = await h.statuses.next((st) => st.data[2] === 'DIE');
@@ -197,17 +197,15 @@ describe('slave sessions', () => {
 
   test('behaviour 59: an idle slave that goes silent is dropped without naming a build', async () => {
     h = await startDriver();
-    const s = h.slave();
-    await s.connect({ busyTimeoutMs: 100 });
+    await h.slave().hello({ busyTimeoutMs: 100 });
     await h.statuses.next((st) => st.data[2] === 'DIE');
     expect(h.messages()).toContain('warn slave 1 (pi4-slave): timed out');
   });
 
   test('a long busy timeout does not fire early (timers past 24.8 days are capped, not overflowed)', async () => {
     h = await startDriver();
-    const s = h.slave();
     await h.slave().hello({ busyTimeoutMs: 40 * 24 * 3600 * 1000 });
-    await s.connect({ busyTimeoutMs: 100 });
+    await h.slave().hello({ busyTimeoutMs: 100 });
     await h.statuses.next((st) => st.data[2] === 'DIE');
     expect(h.driver.slaveIds()).toEqual([1]);
   });
