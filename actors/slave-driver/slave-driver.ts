@@ -110,7 +110,7 @@ export class SlaveDriver {
   private constructor(opts: SlaveDriverOptions) {
     this.#bus = opts.bus;
     this.#log = opts.log;
-    this.#ports = opts.ports ?? busPorts(opts.bus);
+    this.#ports = opts.ports ?? busPorts(opts.bus, this.#abort.signal);
     this.#paused = opts.paused ?? (() => false);
     this.#ids = opts.slaveIds ?? slaveIdCounter();
     this.#pypiSimpleUrl = opts.pypiSimpleUrl ?? DEFAULT_PYPI_SIMPLE;
@@ -263,7 +263,7 @@ export class SlaveDriver {
       publishStatus: (status) => this.#publish(status),
       log: ({ level, message }) => (level === 'warning' ? this.#log.warn(message) : this.#log[level](message)),
       requestJob: async (input) => this.#requestJob(input),
-      logBuild: (build, signal) => ports.logBuild(build, signal),
+      logBuild: (build) => ports.logBuild(build),
       expectFile: ({ slaveId, file }, signal) => ports.expectFile(slaveId, file, signal),
       verifyFile: ({ slaveId, package: pkg }, signal) => ports.verifyFile(slaveId, pkg, signal),
       requestPages: (msg, signal) => ports.requestPages(msg, signal),
@@ -337,7 +337,7 @@ export class SlaveDriver {
   /** GETABIS; when the Oracle fails, the ABIs known so far plus `also` (and the error is logged). */
   async #buildAbis(also: readonly string[]): Promise<Iterable<string>> {
     try {
-      return await this.#ports.buildAbis(this.#abort.signal);
+      return await this.#ports.buildAbis();
     } catch (err) {
       if (!this.#stopped) this.#log.error(`unable to read the build ABIs (${describe(err)}); using the ABIs known so far`, err);
       return new Set([...this.#queues.abis(), ...also]);
