@@ -4,11 +4,13 @@
  * `QUEUE {abi: [[pkg, ver], …]}`, each list oldest release first (A.1). A `pauseable` task: while the
  * master sleeps no query runs.
  *
- * The query is a port (`buildQueue`), so the master wires the database's get_build_queue and tests their
- * own; it gets an AbortSignal that fires when the task stops, and should cancel the query on the
- * connection then (behaviour 130: "Cancelled query during shutdown"). A failed query is logged and tried
- * again at the next interval: the database being away for a while must not crash the master.
+ * The query is a port (`buildQueue`), so the master wires the database's get_build_queue —
+ * `(limit, signal) => database.getBuildQueue(limit, { signal })` — and tests their own; it gets an
+ * AbortSignal that fires when the task stops, and should cancel the query on the connection then
+ * (behaviour 130: "Cancelled query during shutdown"). A failed query is logged and tried again at the
+ * next interval: the database being away for a while must not crash the master.
  */
+import type { BuildQueue } from '../../schema/database.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
 import { queues } from '../runtime/queues.js';
@@ -18,15 +20,9 @@ import { createTask } from '../runtime/task.js';
 export const ARCHITECT_INTERVAL_MS = 60_000;
 export const BUILD_QUEUE_LIMIT = 100_000;
 
-/** One row of get_build_queue(limit): ordered by ABI, then by position in that ABI's queue. */
-export interface BuildQueueRow {
-  abi_tag: string;
-  package: string;
-  version: string;
-}
-
-/** Runs get_build_queue(limit); cancels the query when `signal` aborts (rejecting). */
-export type BuildQueuePort = (limit: number, signal: AbortSignal) => Promise<Iterable<BuildQueueRow>>;
+/** Runs get_build_queue(limit): per ABI, the versions to build, oldest release first; cancels (rejecting)
+ *  when `signal` aborts. */
+export type BuildQueuePort = (limit: number, signal: AbortSignal) => Promise<BuildQueue>;
 
 export interface ArchitectInput {
   bus: Bus;
@@ -36,15 +32,7 @@ export interface ArchitectInput {
   limit?: number;
 }
 
-export type BuildQueue = Record<string, [string, string][]>;
-
-/** The QUEUE data: rows grouped by ABI, order kept. */
-export function groupBuildQueue(rows: Iterable<BuildQueueRow>): BuildQueue {
-  // No prototype: an ABI is a name from the database, never an object property.
-  const queue: BuildQueue = Object.create(null);
-  for (const { abi_tag: abi, package: pkg, version } of rows) (queue[abi] ??= []).push([pkg, version]);
-  return queue;
-}
+export type { BuildQueue };
 
 export const architectTask = createTask<ArchitectInput>({
   kind: 'pauseable',
@@ -55,7 +43,7 @@ export const architectTask = createTask<ArchitectInput>({
     async function refresh(): Promise<void> {
       let queue: BuildQueue;
       try {
-        queue = groupBuildQueue(await buildQueue(limit, ctx.signal));
+        queue = await buildQueue(limit, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) log.info('Cancelled query during shutdown');
         else log.error(`build queue query failed (${describe(err)}); trying again in ${intervalMs / 1000} s`, err);

@@ -3,7 +3,7 @@
  * `buildQueue` port, QUEUE pushed on the builds queue, cancellation on shutdown.
  */
 import { createActor, toPromise, waitFor } from 'xstate';
-import { architectTask, groupBuildQueue, type BuildQueuePort } from '../../../actors/architect/index.js';
+import { architectTask, type BuildQueuePort } from '../../../actors/architect/index.js';
 import { createBus, type Bus } from '../../../actors/runtime/bus.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { queues } from '../../../actors/runtime/queues.js';
@@ -32,7 +32,7 @@ describe('the Architect', () => {
     db.addVersion('b', '1.0', day(2)).addVersion('a', '1.0', day(1)).addVersion('c', '2.0', day(3));
     const limits: number[] = [];
     const bus = createBus();
-    const { pushed, quit } = start(bus, async (limit) => (limits.push(limit), db.rows(limit)), { intervalMs: 20 });
+    const { pushed, quit } = start(bus, async (limit) => (limits.push(limit), db.queue(limit)), { intervalMs: 20 });
     await eventually(() => pushed.length >= 1);
     expect(pushed[0]).toEqual({ cp311: [['a', '1.0'], ['b', '1.0'], ['c', '2.0']] });
     db.addBuild({ package: 'a', version: '1.0', abi: 'cp311', status: true, files: ['none'] });
@@ -45,11 +45,11 @@ describe('the Architect', () => {
   test('behaviour 129: a new version is queued for the lowest ABI; after a build without an ABI-none file, for the next', async () => {
     const db = new MemoryBuildQueue().addAbi('cp34m').addAbi('cp35m');
     db.addVersion('foo', '0.1', day(1));
-    expect(groupBuildQueue(db.rows(10))).toEqual({ cp34m: [['foo', '0.1']] });
+    expect(db.queue(10)).toEqual({ cp34m: [['foo', '0.1']] });
     db.addBuild({ package: 'foo', version: '0.1', abi: 'cp34m', status: true, files: ['cp34m'] });
-    expect(groupBuildQueue(db.rows(10))).toEqual({ cp35m: [['foo', '0.1']] });
+    expect(db.queue(10)).toEqual({ cp35m: [['foo', '0.1']] });
     db.addBuild({ package: 'foo', version: '0.1', abi: 'cp35m', status: false, files: [] });
-    expect(groupBuildQueue(db.rows(10))).toEqual({});
+    expect(db.queue(10)).toEqual({});
   });
 
   test('A.2: a failure covers only the builder\'s ABI; a none wheel covers all; skipped rows and the limit are honoured', async () => {
@@ -58,19 +58,8 @@ describe('the Architect', () => {
     db.addVersion('x', '1', day(4)).addVersion('y', '1', day(5));
     db.addBuild({ package: 'fails', version: '1', abi: 'cp34m', status: false, files: [] });
     db.addBuild({ package: 'pure', version: '1', abi: 'cp34m', status: true, files: ['none'] });
-    expect(groupBuildQueue(db.rows(10))).toEqual({ cp34m: [['x', '1'], ['y', '1']], cp35m: [['fails', '1']] });
-    expect(groupBuildQueue(db.rows(1))).toEqual({ cp34m: [['x', '1']], cp35m: [['fails', '1']] });
-  });
-
-  test('QUEUE data is grouped by ABI in the rows\' order and survives ABIs named like object properties', () => {
-    const queue = groupBuildQueue([
-      { abi_tag: '__proto__', package: 'a', version: '1' },
-      { abi_tag: 'cp39', package: 'b', version: '1' },
-      { abi_tag: 'cp39', package: 'c', version: '2' },
-    ]);
-    expect(Object.keys(queue)).toEqual(['__proto__', 'cp39']);
-    expect(queue['cp39']).toEqual([['b', '1'], ['c', '2']]);
-    expect(() => queues.builds.client.checkSend({ verb: 'QUEUE', data: queue })).not.toThrow();
+    expect(db.queue(10)).toEqual({ cp34m: [['x', '1'], ['y', '1']], cp35m: [['fails', '1']] });
+    expect(db.queue(1)).toEqual({ cp34m: [['x', '1']], cp35m: [['fails', '1']] });
   });
 
   test('behaviour 130: quitting during a long query cancels it, logs "Cancelled query during shutdown" and exits cleanly', async () => {
@@ -102,7 +91,7 @@ describe('the Architect', () => {
     let calls = 0;
     const flaky: BuildQueuePort = async () => {
       if (++calls === 1) throw new Error('connection refused');
-      return [{ abi_tag: 'cp311', package: 'a', version: '1.0' }];
+      return { cp311: [['a', '1.0']] };
     };
     const { log, pushed, quit } = start(bus, flaky, { intervalMs: 10 });
     await eventually(() => pushed.length === 1);
@@ -116,7 +105,7 @@ describe('the Architect', () => {
   test('behaviour 17: while paused no query runs; on RESUME it catches up', async () => {
     const bus = createBus();
     let calls = 0;
-    const { root, pushed, quit } = start(bus, async () => (++calls, []), { intervalMs: 10 });
+    const { root, pushed, quit } = start(bus, async () => (++calls, {}), { intervalMs: 10 });
     await eventually(() => calls >= 1);
     root.send({ type: 'PAUSE' });
     await eventually(() => pushed.length >= 1);
@@ -132,7 +121,7 @@ describe('the Architect', () => {
 
   test('an empty queue is still pushed (every ABI then gets an empty list at the Slave Driver)', async () => {
     const bus = createBus();
-    const { pushed, quit } = start(bus, async () => []);
+    const { pushed, quit } = start(bus, async () => ({}));
     await eventually(() => pushed.length === 1);
     expect(pushed[0]).toEqual({});
     await quit();

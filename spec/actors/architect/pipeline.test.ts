@@ -31,7 +31,7 @@ test('A.1, A.2: the Architect\'s queue reaches slaves of the right ABI; a failur
       bus: h.bus,
       intervalMs: 10,
       log: memoryLogger('master.the_architect'),
-      buildQueue: async (limit) => (queries++, logBuilds(), db.rows(limit)),
+      buildQueue: async (limit) => (queries++, logBuilds(), db.queue(limit)),
     },
   });
   architect.start();

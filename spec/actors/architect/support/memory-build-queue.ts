@@ -3,8 +3,9 @@
  * builds_pending): per version not yet covered, only the lexically lowest outstanding build ABI is queued;
  * a wheel tagged `none` covers every ABI, a failure or an ABI-specific wheel only its own; skipped packages,
  * versions and ABIs are never queued; each ABI's list is oldest release first, at most `limit` long.
+ * ABIs with nothing to build are absent, as they are from the SQL function's rows.
  */
-import type { BuildQueueRow } from '../../../../actors/architect/index.js';
+import type { BuildQueue } from '../../../../actors/architect/index.js';
 
 export interface MemoryBuild {
   package: string;
@@ -38,7 +39,7 @@ export class MemoryBuildQueue {
     return this;
   }
 
-  rows(limit: number): BuildQueueRow[] {
+  queue(limit: number): BuildQueue {
     const buildAbis = [...this.abis].filter(([, a]) => a.skip === '').map(([abi]) => abi);
     const attempted = new Set<string>();
     const key = (pkg: string, ver: string, abi: string) => `${pkg}\0${ver}\0${abi}`;
@@ -57,11 +58,11 @@ export class MemoryBuildQueue {
       if (!queued.has(abi)) queued.set(abi, []);
       queued.get(abi)!.push(v);
     }
-    const rows: BuildQueueRow[] = [];
+    const out: BuildQueue = {};
     for (const abi of [...queued.keys()].sort()) {
       const list = queued.get(abi)!.sort((a, b) => a.released.getTime() - b.released.getTime()).slice(0, limit);
-      for (const v of list) rows.push({ abi_tag: abi, package: v.package, version: v.version });
+      out[abi] = list.map((v) => [v.package, v.version]);
     }
-    return rows;
+    return out;
   }
 }
