@@ -32,6 +32,10 @@
  *
  * Output (`MasterTransferOutput`): `{ status: 'verified' }` or `{ status: 'failed', error: TransferError }`.
  *
+ * An empty CHUNK for an offset inside the file means the client's file is shorter than expected (0.18
+ * would FETCH it for ever): the transfer fails with a size error at once, after telling the client DONE so
+ * it reports SENT and the VERIFY that follows says what went wrong.
+ *
  * Credit: `max(1, min(pipeline, filesize // chunk))` FETCHes may be outstanding. After each frame the
  * machine spends its credit on FETCHes for the next missing ranges from a moving offset, wrapping back to
  * the first missing range, so lost chunks are asked for again; each CHUNK returns one credit. A HELLO or an
@@ -178,6 +182,7 @@ export const masterTransferMachine = setup({
   guards: {
     isExpectedSlave: ({ context, event }) => event.type === 'HELLO' && event.slaveId === context.slaveId,
     nothingMissing: ({ context }) => context.received.complete,
+    emptyInsideFile: ({ context, event }) => event.type === 'CHUNK' && event.data.length === 0 && event.offset < context.filesize,
     completesFile: ({ context, event }) =>
       event.type === 'CHUNK' && context.received.receive(event.offset, event.data.length).complete,
     heard: ({ context }) => context.heard,
@@ -262,6 +267,16 @@ export const masterTransferMachine = setup({
       on: {
         // the hot path: one self-transition per chunk
         CHUNK: [
+          // The client has no bytes at an offset inside the file: its file is shorter than the EXPECT said.
+          // Asking again would loop for ever; DONE lets it report SENT, and VERIFY then says why it failed.
+          {
+            guard: 'emptyInsideFile',
+            target: 'failed',
+            actions: [
+              { type: 'sendFrames', params: [{ verb: 'DONE' }] },
+              { type: 'fail', params: ({ context, event }) => transferErrors.size(context.filename, context.filesize, event.offset) },
+            ],
+          },
           { guard: 'completesFile', target: 'complete', actions: acceptChunk },
           { actions: [...acceptChunk, ...fetch] },
         ],

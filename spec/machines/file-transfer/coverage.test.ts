@@ -14,6 +14,7 @@ function exploreMaster(input: MasterTransferInput) {
       { type: 'HELLO', slaveId: 2 },
       { type: 'CHUNK', offset: 0, data: Buffer.alloc(4) },
       { type: 'CHUNK', offset: 4, data: Buffer.alloc(2) },
+      { type: 'CHUNK', offset: 4, data: Buffer.alloc(0) },
       { type: 'INVALID', error: new Error('unknown message') },
       { type: 'WRITE_FAILED', error: new Error('EIO') },
       doneEvent('verify', { size: input.file[1], sha256: HASH }),

@@ -297,6 +297,23 @@ describe('master transfer: silence and failures', () => {
     expect(error.cause).toEqual(new Error('EACCES'));
   });
 
+  test('a client whose file is shorter than expected (an empty CHUNK inside the file) is told DONE and the transfer fails with a size error, instead of being asked for ever', () => {
+    const t = transfer(data123456);
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    expect(t.sent()).toEqual(['FETCH 0 65536']);
+    // the client's copy has only 100,000 bytes: the second range comes back short, then empty
+    t.actor.send(chunk(data123456, 0, 65536));
+    expect(t.sent()).toEqual(['FETCH 65536 57920']);
+    t.actor.send(chunk(data123456, 65536, 100000 - 65536));
+    expect(t.sent()).toEqual(['FETCH 100000 23456']);
+    t.actor.send({ type: 'CHUNK', offset: 100000, data: Buffer.alloc(0) });
+    expect(t.sent()).toEqual(['DONE']);
+    const { error } = t.actor.getSnapshot().output as { error: TransferError };
+    expect(error.code).toBe('PIW_ERR_TRANSFER_SIZE');
+    expect(error.message).toBe('wrong size for transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl: expected 123456 bytes, got 100000');
+    expect(t.verifyCalls).toEqual([]);
+  });
+
   test('after DONE, a HELLO gets DONE again, a late CHUNK is ignored and a bad frame is logged', () => {
     const t = runMaster({ slaveId: 1, file: fileState(data123456) }, () => new Promise<VerifyOutput>(() => {}));
     t.actor.send({ type: 'HELLO', slaveId: 1 });
