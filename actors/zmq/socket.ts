@@ -42,14 +42,20 @@ type Frames = Buffer[] | (Buffer | string)[];
  * socket is mute fails with EBUSY), so sends wait their turn here, in order.
  */
 export class Outbox {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void> | undefined;
+  private waiting = 0;
 
   constructor(private readonly socket: zmq.Writable<Frames> & zmq.Socket) {}
 
   send(frames: Frames): Promise<void> {
-    const socket = this.socket;
-    const sent = this.tail.then(() => socket.send(frames));
-    this.tail = sent.catch(() => {});
+    // Fast path: nothing queued, so send now (a ROUTER or PUB send never waits; others rarely do).
+    const sent = this.waiting === 0 ? this.socket.send(frames) : this.tail!.then(() => this.socket.send(frames));
+    this.waiting++;
+    const settled = sent.then(
+      () => void this.waiting--,
+      () => void this.waiting--,
+    );
+    this.tail = settled;
     return sent;
   }
 }
