@@ -81,8 +81,8 @@ function inRange(ms: number, extraMicroseconds: number, source: unknown): Precis
 
 function parseBignum(value: unknown, negative: boolean): number | bigint {
   if (!(value instanceof Uint8Array)) fail('invalid bignum value');
-  let n = 0n;
-  for (const byte of value) n = (n << 8n) | BigInt(byte);
+  // Parsed from hex in one step: shifting byte by byte would be quadratic in a hostile peer's long bignum.
+  let n = value.length ? BigInt('0x' + Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex')) : 0n;
   if (negative) n = -1n - n;
   return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
@@ -101,7 +101,6 @@ function parseTimedelta(value: unknown): TimeDelta {
 class Reader {
   private pos = 0;
   private readonly view: DataView;
-
   private readonly buffer: Buffer;
 
   constructor(private readonly src: Uint8Array) {

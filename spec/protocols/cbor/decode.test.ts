@@ -94,6 +94,12 @@ describe('integers', () => {
     expect(decode('c349010000000000000000')).toBe(-(2n ** 64n) - 1n);
     expect(() => decode('c205')).toThrow(CborDecodeError); // a bignum must be a byte string
   });
+
+  test('a bignum of a million bytes decodes exactly', () => {
+    const magnitude = Buffer.alloc(1_000_000, 0xff);
+    const frame = Buffer.concat([bytes('c2 5a000f4240'), magnitude]);
+    expect(decodeCbor(frame)).toBe((1n << 8_000_000n) - 1n);
+  });
 });
 
 describe('floats come back as Float64, so 60.0 is not 60', () => {
