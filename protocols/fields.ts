@@ -70,7 +70,7 @@ export const taggedTuple = <const O extends readonly TaggedOption[]>(at: number,
         addIssue({ message: expected, path: [{ type: 'array', origin: 'value', input: items, key: at, value: items[at] }] });
         return NEVER;
       }
-      const result = v.safeParse(option, items);
+      const result = v.safeParse(option, items, { abortEarly: true });
       if (result.success) return result.output;
       for (const issue of result.issues) addIssue({ message: issue.message, path: issue.path as never });
       return NEVER;

@@ -23,6 +23,9 @@ export type DataOf<M extends VerbMap, K extends keyof M & string> = Extract<Mess
 
 type PathKey = unknown;
 
+// Stop at the first fault: a hostile frame of a million bad items must not cost a million issue objects.
+const FIRST_ISSUE = { abortEarly: true } as const;
+
 /** One issue as voluptuous words it: `expected int @ data[1][0]`; a union names its closest option's fault. */
 function describeIssue(issue: v.BaseIssue<unknown>, prefix: readonly PathKey[]): string[] {
   const path = [...prefix, ...(issue.path?.map((p) => p.key) ?? [])];
@@ -71,7 +74,7 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
     if (!('data' in msg) || msg.data === undefined) {
       throw new ProtocolError('PIW_ERR_MISSING_DATA', `data must be specified for ${msg.verb}`, msg.verb);
     }
-    const result = v.safeParse(schema, msg.data);
+    const result = v.safeParse(schema, msg.data, FIRST_ISSUE);
     if (!result.success) {
       throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${msg.verb}: ${describeIssues(result.issues)}`, msg.verb);
     }
@@ -91,7 +94,7 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
       return { verb } as Message<R>;
     }
     if (schema === NoData) throw new ProtocolError('PIW_ERR_UNEXPECTED_DATA', `data not expected for: ${verb}`, verb);
-    const result = v.safeParse(schema, data);
+    const result = v.safeParse(schema, data, FIRST_ISSUE);
     if (!result.success) {
       throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${verb}: ${describeIssues(result.issues)}`, verb);
     }

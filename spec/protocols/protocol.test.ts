@@ -199,3 +199,9 @@ describe('behaviours.md 10: a ROUTER message must be exactly [address, empty, pa
   });
 });
 
+describe('hostile input', () => {
+  test('a frame of half a million bad items is refused with its first fault alone', () => {
+    const frame = encodeCbor(['SAVERWP', Array.from({ length: 500_000 }, () => 1)]);
+    expectRefusal(() => oracleProtocol.decode(frame), 'PIW_ERR_INVALID_DATA', 'invalid data for SAVERWP: expected a sequence of exactly 3 @ data[0]', 'SAVERWP');
+  });
+});
