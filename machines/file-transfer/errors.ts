@@ -24,6 +24,12 @@ export const transferErrors = {
   timeout: (what: string) => new TransferError('PIW_ERR_TRANSFER_TIMEOUT', `${what}: timed out`),
   size: (filename: string, expected: number, actual: number) =>
     new TransferError('PIW_ERR_TRANSFER_SIZE', `wrong size for transfer of ${filename}: expected ${expected} bytes, got ${actual}`),
+  /** The client sent nothing for `offset`, inside the file: its copy is shorter than expected. */
+  short: (filename: string, expected: number, offset: number) =>
+    new TransferError(
+      'PIW_ERR_TRANSFER_SIZE',
+      `wrong size for transfer of ${filename}: expected ${expected} bytes, but the client has none at offset ${offset}`,
+    ),
   hash: (filename: string) =>
     new TransferError('PIW_ERR_TRANSFER_HASH', `failed to verify transfer of ${filename}: SHA-256 mismatch`),
   io: (what: string, cause: unknown) =>

@@ -274,7 +274,7 @@ export const masterTransferMachine = setup({
             target: 'failed',
             actions: [
               { type: 'sendFrames', params: [{ verb: 'DONE' }] },
-              { type: 'fail', params: ({ context, event }) => transferErrors.size(context.filename, context.filesize, event.offset) },
+              { type: 'fail', params: ({ context, event }) => transferErrors.short(context.filename, context.filesize, event.offset) },
             ],
           },
           { guard: 'completesFile', target: 'complete', actions: acceptChunk },

@@ -310,7 +310,7 @@ describe('master transfer: silence and failures', () => {
     expect(t.sent()).toEqual(['DONE']);
     const { error } = t.actor.getSnapshot().output as { error: TransferError };
     expect(error.code).toBe('PIW_ERR_TRANSFER_SIZE');
-    expect(error.message).toBe('wrong size for transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl: expected 123456 bytes, got 100000');
+    expect(error.message).toBe('wrong size for transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl: expected 123456 bytes, but the client has none at offset 100000');
     expect(t.verifyCalls).toEqual([]);
   });
 
