@@ -1,0 +1,394 @@
+/**
+ * The File Juggler (protocols.md §4.2, §6; behaviours 72–84): owns the file-transfer ROUTER, one
+ * master-transfer machine per expected file, and the wheels of the output directory.
+ *
+ *   fs queue (serve)     EXPECT [slave_id, file] → OK null: the file state is checked (plain PEP 427 wheel
+ *                        filename, size within `maxFileSize`, a SHA-256 hex hash) and a temp file made in
+ *                        `<output>/simple/` for it; an earlier transfer of that slave is dropped (73).
+ *                        VERIFY [slave_id, package] → OK null once the transfer verified (size and SHA-256 of
+ *                        what is on disk, fsynced) and the file is renamed into `simple/<package>/` (81, 83,
+ *                        84); otherwise ERROR with why, the temp file gone (82). Anything else → ERROR (74).
+ *   file ROUTER          HELLO <id> from a new identity starts the transfer EXPECTed for that id (75); its
+ *   (--file-queue,       later frames go to that transfer's machine (76–80). CHUNK from an identity with no
+ *    tcp://*:5556)       transfer is a stale packet and ignored (79).
+ *   stats queue (push)   STATFS [size, free] of the output path at start-up and after each committed file
+ *                        (72, 81).
+ *
+ * Requests about one slave id run one at a time, in order; different slaves' transfers run side by side.
+ * A transfer that ended (verified or failed) waits `claimTimeoutMs` for its VERIFY, then is dropped with
+ * its temp file; a failed one loses its temp file at once and keeps only its error for the VERIFY. Temp
+ * files of an earlier run are removed at start-up. Nothing is written outside `<output>/simple/`.
+ *
+ * Beyond 0.18: a client that missed DONE and says HELLO again is told DONE again; a client that comes back
+ * on a new connection (a new identity) before its transfer ended carries on where it left off.
+ */
+import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createActor, fromPromise, type Actor } from 'xstate';
+import {
+  clientFrameEvent,
+  masterTransferMachine,
+  transferErrors,
+  type MasterTransferOutput,
+  type VerifyInput,
+  type VerifyOutput,
+} from '../../machines/file-transfer/index.js';
+import type { Message } from '../../protocols/protocol.js';
+import type { FileStateWire } from '../../protocols/records.js';
+import type { Bus } from '../runtime/bus.js';
+import type { Logger } from '../runtime/logger.js';
+import { queues } from '../runtime/queues.js';
+import { createFileRouter, type FileRouter, type FileRouterEvent } from '../zmq/file-transfer.js';
+import type { PeerId } from '../zmq/router.js';
+import { commitWheel, type Committed } from './commit.js';
+import { diskStats } from './disk-stats.js';
+import { fileJugglerErrors, quote } from './errors.js';
+import { DEFAULT_MAX_FILE_SIZE, checkExpectedFile, checkPackage } from './file-checks.js';
+import { IncomingFile, isTempName } from './incoming-file.js';
+
+export const DEFAULT_FILE_QUEUE = 'tcp://*:5556';
+/** How long an ended transfer waits for its VERIFY: twice a slave's 5-minute patience with the master. */
+export const DEFAULT_CLAIM_TIMEOUT_MS = 10 * 60_000;
+
+export interface FileJugglerOptions {
+  bus: Bus;
+  log: Logger;
+  /** `-o`: the output directory; wheels go to `<output>/simple/<package>/`. */
+  output: string;
+  /** `--file-queue` (default tcp://*:5556). */
+  address?: string;
+  /** The largest file an EXPECT may announce (default 2 GiB). */
+  maxFileSize?: number;
+  /** Silence after which a transfer fails (default: the machine's 5 minutes). */
+  silenceTimeoutMs?: number;
+  /** How long an ended transfer waits for VERIFY (default 10 minutes). */
+  claimTimeoutMs?: number;
+  /**
+   * Bytes asked for per FETCH (default 65536, 0.18's). Every client answers whatever length is asked,
+   * so a larger size works with 0.18 slaves and importers and costs fewer messages per file.
+   */
+  chunkSize?: number;
+}
+
+type FsReply = Message<(typeof queues.fs.protocol)['send']>;
+type TransferMachine = typeof masterTransferMachine;
+/** How a transfer ended: the machine's output, or why it stopped without one. */
+type Outcome = MasterTransferOutput | { status: 'failed'; error: Error };
+
+/** What the juggler knows about one transfer (for monitors and tests). */
+export interface TransferInfo {
+  slaveId: number;
+  filename: string;
+  filesize: number;
+  /** `waiting` for HELLO, `transferring`, `complete` (every byte in, being checked), `verified`, `failed`. */
+  state: 'waiting' | 'transferring' | 'complete' | 'verified' | 'failed';
+  /** Bytes still missing. */
+  missing: number;
+}
+
+interface Transfer {
+  readonly slaveId: number;
+  readonly file: FileStateWire;
+  readonly incoming: IncomingFile;
+  readonly actor: Actor<TransferMachine>;
+  /** The identity the client's frames come from, once it said HELLO. */
+  peer: PeerId | undefined;
+  /** Set when the machine has ended. */
+  outcome: Outcome | undefined;
+  readonly ended: Promise<Outcome>;
+  claimTimer: NodeJS.Timeout | undefined;
+  dropped: boolean;
+}
+
+export class FileJuggler {
+  readonly #opts: FileJugglerOptions;
+  readonly #log: Logger;
+  readonly #simple: string;
+  readonly #maxFileSize: number;
+  readonly #bySlave = new Map<number, Transfer>();
+  readonly #byPeer = new Map<PeerId, Transfer>();
+  /** The tail of each slave's requests: one at a time per slave id. */
+  readonly #chains = new Map<number, Promise<void>>();
+  #router: FileRouter | undefined;
+  #unserve: (() => void) | undefined;
+  #stopped = false;
+
+  private constructor(opts: FileJugglerOptions) {
+    this.#opts = opts;
+    this.#log = opts.log;
+    this.#simple = join(opts.output, 'simple');
+    this.#maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  }
+
+  /**
+   * Makes `<output>/simple/`, removes temp files an earlier run left there, binds the file queue, serves
+   * the fs queue and pushes STATFS.
+   */
+  static async start(opts: FileJugglerOptions): Promise<FileJuggler> {
+    const juggler = new FileJuggler(opts);
+    await mkdir(juggler.#simple, { recursive: true });
+    await juggler.#removeStaleTempFiles();
+    juggler.#router = await createFileRouter({
+      address: opts.address ?? DEFAULT_FILE_QUEUE,
+      log: opts.log,
+      target: { send: (event) => juggler.#onFrame(event) },
+    });
+    try {
+      juggler.#unserve = opts.bus.serve(queues.fs, (msg) => juggler.handle(msg));
+    } catch (err) {
+      await juggler.stop();
+      throw err;
+    }
+    await juggler.#pushDiskStats();
+    return juggler;
+  }
+
+  /** The file queue's endpoint (the real port when bound to `tcp://…:*`). */
+  get endpoint(): string {
+    return this.#router!.endpoint;
+  }
+
+  /**
+   * Answers one fs-queue request. The request is checked here as well as by the bus, so whatever reaches
+   * the juggler (another transport, a caller that skipped the bus) gets ERROR rather than an exception.
+   */
+  async handle(request: unknown): Promise<FsReply> {
+    let msg;
+    try {
+      const { verb, data } = (request ?? {}) as { verb?: unknown; data?: unknown };
+      msg = queues.fs.protocol.checkRecv(verb, data, data !== undefined);
+    } catch (err) {
+      const error = fileJugglerErrors.request((err as Error).message);
+      this.#log.error(error.message);
+      return { verb: 'ERROR', data: error.message };
+    }
+    const [slaveId, arg] = msg.data;
+    try {
+      if (msg.verb === 'EXPECT') await this.expect(slaveId, arg as FileStateWire);
+      else await this.verify(slaveId, arg as string);
+      return { verb: 'OK', data: null };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (msg.verb === 'EXPECT') this.#log.error(message);
+      else this.#log.warn(message);
+      return { verb: 'ERROR', data: message };
+    }
+  }
+
+  /** EXPECT: get ready for `file` from `slaveId`; an earlier transfer of that slave is dropped. */
+  expect(slaveId: number, file: FileStateWire): Promise<void> {
+    return this.#serial(slaveId, async () => {
+      checkExpectedFile(slaveId, file, this.#maxFileSize);
+      await this.#drop(slaveId);
+      let incoming: IncomingFile;
+      try {
+        await mkdir(this.#simple, { recursive: true });
+        incoming = await IncomingFile.create(this.#simple, slaveId, file[1]);
+      } catch (err) {
+        throw fileJugglerErrors.io(`cannot make a temp file in ${this.#simple} for ${quote(file[0])}`, err);
+      }
+      if (this.#stopped) {
+        await incoming.discard();
+        throw fileJugglerErrors.io(`cannot expect ${quote(file[0])}`, new Error('the File Juggler is stopping'));
+      }
+      this.#begin(slaveId, file, incoming);
+      this.#log.debug(`expecting ${file[0]} (${file[1]} bytes) from slave ${slaveId}`);
+    });
+  }
+
+  /**
+   * VERIFY: once the transfer from `slaveId` has every byte and they match its size and SHA-256, moves
+   * the file to `simple/<pkg>/<filename>` and pushes STATFS. Rejects with why not; either way the
+   * transfer is over, unless it had not yet finished (`PIW_ERR_FS_INCOMPLETE`).
+   */
+  verify(slaveId: number, pkg: string): Promise<Committed> {
+    return this.#serial(slaveId, async () => {
+      const transfer = this.#bySlave.get(slaveId);
+      if (transfer === undefined) throw fileJugglerErrors.noTransfer(slaveId);
+      const [filename] = transfer.file;
+      const snapshot = transfer.actor.getSnapshot();
+      if (snapshot.matches('waiting') || snapshot.matches('transferring')) throw fileJugglerErrors.incomplete(slaveId, filename);
+      const outcome = await transfer.ended;
+      this.#forget(transfer);
+      try {
+        if (outcome.status === 'failed') throw outcome.error;
+        checkPackage(pkg);
+        let committed: Committed;
+        try {
+          committed = await commitWheel(transfer.incoming, this.#simple, pkg, filename);
+        } catch (err) {
+          throw fileJugglerErrors.io(`cannot store ${quote(filename)} in simple/${pkg}/`, err);
+        }
+        this.#log.info(`stored ${pkg}/${filename} (${transfer.file[1]} bytes) from slave ${slaveId}`);
+        void this.#pushDiskStats();
+        return committed;
+      } catch (err) {
+        await transfer.incoming.discard();
+        throw err;
+      }
+    });
+  }
+
+  /** The transfers the juggler holds now. */
+  transfers(): TransferInfo[] {
+    return [...this.#bySlave.values()].map((t) => {
+      const snapshot = t.actor.getSnapshot();
+      const state = (['waiting', 'transferring', 'complete', 'verified', 'failed'] as const).find((s) => snapshot.matches(s))!;
+      return { slaveId: t.slaveId, filename: t.file[0], filesize: t.file[1], state, missing: snapshot.context.received.missingBytes };
+    });
+  }
+
+  /** Stops serving, closes the file queue and removes every temp file. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#unserve?.();
+    await this.#router?.close();
+    await Promise.allSettled(this.#chains.values());
+    await Promise.all([...this.#bySlave.keys()].map((id) => this.#drop(id)));
+  }
+
+  // ------------------------------------------------------------------------------------- transfers
+
+  #begin(slaveId: number, file: FileStateWire, incoming: IncomingFile): void {
+    const log = this.#log;
+    // The actions run only once the actor has started, by which time `transfer` is set.
+    let transfer!: Transfer;
+    const writeFailed = (error: unknown) => {
+      if (transfer.outcome === undefined && !transfer.dropped) transfer.actor.send({ type: 'WRITE_FAILED', error });
+    };
+    const machine = masterTransferMachine.provide({
+      actions: {
+        sendFrames: (_, frames) => {
+          const peer = transfer.peer;
+          if (peer === undefined) return;
+          for (const frame of frames) {
+            this.#router!.send(peer, frame).catch((err: unknown) => log.error(`file transfer to ${peer}: send failed`, err));
+          }
+        },
+        writeChunk: (_, { offset, data }) => incoming.write(offset, data, writeFailed),
+        log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+      },
+      actors: {
+        verify: fromPromise<VerifyOutput, VerifyInput>(() => incoming.seal()),
+      },
+      ...(this.#opts.silenceTimeoutMs === undefined ? {} : { delays: { silenceTimeout: this.#opts.silenceTimeoutMs } }),
+    });
+    const actor = createActor(machine, {
+      input: this.#opts.chunkSize === undefined ? { slaveId, file } : { slaveId, file, chunkSize: this.#opts.chunkSize },
+    });
+    const what = `transfer of ${quote(file[0])} from slave ${slaveId}`;
+    const ended = new Promise<Outcome>((resolve) => {
+      actor.subscribe({
+        // a machine stopped before its end (dropped) has no output
+        complete: () => resolve(actor.getSnapshot().output ?? { status: 'failed', error: new Error(`${what}: dropped`) }),
+        error: (err) => resolve({ status: 'failed', error: transferErrors.io(what, err) }),
+      });
+    }).then((outcome) => this.#ended(transfer, outcome));
+    transfer = { slaveId, file, incoming, actor, peer: undefined, outcome: undefined, ended, claimTimer: undefined, dropped: false };
+    this.#bySlave.set(slaveId, transfer);
+    actor.start();
+  }
+
+  /** The machine has ended: a failure loses its temp file now; either way VERIFY has a while to claim it. */
+  async #ended(transfer: Transfer, outcome: Outcome): Promise<Outcome> {
+    transfer.outcome = outcome;
+    if (transfer.dropped) return outcome;
+    if (outcome.status === 'failed') {
+      this.#log.warn(outcome.error.message);
+      await transfer.incoming.discard();
+    }
+    transfer.claimTimer = setTimeout(() => {
+      void this.#serial(transfer.slaveId, async () => {
+        if (this.#bySlave.get(transfer.slaveId) !== transfer) return;
+        this.#log.warn(`dropping the transfer of ${transfer.file[0]} from slave ${transfer.slaveId}: no VERIFY came for it`);
+        await this.#drop(transfer.slaveId);
+      });
+    }, this.#opts.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS);
+    transfer.claimTimer.unref();
+    return outcome;
+  }
+
+  /** Takes the transfer out of the maps (its file is the caller's to commit or discard). */
+  #forget(transfer: Transfer): void {
+    transfer.dropped = true;
+    clearTimeout(transfer.claimTimer);
+    if (this.#bySlave.get(transfer.slaveId) === transfer) this.#bySlave.delete(transfer.slaveId);
+    if (transfer.peer !== undefined && this.#byPeer.get(transfer.peer) === transfer) this.#byPeer.delete(transfer.peer);
+    transfer.actor.stop();
+  }
+
+  /** Drops slave `slaveId`'s transfer, if any: stops its machine and removes its temp file. */
+  async #drop(slaveId: number): Promise<void> {
+    const transfer = this.#bySlave.get(slaveId);
+    if (transfer === undefined) return;
+    this.#forget(transfer);
+    await transfer.incoming.discard();
+  }
+
+  #serial<T>(slaveId: number, job: () => Promise<T>): Promise<T> {
+    const run = (this.#chains.get(slaveId) ?? Promise.resolve()).then(job);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#chains.set(slaveId, tail);
+    void tail.then(() => {
+      if (this.#chains.get(slaveId) === tail) this.#chains.delete(slaveId);
+    });
+    return run;
+  }
+
+  // ----------------------------------------------------------------------------------------- wire
+
+  #onFrame(event: FileRouterEvent): void {
+    const known = this.#byPeer.get(event.peer);
+    if (known !== undefined) {
+      if (known.outcome === undefined) {
+        known.actor.send(event.type === 'file.frame' ? clientFrameEvent(event.frame) : { type: 'INVALID', error: event.error });
+      } else if (event.type === 'file.frame' && event.frame.verb === 'HELLO' && known.outcome.status === 'verified') {
+        // it missed DONE: say it again so it can report SENT
+        this.#router!.send(event.peer, { verb: 'DONE' }).catch((err: unknown) => this.#log.error(`file transfer to ${event.peer}: send failed`, err));
+      }
+      return;
+    }
+    if (event.type === 'file.invalid') return; // the adapter logged it; a stranger gets no reply (75)
+    const { frame } = event;
+    if (frame.verb === 'CHUNK') {
+      this.#log.debug(`ignored CHUNK ${frame.offset} from ${event.peer}: no transfer (a stale packet)`);
+      return;
+    }
+    const transfer = this.#bySlave.get(frame.slaveId);
+    if (transfer === undefined || transfer.outcome !== undefined || this.#stopped) {
+      this.#log.error(`HELLO from slave ${frame.slaveId} (${event.peer}) with no transfer expected`);
+      return;
+    }
+    if (transfer.peer !== undefined) {
+      this.#log.info(`slave ${frame.slaveId} resumed its transfer of ${transfer.file[0]} on a new connection`);
+      this.#byPeer.delete(transfer.peer);
+    }
+    transfer.peer = event.peer;
+    this.#byPeer.set(event.peer, transfer);
+    transfer.actor.send(clientFrameEvent(frame));
+  }
+
+  // ---------------------------------------------------------------------------------------- disk
+
+  async #removeStaleTempFiles(): Promise<void> {
+    for (const name of await readdir(this.#simple)) {
+      if (!isTempName(name)) continue;
+      await unlink(join(this.#simple, name)).catch((err: unknown) => this.#log.warn(`cannot remove stale temp file ${name}`, err));
+      this.#log.info(`removed ${name}, left by an unfinished transfer`);
+    }
+  }
+
+  async #pushDiskStats(): Promise<void> {
+    try {
+      const stats = await diskStats(this.#opts.output);
+      if (!this.#stopped) this.#opts.bus.push(queues.stats, { verb: 'STATFS', data: stats });
+    } catch (err) {
+      this.#log.error('cannot read the output disk statistics', err);
+    }
+  }
+}
+

@@ -1,0 +1,8 @@
+/** The File Juggler: file transfers from slaves and piw-import into `<output>/simple/<package>/`. */
+export { FileJuggler, DEFAULT_FILE_QUEUE, DEFAULT_CLAIM_TIMEOUT_MS, type FileJugglerOptions, type TransferInfo } from './file-juggler.js';
+export { fileJugglerTask, type FileJugglerInput } from './task.js';
+export { DEFAULT_MAX_FILE_SIZE, checkExpectedFile, checkPackage } from './file-checks.js';
+export { commitWheel, type Committed } from './commit.js';
+export { IncomingFile, TEMP_PREFIX, isTempName, hashFd, type Digest } from './incoming-file.js';
+export { diskStats } from './disk-stats.js';
+export { FileJugglerError, fileJugglerErrors, type FileJugglerErrorCode } from './errors.js';
