@@ -1,0 +1,138 @@
+/**
+ * The client side of one file transfer (protocols.md §6), as piw-slave's `transfer` actor and piw-import
+ * use it after the master's `SEND <filename>`:
+ *
+ *   const result = await sendFile({ address: 'tcp://master:5556', slaveId, path, signal, onProgress });
+ *
+ * It opens a NEW DEALER (HWM 10) to the file queue, runs the client-transfer machine over it (HELLO at
+ * once and again after 5 s of silence; each FETCH answered with a CHUNK read from the file with a
+ * positional read, echoing the FETCH's offset frame; DONE ends it), then closes the socket and the file.
+ * CHUNKs leave in the order their FETCHes came, whatever order the reads finish in.
+ *
+ * Resolves with `SendFileResult` once the master said DONE. Rejects with a typed error: `TransferError`
+ * PIW_ERR_TRANSFER_TIMEOUT (the master fell silent for `masterTimeoutMs`) or PIW_ERR_TRANSFER_IO (a read
+ * failed); `FileSenderError` PIW_ERR_SEND_FILE (the file cannot be opened) or PIW_ERR_SEND_ABORTED (the
+ * signal fired). DONE only means the master has every byte: the caller then says SENT and the master
+ * verifies.
+ */
+import { close, fstat, open } from 'node:fs';
+import { promisify } from 'node:util';
+import { createActor, toPromise } from 'xstate';
+import { ReceivedRanges, clientTransferMachine, masterFrameEvent, type ClientTransferOutput } from '../../machines/file-transfer/index.js';
+import { createLogger, type Logger } from '../runtime/logger.js';
+import { createFileDealer } from '../zmq/file-transfer.js';
+import { BlockReader } from './block-reader.js';
+import { fileSenderErrors } from './errors.js';
+
+const openAsync = promisify(open);
+const closeAsync = promisify(close);
+const fstatAsync = promisify(fstat);
+
+export interface SendFileOptions {
+  /** The master's file queue: `tcp://<master>:5556` (piw-import: `tcp://localhost:5556`). */
+  address: string;
+  /** Announced in HELLO: the slave's id, 0 for piw-import. */
+  slaveId: number;
+  /** The file to send; its size is taken when it is opened. */
+  path: string;
+  log?: Logger;
+  signal?: AbortSignal;
+  /**
+   * Called after each CHUNK is handed to the socket with the bytes of the file sent so far (each byte
+   * counted once, however often the master asked for it) and the file's size: for a progress bar.
+   */
+  onProgress?: (sent: number, total: number) => void;
+  /** Silence before HELLO is said again (default 5 s, protocols.md §6). */
+  helloRetryMs?: number;
+  /** Silence before the master is given up (default 5 minutes). */
+  masterTimeoutMs?: number;
+}
+
+export interface SendFileResult {
+  /** The file's size. */
+  filesize: number;
+  /** CHUNKs sent (more than the file's chunk count when the master asked again for lost ones). */
+  chunks: number;
+}
+
+export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
+  const { path, signal } = opts;
+  if (signal?.aborted) throw fileSenderErrors.aborted(path, signal.reason);
+  const log = opts.log ?? createLogger('file_sender');
+  let fd: number;
+  let filesize: number;
+  try {
+    fd = await openAsync(path, 'r');
+  } catch (err) {
+    throw fileSenderErrors.file(path, err);
+  }
+  try {
+    const stats = await fstatAsync(fd);
+    if (!stats.isFile()) throw new Error('not a regular file');
+    filesize = stats.size;
+  } catch (err) {
+    await closeAsync(fd).catch(() => undefined);
+    throw fileSenderErrors.file(path, err);
+  }
+
+  const reader = new BlockReader(fd, filesize);
+  let chunks = 0;
+  let sent = ReceivedRanges.empty(filesize);
+  /** The last CHUNK's send: each waits for the one before, so CHUNKs leave in FETCH order. */
+  let tail: Promise<void> = Promise.resolve();
+  // The actions and the dealer's events run only once the actor exists.
+  let actor!: ReturnType<typeof createActor<typeof clientTransferMachine>>;
+  const dealer = createFileDealer({
+    address: opts.address,
+    log,
+    target: {
+      send: (event) => actor.send(event.type === 'file.frame' ? masterFrameEvent(event.frame, event.offsetFrame) : { type: 'INVALID', error: event.error }),
+    },
+  });
+  const readFailed = (error: unknown) => actor.send({ type: 'READ_FAILED', error });
+  const machine = clientTransferMachine.provide({
+    actions: {
+      sendHello: (_, { slaveId }) => void dealer.hello(slaveId).catch((err: unknown) => log.debug(`HELLO not sent: ${String(err)}`)),
+      sendChunk: (_, { offset, offsetFrame, length }) => {
+        const data = reader.read(offset, length);
+        tail = tail
+          .then(() => data)
+          .then(async (bytes) => {
+            await dealer.chunk(offsetFrame, bytes);
+            chunks++;
+            if (opts.onProgress !== undefined) {
+              sent = sent.receive(offset, bytes.length);
+              opts.onProgress(filesize - sent.missingBytes, filesize);
+            }
+          })
+          .catch(readFailed);
+      },
+      log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+    },
+    delays: {
+      ...(opts.helloRetryMs === undefined ? {} : { helloRetry: opts.helloRetryMs }),
+      ...(opts.masterTimeoutMs === undefined ? {} : { masterTimeout: opts.masterTimeoutMs }),
+    },
+  });
+  actor = createActor(machine, { input: { slaveId: opts.slaveId, filesize } });
+
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(fileSenderErrors.aborted(path, signal!.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  const outcome = toPromise(actor);
+  actor.start();
+  try {
+    const output: ClientTransferOutput = await Promise.race([outcome, aborted]);
+    if (output.status === 'failed') throw output.error;
+    return { filesize, chunks };
+  } finally {
+    signal?.removeEventListener('abort', onAbort!);
+    actor.stop();
+    // closing first fails any send still waiting for room, so the chain can end; the reads finish first
+    await dealer.close();
+    await tail;
+    await closeAsync(fd).catch(() => undefined);
+  }
+}
