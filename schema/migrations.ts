@@ -37,6 +37,12 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     script: { file: 'upgrade-0.18-to-0.18.1.sql' },
     description: 'keep the build queue and statistics up to date; refuse successful builds without files',
   },
+  {
+    from: '0.18.1',
+    to: '0.18.2',
+    script: { file: 'upgrade-0.18.1-to-0.18.2.sql' },
+    description: 'store web-log records a batch at a time',
+  },
 ];
 
 // Beside this module when run from source; from dist/schema/ the scripts stay in the source tree.

@@ -1,13 +1,13 @@
 /**
  * Schema versions. `configuration.version` names the data model a database holds. piwheels 0.18's own
- * initdb leaves '0.18'; each upgrade step of ours appends a counter to the release it builds on, so this
- * software's model is '0.18.1' (0.18 plus our first step), the next step will make '0.18.2', and so on.
+ * initdb leaves '0.18'; each upgrade step of ours appends a counter to the release it builds on: our first
+ * step made '0.18.1', the second '0.18.2', and so on.
  * The master refuses any version but SCHEMA_VERSION, telling the operator to run piw-initdb, which
  * upgrades older versions it knows a path from and refuses newer ones (no downgrades).
  */
 
 /** The version of the data model this software reads and writes. */
-export const SCHEMA_VERSION = '0.18.1';
+export const SCHEMA_VERSION = '0.18.2';
 
 /** The version piwheels 0.18's piw-initdb writes: the oldest we upgrade from. */
 export const ORIGINAL_VERSION = '0.18';
