@@ -1,13 +1,14 @@
 /**
  * Makes a record fit the database before it is written, so no single record can make a batch fail:
- *  - text loses its control characters (Unicode category C, as 0.18's `sanitize` does; PostgreSQL refuses
- *    NUL in text anyway);
+ *  - text is sanitised as every write of web-log fields is (schema/database.ts `sanitize`: control
+ *    characters become U+FFFD; PostgreSQL refuses NUL in text anyway);
  *  - text longer than its column is cut to the column's width (schema.md §2.10–2.14): a page name of more
  *    than 30 characters would otherwise make 0.18's Oracle fail and its Lumberjack die;
  *  - a record whose host is not an IP address (the column is INET) or whose time is outside what a
  *    TIMESTAMP holds cannot be stored at all, and is refused.
  */
 import { isIP } from 'node:net';
+import { sanitize } from '../../schema/database.js';
 import type { LogKind, LogRecord } from './log-sink.js';
 
 export type FitResult = { record: LogRecord; truncated: boolean } | { refused: string };
@@ -22,8 +23,6 @@ const WIDTHS: Record<LogKind, readonly (number | null)[]> = {
   LOGPAGE: [30, null, null, 2000],
 };
 
-const CONTROL = /\p{C}/u;
-const CONTROLS = /\p{C}/gu;
 // PostgreSQL's TIMESTAMP starts at 4713 BC.
 const EARLIEST = Date.UTC(-4712, 0, 1);
 
@@ -48,7 +47,7 @@ export function fitRecord(record: LogRecord): FitResult {
     const width = widths[i];
     const value = data[i];
     if (width === null || typeof value !== 'string') continue;
-    let text = CONTROL.test(value) ? value.replace(CONTROLS, '') : value;
+    let text = sanitize(value);
     if (text.length > width) {
       const shorter = cut(text, width);
       truncated ||= shorter !== text;

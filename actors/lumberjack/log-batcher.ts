@@ -83,9 +83,14 @@ export class LogBatcher {
     else this.timer ??= setTimeout(() => this.kick(), this.policy.flushDelayMs);
   }
 
+  /** Whether fewer than `maxBuffered` records are held. */
+  hasRoom(): boolean {
+    return this.held < this.policy.maxBuffered || this.draining;
+  }
+
   /** Resolves once fewer than `maxBuffered` records are held. */
   whenRoom(): Promise<void> {
-    if (this.held < this.policy.maxBuffered || this.draining) return Promise.resolve();
+    if (this.hasRoom()) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 

@@ -22,8 +22,11 @@ export interface LogQueueOptions {
   log: Logger;
   /** zmq's receive high-water mark (default 1000). */
   hwm?: number;
-  /** Resolves when the next record may be read; rejecting ends the loop. */
-  ready(): Promise<void>;
+  /**
+   * Undefined when the next record may be read at once (the usual case, kept free of promises); otherwise
+   * a promise that resolves when it may, or rejects to end the loop.
+   */
+  ready(): Promise<void> | undefined;
   accept(record: LogRecord): void;
 }
 
@@ -48,12 +51,15 @@ export async function bindLogQueue(opts: LogQueueOptions): Promise<LogQueue> {
   const closed = new Promise<void>((resolve) => (closing = resolve));
   const done = (async () => {
     while (!socket.closed) {
-      try {
-        await Promise.race([opts.ready(), closed]);
-      } catch {
-        return;
+      const wait = opts.ready();
+      if (wait) {
+        try {
+          await Promise.race([wait, closed]);
+        } catch {
+          return;
+        }
+        if (socket.closed) return;
       }
-      if (socket.closed) return;
       let frames: Buffer[];
       try {
         frames = await socket.receive();

@@ -44,10 +44,13 @@ export const lumberjackTask = createTask<LumberjackInput>({
       address,
       log,
       ...(hwm === undefined ? {} : { hwm }),
-      ready: async () => {
-        await ctx.whenRunning();
-        await batcher.whenRoom();
-      },
+      ready: () =>
+        ctx.paused() || !batcher.hasRoom()
+          ? (async () => {
+              await ctx.whenRunning();
+              await batcher.whenRoom();
+            })()
+          : undefined,
       accept: (record) => {
         const fit = fitRecord(record);
         if ('refused' in fit) {
