@@ -13,6 +13,9 @@ describe("unescapeLogItem: Apache's log escaping undone", () => {
     ['unknown \\q escape', 'unknown \\q escape'],
     ['short \\x4', 'short \\x4'],
     ['trailing \\', 'trailing \\'],
+    ['JSON-only escapes \\/ \\u0041 \\f stay as written', 'JSON-only escapes \\/ \\u0041 \\f stay as written'],
+    ['a raw\ttab beside \\"quotes\\"', 'a raw\ttab beside "quotes"'],
+    ['pip {\\"cpu\\":\\"armv7l\\",\\"x\\":\\"a\\\\b\\"}', 'pip {"cpu":"armv7l","x":"a\\b"}'],
   ])('%j → %j', (raw, text) => {
     expect(unescapeLogItem(raw)).toBe(text);
   });
