@@ -1,0 +1,81 @@
+/**
+ * What the task tests of the master share: a real database served on a bus by Seraph and the Oracles (as
+ * the master does), tasks run under the root supervisor, and temp directories.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createActor, toPromise, waitFor, type AnyActorLogic } from 'xstate';
+import { serveDatabase } from '../../../../actors/oracle/task.js';
+import { createBus, type Bus } from '../../../../actors/runtime/bus.js';
+import { memoryLogger, type LogEntry } from '../../../../actors/runtime/logger.js';
+import { supervisorMachine, type SupervisorOutput } from '../../../../actors/runtime/supervisor.js';
+import { openBackend, type Backend, type TestBackend } from '../../../support/postgres.js';
+
+export interface DatabaseOnBus {
+  backend: TestBackend;
+  bus: Bus;
+  close(): Promise<void>;
+}
+
+/** A fresh database of our schema on `kind`, answered on a new bus by three Oracles behind Seraph. */
+export async function databaseOnBus(kind: Backend = 'postgres'): Promise<DatabaseOnBus> {
+  const backend = await openBackend(kind);
+  const bus = createBus();
+  const served = serveDatabase({ bus, db: backend.db });
+  return {
+    backend,
+    bus,
+    async close() {
+      await served.stop();
+      bus.close();
+      await backend.close();
+    },
+  };
+}
+
+export interface SupervisedTaskSpec {
+  id: string;
+  logic: AnyActorLogic;
+  input: Record<string, unknown>;
+}
+
+/** Runs `tasks` under the root supervisor with an in-memory log; each task logs as `master.<id>`. */
+export function supervise(tasks: SupervisedTaskSpec[]) {
+  const log = memoryLogger('master');
+  const root = createActor(supervisorMachine, {
+    input: { log, tasks: tasks.map((t) => ({ id: t.id, logic: t.logic, input: { ...t.input, log: log.child(t.id) } })) },
+  });
+  root.start();
+  const done = toPromise(root);
+  return {
+    root,
+    log,
+    /** Resolves once every task is ready; rejects when start-up failed. */
+    async running(): Promise<void> {
+      const snapshot = await waitFor(root, (s) => s.matches('running') || s.status === 'done');
+      if (snapshot.status === 'done') throw new Error(`start-up failed: ${snapshot.output?.reason}`);
+    },
+    pause: () => root.send({ type: 'PAUSE' }),
+    resume: () => root.send({ type: 'RESUME' }),
+    /** QUIT, then the supervisor's output once every task stopped. */
+    quit(): Promise<SupervisorOutput> {
+      root.send({ type: 'QUIT' });
+      return done;
+    },
+    /** Log lines of logger `name` (e.g. `master.the_scribe`) at `level`. */
+    lines(name: string, level?: LogEntry['level']): string[] {
+      return log.entries.filter((e) => e.name === name && (level === undefined || e.level === level)).map((e) => e.message);
+    },
+  };
+}
+
+export async function tempDir(prefix = 'piw-master-'): Promise<{ path: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { path: dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Waits until `condition` holds (things that happen on other actors, in no set order). */
+export async function eventually(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise<void>((resolve) => setTimeout(resolve, 5));
+}
