@@ -1,109 +1,117 @@
 /**
- * File-transfer benchmark (issue 2, item 9): a 256 MiB file over loopback through the real pieces — the
- * client-transfer machine behind a DEALER (file-sender) in a child process, like a slave on another
- * machine, and the master-transfer machine behind the file ROUTER (file-receiver) here, writing to a
- * pre-sized temp file, then VERIFY: fsync, SHA-256 of what is on disk, chmod, rename into place. Prints
- * figures; asserts nothing (but refuses to print a rate for a file that did not arrive intact).
+ * File-transfer benchmark (issue 2, item 9): a 256 MiB wheel over loopback through the pieces of the
+ * loopback integration test (spec/integration/loopback-harness.ts) — a slave in a child process (REQ client,
+ * file sender: fresh DEALER + client-transfer machine) and a master under the root supervisor (Slave Driver
+ * with its slave-session machines, File Juggler with its master-transfer machines, writing a pre-sized
+ * temp file, then VERIFY: fsync, SHA-256, rename into simple/<pkg>/). The slave gets BUILD, says BUILT,
+ * is told SEND, transfers, says SENT and is told DONE only once the wheel is verified and on disk.
+ *
+ * Prints, per chunk size and run: the transfer alone (HELLO → DONE as the sender sees it) and SEND → DONE
+ * (transfer + SENT + VERIFY + LOGBUILD), in MB/s. Asserts nothing, but prints no rate for a run whose
+ * wheel is not on disk, whole, under its name.
  *
  *   npx tsx scripts/bench/file-transfer.ts [--mib 256] [--runs 3] [--chunk 64,1024] [--transport tcp|ipc] [--dir /tmp]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/file-transfer.ts --runs 1
  */
 import { fork } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
-import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../actors/runtime/logger.js';
-import { FileReceiver } from '../../actors/zmq/file-receiver.js';
-import { sendFile } from '../../actors/zmq/file-sender.js';
-import type { FileStateWire } from '../../protocols/records.js';
+import { makeWheel, runLoopbackSlave, startLoopbackMaster, type Wheel } from '../../spec/integration/loopback-harness.js';
 
 const { values: args } = parseArgs({
   options: {
     mib: { type: 'string', default: '256' },
     runs: { type: 'string', default: '3' },
-    // KiB per FETCH: 64 is 0.18's; any size works with 0.18 clients
+    // KiB per FETCH: 64 is what 0.18 asks for; 0.18 clients answer any length
     chunk: { type: 'string', default: '64,1024' },
     transport: { type: 'string', default: 'tcp' },
     dir: { type: 'string', default: '/tmp' },
-    // internal: this script re-runs itself as the sending side
-    send: { type: 'string' },
-    path: { type: 'string' },
+    // internal: this script runs itself as the slave
+    slave: { type: 'boolean', default: false },
   },
 });
 
-const log = createLogger('bench', { level: 'warn' });
+const log = createLogger('bench', { level: 'error' });
 
-if (args.send !== undefined) {
-  // The slave's side, in its own process: starts when told, so process start-up is not timed.
-  await new Promise<void>((resolve) => {
-    process.once('message', () => resolve());
-    process.send!('ready');
+type Go = { slaveEndpoint: string; fileEndpoint: string; wheel: Wheel };
+type Done = { ok: true; transferMs: number; sendToDoneMs: number; cpuMs: number } | { ok: false; error: string };
+
+if (args.slave) {
+  // The slave, in its own process like a Pi on the network; it waits for "go" so start-up is not timed.
+  process.on('message', (go: Go | 'stop') => {
+    if (go === 'stop') process.exit(0);
+    const cpu = process.cpuUsage();
+    runLoopbackSlave({ ...go, log }).then(
+      (run) => {
+        const used = process.cpuUsage(cpu);
+        process.send!({ ok: true, transferMs: run.transferMs, sendToDoneMs: run.sendToDoneMs, cpuMs: (used.user + used.system) / 1000 } satisfies Done);
+      },
+      (err: unknown) => process.send!({ ok: false, error: String(err) } satisfies Done),
+    );
   });
-  const outcome = await sendFile({ address: args.send, slaveId: 1, path: args.path!, log });
-  process.send!({ outcome: outcome.status });
-  process.exit(0);
+  process.send!('ready');
+} else {
+  await main();
 }
 
-const SIZE = Number(args.mib) * 2 ** 20;
-const WHEEL = 'bench-1.0-cp311-cp311-linux_x86_64.whl';
-const work = await mkdtemp(join(args.dir, 'piw-bench-ft-'));
-const source = join(work, 'source.whl');
-const output = join(work, 'simple');
-await mkdir(output);
-
-try {
-  // Incompressible content, hashed as it is written.
-  const hash = createHash('sha256');
-  const block = Buffer.allocUnsafe(4 * 2 ** 20);
-  const out = await open(source, 'w');
-  for (let written = 0; written < SIZE; written += block.length) {
-    const part = block.subarray(0, Math.min(block.length, SIZE - written));
-    randomFillSync(part);
-    hash.update(part);
-    await out.write(part);
-  }
-  await out.close();
-  const file: FileStateWire = [WHEEL, SIZE, hash.digest('hex'), 'bench', '1.0', 'cp311', 'cp311', 'linux_x86_64', {}];
-
-  console.log(`file transfer: ${args.mib} MiB over ${args.transport} loopback, sender in a child process`);
-  for (const kib of args.chunk.split(',').map(Number)) {
-    const address = args.transport === 'ipc' ? `ipc://${work}/file-queue` : 'tcp://127.0.0.1:*';
-    const receiver = await FileReceiver.create({ address, tempDir: output, log, chunkSize: kib * 1024 });
-    try {
-      for (let run = 1; run <= Number(args.runs); run++) {
-        const destination = join(output, 'bench', `${run}-${WHEEL}`);
-        const child = fork(fileURLToPath(import.meta.url), ['--send', receiver.endpoint, '--path', source], {
-          execArgv: process.execArgv,
-        });
-        const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`sender exited with ${code}`))));
-        const next = () => Promise.race([new Promise<unknown>((resolve) => child.once('message', resolve)), exited]);
-        await next(); // ready
-        await receiver.expect(1, file);
-        const started = performance.now();
-        child.send('go');
-        const { outcome } = (await next()) as { outcome: string };
-        const transferred = performance.now();
-        const verdict = await receiver.verify(1, destination);
-        const verified = performance.now();
-        const label = `${kib} KiB chunks, run ${run}`;
-        if (outcome !== 'done' || !verdict.ok || (await stat(destination)).size !== SIZE) {
-          console.log(`${label}: FAILED (sender: ${outcome}; verify: ${verdict.ok ? 'ok' : verdict.error.message})`);
-          process.exitCode = 1;
-          continue;
+async function main(): Promise<void> {
+  const size = Number(args.mib) * 2 ** 20;
+  const work = await mkdtemp(join(args.dir, 'piw-bench-ft-'));
+  const build = join(work, 'build');
+  await mkdir(build);
+  const child = fork(fileURLToPath(import.meta.url), ['--slave'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const fromChild = () => new Promise<unknown>((resolve) => child.once('message', resolve));
+  const ready = fromChild();
+  const mbps = (ms: number) => ((size / 1e6 / ms) * 1000).toFixed(0);
+  try {
+    let wheel = await makeWheel(build, size, 'bench_pkg', '0');
+    await ready;
+    console.log(
+      `file transfer: ${args.mib} MiB wheel, slave → master over ${args.transport} loopback, slave in a child process; ` +
+        `${cpus().length} CPUs, Node ${process.version}`,
+    );
+    let version = 0;
+    for (const kib of args.chunk.split(',').map(Number)) {
+      const transport = (queue: string) => (args.transport === 'ipc' ? `ipc://${work}/${queue}` : 'tcp://127.0.0.1:*');
+      const output = join(work, `www-${kib}`);
+      const master = await startLoopbackMaster({ slaveAddress: transport('slave'), fileAddress: transport('file'), output, log, chunkSize: kib * 1024 });
+      try {
+        for (let run = 1; run <= Number(args.runs); run++) {
+          // A new version each run (the same bytes under the wheel name of that version).
+          const next = `${++version}`;
+          const filename = `bench_pkg-${next}-cp311-cp311-linux_x86_64.whl`;
+          await rename(wheel.path, join(build, filename));
+          wheel = { ...wheel, path: join(build, filename), version: next, file: [filename, size, wheel.file[2], 'bench_pkg', next, ...wheel.file.slice(5)] as Wheel['file'] };
+          master.queue(wheel.package, wheel.version);
+          const cpu = process.cpuUsage();
+          child.send({ slaveEndpoint: master.slaveEndpoint, fileEndpoint: master.fileEndpoint, wheel } satisfies Go);
+          const done = (await fromChild()) as Done;
+          const used = process.cpuUsage(cpu);
+          const stored = join(output, 'simple', 'bench_pkg', filename);
+          const label = `${kib} KiB chunks, run ${run}`;
+          const landed = await stat(stored).then((s) => s.size === size, () => false);
+          if (!done.ok || !landed || master.builds.length !== run) {
+            console.log(`${label}: FAILED (${done.ok ? 'the wheel is not on disk or the build was not logged' : done.error})`);
+            process.exitCode = 1;
+            continue;
+          }
+          console.log(
+            `${label}: transfer ${done.transferMs.toFixed(0)} ms = ${mbps(done.transferMs)} MB/s; ` +
+              `SEND → DONE (transfer, SENT, fsync + verify + rename, LOGBUILD) ${done.sendToDoneMs.toFixed(0)} ms = ${mbps(done.sendToDoneMs)} MB/s; ` +
+              `CPU for the whole build: master ${((used.user + used.system) / 1000).toFixed(0)} ms, slave ${done.cpuMs.toFixed(0)} ms`,
+          );
+          await rm(stored);
         }
-        const rate = (ms: number) => `${((SIZE / ms) * 1000 / 1e6).toFixed(0)} MB/s (${((SIZE / ms) * 1000 / 2 ** 20).toFixed(0)} MiB/s)`;
-        console.log(
-          `${label}: end to end ${rate(verified - started)} — transfer ${(transferred - started).toFixed(0)} ms ` +
-            `(${rate(transferred - started)}), fsync+verify+rename ${(verified - transferred).toFixed(0)} ms`,
-        );
-        await rm(destination);
+      } finally {
+        await master.stop();
       }
-    } finally {
-      await receiver.close();
     }
+  } finally {
+    child.send('stop');
+    await rm(work, { recursive: true, force: true });
   }
-} finally {
-  await rm(work, { recursive: true, force: true });
 }
