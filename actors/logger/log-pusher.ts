@@ -24,8 +24,9 @@ export interface LogPusher {
   push(msg: LogMessage): Promise<boolean>;
   /**
    * Closes the socket. Without `--drop` the process then waits until every queued record has reached the
-   * master (nothing is lost); with it, queued records get 0.18's linger of 1 s, or none while the master is
-   * known to be away (they could not leave anyway).
+   * master (nothing is lost); with it, queued records get 0.18's linger of 1 s while the master is
+   * connected and taking records, and none otherwise (they could not leave anyway, and Apache should not
+   * wait on a piped logger that is shutting down).
    */
   close(): void;
 }
@@ -45,6 +46,15 @@ export function createLogPusher(opts: LogPusherOptions): LogPusher {
     ...(opts.hwm === undefined ? {} : { sendHighWaterMark: opts.hwm }),
     ...(opts.drop ? { sendTimeout: patience } : {}),
   });
+  let connected = false;
+  // Read as an iterator: the observer's event-emitter mode loads a module lazily, which jest's module
+  // registry refuses once a test file is done.
+  void (async () => {
+    for await (const event of socket.events) {
+      if (event.type === 'connect') connected = true;
+      else if (event.type === 'disconnect') connected = false;
+    }
+  })().catch(() => {});
   socket.connect(opts.address);
   let dropping = false;
   return {
@@ -63,7 +73,7 @@ export function createLogPusher(opts: LogPusherOptions): LogPusher {
       return true;
     },
     close() {
-      socket.linger = !opts.drop ? -1 : dropping ? 0 : LINGER_MS;
+      socket.linger = !opts.drop ? -1 : connected && !dropping ? LINGER_MS : 0;
       socket.close();
     },
   };
