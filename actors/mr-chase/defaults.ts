@@ -1,0 +1,11 @@
+/** Mr Chase's defaults, in a module of their own so the tools can read them without loading the task. */
+
+/** --import-queue: piw-import, piw-remove and piw-rebuild talk to the master here (protocols.md §2). */
+export const DEFAULT_IMPORT_QUEUE = 'ipc:///tmp/piw-import';
+
+/**
+ * How long a tool may take between SEND and SENT before its import is given up: twice the File Juggler's
+ * five minutes of silence, after which the transfer has failed anyway. (The session machine's own default
+ * is an hour; an abandoned import holds the importers' transfer slot until it is given up.)
+ */
+export const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60_000;
