@@ -128,9 +128,9 @@ const supervisorSetup = setup({
   },
   actions: {
     spawnTask: enqueueActions(({ context, event, enqueue }) => {
-      const id = event.type === 'task.restart' ? event.id : current(context).id;
-      const task = context.tasks.find((t) => t.id === id)!;
-      if (context.live.has(id)) return;
+      const id = event.type === 'task.restart' ? event.id : context.tasks[context.cursor]?.id;
+      const task = context.tasks.find((t) => t.id === id);
+      if (id === undefined || task === undefined || context.live.has(id)) return;
       context.log.info(`starting task ${id}`);
       enqueue.spawnChild(task.logic, { id: id as never, systemId: id, input: task.input as never });
       enqueue.assign({ live: ({ context }) => new Set(context.live).add(id) });

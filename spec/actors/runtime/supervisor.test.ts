@@ -72,6 +72,14 @@ describe('root supervisor', () => {
     await expect(toPromise(actor)).resolves.toEqual({ failed: false, reason: 'QUIT received' });
   });
 
+  test('with no tasks the root is running at once and QUIT stops it', async () => {
+    const log = memoryLogger('master');
+    const actor = run({ tasks: [], log });
+    await waitFor(actor, (s) => s.matches('running'));
+    actor.send({ type: 'QUIT' });
+    await expect(toPromise(actor)).resolves.toEqual({ failed: false, reason: 'QUIT received' });
+  });
+
   test('behaviours 13, 25: QUIT stops the tasks in reverse order, each logging "stopping" and "stopped"', async () => {
     const log = memoryLogger('master');
     const events: string[] = [];
