@@ -48,7 +48,7 @@ export const queues = {
   /** Cloud Gazer, Slave Driver, Big Brother, Mr Chase → Secretary: request/reply. */
   web: defineQueue('web', theScribeProtocol),
   /** Secretary → Scribe: request/reply. */
-  scribe: defineQueue('scribe', theScribeProtocol, { hwm: 100 }),
+  scribe: defineQueue('scribe', theScribeProtocol),
   /** Cloud Gazer, Mr Chase → Slave Driver: request/reply (DELVER, DELPKG). */
   skip: defineQueue('skip', skipProtocol),
   /** Architect → Slave Driver: push (QUEUE). */
@@ -56,7 +56,7 @@ export const queues = {
   /** Slave Driver, File Juggler, Mr Chase → Big Brother: push. */
   stats: defineQueue('stats', statsProtocol),
   /** Slave Driver, Big Brother → master status: publish (re-published to monitors, behaviour 28). */
-  status: defineQueue('status', monitorStatsProtocol, { hwm: 10 }),
+  status: defineQueue('status', monitorStatsProtocol),
   /** Monitors (through the control adapter) and tasks → master: push. */
   control: defineQueue('control', masterControlProtocol, { hwm: 10 }),
   /** piw-logger (through the log adapter) → Lumberjack: push. */
