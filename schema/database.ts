@@ -315,16 +315,13 @@ export class Database implements PiwheelsDb {
    * first. `signal` cancels the query on the server (behaviour 130).
    */
   async getBuildQueue(limit = 1000, opts: { signal?: AbortSignal } = {}): Promise<BuildQueue> {
-    const query = this.sql<{ abi_tag: string; package: string; version: string }[]>`
-      SELECT abi_tag, package, version FROM get_build_queue(${limit})`;
+    const query = this.sql<{ abi_tag: string; queue: [string, string][] }[]>`
+      SELECT abi_tag, queue FROM get_build_queue_json(${limit})`;
     const cancel = () => void query.cancel();
     opts.signal?.addEventListener('abort', cancel, { once: true });
     try {
       opts.signal?.throwIfAborted();
-      const rows = await query;
-      const queue: BuildQueue = {};
-      for (const r of rows) (queue[r.abi_tag] ??= []).push([r.package, r.version]);
-      return queue;
+      return Object.fromEntries((await query).map((r) => [r.abi_tag, r.queue]));
     } finally {
       opts.signal?.removeEventListener('abort', cancel);
     }

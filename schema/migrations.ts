@@ -22,6 +22,8 @@ export interface MigrationStep {
   /** A file in schema/sql/, or the SQL itself. */
   script: { file: string } | { sql: string };
   description: string;
+  /** Tables the step fills in bulk: vacuumed and analysed once it has committed. */
+  vacuum?: string[];
 }
 
 export const MIGRATIONS: readonly MigrationStep[] = [
@@ -36,6 +38,7 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     to: '0.18.1',
     script: { file: 'upgrade-0.18-to-0.18.1.sql' },
     description: 'keep the build queue and statistics up to date; refuse successful builds without files',
+    vacuum: ['build_queue', 'file_package_tags', 'downloads_daily'],
   },
   {
     from: '0.18.1',
@@ -119,8 +122,21 @@ export interface MigrateOptions {
   onStep?: (step: MigrationStep, phase: 'start' | 'done', elapsedMs: number) => void;
 }
 
-/** Takes the database from `expectFrom` to the target version in one transaction; nothing on failure. */
+/**
+ * Takes the database from `expectFrom` to the target version in one transaction; nothing on failure.
+ * Afterwards the tables the steps filled are vacuumed and analysed (outside the transaction, as VACUUM
+ * must be), so that the planner knows them and index-only scans work from the start.
+ */
 export async function migrate(sql: Sql, opts: MigrateOptions): Promise<MigrationStep[]> {
+  const plan = await upgradeInOneTransaction(sql, opts);
+  const named = [...new Set(plan.flatMap((step) => step.vacuum ?? []))];
+  // A later step may have dropped one of them again.
+  const tables = (await sql<{ t: string }[]>`SELECT t FROM unnest(${named}::text[]) t WHERE to_regclass(t) IS NOT NULL`).map((r) => r.t);
+  if (tables.length > 0) await sql.unsafe(`VACUUM (ANALYZE) ${tables.map(quoteIdentifier).join(', ')}`);
+  return plan;
+}
+
+async function upgradeInOneTransaction(sql: Sql, opts: MigrateOptions): Promise<MigrationStep[]> {
   return (await sql.begin(async (tx) => {
     // Any constant will do, as long as every piw-initdb uses the same one.
     await tx`SELECT pg_advisory_xact_lock(hashtext('piwheels piw-initdb'))`;

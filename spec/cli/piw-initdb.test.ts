@@ -147,6 +147,15 @@ describe('on a PostgreSQL server', () => {
       const r = await run(InitdbCommand, ['-c', conf, '-q']);
       expect(r).toMatchObject({ code: 0, stdout: '' });
       expect(await versionOf(db.superDsn)).toBe(SCHEMA_VERSION);
+      // The environment beats the file: this user does not exist.
+      process.env.PIW_INITDB_USER = 'from_environment';
+      try {
+        const e = await run(InitdbCommand, ['-c', conf]);
+        expect(e.code).toBe(1);
+        expect(e.stderr).toContain("User from_environment doesn't exist as a cluster user");
+      } finally {
+        delete process.env.PIW_INITDB_USER;
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -47,6 +47,12 @@ describe.each(BACKENDS)('the maintained build queue on %s', (kind) => {
     for (const limit of [100_000, 2]) {
       const reference = await b.admin((sql) => referenceQueue(sql, limit));
       expect({ label, limit, queue: await b.db.getBuildQueue(limit) }).toEqual({ label, limit, queue: reference });
+      // 0.18's get_build_queue() gives the same rows, ABI by ABI.
+      const rows = await b.db.sql<{ abi_tag: string; package: string; version: string }[]>`
+        SELECT abi_tag, package, version FROM get_build_queue(${limit})`;
+      const grouped: Record<string, [string, string][]> = {};
+      for (const r of rows) (grouped[r.abi_tag] ??= []).push([r.package, r.version]);
+      expect({ label, limit, rows: grouped }).toEqual({ label, limit, rows: reference });
     }
     // The view numbers each ABI's versions from 1 in the same order.
     const reference = await b.admin((sql) => referenceQueue(sql, 100_000));
