@@ -197,6 +197,8 @@ async function main(): Promise<void> {
   try {
     const file = join(dir, 'access.log');
     await writeFile(file, lines.join('\n') + '\n');
+    // The Lumberjack shares this process: a million strings left on its heap would slow its collector.
+    lines.length = 0;
     const e2e = await endToEnd(file, po.records, dir);
     console.log(
       `end to end:            ${fmt(LINES / e2e.elapsed)} lines/s, ${fmt(po.records / e2e.elapsed)} records/s ` +

@@ -12,6 +12,7 @@ import { lumberjackTask } from '../../actors/lumberjack/lumberjack.js';
 import { memoryLogger } from '../../actors/runtime/logger.js';
 import { openBackend, type TestBackend } from '../support/postgres.js';
 import { MIXED, combined, tempDir } from '../actors/logger/samples.js';
+import { until } from '../actors/lumberjack/sinks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,7 +20,7 @@ let b: TestBackend;
 let dir: { path: string; remove(): Promise<void> };
 beforeAll(async () => {
   b = await openBackend('postgres');
-  dir = await tempDir('piw-logger-db-');
+  dir = await tempDir();
 });
 afterAll(async () => {
   await b?.close();
@@ -31,10 +32,6 @@ function runLogger(args: string[]): Promise<{ code: number | null; stderr: strin
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
-
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 it('behaviours 165 and 206: every classified line of a log file ends up in its table', async () => {

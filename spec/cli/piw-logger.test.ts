@@ -41,7 +41,7 @@ let address: string;
 let pull: zmq.Pull | undefined;
 
 beforeEach(async () => {
-  dir = await tempDir('piw-logger-cli-');
+  dir = await tempDir();
   address = `ipc://${dir.path}/log`;
 });
 afterEach(async () => {

@@ -11,7 +11,7 @@ import { MIXED, combined, tempDir } from './samples.js';
 let dir: { path: string; remove(): Promise<void> };
 let address: string;
 beforeEach(async () => {
-  dir = await tempDir('piw-logger-run-');
+  dir = await tempDir();
   address = `ipc://${dir.path}/log`;
 });
 afterEach(() => dir.remove());

@@ -1,7 +1,4 @@
 /** Access-log lines for the piw-logger and Lumberjack tests, in the combined format. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export const PIP_JSON_UA =
   'pip/20.0.2 {\\"ci\\":null,\\"cpu\\":\\"armv7l\\",\\"distro\\":{\\"id\\":\\"buster\\",\\"name\\":\\"Raspbian GNU/Linux\\",\\"version\\":\\"10\\"},' +
@@ -36,7 +33,5 @@ export const MIXED = {
   malformed: 'this is not an access log line',
 };
 
-export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
+/** A temp dir for ipc:// sockets. */
+export { tempDir } from '../zmq/support.js';

@@ -9,6 +9,7 @@ import { lumberjackTask } from '../../../actors/lumberjack/lumberjack.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { openBackend, type TestBackend } from '../../support/postgres.js';
 import { tempDir } from '../logger/samples.js';
+import { until } from './sinks.js';
 
 let b: TestBackend;
 let dir: { path: string; remove(): Promise<void> };
@@ -19,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => b?.close());
 beforeEach(async () => {
   await b.reset();
-  dir = await tempDir('piw-lumberjack-db-');
+  dir = await tempDir();
 });
 afterEach(() => dir.remove());
 
@@ -49,11 +50,6 @@ async function withLumberjack(fn: (push: (i: number) => Promise<boolean>) => Pro
     pusher.close();
   }
   return log;
-}
-
-/** Polls an asynchronous condition until it holds. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('the Lumberjack on PostgreSQL', () => {

@@ -26,7 +26,7 @@ let pusher: LogPusher;
 const actors: ReturnType<typeof createActor<typeof lumberjackTask>>[] = [];
 
 beforeEach(async () => {
-  dir = await tempDir('piw-lumberjack-');
+  dir = await tempDir();
   address = `ipc://${dir.path}/log`;
   pusher = createLogPusher({ address, drop: false });
 });

@@ -47,6 +47,9 @@ export const pageRecord = (n: number, host = '192.0.2.1'): LogRecord => ({
   data: [`page${n}`, host, new Date(Date.UTC(2020, 8, 15, 12)), 'Mozilla/5.0'],
 });
 
-export async function eventually(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+export { eventually } from '../zmq/support.js';
+
+/** Polls an asynchronous condition (a row count) until it holds. */
+export async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
 }
