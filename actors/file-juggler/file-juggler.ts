@@ -44,6 +44,7 @@ import { commitWheel, type Committed } from './commit.js';
 import { diskStats } from './disk-stats.js';
 import { fileJugglerErrors, quote } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE, checkExpectedFile, checkPackage } from './file-checks.js';
+import { FileHasher } from './file-hasher.js';
 import { IncomingFile, isTempName } from './incoming-file.js';
 
 export const DEFAULT_FILE_QUEUE = 'tcp://*:5556';
@@ -109,6 +110,8 @@ export class FileJuggler {
   readonly #byPeer = new Map<PeerId, Transfer>();
   /** The tail of each slave's requests: one at a time per slave id. */
   readonly #chains = new Map<number, Promise<void>>();
+  /** Hashes every incoming file on a worker thread as it is written. */
+  readonly #hasher = new FileHasher();
   #router: FileRouter | undefined;
   #unserve: (() => void) | undefined;
   #stopped = false;
@@ -180,18 +183,7 @@ export class FileJuggler {
     return this.#serial(slaveId, async () => {
       checkExpectedFile(slaveId, file, this.#maxFileSize);
       await this.#drop(slaveId);
-      let incoming: IncomingFile;
-      try {
-        await mkdir(this.#simple, { recursive: true });
-        incoming = await IncomingFile.create(this.#simple, slaveId, file[1]);
-      } catch (err) {
-        throw fileJugglerErrors.io(`cannot make a temp file in ${this.#simple} for ${quote(file[0])}`, err);
-      }
-      if (this.#stopped) {
-        await incoming.discard();
-        throw fileJugglerErrors.io(`cannot expect ${quote(file[0])}`, new Error('the File Juggler is stopping'));
-      }
-      this.#begin(slaveId, file, incoming);
+      await this.#begin(slaveId, file);
       this.#log.debug(`expecting ${file[0]} (${file[1]} bytes) from slave ${slaveId}`);
     });
   }
@@ -246,17 +238,30 @@ export class FileJuggler {
     await this.#router?.close();
     await Promise.allSettled(this.#chains.values());
     await Promise.all([...this.#bySlave.keys()].map((id) => this.#drop(id)));
+    await this.#hasher.stop();
   }
 
   // ------------------------------------------------------------------------------------- transfers
 
-  #begin(slaveId: number, file: FileStateWire, incoming: IncomingFile): void {
+  /** Makes the temp file and starts the transfer machine for it. */
+  async #begin(slaveId: number, file: FileStateWire): Promise<void> {
     const log = this.#log;
-    // The actions run only once the actor has started, by which time `transfer` is set.
+    // The callbacks run only once the actor has started, by which time `transfer` is set.
     let transfer!: Transfer;
     const writeFailed = (error: unknown) => {
       if (transfer.outcome === undefined && !transfer.dropped) transfer.actor.send({ type: 'WRITE_FAILED', error });
     };
+    let incoming: IncomingFile;
+    try {
+      await mkdir(this.#simple, { recursive: true });
+      incoming = await IncomingFile.create(this.#simple, slaveId, file[1], this.#hasher, writeFailed);
+    } catch (err) {
+      throw fileJugglerErrors.io(`cannot make a temp file in ${this.#simple} for ${quote(file[0])}`, err);
+    }
+    if (this.#stopped) {
+      await incoming.discard();
+      throw fileJugglerErrors.io(`cannot expect ${quote(file[0])}`, new Error('the File Juggler is stopping'));
+    }
     const machine = masterTransferMachine.provide({
       actions: {
         sendFrames: (_, frames) => {
@@ -266,7 +271,7 @@ export class FileJuggler {
             this.#router!.send(peer, frame).catch((err: unknown) => log.error(`file transfer to ${peer}: send failed`, err));
           }
         },
-        writeChunk: (_, { offset, data }) => incoming.write(offset, data, writeFailed),
+        writeChunk: (_, { offset, data }) => incoming.write(offset, data),
         log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
       },
       actors: {

@@ -1,17 +1,26 @@
 /**
  * One file on its way in: a temp file in `<output>/simple/` (so the final rename stays on one file
  * system), created exclusively with mode 0600 and pre-sized to the expected length, then written at the
- * offsets the chunks name. Writes are positional (`pwrite`) and fire-and-forget on the hot path; the
- * first failure is kept and reported. Nothing is fsynced per chunk: `seal()` fsyncs once, with the final
- * mode, when every byte is in, and hashes what is on disk.
+ * offsets the chunks name with positional writes (write-queue.ts). Nothing is fsynced per chunk.
+ *
+ * The hot path is built around the common case, chunks arriving in order:
+ * - each in-order chunk is copied into a 1 MiB staging buffer (two per file, reused), so the socket's
+ *   buffer is free at once and the disk sees one `pwrite` per MiB;
+ * - bytes below that in-order frontier are final: a repeat of them (a re-fetched chunk) is not written
+ *   again, so once written they can be hashed, and a worker thread (file-hasher.ts) does so, reading them
+ *   back from the page cache while the rest is still arriving; what arrived out of order (after a lost
+ *   chunk) is hashed from the file at the end.
+ * `seal()` flushes, makes the file 0644, fsyncs it and returns the size and SHA-256 of what is on disk.
  *
  * Temp files are named `.piw-transfer-<slave>-<random>.tmp` so the File Juggler can find and remove the
  * ones a crash left behind without touching anyone else's (the Scribe's temp files live in `simple/` too).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { close, fchmod, fsync, ftruncate, open, read, rename, unlink, write, writev } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { close, fchmod, fsync, ftruncate, open, rename, unlink } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Digest, FileHasher, HashJob } from './file-hasher.js';
+import { WriteQueue } from './write-queue.js';
 
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
@@ -30,54 +39,56 @@ export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
 }
 
-/** Most buffers one `pwritev` takes (Linux's IOV_MAX is 1024). */
-const MAX_IOV = 256;
+/** In-order bytes are gathered into buffers of this size before they are written. */
+const STAGE_SIZE = 1 << 20;
+/** Staging buffers per file: one filling while the other is written. */
+const STAGE_BUFFERS = 2;
+/** A background fdatasync after this many bytes, so the final fsync has little left to do. */
+const SYNC_EVERY = 32 << 20;
+/** The hashing worker is told of progress in steps of at least this. */
+const HASH_STEP = 1 << 20;
 
-interface PendingWrite {
-  offset: number;
-  data: Uint8Array;
-}
-
-/** What is left of a run of contiguous writes after the first `written` bytes of it landed. */
-function rest(run: PendingWrite[], written: number): PendingWrite[] {
-  const left: PendingWrite[] = [];
-  let skip = written;
-  for (const w of run) {
-    if (skip >= w.data.length) {
-      skip -= w.data.length;
-      continue;
-    }
-    left.push(skip === 0 ? w : { offset: w.offset + skip, data: w.data.subarray(skip) });
-    skip = 0;
-  }
-  return left;
-}
-
-/** Blocks read back for hashing: big enough that the thread-pool round trip is noise. */
-const HASH_BLOCK = 4 << 20;
-
-export interface Digest {
-  size: number;
-  /** Lowercase hex. */
-  sha256: string;
-}
+export type { Digest };
 
 export class IncomingFile {
-  #queue: PendingWrite[] = [];
-  #writing = false;
-  #onError: ((err: unknown) => void) | undefined;
-  #drained: (() => void)[] = [];
-  #error: unknown = undefined;
+  readonly #writes: WriteQueue;
+  readonly #hash: HashJob;
+  /** Bytes `[0, frontier)` arrived in order: they are staged or written, and final. */
+  #frontier = 0;
+  /** Of those, the bytes `[0, written)` are written; the hashing worker was last told `hashable`. */
+  #written = 0;
+  #hashable = 0;
+  /** False once a chunk arrived beyond the frontier: the rest is hashed once everything is written. */
+  #inOrder = true;
+  #stage: Buffer | undefined;
+  #stageStart = 0;
+  #stageLength = 0;
+  readonly #free: Buffer[] = [];
+  #buffers = 0;
   #closed = false;
 
   private constructor(
     readonly path: string,
     readonly size: number,
     private readonly fd: number,
-  ) {}
+    hasher: FileHasher,
+    onError: (err: unknown) => void,
+  ) {
+    this.#writes = new WriteQueue(fd, onError, SYNC_EVERY);
+    this.#hash = hasher.open(fd);
+  }
 
-  /** Creates the temp file in `dir` for a `size`-byte file from slave `slaveId`. */
-  static async create(dir: string, slaveId: number, size: number): Promise<IncomingFile> {
+  /**
+   * Creates the temp file in `dir` for a `size`-byte file from slave `slaveId`, hashed by `hasher`;
+   * `onError` hears of the first write that fails (`seal()` rejects with it too).
+   */
+  static async create(
+    dir: string,
+    slaveId: number,
+    size: number,
+    hasher: FileHasher,
+    onError: (err: unknown) => void = () => undefined,
+  ): Promise<IncomingFile> {
     const path = join(dir, `${TEMP_PREFIX}${slaveId}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
     const fd = await openAsync(path, 'wx+', 0o600);
     try {
@@ -87,66 +98,95 @@ export class IncomingFile {
       await unlinkAsync(path).catch(() => undefined);
       throw err;
     }
-    return new IncomingFile(path, size, fd);
+    return new IncomingFile(path, size, fd, hasher, onError);
   }
 
-  /**
-   * Writes `data` at `offset`: the hot path, so no promise per chunk. One write is in flight at a time;
-   * chunks that arrive meanwhile wait, and the contiguous ones go down together in one `pwritev` (a trip
-   * to the thread pool costs more than the copy into the page cache). Writes land in arrival order, so
-   * a chunk sent twice ends as its later copy. A failure is kept for `seal()` and given to `onError` once.
-   */
-  write(offset: number, data: Uint8Array, onError: (err: unknown) => void): void {
-    if (data.length === 0 || this.#closed) return;
-    this.#queue.push({ offset, data });
-    this.#onError = onError;
-    if (!this.#writing) this.#flush();
-  }
-
-  #flush(): void {
-    const queue = this.#queue;
-    if (queue.length === 0 || this.#error !== undefined) {
-      queue.length = 0;
-      this.#writing = false;
-      for (const resolve of this.#drained.splice(0)) resolve();
+  /** Takes the bytes of one chunk at `offset` (the hot path: no promise, no allocation when in order). */
+  write(offset: number, data: Uint8Array): void {
+    if (this.#closed || this.#writes.error !== undefined) return;
+    if (offset < this.#frontier) {
+      // what lies below the frontier is final; only the part beyond it is new
+      if (offset + data.length <= this.#frontier) return;
+      data = data.subarray(this.#frontier - offset);
+      offset = this.#frontier;
+    }
+    if (data.length === 0) return;
+    if (this.#inOrder && offset === this.#frontier) {
+      this.#frontier += data.length;
+      this.#stageData(offset, data);
       return;
     }
-    this.#writing = true;
-    const offset = queue[0]!.offset;
-    let end = offset + queue[0]!.data.length;
-    let n = 1;
-    while (n < queue.length && n < MAX_IOV && queue[n]!.offset === end) end += queue[n++]!.data.length;
-    const run = queue.splice(0, n);
-    const done = (err: NodeJS.ErrnoException | null, written: number) => {
-      // a short write to a regular file means the disk is nearly full: what is left goes back on the
-      // queue, and writing it says so
-      if (err === null && written === 0) err = Object.assign(new Error('no space left to write'), { code: 'ENOSPC' });
-      if (err !== null) {
-        this.#error = err;
-        this.#onError?.(err);
-      } else if (written < end - offset) {
-        queue.unshift(...rest(run, written));
-      }
-      this.#flush();
-    };
-    if (n === 1) write(this.fd, run[0]!.data, 0, run[0]!.data.length, offset, done);
-    else writev(this.fd, run.map((w) => w.data), offset, done);
+    // out of order: written as it is; the hash will read the rest of the file back
+    if (this.#inOrder) {
+      this.#inOrder = false;
+      this.#flushStage();
+    }
+    this.#writes.push(offset, data);
   }
 
-  /** Resolves once no write is in flight or waiting. */
+  #stageData(offset: number, data: Uint8Array): void {
+    if (this.#stage !== undefined && this.#stageLength + data.length <= this.#stage.length) {
+      this.#stage.set(data, this.#stageLength);
+      this.#stageLength += data.length;
+      if (this.#stageLength === this.#stage.length) this.#flushStage();
+      return;
+    }
+    this.#flushStage();
+    const stage = data.length <= STAGE_SIZE / 2 ? this.#takeBuffer() : undefined;
+    // big chunks, or both buffers on their way to disk: written as they are
+    if (stage === undefined) return this.#writes.push(offset, data, this.#advance(offset + data.length));
+    stage.set(data, 0);
+    this.#stage = stage;
+    this.#stageStart = offset;
+    this.#stageLength = data.length;
+  }
+
+  #takeBuffer(): Buffer | undefined {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    if (this.#buffers === STAGE_BUFFERS) return undefined;
+    this.#buffers++;
+    return Buffer.allocUnsafeSlow(Math.min(STAGE_SIZE, Math.max(this.size, 1)));
+  }
+
+  #flushStage(): void {
+    const stage = this.#stage;
+    if (stage === undefined) return;
+    this.#stage = undefined;
+    const advance = this.#advance(this.#stageStart + this.#stageLength);
+    this.#writes.push(this.#stageStart, stage.subarray(0, this.#stageLength), () => {
+      this.#free.push(stage);
+      advance();
+    });
+  }
+
+  /** What to do once the in-order bytes up to `end` are written: let the worker hash them. */
+  #advance(end: number): () => void {
+    return () => {
+      if (this.#writes.error !== undefined) return;
+      this.#written = end; // the queue writes in order, so `end` only grows
+      if (this.#written - this.#hashable >= HASH_STEP) {
+        this.#hashable = this.#written;
+        this.#hash.upTo(this.#hashable);
+      }
+    };
+  }
+
+  /** Resolves once everything taken so far is written. */
   whenWritten(): Promise<void> {
-    return this.#writing ? new Promise((resolve) => this.#drained.push(resolve)) : Promise.resolve();
+    this.#flushStage();
+    return this.#writes.whenIdle();
   }
 
   /**
-   * Once every write has landed: makes the file 0644, fsyncs it (data and mode) and hashes what is on
-   * disk. Rejects with the first write error, or an I/O error of its own.
+   * Once every write has landed: makes the file 0644, fsyncs it (data and mode) and gives its size and
+   * SHA-256. Rejects with the first write error, or an I/O error of its own.
    */
   async seal(): Promise<Digest> {
     await this.whenWritten();
-    if (this.#error !== undefined) throw this.#error;
+    if (this.#writes.error !== undefined) throw this.#writes.error;
     await fchmodAsync(this.fd, 0o644);
-    const [digest] = await Promise.all([hashFd(this.fd), fsyncAsync(this.fd)]);
+    const [digest] = await Promise.all([this.#hash.finish(), fsyncAsync(this.fd)]);
     return digest;
   }
 
@@ -164,30 +204,10 @@ export class IncomingFile {
 
   async #close(): Promise<void> {
     if (this.#closed) return;
-    this.#closed = true;
-    await this.whenWritten();
+    const written = this.whenWritten();
+    this.#closed = true; // takes no more chunks
+    await written;
+    await this.#hash.close(); // the worker reads through this descriptor
     await closeAsync(this.fd);
   }
-}
-
-function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (err, n) => (err ? reject(err) : resolve(n))));
-}
-
-/** Size and SHA-256 of an open file, read from the start in large blocks, the next read overlapping the hash. */
-export async function hashFd(fd: number): Promise<Digest> {
-  const hash = createHash('sha256');
-  let blocks = [Buffer.allocUnsafe(HASH_BLOCK), Buffer.allocUnsafe(HASH_BLOCK)] as const;
-  let position = 0;
-  let next = readAt(fd, blocks[0], 0);
-  for (;;) {
-    const n = await next;
-    if (n === 0) break;
-    const block = blocks[0];
-    position += n;
-    blocks = [blocks[1], blocks[0]];
-    next = readAt(fd, blocks[0], position);
-    hash.update(n === block.length ? block : block.subarray(0, n));
-  }
-  return { size: position, sha256: hash.digest('hex') };
 }
