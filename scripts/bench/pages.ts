@@ -4,7 +4,8 @@
  * site (every directory new) and once more over it (the steady state: pages replaced), plus start-up,
  * HOME and SEARCH. Prints pages/s and the event loop's delay during each run (perf_hooks'
  * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited. The longest
- * garbage-collector pause of the run is printed beside it, since GC pauses stall the loop too.
+ * garbage-collector pause of the run is printed beside it, since GC pauses stall the loop too, and a disk
+ * baseline (bare atomic writes, measured just before) shows how much of the time is the disk's.
  *
  *   npx tsx scripts/bench/pages.ts [packages=20000] [concurrency,…=1,4,8]
  *
@@ -13,13 +14,14 @@
  *
  * The original 0.18 master writes about 150 pages/s; the target here is ≥ 1,500.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { MemoryScribeData } from '../../actors/scribe/memory-data.js';
 import type { MemoryPackage, MemoryVersion } from '../../actors/scribe/memory-data.js';
 import { Scribe } from '../../actors/scribe/scribe.js';
+import { writeFileAtomic } from '../../actors/support/atomic-file.js';
 import { TimeDelta } from '../../protocols/index.js';
 import type { MasterStatsWire } from '../../protocols/index.js';
 
@@ -114,6 +116,31 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionD
 const stallText = (s: Stall) =>
   `event-loop delay p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms (longest GC pause ${fmt(s.gcMax, 1)} ms)`;
 
+/**
+ * The disk's share: the same number of atomic writes (fixed 8 KiB pages, two per fresh directory, no
+ * rendering, no queries) at the same concurrency. The Scribe cannot beat this figure; the gap is its cost.
+ */
+async function diskBaseline(pages: number, concurrency: number): Promise<number> {
+  const root = await mkdtemp(join(tmpdir(), 'piw-bench-disk-'));
+  const page = 'x'.repeat(8192);
+  let next = 0;
+  try {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < pages / 2) {
+          const dir = join(root, String(next++));
+          await mkdir(dir);
+          await Promise.all([writeFileAtomic(join(dir, 'a.html'), page), writeFileAtomic(join(dir, 'b.html'), page)]);
+        }
+      }),
+    );
+    return pages / ((performance.now() - t0) / 1000);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
 function stats(): MasterStatsWire {
   return [new Date(), PACKAGES, { cp311: 60 }, new TimeDelta(3, 0), 10 ** 11, { cp311: 5000 }, 40, 250_000, 900, 2_500_000, 90_000_000, 10 ** 12, 5 * 10 ** 11, 8 * 2 ** 30, 2 ** 32, 2 ** 30, 2 ** 30, 0.4, 48.2];
 }
@@ -121,7 +148,11 @@ function stats(): MasterStatsWire {
 const packages = makePackages(PACKAGES);
 const data = new MemoryScribeData(packages);
 const files = packages.reduce((n, p) => n + (p.versions ?? []).reduce((m, v) => m + (v.builds ?? []).reduce((k, b) => k + (b.files?.length ?? 0), 0), 0), 0);
-console.log(`pages benchmark: ${fmt(PACKAGES)} packages, ${fmt(files)} files, node ${process.version}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
+const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+console.log(
+  `pages benchmark: ${fmt(PACKAGES)} packages, ${fmt(files)} files (heap ${fmt(heapMiB)} MiB with the data), node ${process.version}, ` +
+    `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
+);
 
 for (const concurrency of CONCURRENCIES) {
   const output = await mkdtemp(join(tmpdir(), 'piw-bench-pages-'));
@@ -131,6 +162,7 @@ for (const concurrency of CONCURRENCIES) {
     if (concurrency === CONCURRENCIES[0]) {
       console.log(`start-up (static pages, assets, simple/index.html of ${fmt(PACKAGES)}): ${fmt(start.seconds, 2)} s; ${stallText(start.stall)}`);
     }
+    console.log(`disk baseline at concurrency ${concurrency}: ${fmt(await diskBaseline(8_000, concurrency))} bare atomic page writes/s`);
     for (const pass of ['new site', 'rewrite']) {
       let next = 0;
       const run = await measured(() =>
