@@ -22,8 +22,13 @@ export type PipUserData = [
 
 type Json = Record<string, unknown>;
 
+// With the u flag a surrogate pair is one code point, so these match lone surrogates only.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
 function text(value: unknown): string | null {
-  if (typeof value === 'string') return value;
+  // JSON may spell a lone surrogate (`\ud800`), which has no UTF-8 form to send: it becomes U+FFFD.
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, '\ufffd') : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return null;
 }

@@ -4,6 +4,7 @@
  * and warned about ("dropping log entry") once per run of drops, so a master that is away does not flood
  * Apache's error log. Stops early, between lines, when `signal` aborts (SIGTERM from Apache).
  */
+import { ProtocolError } from '../../protocols/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { LogMessage } from './classify.js';
 import type { LineSource } from './line-source.js';
@@ -36,7 +37,18 @@ export async function runLogger(opts: RunLoggerOptions): Promise<LoggerCounts> {
             if (counts.malformed !== malformed) opts.log.debug(`malformed line in ${source.name}: ${clip(line)}`);
             continue;
           }
-          if (await opts.push(msg)) {
+          let pushed: boolean;
+          try {
+            pushed = await opts.push(msg);
+          } catch (err) {
+            // A record the lumberjack protocol refuses is a malformed line, not the end of the run.
+            if (!(err instanceof ProtocolError)) throw err;
+            counts.records[msg.verb]--;
+            counts.malformed++;
+            opts.log.debug(`malformed line in ${source.name} (${err.message}): ${clip(line)}`);
+            continue;
+          }
+          if (pushed) {
             if (droppedInRun) opts.log.info(`log queue accepting again after dropping ${droppedInRun} log entries`);
             droppedInRun = 0;
           } else {

@@ -149,6 +149,10 @@ describe('pipUserData: the ten download fields and their defaults', () => {
     expect(pipUserData(ua)).toEqual(NO_JSON);
   });
 
+  it('replaces a lone surrogate spelled in the JSON with U+FFFD, keeping real pairs', () => {
+    expect(pipUserData('pip/20 {"distro":{"name":"bad \\ud800 good \\ud83d\\ude00"}}')[1]).toBe('bad \ufffd good 😀');
+  });
+
   it('writes numbers as text and leaves out objects where text belongs', () => {
     expect(pipUserData('pip/20 {"distro":{"name":"Fedora","version":32},"cpu":{"x":1}}').slice(0, 3)).toEqual([null, 'Fedora', '32']);
   });

@@ -5,6 +5,7 @@ import { createLogPusher } from '../../../actors/logger/log-pusher.js';
 import { openSources } from '../../../actors/logger/line-source.js';
 import { runLogger } from '../../../actors/logger/run-logger.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
+import { ProtocolError } from '../../../protocols/errors.js';
 import { lumberjackProtocol } from '../../../protocols/lumberjack.js';
 import { MIXED, combined, tempDir } from './samples.js';
 
@@ -94,6 +95,34 @@ describe('runLogger over a real PUSH socket', () => {
       pusher.close();
       pull.close();
     }
+  });
+
+  it('counts a record the protocol refuses as a malformed line and carries on', async () => {
+    const sent: string[] = [];
+    const counts = await runLogger({
+      parser: compileLogFormat('combined'),
+      sources: await openSources([], stdinOf([MIXED.page, MIXED.json])),
+      push: async (m) => {
+        if (m.verb === 'LOGPAGE') throw new ProtocolError('PIW_ERR_SERIALIZE', 'unable to serialize data', m.verb);
+        sent.push(m.verb);
+        return true;
+      },
+      log: memoryLogger(),
+    });
+    expect(sent).toEqual(['LOGJSON']);
+    expect(counts).toMatchObject({ lines: 2, malformed: 1, records: { LOGPAGE: 0, LOGJSON: 1 } });
+  });
+
+  it('stops on an error of the queue itself', async () => {
+    const run = runLogger({
+      parser: compileLogFormat('combined'),
+      sources: await openSources([], stdinOf([MIXED.page])),
+      push: async () => {
+        throw new Error('socket closed');
+      },
+      log: memoryLogger(),
+    });
+    await expect(run).rejects.toThrow('socket closed');
   });
 
   it('stops between lines when its signal aborts', async () => {
