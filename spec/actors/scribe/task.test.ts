@@ -9,7 +9,7 @@ import path from 'node:path';
 import { scribeTask } from '../../../actors/scribe/task.js';
 import { queues } from '../../../actors/runtime/queues.js';
 import { build, hashOf, wheel } from '../../schema/builders.js';
-import { databaseOnBus, eventually, supervise, tempDir, type DatabaseOnBus } from '../master/support/world.js';
+import { databaseOnBus, eventually, quitAll, supervise, tempDir, type DatabaseOnBus } from '../master/support/world.js';
 
 let world: DatabaseOnBus;
 let out: Awaited<ReturnType<typeof tempDir>>;
@@ -25,6 +25,7 @@ beforeEach(async () => {
   out = await tempDir('piw-scribe-task-');
 });
 afterEach(async () => {
+  await quitAll();
   await out.remove();
 });
 

@@ -40,6 +40,13 @@ export interface SupervisedTaskSpec {
   input: Record<string, unknown>;
 }
 
+const live = new Set<{ quit(): Promise<SupervisorOutput> }>();
+
+/** Quits every supervisor `supervise` started that is still running (for afterEach: a failed test leaves none behind). */
+export async function quitAll(): Promise<void> {
+  await Promise.all([...live].map((run) => run.quit()));
+}
+
 /** Runs `tasks` under the root supervisor with an in-memory log; each task logs as `master.<id>`. */
 export function supervise(tasks: SupervisedTaskSpec[]) {
   const log = memoryLogger('master');
@@ -48,7 +55,7 @@ export function supervise(tasks: SupervisedTaskSpec[]) {
   });
   root.start();
   const done = toPromise(root);
-  return {
+  const run = {
     root,
     log,
     /** Resolves once every task is ready; rejects when start-up failed. */
@@ -60,6 +67,7 @@ export function supervise(tasks: SupervisedTaskSpec[]) {
     resume: () => root.send({ type: 'RESUME' }),
     /** QUIT, then the supervisor's output once every task stopped. */
     quit(): Promise<SupervisorOutput> {
+      live.delete(run);
       root.send({ type: 'QUIT' });
       return done;
     },
@@ -68,6 +76,8 @@ export function supervise(tasks: SupervisedTaskSpec[]) {
       return log.entries.filter((e) => e.name === name && (level === undefined || e.level === level)).map((e) => e.message);
     },
   };
+  live.add(run);
+  return run;
 }
 
 export async function tempDir(prefix = 'piw-master-'): Promise<{ path: string; remove(): Promise<void> }> {
