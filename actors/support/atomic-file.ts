@@ -2,7 +2,6 @@
  * Crash-safe file replacement: readers see the old file or the new one, never a half-written one, and a
  * failure at any step leaves the old file untouched and no temp file behind (web-output.md §0).
  */
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -10,9 +9,14 @@ import { basename, dirname, join } from 'node:path';
 /** What can be written: a whole string or buffer, or chunks produced one by one (e.g. a page rendered in parts). */
 export type FileContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
-/** The temp name used for `path`: hidden, in the same directory (so `rename` stays on one file system). */
+let tempCounter = 0;
+
+/**
+ * The temp name used for `path`: hidden, in the same directory (so `rename` stays on one file system),
+ * unique per process and call (it is opened with O_EXCL, so a clash fails rather than clobbers).
+ */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${(tempCounter++).toString(36)}.tmp`);
 }
 
 /** Flushes a directory's entries (a rename or a new file in it) to disk. */
