@@ -8,6 +8,8 @@
  *  - yields nothing until it has read past the epoch,
  *  - holds every event until it is `holdSeconds` older than the newest event buffered, then yields them
  *    sorted by (timestamp, serial), starting at the first event whose serial is ≥ the requested one.
+ *    `holdSeconds: 0` holds nothing: every event read from the requested serial on is yielded at once
+ *    (a development master's stand-in PyPI goes quiet, and the newest events would otherwise wait for ever).
  *
  * Pure: the caller reads `changelog_since_serial(nextSerial)` and pushes what it got; `push` returns what
  * may now be acted on, and `serial` is then the next serial still to be yielded (what Cloud Gazer stores).
@@ -89,7 +91,9 @@ export class PyPIBuffer {
       this.#serialTimestamp = events[lowerBound(events, this.#serial, (e) => e.serial)]!.timestamp;
     }
     for (const event of events) this.#buffer.push(event); // a spread would overflow the stack on huge answers
-    if (this.#nextSerial <= this.epoch || this.#serialTimestamp === null) return [];
+    if (this.#nextSerial <= this.epoch) return [];
+    if (this.holdSeconds === 0) return this.#releaseAll();
+    if (this.#serialTimestamp === null) return [];
     this.#buffer.sort(byTimeThenSerial);
     const finishTimestamp = this.#buffer[this.#buffer.length - 1]!.timestamp - this.holdSeconds;
     if (this.#serialTimestamp >= finishTimestamp) return [];
@@ -108,6 +112,15 @@ export class PyPIBuffer {
     this.#serialTimestamp = next.timestamp;
     this.#serial = next.serial;
     this.#buffer.splice(0, finish);
+    return ready;
+  }
+
+  /** No hold: everything buffered from the wanted serial on; the stream goes on after the last serial read. */
+  #releaseAll(): ChangelogEntry[] {
+    const ready = this.#buffer.filter((e) => e.serial >= this.#serial).sort(byTimeThenSerial);
+    this.#buffer = [];
+    this.#serial = this.#nextSerial + 1;
+    this.#serialTimestamp = null;
     return ready;
   }
 }

@@ -109,4 +109,23 @@ describe('PyPIBuffer', () => {
       expect(buffer.serial).toBe(1_000_000);
     });
   });
+
+  describe('holdSeconds 0 (the development master): nothing is held', () => {
+    test('every event read from the requested serial on is yielded at once, by (timestamp, serial), and reading goes on after the last', () => {
+      const buffer = new PyPIBuffer(1_000_000, { holdSeconds: 0 });
+      const ready = buffer.push([ev(999_999, T), ev(1_000_000, T + 5), ev(1_000_001, T + 3), ev(1_000_002, T + 5)]);
+      expect(serials(ready)).toEqual([1_000_001, 1_000_000, 1_000_002]);
+      expect(buffer.serial).toBe(1_000_003);
+      expect(buffer.size).toBe(0);
+      expect(buffer.push([])).toEqual([]);
+      expect(serials(buffer.push([ev(1_000_002, T + 5), ev(1_000_004, T + 1)]))).toEqual([1_000_004]);
+      expect(buffer.serial).toBe(1_000_005);
+    });
+
+    test('still yields nothing before the epoch', () => {
+      const buffer = new PyPIBuffer(0, { holdSeconds: 0 });
+      expect(buffer.push([ev(1, T), ev(PYPI_EPOCH, T + 1)])).toEqual([]);
+      expect(serials(buffer.push([ev(PYPI_EPOCH + 1, T + 2)]))).toEqual([1, PYPI_EPOCH, PYPI_EPOCH + 1]);
+    });
+  });
 });
