@@ -1,0 +1,75 @@
+/**
+ * Cloud Gazer as a `pauseable` task (behaviours 17, 104–127): at start it loads the package cache and the
+ * stored serial (CloudGazer.start), then polls PyPI every 10 s (CloudGazer.poll), measured from the end of
+ * the previous poll; while the master sleeps no poll runs. Its ports are the bus (gazerBusPorts).
+ *
+ * A poll that fails (the Oracle answering ERROR, the Secretary or Slave Driver away) is logged and tried
+ * again at the next interval; CloudGazer has already rewound its stream, so the interrupted batch is read
+ * again. Nothing a poll does crashes the master. PyPI's own trouble never reaches this far (PyPIEvents
+ * backs off and its circuit breaker logs PyPI going offline and coming back).
+ *
+ * --dev-mode: new packages are added with skip "development mode" (behaviour 116) and PyPI's events are not
+ * held back. 0.18 holds each event until it is 5 minutes older than the newest event read (PyPI's
+ * timestamps run backwards a little); against a real PyPI that costs 5 minutes of latency, but a local
+ * stand-in goes quiet after its last event, which would then wait for ever. So in development mode the
+ * buffer holds nothing (`holdSeconds: 0`): events are acted on as soon as they are read.
+ *
+ * Stopping aborts the ports: a poll in flight rejects at its next step and is dropped quietly; what it had
+ * not stored with SETPYPI is read again at the next start.
+ */
+import type { PyPIBufferOptions } from '../../machines/cloud-gazer/pypi-buffer.js';
+import type { Bus } from '../runtime/bus.js';
+import { describe } from '../runtime/errors.js';
+import { createTask } from '../runtime/task.js';
+import { gazerBusPorts } from './bus-ports.js';
+import { CloudGazer } from './cloud-gazer.js';
+import type { HttpOptions } from './http.js';
+import { PyPIEvents, type EventSource } from './pypi-events.js';
+import { systemClock, type Clock } from './ports.js';
+
+export const POLL_INTERVAL_MS = 10_000;
+
+/** The PyPI buffer of a development master: nothing held back. */
+export const DEV_MODE_BUFFER: PyPIBufferOptions = { holdSeconds: 0 };
+
+export interface CloudGazerTaskInput {
+  bus: Bus;
+  /** --pypi-xmlrpc (default https://pypi.org/pypi). */
+  pypiXmlrpc?: string;
+  /** --pypi-json (default https://pypi.org/pypi). */
+  pypiJson?: string;
+  /** --dev-mode. */
+  devMode?: boolean;
+  intervalMs?: number;
+  /** The PyPI buffer (default: 0.18's; DEV_MODE_BUFFER with devMode). */
+  buffer?: PyPIBufferOptions;
+  http?: HttpOptions;
+  clock?: Clock;
+  /** Where events come from (default: PyPIEvents over HTTP at pypiXmlrpc and pypiJson). */
+  pypi?: EventSource;
+}
+
+export const cloudGazerTask = createTask<CloudGazerTaskInput>({
+  kind: 'pauseable',
+  async start(ctx) {
+    const { bus, pypiXmlrpc, pypiJson, devMode = false, intervalMs = POLL_INTERVAL_MS, http, clock = systemClock } = ctx.input;
+    const log = ctx.log;
+    const buffer = ctx.input.buffer ?? (devMode ? DEV_MODE_BUFFER : undefined);
+    const pypi =
+      ctx.input.pypi ??
+      PyPIEvents.connect(
+        { ...(pypiXmlrpc === undefined ? {} : { xmlrpc: pypiXmlrpc }), ...(pypiJson === undefined ? {} : { json: pypiJson }) },
+        { clock, logger: log, ...(http === undefined ? {} : { http }), ...(buffer === undefined ? {} : { buffer }) },
+      );
+    const gazer = new CloudGazer({ ...gazerBusPorts(bus, ctx.signal), pypi, logger: log }, { devMode });
+    await gazer.start();
+    ctx.every(intervalMs, async () => {
+      try {
+        const { events, serial } = await gazer.poll();
+        if (events > 0) log.info(`acted on ${events} PyPI events; serial is now ${serial}`);
+      } catch (err) {
+        if (!ctx.signal.aborted) log.error(`poll failed: ${describe(err)}; trying again in ${intervalMs / 1000} s`, err);
+      }
+    });
+  },
+});
