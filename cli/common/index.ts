@@ -5,4 +5,5 @@ export * from './confirm.js';
 export * from './errors.js';
 export * from './ini.js';
 export * from './logger.js';
+export * from './root.js';
 export * from './run.js';
