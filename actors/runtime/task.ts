@@ -186,6 +186,8 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
       resume: ({ context }) => context.gate.resume(),
       keepHandle: assign({ handle: ({ event }) => (event as { output?: TaskHandle | void }).output ?? undefined }),
       recordCrash: assign({ crash: ({ event }) => ({ error: (event as unknown as { error: unknown }).error }) }),
+      // 0.18 logs every control message a task receives at debug level: `<< QUIT None` (behaviour 33).
+      logControl: ({ context, event }) => context.ctx.log.debug(`<< ${event.type} None`),
       halt: ({ context }) => {
         context.abort.abort();
         context.gate.stop(new TaskStoppedError(context.ctx.id));
@@ -228,7 +230,7 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
         },
         on: {
           // Start-up is not cut short: whatever it sets up must be handed back to be stopped.
-          QUIT: { actions: assign({ quitRequested: true }) },
+          QUIT: { actions: ['logControl', assign({ quitRequested: true })] },
           'task.fail': { actions: 'recordCrash' },
         },
       },
@@ -236,25 +238,28 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
         on: {
           PAUSE:
             def.kind === 'nonstop'
-              ? { actions: ({ context }) => context.ctx.log.info('ignoring PAUSE (this task never pauses)') }
-              : { target: 'paused' },
+              ? { actions: ['logControl', ({ context }) => context.ctx.log.info('ignoring PAUSE (this task never pauses)')] }
+              : { target: 'paused', actions: 'logControl' },
           RESUME: {
-            actions: ({ context }) =>
-              def.kind === 'nonstop'
-                ? context.ctx.log.info('ignoring RESUME (this task never pauses)')
-                : context.ctx.log.warn('RESUME received while not paused'),
+            actions: [
+              'logControl',
+              ({ context }) =>
+                def.kind === 'nonstop'
+                  ? context.ctx.log.info('ignoring RESUME (this task never pauses)')
+                  : context.ctx.log.warn('RESUME received while not paused'),
+            ],
           },
-          QUIT: 'stopping',
+          QUIT: { target: 'stopping', actions: 'logControl' },
           'task.fail': { target: 'crashing', actions: 'recordCrash' },
         },
       },
       paused: {
         entry: [({ context }) => context.ctx.log.info('paused'), 'pause'],
         on: {
-          PAUSE: { actions: ({ context }) => context.ctx.log.debug('PAUSE received while already paused') },
+          PAUSE: { actions: ['logControl', ({ context }) => context.ctx.log.debug('PAUSE received while already paused')] },
           // Not an exit action: leaving for `stopping` must refuse waiting work, not release it.
-          RESUME: { target: 'running', actions: ['resume', ({ context }) => context.ctx.log.info('resumed')] },
-          QUIT: 'stopping',
+          RESUME: { target: 'running', actions: ['logControl', 'resume', ({ context }) => context.ctx.log.info('resumed')] },
+          QUIT: { target: 'stopping', actions: 'logControl' },
           'task.fail': { target: 'crashing', actions: 'recordCrash' },
         },
       },
