@@ -23,7 +23,7 @@ import * as v from 'valibot';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { flag, loadConfigFiles, optionalText, resolveSettings, type OptionSpec } from './config.js';
 import { classify } from './errors.js';
-import { createCliLogger } from './logger.js';
+import { createCliLogger, type CliLoggerOptions } from './logger.js';
 
 export type Settings<S extends v.GenericSchema> = v.InferOutput<S>;
 
@@ -43,6 +43,11 @@ export abstract class PiwCommand<S extends v.GenericSchema> extends Command {
   abstract settings(): { options: Record<string, OptionSpec>; schema: S };
   /** The command itself; resolves with the exit status. */
   abstract main(settings: Settings<S>, log: Logger): Promise<number>;
+
+  /** Which loggers make debug lines and what the console shows, once settings are known (default: -q / -v). */
+  protected logging(_settings: Settings<S>): Pick<CliLoggerOptions, 'level' | 'console'> {
+    return {};
+  }
 
   /** The environment settings are read from (tests replace it). */
   protected environment(): NodeJS.ProcessEnv {
@@ -69,6 +74,7 @@ export abstract class PiwCommand<S extends v.GenericSchema> extends Command {
       const settings = resolveSettings(options, schema, config, env);
       const logger = createCliLogger(this.logName, {
         ...common,
+        ...this.logging(settings),
         write: (line) => this.context.stderr.write(line),
       });
       log = logger.log;
