@@ -77,7 +77,6 @@ export class MrChase {
   readonly #whenRunning: () => Promise<void>;
   readonly #slot = new TransferSlot();
   readonly #sessions = new Map<PeerId, Session>();
-  readonly #abort = new AbortController();
   /** Requests that arrived while paused, in order. */
   readonly #held: WireMessage[] = [];
   #router: RouterAdapter<(typeof mrChaseProtocol)['send']> | undefined;
@@ -122,7 +121,6 @@ export class MrChase {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#abort.abort();
     this.#held.length = 0;
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
@@ -165,7 +163,7 @@ export class MrChase {
 
   #spawn(peer: PeerId): Session {
     const machine = createImportSessionMachine({
-      ...sessionQueries({ bus: this.#bus, slot: this.#slot, owner: peer, stopped: this.#abort.signal }),
+      ...sessionQueries({ bus: this.#bus, slot: this.#slot, owner: peer }),
       reply: (_, reply) => this.#reply(peer, reply),
       pushStats: (msg) => this.#pushStats(msg),
       log: (_, entry) => this.#logFor(peer, entry),

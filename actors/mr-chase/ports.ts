@@ -2,7 +2,8 @@
  * What an import session asks of the other tasks, over the bus: the Oracle through a DbClient (db queue),
  * the File Juggler (fs queue: EXPECT / VERIFY as slave 0), the Secretary (web queue) and the Slave Driver
  * (skip queue). One set per session, so the transfer slot knows whose EXPECT it is. Every wait ends when
- * the step is abandoned (the signal xstate gives each invoked actor) or Mr Chase stops.
+ * its step is abandoned: xstate aborts the signal it gives each invoked actor when the session leaves the
+ * step or is stopped (as Mr Chase stops every session when it stops).
  *
  * A rejection's message is what the tool is told in ERROR: the Oracle's and the File Juggler's own text
  * (behaviour 92), or the bus's typed error when a task is not there.
@@ -21,16 +22,13 @@ export interface SessionPortsOptions {
   slot: TransferSlot;
   /** Who the session is (its slot owner). */
   owner: string;
-  /** Aborted when Mr Chase stops. */
-  stopped: AbortSignal;
 }
 
-export function sessionQueries({ bus, slot, owner, stopped }: SessionPortsOptions): ImportSessionQueries {
-  const both = (signal: AbortSignal) => AbortSignal.any([signal, stopped]);
+export function sessionQueries({ bus, slot, owner }: SessionPortsOptions): ImportSessionQueries {
   /** One Oracle request; its ERROR text becomes the rejection's message. */
   const db = async <T>(signal: AbortSignal, ask: (client: DbClient) => Promise<T>): Promise<T> => {
     try {
-      return await ask(new DbClient(bus, { signal: both(signal) }));
+      return await ask(new DbClient(bus, { signal }));
     } catch (err) {
       throw err instanceof OracleError ? mrChaseErrors.oracle(err.text, err) : err;
     }
@@ -49,10 +47,9 @@ export function sessionQueries({ bus, slot, owner, stopped }: SessionPortsOption
     allPackages: (_, signal) => db(signal, (c) => c.getAllPackages()),
 
     async expectFile({ slaveId, file }, signal) {
-      const until = both(signal);
-      await slot.acquire(owner, until);
+      await slot.acquire(owner, signal);
       try {
-        const reply = await bus.request(queues.fs, { verb: 'EXPECT', data: [slaveId, file] }, { signal: until });
+        const reply = await bus.request(queues.fs, { verb: 'EXPECT', data: [slaveId, file] }, { signal });
         if (reply.verb === 'ERROR') throw mrChaseErrors.fileJuggler(reply.data);
       } catch (err) {
         slot.release(owner);
@@ -61,7 +58,7 @@ export function sessionQueries({ bus, slot, owner, stopped }: SessionPortsOption
     },
     async verifyFile({ slaveId, package: pkg }, signal) {
       try {
-        const reply = await bus.request(queues.fs, { verb: 'VERIFY', data: [slaveId, pkg] }, { signal: both(signal) });
+        const reply = await bus.request(queues.fs, { verb: 'VERIFY', data: [slaveId, pkg] }, { signal });
         return reply.verb === 'OK';
       } finally {
         // Settled either way: a failed file is EXPECTed (and the slot taken) again before it is re-sent.
@@ -69,10 +66,10 @@ export function sessionQueries({ bus, slot, owner, stopped }: SessionPortsOption
       }
     },
     async requestPages(msg, signal) {
-      await bus.request(queues.web, msg, { signal: both(signal) });
+      await bus.request(queues.web, msg, { signal });
     },
     async skipDeleted(msg, signal) {
-      await bus.request(queues.skip, msg, { signal: both(signal) });
+      await bus.request(queues.skip, msg, { signal });
     },
   };
 }
