@@ -72,3 +72,17 @@ test('delayedEvents lists the after-events of the active state only', () => {
     .toEqual([{ type: 'xstate.after.wait.tiny.waiting' }]);
   expect(delayedEvents(m.resolveState({ value: 'idle', context: { n: 0 } }))).toEqual([]);
 });
+
+test('onTransition sees every step of the walk, so invariants can be checked over all reachable states', () => {
+  const seen: string[] = [];
+  exploreMachine(tinyMachine(false), {
+    input: undefined,
+    events: () => [{ type: 'GO' }, doneEvent('work', 2)],
+    onTransition: (from, event, to) => seen.push(`${JSON.stringify(from.value)} ${event.type} ${JSON.stringify(to.value)}`),
+  });
+  expect(seen).toEqual(expect.arrayContaining([
+    '"idle" GO "working"',
+    '"working" xstate.done.actor.work "idle"',
+    '"idle" xstate.done.actor.work "idle"',
+  ]));
+});

@@ -12,6 +12,9 @@
  *   - actors:  `doneEvent(id, output)` / `errorEvent(id, error)` give `xstate.done.actor.ID` /
  *              `xstate.error.actor.ID` for an invoke with that `id`.
  *
+ * `onTransition(from, event, to)` sees every step of the walk, for invariants over the whole reachable
+ * space (see spec/machines/slave-session/paths.test.ts).
+ *
  * Usage (in a jest test):
  *
  *   import { expectFullCoverage, delayedEvents, doneEvent } from '../support/coverage.js';
@@ -69,6 +72,11 @@ export interface CoverageOptions<TMachine extends AnyStateMachine> {
   serializeState?: (snapshot: SnapshotFrom<TMachine>) => string;
   /** Give up (and fail) after this many snapshot visits; guards against an unbounded space. Default 100,000. */
   limit?: number;
+  /**
+   * Called for every transition the walk makes (also for events the state ignores): a place to assert
+   * invariants over the whole reachable space, e.g. "every message from the peer restarts the timeout".
+   */
+  onTransition?: (from: SnapshotFrom<TMachine>, event: EventFromLogic<TMachine> | XstateEvent, to: SnapshotFrom<TMachine>) => void;
 }
 
 /** One of xstate's own events: `xstate.after.*`, `xstate.done.actor.*`, `xstate.error.actor.*`. */
@@ -175,11 +183,15 @@ export function exploreMachine<TMachine extends AnyStateMachine>(
 
   // The machine's logic, but always transitioned with the recording scope.
   const m: AnyStateMachine = machine;
+  const onTransition = options.onTransition as
+    | ((from: AnyMachineSnapshot, event: AnyEventObject, to: AnyMachineSnapshot) => void)
+    | undefined;
   const logic: ActorLogic<AnyMachineSnapshot, AnyEventObject, unknown> = {
     config: m.config,
     transition: (snapshot, event) => {
       const next = m.transition(snapshot, event, scope);
       noteNodes(next);
+      onTransition?.(snapshot, event, next);
       return next;
     },
     getInitialSnapshot: (_scope, input) => {
