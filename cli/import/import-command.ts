@@ -64,8 +64,9 @@ export class ImportCommand extends MasterToolCommand<typeof schema> {
     details: `
       Registers the given wheel(s) as the output of one successful build and uploads them to the master. The
       package and version are those of the first file (its METADATA, the package name canonicalised, or its
-      file name when it has no METADATA); the ABI is the first file's ABI tag. No checks are made that the
-      other files are of the same package or version. Must run on the same machine as piw-master.
+      file name when it has no METADATA); the ABI is the first file's ABI tag. The other files may be of other
+      versions, but the master takes only wheels of the package imported. Must run on the same machine as
+      piw-master.
 
       Exits 0 once the build is registered and every file uploaded and verified; then --delete removes the
       files. If anything fails the exit status is non-zero and no file is deleted.

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import * as zmq from 'zeromq';
 import { mrChaseProtocol } from '../../protocols/mr-chase.js';
 import { writeWheel } from '../actors/mr-chase/wheels.js';
-import { postgresBackend, startWorld, type World } from '../actors/mr-chase/world.js';
+import { postgresBackend } from '../actors/mr-chase/backend.js';
+import { startWorld, type World } from '../actors/mr-chase/world.js';
 import { runTool, ttyTool } from './piw-import-support.js';
 
 const backend = postgresBackend();
@@ -110,6 +111,11 @@ describe('refusals', () => {
   test.each([
     ['an unknown version', ['--package-version', '9.9'], 'the master refused the import: unknown package version foo-9.9'],
     ['an ABI the master does not build for', ['--abi', 'cp27mu'], 'the master refused the import: invalid ABI: cp27mu'],
+    [
+      'a wheel of another package',
+      ['--package', 'foo-bar', '--package-version', '2.0'],
+      'the master refused the import: wheel "foo-1.0-cp311-cp311-linux_x86_64.whl" is not a file of package "foo-bar"',
+    ],
   ])('behaviour 201: %s prints the master\'s reason, exits 1, and --delete deletes nothing', async (_, extra, message) => {
     const w = await writeWheel(dir, 'foo-1.0-cp311-cp311-linux_x86_64.whl');
     const r = await runTool('piw-import', [...queues(), '-y', '--delete', ...extra, w.path]);

@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { postgresBackend, startWorld, type World } from '../actors/mr-chase/world.js';
+import { postgresBackend } from '../actors/mr-chase/backend.js';
+import { startWorld, type World } from '../actors/mr-chase/world.js';
 import { runTool, ttyTool } from './piw-import-support.js';
 
 const backend = postgresBackend();

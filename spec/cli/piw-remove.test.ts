@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importBuild, importOf } from '../actors/mr-chase/support.js';
 import { writeWheel, type TestWheel } from '../actors/mr-chase/wheels.js';
-import { postgresBackend, startWorld, type World } from '../actors/mr-chase/world.js';
+import { postgresBackend } from '../actors/mr-chase/backend.js';
+import { startWorld, type World } from '../actors/mr-chase/world.js';
 import { runTool, ttyTool } from './piw-import-support.js';
 
 const backend = postgresBackend();

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { sendFile } from '../../../actors/file-sender/index.js';
 import { importBuild, importOf, ask } from './support.js';
 import { writeWheel, type TestWheel } from './wheels.js';
-import { postgresBackend, startWorld, type World } from './world.js';
+import { postgresBackend } from './backend.js';
+import { startWorld, type World } from './world.js';
 
 const backend = postgresBackend();
 let world: World;

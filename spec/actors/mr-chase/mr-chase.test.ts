@@ -17,7 +17,8 @@ import { encodeCbor } from '../../../protocols/cbor/index.js';
 import { eventually, tempDir } from '../zmq/support.js';
 import { ask, importBuild, importOf } from './support.js';
 import { writeWheel } from './wheels.js';
-import { postgresBackend, startWorld, type World } from './world.js';
+import { postgresBackend } from './backend.js';
+import { startWorld, type World } from './world.js';
 
 const backend = postgresBackend();
 

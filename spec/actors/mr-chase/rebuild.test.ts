@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ask } from './support.js';
-import { postgresBackend, startWorld, type World } from './world.js';
+import { postgresBackend } from './backend.js';
+import { startWorld, type World } from './world.js';
 
 const backend = postgresBackend();
 let world: World;

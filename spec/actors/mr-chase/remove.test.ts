@@ -11,7 +11,8 @@ import { DbClient } from '../../../actors/oracle/db-client.js';
 import { TimeDelta } from '../../../protocols/cbor/index.js';
 import { ask, importBuild, importOf } from './support.js';
 import { writeWheel, type TestWheel } from './wheels.js';
-import { postgresBackend, startWorld, type World } from './world.js';
+import { postgresBackend } from './backend.js';
+import { startWorld, type World } from './world.js';
 
 const backend = postgresBackend();
 let world: World;

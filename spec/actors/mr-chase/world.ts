@@ -23,7 +23,7 @@ import { importerProtocol } from '../../../protocols/mr-chase.js';
 import type { Message } from '../../../protocols/protocol.js';
 import type { theScribeProtocol } from '../../../protocols/the-scribe.js';
 import type { skipProtocol } from '../../../protocols/cloud-gazer.js';
-import { openBackend, type TestBackend } from '../../support/postgres.js';
+import type { TestBackend } from '../../support/postgres.js';
 
 export type WebMessage = Message<(typeof theScribeProtocol)['recv']>;
 export type SkipMessage = Message<(typeof skipProtocol)['recv']>;
@@ -172,16 +172,4 @@ async function walk(root: string, dir: string): Promise<string[]> {
     if (entry.isDirectory()) out.push(...(await walk(root, path)));
   }
   return out.sort();
-}
-
-/** One shared PostgreSQL database per test file (emptied by each `startWorld`). */
-export function postgresBackend(): { get(): TestBackend } {
-  let backend: TestBackend | undefined;
-  beforeAll(async () => {
-    backend = await openBackend('postgres');
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  return { get: () => backend! };
 }
