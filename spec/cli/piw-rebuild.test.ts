@@ -4,11 +4,12 @@
  * BOTH for one package or for all), the pages are written; another part is a usage error; every package
  * is asked about first; an unknown package is the master's ERROR.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresBackend } from '../actors/mr-chase/backend.js';
 import { startWorld, type World } from '../actors/mr-chase/world.js';
-import { runTool, ttyTool } from './piw-import-support.js';
+import { runTool, toolEnv, ttyTool } from './piw-import-support.js';
 
 const backend = postgresBackend();
 let world: World;
@@ -71,4 +72,21 @@ test('a master that is not there is a clear error, exit 1', async () => {
   const r = await runTool('piw-rebuild', ['--import-queue', `${world.address}-nobody`, 'home']);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`cannot reach the master at ${world.address}-nobody: no such socket; is piw-master running?`);
+});
+
+test('settings come from -c FILE ([rebuild] import_queue, yes) and PIW_IMPORT_QUEUE; -l FILE gets the information lines', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'piw-rebuild-'));
+  try {
+    const conf = join(dir, 'piwheels.conf');
+    await writeFile(conf, `[master]\nimport_queue = ipc:///nowhere\n[rebuild]\nimport_queue = ${world.address}\nyes = true\n`);
+    const log = join(dir, 'rebuild.log');
+    expect(await runTool('piw-rebuild', ['-c', conf, '-l', log, 'project'])).toMatchObject({ code: 0, stdout: '' });
+    expect(world.events).toEqual(['web PROJECT baz', 'web PROJECT foo-bar']);
+    expect(await readFile(log, 'utf8')).toMatch(/INFO rebuild: the master queued the rebuild of project for every package\n/);
+    const viaEnv = await runTool('piw-rebuild', ['home'], { env: toolEnv({ PIW_IMPORT_QUEUE: world.address }) });
+    expect(viaEnv.code).toBe(0);
+    expect(world.events.at(-1)).toBe('stats HOME');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
