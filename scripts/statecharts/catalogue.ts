@@ -1,0 +1,17 @@
+/** Every statechart of machines/, by the name its drawing gets. */
+import type { AnyStateMachine } from 'xstate';
+import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
+import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
+import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
+import { slaveSessionMachine } from '../../machines/slave-session/index.js';
+
+export function allMachines(): Record<string, AnyStateMachine> {
+  return {
+    'slave-session': slaveSessionMachine,
+    'file-transfer-master': masterTransferMachine,
+    'file-transfer-client': clientTransferMachine,
+    'import-session': importSessionMachine,
+    'import-tool': importToolMachine,
+    secretary: secretaryMachine,
+  };
+}
