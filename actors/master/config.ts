@@ -1,0 +1,85 @@
+/**
+ * What the master is told (piw-master's settings, manual chapter 2) and its defaults. The queues that
+ * 0.18 bound inproc:// (db, fs, web, builds, stats) are the in-process bus here, so only the queues that
+ * face other processes have addresses.
+ */
+import { DEFAULT_PYPI_JSON } from '../cloud-gazer/pypi-json.js';
+import { DEFAULT_PYPI_XMLRPC } from '../cloud-gazer/pypi-xmlrpc.js';
+import { DEFAULT_FILE_QUEUE } from '../file-juggler/file-juggler.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../file-juggler/file-checks.js';
+import { DEFAULT_LOG_QUEUE } from '../lumberjack/log-queue.js';
+import { DEFAULT_IMPORT_QUEUE } from '../mr-chase/defaults.js';
+import { DEFAULT_ORACLES } from '../oracle/task.js';
+import { DEFAULT_PYPI_SIMPLE, DEFAULT_SLAVE_QUEUE } from '../slave-driver/slave-driver.js';
+
+export const DEFAULT_OUTPUT_PATH = '/var/www';
+export const DEFAULT_STATUS_QUEUE = 'ipc:///tmp/piw-status';
+export const DEFAULT_CONTROL_QUEUE = 'ipc:///tmp/piw-control';
+
+export {
+  DEFAULT_FILE_QUEUE,
+  DEFAULT_IMPORT_QUEUE,
+  DEFAULT_LOG_QUEUE,
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_ORACLES,
+  DEFAULT_PYPI_JSON,
+  DEFAULT_PYPI_SIMPLE,
+  DEFAULT_PYPI_XMLRPC,
+  DEFAULT_SLAVE_QUEUE,
+};
+
+export interface MasterQueues {
+  /** PUB to monitors (group-writable when ipc). */
+  status: string;
+  /** PULL from monitors, HWM 10 (group-writable when ipc). */
+  control: string;
+  /** Mr Chase's ROUTER (owner-only when ipc). */
+  import: string;
+  /** The Lumberjack's PULL. */
+  log: string;
+  /** The Slave Driver's ROUTER. */
+  slave: string;
+  /** The File Juggler's ROUTER. */
+  file: string;
+}
+
+export interface MasterConfig {
+  /** The database; undefined for the embedded default (schema/dsn.ts). */
+  dsn: string | undefined;
+  /** Where the site is written. */
+  outputPath: string;
+  /** Debug logging for the master, a 3 s Secretary buffer, new packages skipped, no PyPI hold (behaviour 35). */
+  devMode: boolean;
+  pypiXmlrpc: string;
+  pypiSimple: string;
+  pypiJson: string;
+  queues: MasterQueues;
+  /** How many Oracles answer database requests at once. */
+  oracles: number;
+  /** The largest wheel the File Juggler accepts, in bytes. */
+  maxFileSize: number;
+  /** The public address of the site, for its sitemaps (default: the Scribe's, https://www.piwheels.org). */
+  siteUrl: string | undefined;
+}
+
+export function defaultConfig(): MasterConfig {
+  return {
+    dsn: undefined,
+    outputPath: DEFAULT_OUTPUT_PATH,
+    devMode: false,
+    pypiXmlrpc: DEFAULT_PYPI_XMLRPC,
+    pypiSimple: DEFAULT_PYPI_SIMPLE,
+    pypiJson: DEFAULT_PYPI_JSON,
+    queues: {
+      status: DEFAULT_STATUS_QUEUE,
+      control: DEFAULT_CONTROL_QUEUE,
+      import: DEFAULT_IMPORT_QUEUE,
+      log: DEFAULT_LOG_QUEUE,
+      slave: DEFAULT_SLAVE_QUEUE,
+      file: DEFAULT_FILE_QUEUE,
+    },
+    oracles: DEFAULT_ORACLES,
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    siteUrl: undefined,
+  };
+}
