@@ -26,8 +26,12 @@ export interface SlaveSessionServices {
   publishStatus(status: SlaveStatus): void;
   /** Log a line; the message already names the slave. */
   log(entry: LogEntry): void;
-  /** Pop a job for the slave's ABI, or null. The signal aborts if the slave leaves meanwhile. */
-  requestJob(input: RequestJobInput, signal: AbortSignal): Promise<RequestJobOutput>;
+  /**
+   * Pop a job for the slave's ABI, or null; synchronously (the usual case: the queues are in memory)
+   * or as a promise. An answer that comes after the session ended is dropped: the Slave Driver should
+   * then release the job it handed out.
+   */
+  requestJob(input: RequestJobInput): RequestJobOutput | Promise<RequestJobOutput>;
   /** LOGBUILD; resolves with the build id, rejects on the Oracle's ERROR. */
   logBuild(input: LogBuildInput, signal: AbortSignal): Promise<LogBuildOutput>;
   /** EXPECT; rejects on the File Juggler's ERROR. */
@@ -44,9 +48,22 @@ export function createSlaveSessionMachine(services: SlaveSessionServices) {
       reply: ({ context }, reply) => services.reply(context.slaveId, reply),
       publishStatus: (_, status) => services.publishStatus(status),
       log: (_, entry) => services.log(entry),
+      requestJob: ({ self }, input) => {
+        let answer: RequestJobOutput | Promise<RequestJobOutput>;
+        try {
+          answer = services.requestJob(input);
+        } catch (error) {
+          self.send({ type: 'JOB_FAILED', error });
+          return;
+        }
+        if (answer instanceof Promise) {
+          answer.then((job) => self.send({ type: 'JOB', job }), (error: unknown) => self.send({ type: 'JOB_FAILED', error }));
+        } else {
+          self.send({ type: 'JOB', job: answer });
+        }
+      },
     },
     actors: {
-      requestJob: fromPromise<RequestJobOutput, RequestJobInput>(({ input, signal }) => services.requestJob(input, signal)),
       logBuild: fromPromise<LogBuildOutput, LogBuildInput>(({ input, signal }) => services.logBuild(input, signal)),
       expectFile: fromPromise<void, ExpectFileInput>(({ input, signal }) => services.expectFile(input, signal)),
       verifyFile: fromPromise<boolean, VerifyFileInput>(({ input, signal }) => services.verifyFile(input, signal)),

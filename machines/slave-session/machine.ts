@@ -4,21 +4,26 @@
  * each decoded message as an event; the machine answers through the `reply` action and does everything
  * else through named actions and actors (see `types.ts` for the whole interface).
  *
- *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, maxSendAttempts? }
+ *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts? }
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
- *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)
- *   actors   requestJob  logBuild  expectFile  verifyFile  requestPages
- *   delays   busyTimeout (from HELLO)
+ *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
+ *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  requestJob(RequestJobInput)
+ *   actors   logBuild  expectFile  verifyFile  requestPages
+ *   delays   sweep (the silence check period, from input and the busy timeout in HELLO; raises SWEEP)
  *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
  *
  * States follow the last reply, which is what 0.18's order checks look at:
- *   greeting ─HELLO/ACK─► connected.protocol.ready ─IDLE─► requesting ─► building (BUILD) | ready (SLEEP)
+ *   greeting ─HELLO/ACK─► connected.ready ─IDLE─► requesting ─JOB─► building (BUILD) | ready (SLEEP)
  *   building ─BUSY/CONT─► building ; ─BUSY/DONE (skipped)─► ready
  *   building ─BUILT─► recording (failure, or nothing to send) | transferring (SEND ⇄ SENT) ─► recording
  *   recording: logBuild → requestPages → DONE → ready
  * Any message out of order gets DIE and a protocol-error log (dying); BYE from anywhere ends the session
- * with no reply; silence longer than the slave's busy timeout ends it as expired.
+ * with no reply; silence longer than the slave's busy timeout ends it as expired (checked by a sweep).
+ *
+ * Performance: a message costs one macrostep (IDLE two, with the JOB answer). Hence no parallel region
+ * for the silence watch: every transition on a slave message carries `heard(...)` (last-seen, silence
+ * reset, STATS), which the generated-path test checks for every reachable state.
  *
  * Choices where 0.18 has none or a quirk (production answers; each is tested):
  *   - Per-slave SLEEP really pauses that slave (QUIRK 68 fixed).
@@ -29,7 +34,7 @@
  *   - A message that arrives while the answer to the previous one is still being worked out (the slave's
  *     REQ socket makes this impossible, so the peer is not a 0.18 slave) is logged and dropped: the pending
  *     answer is still sent, exactly once.
- *   - A failing actor never crashes the session: requestJob failing → SLEEP false (the slave asks again);
+ *   - A failing service never crashes the session: JOB_FAILED → SLEEP false (the slave asks again);
  *     logBuild or expectFile failing → DONE with nothing recorded (the version stays in the build queue and
  *     is built again later); requestPages failing → DONE (the build is recorded; the page is rewritten on
  *     the package's next change); verifyFile failing counts as a failed verify. Each failure is logged.
@@ -40,6 +45,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
 import { actionNotProvided, actorNotProvided } from './not-provided.js';
+import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
 import { replayStatus, replyStatus, slaveStatus } from './status.js';
 import type {
   ExpectFileInput,
@@ -48,7 +54,6 @@ import type {
   LogEntry,
   ReportedReply,
   RequestJobInput,
-  RequestJobOutput,
   RequestPagesInput,
   SlaveReply,
   SlaveSessionContext,
@@ -60,11 +65,22 @@ import type {
 } from './types.js';
 
 const NAME = 'slaveSession';
-/** Stats samples kept per slave for monitor replay (behaviour 71). */
-export const STATS_KEPT = 100;
-/** Node timers overflow past 2³¹-1 ms (≈24.8 days) and would fire at once; longer timeouts wait this long. */
+/** Node timers overflow past 2³¹-1 ms (≈24.8 days) and would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const PROTOCOL = '#slaveSession.connected.protocol';
+const DEFAULT_SWEEP_MS = 5000;
+
+/**
+ * The silence watch for a busy timeout: sweep every min(sweep, timeout) ms and expire after
+ * ceil(timeout / period) + 1 silent sweeps, so a slave is dropped only once silent for longer than its
+ * timeout, and at most two periods later. Counting sweeps instead of re-arming a timer on every message
+ * keeps a message's cost to one counter reset.
+ */
+export function silenceWatch(busyTimeoutMs: number, sweepMs: number): { sweepMs: number; sweepsToExpire: number } {
+  const timeout = Math.max(busyTimeoutMs, 0);
+  const period = Math.min(Math.max(Math.min(sweepMs, timeout), 1), MAX_TIMER_MS);
+  return { sweepMs: period, sweepsToExpire: Math.ceil(timeout / period) + 1 };
+}
+const PROTOCOL = '#slaveSession.connected';
 
 type Ctx = SlaveSessionContext;
 /** What parameter functions see: the context, and an event of which only the type is relied upon. */
@@ -112,9 +128,9 @@ const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =
 
 const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
 type WireType = (typeof wireTypes)[number];
-/** The same transition for every message from the slave (BYE aside). */
-const onWire = <T>(transition: T) =>
-  Object.fromEntries(wireTypes.map((type) => [type, transition])) as Record<WireType, T>;
+/** A transition for every message from the slave (BYE aside). */
+const onWire = <T>(make: (type: WireType) => T) =>
+  Object.fromEntries(wireTypes.map((type) => [type, make(type)])) as Record<WireType, T>;
 
 export const slaveSessionSetup = setup({
   types: {} as {
@@ -128,6 +144,7 @@ export const slaveSessionSetup = setup({
     reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: SlaveReply) => void,
     publishStatus: actionNotProvided(NAME, 'publishStatus') as (_: unknown, params: SlaveStatus) => void,
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
+    requestJob: actionNotProvided(NAME, 'requestJob') as (_: unknown, params: RequestJobInput) => void,
 
     /** The last reply; DONE also ends the build and the skip (behaviour 66). */
     noteReply: assign((_, reply: ReportedReply) =>
@@ -136,17 +153,16 @@ export const slaveSessionSetup = setup({
         : { lastReply: reply }),
     /** A failed VERIFY of the current file. */
     countSendAttempt: assign(({ context }) => ({ sendAttempts: context.sendAttempts + 1 })),
-    /** Every message: when the slave was last heard from. */
-    noteSeen: assign(({ event }) => ('at' in event ? { lastSeen: event.at } : {})),
-    /** IDLE and BUSY: keep the stats for replay (behaviour 71). */
-    keepStats: assign(({ context, event }) => {
-      if (event.type !== 'IDLE' && event.type !== 'BUSY') return {};
-      const kept = context.stats.length < STATS_KEPT ? context.stats : context.stats.slice(1 - STATS_KEPT);
-      return { stats: [...kept, { at: event.at, stats: event.data }] };
+    /** Every message: last heard from now, silence over; IDLE and BUSY stats kept for replay (71). */
+    noteRequest: assign(({ context, event }) => {
+      if (!('at' in event)) return {};
+      return event.type === 'IDLE' || event.type === 'BUSY'
+        ? { lastSeen: event.at, silentSweeps: 0, stats: appendStats(context.stats, { at: event.at, stats: event.data }, STATS_KEPT) }
+        : { lastSeen: event.at, silentSweeps: 0 };
     }),
+    countSilentSweep: assign(({ context }) => ({ silentSweeps: context.silentSweeps + 1 })),
   },
   actors: {
-    requestJob: actorNotProvided<RequestJobOutput, RequestJobInput>(NAME, 'requestJob'),
     logBuild: actorNotProvided<LogBuildOutput, LogBuildInput>(NAME, 'logBuild'),
     expectFile: actorNotProvided<void, ExpectFileInput>(NAME, 'expectFile'),
     verifyFile: actorNotProvided<boolean, VerifyFileInput>(NAME, 'verifyFile'),
@@ -161,9 +177,11 @@ export const slaveSessionSetup = setup({
     /** Some file still needs transferring. */
     moreToSend: ({ context }) => nextUntransferred(context.build?.files ?? []) !== -1,
     sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.maxSendAttempts,
+    /** This sweep makes the silence longer than the busy timeout. */
+    silentTooLong: ({ context }) => context.silentSweeps + 1 >= context.sweepsToExpire,
   },
   delays: {
-    busyTimeout: ({ context }) => Math.min(Math.max(context.busyTimeoutMs, 0), MAX_TIMER_MS),
+    sweep: ({ context }) => context.sweepMs,
   },
 });
 
@@ -191,6 +209,11 @@ const reportStats = {
       ? slaveStatus(context.slaveId, event.at, 'STATS', event.data)
       : (undefined as never),
 } as const;
+const heardWithStats = ['noteRequest', reportStats] as const;
+const heardPlain = ['noteRequest'] as const;
+/** The first actions of every transition on a message from the slave. */
+const heard = (type: WireType) => (type === 'IDLE' || type === 'BUSY' ? heardWithStats : heardPlain);
+const nextSweep = slaveSessionSetup.raise({ type: 'SWEEP' }, { id: 'sweep', delay: 'sweep' });
 
 export const slaveSessionMachine = slaveSessionSetup.createMachine({
   id: NAME,
@@ -199,10 +222,12 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     pypiSimpleUrl: input.pypiSimpleUrl,
     maxSendAttempts: input.maxSendAttempts ?? 3,
     hello: null,
-    busyTimeoutMs: 0,
+    sweepMs: input.sweepMs ?? DEFAULT_SWEEP_MS,
+    sweepsToExpire: 1,
+    silentSweeps: 0,
     firstSeen: null,
     lastSeen: null,
-    stats: [],
+    stats: EMPTY_STATS_LOG,
     lastReply: null,
     build: null,
     fileIndex: 0,
@@ -238,14 +263,14 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     greeting: {
       on: {
         // Behaviour 39: anything else first is an error and gets no reply.
-        ...onWire({ target: 'rejected' as const }),
+        ...onWire(() => ({ target: 'rejected' as const })),
         BYE: { target: 'rejected' },
         HELLO: {
           target: 'connected',
           actions: [
-            assign(({ event }) => ({
+            assign(({ context, event }) => ({
               hello: event.data,
-              busyTimeoutMs: event.data[1].totalMilliseconds,
+              ...silenceWatch(event.data[1].totalMilliseconds, context.sweepMs),
               firstSeen: event.at,
               lastSeen: event.at,
             })),
@@ -265,195 +290,185 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     },
 
     connected: {
-      type: 'parallel',
+      entry: nextSweep,
+      exit: slaveSessionSetup.cancel('sweep'),
+      // Whatever a state does not accept is out of order: DIE (behaviours 41, 49, 53).
       on: {
-        BYE: { target: 'gone', actions: 'noteSeen' },
+        ...onWire((type) => ({ target: '.dying' as const, actions: [...heard(type), ...protocolError] })),
+        BYE: { target: 'gone', actions: 'noteRequest' },
+        // Behaviour 59: dropped once silent for longer than the busy timeout.
+        SWEEP: [
+          { guard: 'silentTooLong', target: 'expired' },
+          { actions: ['countSilentSweep', nextSweep] },
+        ],
       },
+      initial: 'ready',
       states: {
-        /** Restarts the busy timeout on every message. Listed first: its actions run before the reply's. */
-        watchdog: {
-          initial: 'alive',
-          states: {
-            alive: {
-              after: { busyTimeout: { target: '#slaveSession.expired' } },
-              on: {
-                ...onWire({ target: 'alive' as const, reenter: true, actions: 'noteSeen' as const }),
-                IDLE: { target: 'alive', reenter: true, actions: ['noteSeen', 'keepStats', reportStats] },
-                BUSY: { target: 'alive', reenter: true, actions: ['noteSeen', 'keepStats', reportStats] },
+        /** Last reply ACK, SLEEP or DONE: the slave should ask for work. */
+        ready: {
+          on: {
+            IDLE: [
+              { guard: 'killed', target: 'dying', actions: [...heardWithStats, ...answer({ verb: 'DIE' })] },
+              { guard: 'paused', target: 'ready', actions: [...heardWithStats, ...answer({ verb: 'SLEEP', data: true })] },
+              { target: 'requesting', actions: heardWithStats },
+            ],
+          },
+        },
+
+        /** Asking the Slave Driver's queue for this ABI (behaviours 44–46). */
+        requesting: {
+          entry: {
+            type: 'requestJob',
+            params: ({ context }) => ({ slaveId: context.slaveId, abi: abiOf(context), buildTimeout: context.hello![0] }),
+          },
+          on: {
+            ...onWire((type) => ({ actions: [...heard(type), dropEarly] })),
+            JOB: [
+              {
+                guard: ({ event }) => event.job !== null,
+                target: 'building',
+                actions: [
+                  assign({ build: ({ event }) => ({ package: event.job![0], version: event.job![1] }) }),
+                  logLine('info', ({ context }) => `${prefix(context)}: build ${buildName(context)}`),
+                  ...answer(({ context }) => ({ verb: 'BUILD', data: [context.build!.package, context.build!.version] })),
+                ],
               },
+              { target: 'ready', actions: answer({ verb: 'SLEEP', data: false }) },
+            ],
+            JOB_FAILED: {
+              target: 'ready',
+              actions: [
+                logLine('error', ({ context, event }) =>
+                  `${prefix(context)}: build queue failed (${String((event as { error?: unknown }).error)}); told to sleep`),
+                ...answer({ verb: 'SLEEP', data: false }),
+              ],
             },
           },
         },
 
-        protocol: {
-          initial: 'ready',
-          // Whatever a state does not accept is out of order: DIE (behaviours 41, 49, 53).
-          on: onWire({ target: '.dying' as const, actions: protocolError }),
-          states: {
-            /** Last reply ACK, SLEEP or DONE: the slave should ask for work. */
-            ready: {
-              on: {
-                IDLE: [
-                  { guard: 'killed', target: 'dying', actions: answer({ verb: 'DIE' }) },
-                  { guard: 'paused', target: 'ready', actions: answer({ verb: 'SLEEP', data: true }) },
-                  { target: 'requesting' },
+        /** Last reply BUILD (CONT replies leave it so). */
+        building: {
+          on: {
+            BUSY: [
+              { guard: 'skipped', target: 'ready', actions: [...heardWithStats, ...answer({ verb: 'DONE' })] },
+              // CONT is neither a status nor a "last reply" (behaviour 69).
+              { actions: [...heardWithStats, { type: 'reply', params: { verb: 'CONT' } }] },
+            ],
+            BUILT: [
+              // Behaviour 50: a skipped build's result is discarded, nothing is logged.
+              { guard: 'skipped', target: 'ready', actions: [...heardPlain, ...answer({ verb: 'DONE' })] },
+              {
+                guard: ({ event }) => !event.data[0],
+                target: 'recording',
+                actions: [
+                  ...heardPlain,
+                  assign({ build: ({ context, event }) => ({ ...context.build!, status: false, duration: event.data[1], output: event.data[2], files: [] }) }),
+                  logLine('warning', ({ context }) => `${prefix(context)}: build failed ${buildName(context)}`),
                 ],
               },
-            },
+              {
+                target: 'transferring',
+                actions: [
+                  ...heardPlain,
+                  assign({ build: ({ context, event }) => ({ ...context.build!, status: true, duration: event.data[1], output: event.data[2], files: prepareFiles(event.data[3]) }) }),
+                  logLine('info', ({ context }) => `${prefix(context)}: build succeeded ${buildName(context)}`),
+                ],
+              },
+            ],
+          },
+        },
 
-            /** Asking the Slave Driver's queue for this ABI (behaviours 44–46). */
-            requesting: {
-              on: onWire({ actions: dropEarly }),
+        /** Behaviours 52–57: EXPECT, SEND, SENT, VERIFY for each untransferred file in filename order. */
+        transferring: {
+          initial: 'choosing',
+          states: {
+            choosing: {
+              always: [
+                {
+                  guard: 'moreToSend',
+                  target: 'expecting',
+                  actions: assign({ fileIndex: ({ context }) => nextUntransferred(context.build!.files!), sendAttempts: 0 }),
+                },
+                { target: `${PROTOCOL}.recording` },
+              ],
+            },
+            expecting: {
+              on: onWire((type) => ({ actions: [...heard(type), dropEarly] })),
               invoke: {
-                id: 'requestJob',
-                src: 'requestJob',
-                input: ({ context }) => ({ slaveId: context.slaveId, abi: abiOf(context), buildTimeout: context.hello![0] }),
+                id: 'expectFile',
+                src: 'expectFile',
+                input: ({ context }) => ({ slaveId: context.slaveId, file: currentFile(context) }),
+                onDone: { target: 'sending', actions: answer(({ context }) => ({ verb: 'SEND', data: currentFile(context)[0] })) },
+                onError: {
+                  target: `${PROTOCOL}.ready`,
+                  actions: abandon(({ context, event }) =>
+                    `file juggler refused ${currentFile(context)[0]} (${String(event.error)}); abandoning ${buildName(context)}`),
+                },
+              },
+            },
+            /** Last reply SEND: the slave is transferring the file; SENT expected. */
+            sending: {
+              on: { SENT: { target: 'verifying', actions: heardPlain } },
+            },
+            verifying: {
+              on: onWire((type) => ({ actions: [...heard(type), dropEarly] })),
+              invoke: {
+                id: 'verifyFile',
+                src: 'verifyFile',
+                input: ({ context }) => ({ slaveId: context.slaveId, package: context.build!.package }),
                 onDone: [
                   {
-                    guard: ({ event }) => event.output !== null,
-                    target: 'building',
-                    actions: [
-                      assign({ build: ({ event }) => ({ package: event.output![0], version: event.output![1] }) }),
-                      logLine('info', ({ context }) => `${prefix(context)}: build ${buildName(context)}`),
-                      ...answer(({ context }) => ({ verb: 'BUILD', data: [context.build!.package, context.build!.version] })),
-                    ],
+                    guard: ({ event }) => event.output,
+                    target: 'choosing',
+                    actions: assign({ build: ({ context }) => ({ ...context.build!, files: markTransferred(context.build!.files!, context.fileIndex) }) }),
                   },
-                  { target: 'ready', actions: answer({ verb: 'SLEEP', data: false }) },
+                  ...verifyFailed(() => 'failed to verify'),
                 ],
-                onError: {
-                  target: 'ready',
-                  actions: [
-                    logLine('error', ({ context, event }) =>
-                      `${prefix(context)}: build queue failed (${String((event as { error?: unknown }).error)}); told to sleep`),
-                    ...answer({ verb: 'SLEEP', data: false }),
-                  ],
-                },
+                onError: verifyFailed(({ event }) => `error (${String(event.error)}) verifying`),
               },
             },
-
-            /** Last reply BUILD (CONT replies leave it so). */
-            building: {
-              on: {
-                BUSY: [
-                  { guard: 'skipped', target: 'ready', actions: answer({ verb: 'DONE' }) },
-                  // CONT is neither a status nor a "last reply" (behaviour 69).
-                  { actions: { type: 'reply', params: { verb: 'CONT' } } },
-                ],
-                BUILT: [
-                  // Behaviour 50: a skipped build's result is discarded, nothing is logged.
-                  { guard: 'skipped', target: 'ready', actions: answer({ verb: 'DONE' }) },
-                  {
-                    guard: ({ event }) => !event.data[0],
-                    target: 'recording',
-                    actions: [
-                      assign({ build: ({ context, event }) => ({ ...context.build!, status: false, duration: event.data[1], output: event.data[2], files: [] }) }),
-                      logLine('warning', ({ context }) => `${prefix(context)}: build failed ${buildName(context)}`),
-                    ],
-                  },
-                  {
-                    target: 'transferring',
-                    actions: [
-                      assign({ build: ({ context, event }) => ({ ...context.build!, status: true, duration: event.data[1], output: event.data[2], files: prepareFiles(event.data[3]) }) }),
-                      logLine('info', ({ context }) => `${prefix(context)}: build succeeded ${buildName(context)}`),
-                    ],
-                  },
-                ],
-              },
-            },
-
-            /** Behaviours 52–57: EXPECT, SEND, SENT, VERIFY for each untransferred file in filename order. */
-            transferring: {
-              initial: 'choosing',
-              states: {
-                choosing: {
-                  always: [
-                    {
-                      guard: 'moreToSend',
-                      target: 'expecting',
-                      actions: assign({ fileIndex: ({ context }) => nextUntransferred(context.build!.files!), sendAttempts: 0 }),
-                    },
-                    { target: `${PROTOCOL}.recording` },
-                  ],
-                },
-                expecting: {
-                  on: onWire({ actions: dropEarly }),
-                  invoke: {
-                    id: 'expectFile',
-                    src: 'expectFile',
-                    input: ({ context }) => ({ slaveId: context.slaveId, file: currentFile(context) }),
-                    onDone: { target: 'sending', actions: answer(({ context }) => ({ verb: 'SEND', data: currentFile(context)[0] })) },
-                    onError: {
-                      target: `${PROTOCOL}.ready`,
-                      actions: abandon(({ context, event }) =>
-                        `file juggler refused ${currentFile(context)[0]} (${String(event.error)}); abandoning ${buildName(context)}`),
-                    },
-                  },
-                },
-                /** Last reply SEND: the slave is transferring the file; SENT expected. */
-                sending: {
-                  on: { SENT: 'verifying' },
-                },
-                verifying: {
-                  on: onWire({ actions: dropEarly }),
-                  invoke: {
-                    id: 'verifyFile',
-                    src: 'verifyFile',
-                    input: ({ context }) => ({ slaveId: context.slaveId, package: context.build!.package }),
-                    onDone: [
-                      {
-                        guard: ({ event }) => event.output,
-                        target: 'choosing',
-                        actions: assign({ build: ({ context }) => ({ ...context.build!, files: markTransferred(context.build!.files!, context.fileIndex) }) }),
-                      },
-                      ...verifyFailed(() => 'failed to verify'),
-                    ],
-                    onError: verifyFailed(({ event }) => `error (${String(event.error)}) verifying`),
-                  },
-                },
-              },
-            },
-
-            /** LOGBUILD, then PROJECT (failure) or BOTH (wheels) to the web queue, then DONE (51, 55, 57). */
-            recording: {
-              initial: 'logging',
-              on: onWire({ actions: dropEarly }),
-              states: {
-                logging: {
-                  invoke: {
-                    id: 'logBuild',
-                    src: 'logBuild',
-                    input: ({ context }) => buildRecord(context.slaveId, abiOf(context), context.build!),
-                    onDone: 'publishing',
-                    onError: {
-                      target: `${PROTOCOL}.ready`,
-                      actions: abandon(({ context, event }) =>
-                        `failed to log the build of ${buildName(context)} (${String(event.error)}); it will be built again`),
-                    },
-                  },
-                },
-                publishing: {
-                  invoke: {
-                    id: 'requestPages',
-                    src: 'requestPages',
-                    input: ({ context }) => ({
-                      verb: context.build!.status && context.build!.files!.length ? 'BOTH' : 'PROJECT',
-                      data: context.build!.package,
-                    }),
-                    onDone: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
-                    onError: {
-                      target: `${PROTOCOL}.ready`,
-                      actions: abandon(({ context, event }) =>
-                        `failed to request the pages of ${context.build!.package} (${String(event.error)})`),
-                    },
-                  },
-                },
-              },
-            },
-
-            /** Last reply DIE: the slave should say BYE; anything else gets DIE again. */
-            dying: {},
           },
         },
+
+        /** LOGBUILD, then PROJECT (failure) or BOTH (wheels) to the web queue, then DONE (51, 55, 57). */
+        recording: {
+          initial: 'logging',
+          on: onWire((type) => ({ actions: [...heard(type), dropEarly] })),
+          states: {
+            logging: {
+              invoke: {
+                id: 'logBuild',
+                src: 'logBuild',
+                input: ({ context }) => buildRecord(context.slaveId, abiOf(context), context.build!),
+                onDone: 'publishing',
+                onError: {
+                  target: `${PROTOCOL}.ready`,
+                  actions: abandon(({ context, event }) =>
+                    `failed to log the build of ${buildName(context)} (${String(event.error)}); it will be built again`),
+                },
+              },
+            },
+            publishing: {
+              invoke: {
+                id: 'requestPages',
+                src: 'requestPages',
+                input: ({ context }) => ({
+                  verb: context.build!.status && context.build!.files!.length ? 'BOTH' : 'PROJECT',
+                  data: context.build!.package,
+                }),
+                onDone: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
+                onError: {
+                  target: `${PROTOCOL}.ready`,
+                  actions: abandon(({ context, event }) =>
+                    `failed to request the pages of ${context.build!.package} (${String(event.error)})`),
+                },
+              },
+            },
+          },
+        },
+
+        /** Last reply DIE: the slave should say BYE; anything else gets DIE again. */
+        dying: {},
       },
     },
 

@@ -1,5 +1,6 @@
 /** Status messages for monitors about one slave (protocols.md §4.12, §5). */
 import { NO_DATA } from '../../protocols/index.js';
+import { STATS_KEPT, statsSamples } from './stats-log.js';
 import type { ReportedReply, SlaveSessionContext, SlaveStatus } from './types.js';
 
 type StatusData = SlaveStatus['data'];
@@ -25,7 +26,7 @@ export function replayStatus(context: SlaveSessionContext): SlaveStatus[] {
   const { slaveId, hello, firstSeen, lastSeen, lastReply } = context;
   if (hello === null || firstSeen === null || lastSeen === null) return [];
   const out = [slaveStatus(slaveId, firstSeen, 'HELLO', hello)];
-  for (const sample of context.stats) out.push(slaveStatus(slaveId, sample.at, 'STATS', sample.stats));
+  for (const sample of statsSamples(context.stats, STATS_KEPT)) out.push(slaveStatus(slaveId, sample.at, 'STATS', sample.stats));
   if (lastReply !== null) out.push(replyStatus(slaveId, lastSeen, lastReply));
   return out;
 }

@@ -3,6 +3,7 @@
  * Driver passes in, the events it forwards, the actions and actors it must provide, and the output it gets
  * back when the session ends. The machine itself is in `machine.ts`.
  */
+import type { StatsLog } from './stats-log.js';
 import type {
   BuildStateWire,
   FileStateWire,
@@ -40,6 +41,11 @@ export interface SlaveSessionInput {
   /** Whether the Slave Driver task is paused when the session starts (later: PAUSE / RESUME events). */
   masterPaused?: boolean;
   /**
+   * How often the session checks for silence, in ms (0.18 swept every 10 s). A slave silent for longer
+   * than its busy timeout is dropped within two sweeps after the timeout; default 5000 (as tight as 0.18).
+   */
+  sweepMs?: number;
+  /**
    * How many times one file may fail VERIFY before the build is abandoned (answered DONE, nothing logged,
    * so the version is built again later). 0.18 retried forever; default 3.
    */
@@ -72,9 +78,16 @@ export type SlaveControlEvent =
   | { type: 'PAUSE' }
   | { type: 'RESUME' }
   /** A new monitor asked for the state: publish HELLO, the kept stats, then the last reply (behaviour 71). */
-  | { type: 'REPLAY' };
+  | { type: 'REPLAY' }
+  /** The answer to the `requestJob` action: a job, or null when the ABI's queue has nothing (44–46). */
+  | { type: 'JOB'; job: RequestJobOutput }
+  /** `requestJob` could not be answered. */
+  | { type: 'JOB_FAILED'; error: unknown };
 
-export type SlaveSessionEvent = SlaveMessageEvent | SlaveControlEvent;
+/** Raised by the machine itself every sweep period; never sent from outside. */
+export type SlaveSessionInternalEvent = { type: 'SWEEP' };
+
+export type SlaveSessionEvent = SlaveMessageEvent | SlaveControlEvent | SlaveSessionInternalEvent;
 
 // -------------------------------------------------------------------------------------------- context
 
@@ -107,12 +120,19 @@ export interface SlaveSessionContext {
   maxSendAttempts: number;
   /** HELLO data, verbatim (behaviour 38); null until HELLO. */
   hello: SlaveHelloWire | null;
-  /** The slave's busy timeout from HELLO in ms: silence longer than this ends the session (behaviour 59). */
-  busyTimeoutMs: number;
+  /** The sweep period in ms: min(input sweepMs, busy timeout), at least 1. */
+  sweepMs: number;
+  /**
+   * Sweeps in a row without a message that prove the slave silent for longer than its busy timeout
+   * (behaviour 59): ceil(timeout / sweep) + 1, since the first sweep may come just after the last message.
+   */
+  sweepsToExpire: number;
+  /** Sweeps since the slave's last message. */
+  silentSweeps: number;
   firstSeen: Date | null;
   lastSeen: Date | null;
-  /** The last ≤100 IDLE/BUSY stats, for monitor replay (behaviour 71). */
-  stats: StatsSample[];
+  /** The IDLE/BUSY stats, of which the last 100 are replayed to monitors (behaviour 71). */
+  stats: StatsLog;
   /** The last reply other than CONT (the one 0.18's order checks look at). */
   lastReply: ReportedReply | null;
   build: SessionBuild | null;
@@ -145,11 +165,17 @@ export interface SlaveSessionActions {
   publishStatus: SlaveStatus;
   /** Log a line in the Slave Driver's log, e.g. `slave 3: protocol error (IDLE after BUILD)`. */
   log: LogEntry;
+  /**
+   * Ask the Slave Driver's queue for a job; it answers by sending JOB (or JOB_FAILED) to this session,
+   * at once or later. An action and an event rather than an invoked actor: IDLE is the hottest request
+   * after BUSY, and an actor per IDLE costs about nine times as much as a message to the parent.
+   */
+  requestJob: RequestJobInput;
 }
 
 // --------------------------------------------------------------------------------------------- actors
 
-/** `requestJob`: pop the head of the slave's ABI queue, skipping in-flight and deleted entries (A.1). */
+/** `requestJob` (action): pop the head of the slave's ABI queue, skipping in-flight and deleted entries (A.1). */
 export interface RequestJobInput {
   slaveId: number;
   abi: string;

@@ -65,7 +65,7 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
       statuses.push(status);
     },
     log: (entry) => logs.push(entry),
-    requestJob: async (input) => (record('requestJob', input), jobs.shift() ?? null),
+    requestJob: (input) => (record('requestJob', input), jobs.shift() ?? null),
     logBuild: async (input) => (record('logBuild', input), 1),
     expectFile: async (input) => void record('expectFile', input),
     verifyFile: async (input) => (record('verifyFile', input), verifies.shift() ?? true),
@@ -86,7 +86,14 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
     await settle();
     if (errors.length) throw errors[0];
   };
+  /** Moves the simulated clock on in steps (a timer re-armed when it fires only counts from then). */
+  const advance = async (ms: number, step = 1000) => {
+    for (let done = 0; done < ms; done += step) clock.increment(Math.min(step, ms - done));
+    await settle();
+    if (errors.length) throw errors[0];
+  };
   const session = {
+    advance,
     actor,
     clock,
     replies,

@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { NO_DATA, TimeDelta } from '../../../protocols/index.js';
-import { slaveSessionMachine, STATS_KEPT } from '../../../machines/slave-session/index.js';
+import { silenceWatch, slaveSessionMachine, STATS_KEPT, statsSamples } from '../../../machines/slave-session/index.js';
 import { armTwinName, armWheel, BUSY_TIMEOUT_MS, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
 import { deferred, EPOCH, PYPI, settle, SLAVE_ID, startSession } from './harness.js';
 
@@ -17,7 +17,7 @@ describe('greeting', () => {
       { verb: 'SLAVE', data: [SLAVE_ID, at(0), 'HELLO', hello] },
       { verb: 'SLAVE', data: [SLAVE_ID, at(0), 'ACK', [SLAVE_ID, PYPI]] },
     ]);
-    expect(s.state().value).toEqual({ connected: { watchdog: 'alive', protocol: 'ready' } });
+    expect(s.state().value).toEqual({ connected: 'ready' });
   });
 
   test.each(['IDLE', 'BUSY', 'BUILT', 'SENT', 'BYE'] as const)(
@@ -66,13 +66,35 @@ describe('asking for work', () => {
     expect(s.state().context.build).toEqual({ package: 'foo', version: '1.0' });
   });
 
-  test('a failing build queue answers SLEEP false and logs the error; the slave simply asks again', async () => {
-    const s = startSession({ services: { requestJob: async () => { throw new Error('queue gone'); } } });
+  test('the queue may answer later: BUILD goes out when the answer comes', async () => {
+    const job = deferred<readonly [string, string] | null>();
+    const s = startSession({ services: { requestJob: () => job.promise } });
+    await s.hello();
+    await s.idle();
+    expect(s.replyVerbs()).toEqual(['ACK']);
+    job.resolve(['foo', '1.0']);
+    await settle();
+    expect(s.lastReply()).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+  });
+
+  test.each([
+    ['throws', () => { throw new Error('queue gone'); }],
+    ['rejects', () => Promise.reject(new Error('queue gone'))],
+  ])('a build queue that %s answers SLEEP false and logs the error; the slave simply asks again', async (_, requestJob) => {
+    const s = startSession({ services: { requestJob } });
     await s.hello();
     await s.idle();
     expect(s.lastReply()).toEqual({ verb: 'SLEEP', data: false });
     expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: build queue failed (Error: queue gone); told to sleep`]);
     expect(s.state().status).toBe('active');
+  });
+
+  test('a JOB nobody asked for is ignored', async () => {
+    const s = startSession();
+    await s.hello();
+    await s.send({ type: 'JOB', job: ['foo', '1.0'] });
+    expect(s.replyVerbs()).toEqual(['ACK']);
+    expect(s.state().context.build).toBeNull();
   });
 
   test('42: KILL makes the next IDLE get DIE; the slave then says BYE', async () => {
@@ -412,58 +434,78 @@ describe('leaving', () => {
     expect(s.state().output).toEqual({ reason: 'bye', slaveId: SLAVE_ID, build: { package: 'foo', version: '1.0' } });
   });
 
-  test('58: BYE while an answer is being worked out ends the session and stops the work', async () => {
+  test('58: BYE while the queue is answering ends the session; the late answer is dropped', async () => {
     const job = deferred<readonly [string, string] | null>();
-    let aborted = false;
-    const s = startSession({
-      services: {
-        requestJob: (_, signal) => {
-          signal.addEventListener('abort', () => { aborted = true; });
-          return job.promise;
-        },
-      },
-    });
+    const s = startSession({ services: { requestJob: () => job.promise } });
     await s.hello();
     await s.idle();
     await s.bye();
-    expect(aborted).toBe(true);
     job.resolve(['foo', '1.0']);
     await settle();
     expect(s.replyVerbs()).toEqual(['ACK']);
-    expect(s.state().output).toMatchObject({ reason: 'bye' });
+    expect(s.state().output).toEqual({ reason: 'bye', slaveId: SLAVE_ID, build: null });
   });
 
-  test('59: silence past the busy timeout ends the session; monitors see DIE null; the warning names the build', async () => {
+  test('58: BYE while a file is being verified ends the session and aborts the verify', async () => {
+    let aborted = false;
+    const s = startSession({
+      services: {
+        verifyFile: (_, signal) => new Promise<boolean>(() => signal.addEventListener('abort', () => { aborted = true; })),
+      },
+    });
+    await s.toBuilding();
+    await s.built(builtOk([pureWheel]));
+    await s.sent();
+    await s.bye();
+    expect(aborted).toBe(true);
+    expect(s.state().output).toEqual({ reason: 'bye', slaveId: SLAVE_ID, build: { package: 'foo', version: '1.0' } });
+  });
+
+  test('59: a slave silent for longer than its busy timeout is dropped within two sweeps; monitors see DIE null', async () => {
     const s = startSession();
     await s.toBuilding();
-    s.clock.increment(BUSY_TIMEOUT_MS - 1);
-    await s.busy(); // any message restarts the timeout
-    s.clock.increment(BUSY_TIMEOUT_MS - 1);
-    await settle();
+    await s.advance(BUSY_TIMEOUT_MS - 1000);
+    await s.busy(); // any message starts the silence again
+    await s.advance(BUSY_TIMEOUT_MS);
     expect(s.state().status).toBe('active');
-    s.clock.increment(1);
-    await settle();
+    await s.advance(2 * 5000);
     expect(s.state().output).toEqual({ reason: 'expired', slaveId: SLAVE_ID, build: { package: 'foo', version: '1.0' } });
-    expect(s.statuses[s.statuses.length - 1]).toEqual({ verb: 'SLAVE', data: [SLAVE_ID, at(BUSY_TIMEOUT_MS - 1), 'DIE', null] });
+    expect(s.statuses[s.statuses.length - 1]).toEqual({ verb: 'SLAVE', data: [SLAVE_ID, at(BUSY_TIMEOUT_MS - 1000), 'DIE', null] });
     expect(s.logs[s.logs.length - 1]).toEqual({ level: 'warning', message: `slave ${SLAVE_ID} (pi4-slave): timed out while building foo 1.0` });
     expect(s.replyVerbs()).toEqual(['ACK', 'BUILD', 'CONT']);
   });
 
-  test('59: the busy timeout is the one this slave sent in HELLO', async () => {
-    const s = startSession();
+  test('59: the busy timeout is the one this slave sent in HELLO, and the sweep follows the input', async () => {
+    const s = startSession({ input: { sweepMs: 1000 } });
     await s.hello(helloData({ busyTimeoutMs: 10_000 }));
-    s.clock.increment(10_000);
-    await settle();
+    await s.advance(10_000);
+    expect(s.state().status).toBe('active');
+    await s.advance(1000);
     expect(s.state().output).toEqual({ reason: 'expired', slaveId: SLAVE_ID, build: null });
     expect(s.logs[s.logs.length - 1]!.message).toBe(`slave ${SLAVE_ID} (pi4-slave): timed out`);
   });
 
-  test('a busy timeout too long for a timer (30 days) does not fire at once', async () => {
-    const s = startSession();
-    await s.hello(helloData({ busyTimeoutMs: 30 * 86_400_000 }));
-    s.clock.increment(86_400_000);
-    await settle();
+  test('a busy timeout far longer than a timer can wait (30 days) neither fires at once nor never', async () => {
+    const HOUR = 3_600_000;
+    const s = startSession({ input: { sweepMs: HOUR } });
+    await s.hello(helloData({ busyTimeoutMs: 30 * 24 * HOUR }));
+    await s.advance(30 * 24 * HOUR, HOUR);
     expect(s.state().status).toBe('active');
+    await s.advance(2 * HOUR, HOUR);
+    expect(s.state().output).toMatchObject({ reason: 'expired' });
+  });
+
+  test.each([
+    [300_000, 5000, 5000, 61],
+    [10_000, 5000, 5000, 3],
+    [25_000, 10_000, 10_000, 4],
+    [3000, 5000, 3000, 2],
+    [0, 5000, 1, 1],
+    [-5, 5000, 1, 1],
+  ])('silenceWatch(%i ms, sweep %i) sweeps every %i ms and expires after %i silent sweeps', (timeout, sweep, period, count) => {
+    expect(silenceWatch(timeout, sweep)).toEqual({ sweepMs: period, sweepsToExpire: count });
+    // never early: even when the first sweep comes right after the last message, the silence exceeds the timeout
+    expect((count - 1) * period).toBeGreaterThanOrEqual(timeout);
   });
 });
 
@@ -474,7 +516,7 @@ describe('monitors', () => {
     s.clock.increment(500);
     await s.idle();
     expect(s.statuses.slice(2)).toEqual([
-      { verb: 'SLAVE', data: [SLAVE_ID, at(500), 'STATS', s.state().context.stats[0]!.stats] },
+      { verb: 'SLAVE', data: [SLAVE_ID, at(500), 'STATS', statsSamples(s.state().context.stats, 1)[0]!.stats] },
       { verb: 'SLAVE', data: [SLAVE_ID, at(500), 'SLEEP', false] },
     ]);
   });

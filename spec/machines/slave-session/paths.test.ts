@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { slaveSessionMachine } from '../../../machines/slave-session/index.js';
 import type { SlaveSessionEvent } from '../../../machines/slave-session/index.js';
-import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
+import { doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
 import { armWheel, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
 
 const at = new Date(Date.UTC(2024, 0, 1));
@@ -9,7 +9,7 @@ const failure = new Error('service failed');
 
 /** Everything that can happen to a session: every message, every request, every actor outcome. */
 const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent>> = [
-  { type: 'HELLO', data: helloData(), at },
+  { type: 'HELLO', data: helloData({ busyTimeoutMs: 1000 }), at },
   { type: 'IDLE', data: statsData(at), at },
   { type: 'BUSY', data: statsData(at), at },
   { type: 'BUILT', data: builtOk([pureWheel, armWheel]), at },
@@ -23,9 +23,10 @@ const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent
   { type: 'PAUSE' },
   { type: 'RESUME' },
   { type: 'REPLAY' },
-  doneEvent('requestJob', ['foo', '1.0']),
-  doneEvent('requestJob', null),
-  errorEvent('requestJob', failure),
+  { type: 'SWEEP' },
+  { type: 'JOB', job: ['foo', '1.0'] },
+  { type: 'JOB', job: null },
+  { type: 'JOB_FAILED', error: failure },
   doneEvent('expectFile', undefined),
   errorEvent('expectFile', failure),
   doneEvent('verifyFile', true),
@@ -49,27 +50,41 @@ function identity(s: SnapshotFrom<typeof slaveSessionMachine>): string {
     c.paused,
     c.masterPaused,
     c.sendAttempts,
+    c.silentSweeps,
     c.fileIndex,
     c.build && [c.build.status, c.build.files?.map((f) => f.transferred)],
   ]);
 }
 
+const wire = new Set(['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT', 'BYE']);
+
 test('generated paths reach every state and every transition of the slave session', () => {
+  let checked = 0;
   const report = expectFullCoverage(slaveSessionMachine, {
-    input: { slaveId: 1, pypiSimpleUrl: 'https://pypi.org/simple' },
-    events: (snapshot) => [...fixedEvents, ...delayedEvents(snapshot)] as SlaveSessionEvent[],
+    // a 1 s busy timeout swept every second: expiry after two silent sweeps keeps the walk small
+    input: { slaveId: 1, pypiSimpleUrl: 'https://pypi.org/simple', sweepMs: 1000 },
+    events: () => fixedEvents as SlaveSessionEvent[],
     serializeState: identity,
+    // Behaviours 59, 69, 71: every message from a greeted slave, in every reachable state, ends its
+    // silence and is noted as last seen; every IDLE and BUSY keeps its stats.
+    onTransition: (from, event, to) => {
+      if (!wire.has(event.type) || from.status !== 'active' || !from.matches('connected')) return;
+      expect([event.type, to.context.silentSweeps, to.context.lastSeen]).toEqual([event.type, 0, at]);
+      if (event.type === 'IDLE' || event.type === 'BUSY') expect(to.context.stats.length).toBe(from.context.stats.length + 1);
+      checked++;
+    },
   });
+  expect(checked).toBeGreaterThan(1000);
   // The walk found the happy path: the shortest way to a SEND is HELLO, IDLE, a job, a good BUILT, EXPECT.
   const toSending = report.paths.find((p) => p.state.includes('"sending"'));
   expect(toSending?.events.map((e) => e.type)).toEqual([
-    'HELLO', 'IDLE', 'xstate.done.actor.requestJob', 'BUILT', 'xstate.done.actor.expectFile',
+    'HELLO', 'IDLE', 'JOB', 'BUILT', 'xstate.done.actor.expectFile',
   ]);
   // and each way out: BYE, the busy timeout, a bad first message
   const endings = report.paths.filter((p) => p.state.includes('"done"')).map((p) => p.events.map((e) => e.type));
   expect(endings).toEqual(expect.arrayContaining([
     ['IDLE'],
     ['HELLO', 'BYE'],
-    ['HELLO', 'xstate.after.busyTimeout.slaveSession.connected.watchdog.alive'],
+    ['HELLO', 'SWEEP', 'SWEEP'],
   ]));
 });
