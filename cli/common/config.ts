@@ -133,7 +133,7 @@ export function integer(fallback: number, min = -Infinity, max = Infinity) {
     v.pipe(
       v.union([v.number(), v.string()]),
       v.transform((x) => (typeof x === 'number' ? x : /^\s*-?\d+\s*$/.test(x) ? Number(x) : NaN)),
-      v.number(),
+      v.number('expected a whole number'),
       v.check((n) => Number.isSafeInteger(n), 'expected a whole number'),
       v.minValue(min, `expected at least ${min}`),
       v.maxValue(max, `expected at most ${max}`),

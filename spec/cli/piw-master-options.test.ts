@@ -1,0 +1,121 @@
+/**
+ * piw-master's options in this process (behaviours 22, 23, and bad input): --help and --version, each bad
+ * option or setting refused with a clear message and exit status 2 before anything starts, the root
+ * refusal (exit 1) and its PIW_ALLOW_ROOT override, and the helpers behind --debug and --max-file-size.
+ */
+import path from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { fnmatch } from '../../cli/master/fnmatch.js';
+import { MasterCommand, parseSize } from '../../cli/master/command.js';
+import { run } from './common/harness.js';
+
+let testEnv: NodeJS.ProcessEnv = {};
+let euid = 1000;
+
+/** The command with the test's environment and user id. */
+class TestMasterCommand extends MasterCommand {
+  protected override environment(): NodeJS.ProcessEnv {
+    return testEnv;
+  }
+  protected override euid(): number {
+    return euid;
+  }
+}
+
+let dir: string;
+let home: string | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'piw-master-opts-'));
+  testEnv = {};
+  euid = 1000;
+  home = process.env.HOME;
+  process.env.HOME = dir; // no ~/.config/piwheels/piwheels.conf of the machine's
+});
+afterEach(async () => {
+  process.env.HOME = home;
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('behaviour 23: --help lists the manual\'s options; --version prints 0.18', async () => {
+  const help = await run(TestMasterCommand, ['--help']);
+  expect(help.code).toBe(0);
+  for (const option of ['--pypi-xmlrpc URL', '--pypi-simple URL', '--pypi-json URL', '-d,--dsn DSN', '-o,--output-path PATH', '--dev-mode', '--debug PATTERN', '--status-queue ADDR', '--control-queue ADDR', '--import-queue ADDR', '--log-queue ADDR', '--slave-queue ADDR', '--file-queue ADDR', '--web-queue ADDR', '--builds-queue ADDR', '--db-queue ADDR', '--fs-queue ADDR', '--stats-queue ADDR']) {
+    expect(help.stdout).toContain(option);
+  }
+  expect(await run(TestMasterCommand, ['--version'])).toMatchObject({ code: 0, stdout: '0.18\n' });
+});
+
+test.each([
+  [['--oracles', '0'], 'invalid value for option --oracles: expected at least 1'],
+  [['--oracles', 'many'], 'invalid value for option --oracles: expected a whole number'],
+  [['--slave-queue', 'localhost:5555'], 'invalid value for option --slave-queue: expected a tcp:// or ipc:// address'],
+  [['--db-queue', 'tcp://*:6000'], "invalid value for option --db-queue: expected an inproc:// address (the master's internal queues run in-process)"],
+  [['--pypi-xmlrpc', 'ftp://pypi.org/pypi'], 'invalid value for option --pypi-xmlrpc: expected an http:// or https:// URL'],
+  [['--max-file-size', '12X'], 'invalid value for option --max-file-size: expected a size in bytes, or with a suffix K, M, G or T (e.g. 2G)'],
+  [['--dsn', 'mysql://localhost/piwheels'], 'invalid value for option --dsn: Invalid DSN mysql://localhost/piwheels'],
+  [['--dev-mode=maybe'], 'dev-mode'],
+])('a bad option %j is refused with exit status 2 and says why', async (argv, message) => {
+  const r = await run(TestMasterCommand, argv);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(message);
+  expect(r.stderr).not.toContain('starting task');
+});
+
+test('a bad value from the environment or a configuration file names where it came from, exit status 2', async () => {
+  testEnv = { PIW_SLAVE_QUEUE: 'nowhere' };
+  const fromEnv = await run(TestMasterCommand, []);
+  expect(fromEnv.code).toBe(2);
+  expect(fromEnv.stderr).toContain('invalid value for --slave-queue (from environment variable PIW_SLAVE_QUEUE): expected a tcp:// or ipc:// address');
+  testEnv = {};
+  const conf = path.join(dir, 'piwheels.conf');
+  await writeFile(conf, '[master]\noracles = -3\n');
+  const fromFile = await run(TestMasterCommand, ['-c', conf]);
+  expect(fromFile.code).toBe(2);
+  expect(fromFile.stderr).toContain(`invalid value for --oracles (from ${conf} [master] oracles): expected at least 1`);
+});
+
+test('behaviour 22: as root the master refuses to run, exit status 1, unless PIW_ALLOW_ROOT=1', async () => {
+  euid = 0;
+  const refused = await run(TestMasterCommand, ['-d', 'postgres://nobody@/nowhere?host=/nonexistent']);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('Master must not be run as root');
+  expect(refused.stderr).not.toContain('Unable to connect');
+
+  testEnv = { PIW_ALLOW_ROOT: '1' };
+  const allowed = await run(TestMasterCommand, ['-d', 'postgres://nobody@/nowhere?host=/nonexistent', '-o', path.join(dir, 'www')]);
+  expect(allowed.code).toBe(1); // on to the next thing that can go wrong: there is no such database
+  expect(allowed.stderr).toContain('running as root because PIW_ALLOW_ROOT is set');
+  expect(allowed.stderr).toContain('Unable to connect to database nowhere');
+  expect(allowed.stderr).not.toContain('must not be run as root');
+});
+
+describe('--debug patterns (fnmatch)', () => {
+  test.each([
+    ['master.the_scribe', 'master.the_scribe', true],
+    ['master.the_scribe', 'master.the_scribes', false],
+    ['master.*', 'master.slave_driver', true],
+    ['master.*', 'masterXslave_driver', false],
+    ['master.the_???', 'master.the_oracle', false],
+    ['master.the_??????', 'master.the_oracle', true],
+    ['master.[st]*', 'master.slave_driver', true],
+    ['master.[!st]*', 'master.slave_driver', false],
+    ['master.[!st]*', 'master.big_brother', true],
+    ['master.[a', 'master.[a', true],
+    ['*(x)+', 'a(x)+', true],
+  ])('%s matches %s: %s', (pattern, name, matches) => {
+    expect(fnmatch(pattern).test(name)).toBe(matches);
+  });
+});
+
+test.each([
+  ['2147483648', 2 ** 31],
+  ['500M', 500 * 1024 ** 2],
+  ['2G', 2 * 1024 ** 3],
+  ['2GiB', 2 * 1024 ** 3],
+  ['64kb', 64 * 1024],
+  ['1.5G', NaN],
+  ['', NaN],
+])('--max-file-size %j is %d bytes', (text, bytes) => {
+  expect(parseSize(text)).toBe(bytes);
+});
