@@ -142,8 +142,8 @@ describe('piw-master on PostgreSQL', () => {
     await mon.control.push({ verb: 'WAKE', data: null });
     await m.waitFor(/WARN master: waking all slaves and master[\s\S]*INFO master\.cloud_gazer: resumed/);
     await mon.control.push({ verb: 'QUIT' });
-    const { code, stderr } = await m.exited;
     await mon.close();
+    const { code, stderr } = await m.exited;
     expect(code).toBe(0);
     expect(stderr).toContain(`read configuration from ${conf}`);
     expect(stderr).toContain('WARN master: sending status to new monitor');
@@ -203,8 +203,8 @@ describe('piw-master on PostgreSQL', () => {
     await m.waitFor(/DEBUG master.the_architect/);
     const mon = monitor();
     await mon.control.push({ verb: 'QUIT' });
-    const { code, stderr } = await m.exited;
     await mon.close();
+    const { code, stderr } = await m.exited;
     expect(code).toBe(0);
     expect(stderr).toContain('DEBUG master.the_scribe: << QUIT None');
     expect(stderr).toContain('DEBUG master.the_architect: << QUIT None');
@@ -233,8 +233,8 @@ describe('piw-master on the embedded database', () => {
     const mon = monitor();
     await mon.hello();
     await mon.control.push({ verb: 'QUIT' });
-    const { code } = await m.exited;
     await mon.close();
+    const { code } = await m.exited;
     expect(code).toBe(0);
     await access(path.join(data, 'piwheels', 'pgdata', 'PG_VERSION'));
   });
