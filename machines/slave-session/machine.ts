@@ -46,6 +46,7 @@ import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
 import { actionNotProvided, actorNotProvided } from './not-provided.js';
 import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
+import { timerMs } from './timer.js';
 import { replayStatus, replyStatus, slaveStatus } from './status.js';
 import type {
   ExpectFileInput,
@@ -65,8 +66,6 @@ import type {
 } from './types.js';
 
 const NAME = 'slaveSession';
-/** Node timers overflow past 2³¹-1 ms (≈24.8 days) and would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_SWEEP_MS = 5000;
 
 /**
@@ -77,7 +76,7 @@ const DEFAULT_SWEEP_MS = 5000;
  */
 export function silenceWatch(busyTimeoutMs: number, sweepMs: number): { sweepMs: number; sweepsToExpire: number } {
   const timeout = Math.max(busyTimeoutMs, 0);
-  const period = Math.min(Math.max(Math.min(sweepMs, timeout), 1), MAX_TIMER_MS);
+  const period = Math.max(timerMs(Math.min(sweepMs, timeout)), 1);
   return { sweepMs: period, sweepsToExpire: Math.ceil(timeout / period) + 1 };
 }
 const PROTOCOL = '#slaveSession.connected';
