@@ -3,6 +3,8 @@
  * 0.18 bound inproc:// (db, fs, web, builds, stats) are the in-process bus here, so only the queues that
  * face other processes have addresses.
  */
+import { PYPI_HOLD_SECONDS } from '../../machines/cloud-gazer/pypi-buffer.js';
+import { BUFFER_DELAY_MS, DEV_BUFFER_DELAY_MS } from '../../machines/secretary/secretary-machine.js';
 import { DEFAULT_PYPI_JSON } from '../cloud-gazer/pypi-json.js';
 import { DEFAULT_PYPI_XMLRPC } from '../cloud-gazer/pypi-xmlrpc.js';
 import { DEFAULT_FILE_QUEUE } from '../file-juggler/file-juggler.js';
@@ -48,8 +50,12 @@ export interface MasterConfig {
   dsn: string | undefined;
   /** Where the site is written. */
   outputPath: string;
-  /** Debug logging for the master, a 3 s Secretary buffer, new packages skipped, no PyPI hold (behaviour 35). */
+  /** New packages are added skipped "development mode" (behaviour 35; see defaultConfig for the rest). */
   devMode: boolean;
+  /** How long PyPI's events are held to put them in order (0.18: 300 s; 0 holds nothing). */
+  pypiHoldSeconds: number;
+  /** How long the Secretary holds project-page rewrites back to merge repeats (0.18: 60 s). */
+  rewriteDelayMs: number;
   pypiXmlrpc: string;
   pypiSimple: string;
   pypiJson: string;
@@ -62,11 +68,19 @@ export interface MasterConfig {
   siteUrl: string | undefined;
 }
 
-export function defaultConfig(): MasterConfig {
+/**
+ * 0.18's defaults; with `devMode`, those of a development master: rewrites held 3 s instead of 60 (behaviour
+ * 35) and PyPI's events not held at all (a local stand-in goes quiet after its last event, which 0.18's
+ * 5-minute hold behind the newest event would keep for ever; see actors/cloud-gazer/task.ts).
+ */
+export function defaultConfig(opts: { devMode?: boolean } = {}): MasterConfig {
+  const devMode = opts.devMode ?? false;
   return {
     dsn: undefined,
     outputPath: DEFAULT_OUTPUT_PATH,
-    devMode: false,
+    devMode,
+    pypiHoldSeconds: devMode ? 0 : PYPI_HOLD_SECONDS,
+    rewriteDelayMs: devMode ? DEV_BUFFER_DELAY_MS : BUFFER_DELAY_MS,
     pypiXmlrpc: DEFAULT_PYPI_XMLRPC,
     pypiSimple: DEFAULT_PYPI_SIMPLE,
     pypiJson: DEFAULT_PYPI_JSON,

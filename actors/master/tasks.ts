@@ -29,7 +29,7 @@ import type { Bus } from '../runtime/bus.js';
 import type { Logger } from '../runtime/logger.js';
 import type { SupervisedTask } from '../runtime/supervisor.js';
 import { scribeTask } from '../scribe/task.js';
-import { BUFFER_DELAY_MS, DEV_BUFFER_DELAY_MS, secretaryTask } from '../secretary/index.js';
+import { secretaryTask } from '../secretary/index.js';
 import { slaveIdCounter } from '../slave-driver/slave-driver.js';
 import { slaveDriverTask } from '../slave-driver/task.js';
 import type { MasterConfig } from './config.js';
@@ -65,7 +65,7 @@ export function masterTasks(config: MasterConfig, deps: TaskDeps): SupervisedTas
     seraph: { bus, db: database, oracles: config.oracles },
     lumberjack: { sink: new DatabaseLogSink(database.sql), address: config.queues.log },
     the_scribe: { bus, output: config.outputPath, ...(config.siteUrl === undefined ? {} : { site: { url: config.siteUrl } }) },
-    the_secretary: { bus, delayMs: config.devMode ? DEV_BUFFER_DELAY_MS : BUFFER_DELAY_MS },
+    the_secretary: { bus, delayMs: config.rewriteDelayMs },
     big_brother: { bus },
     file_juggler: { bus, output: config.outputPath, address: config.queues.file, maxFileSize: config.maxFileSize, onListening: listening('file_juggler') },
     slave_driver: {
@@ -78,7 +78,13 @@ export function masterTasks(config: MasterConfig, deps: TaskDeps): SupervisedTas
     },
     mr_chase: { bus, address: config.queues.import, onListening: listening('mr_chase') },
     the_architect: { bus, buildQueue: (limit: number, signal: AbortSignal) => database.getBuildQueue(limit, { signal }) },
-    cloud_gazer: { bus, pypiXmlrpc: config.pypiXmlrpc, pypiJson: config.pypiJson, devMode: config.devMode },
+    cloud_gazer: {
+      bus,
+      pypiXmlrpc: config.pypiXmlrpc,
+      pypiJson: config.pypiJson,
+      devMode: config.devMode,
+      buffer: { holdSeconds: config.pypiHoldSeconds },
+    },
   };
   const logic = {
     seraph: oracleTask,

@@ -2,11 +2,15 @@
  * The piw-master command (manual chapter 2): options → settings (command line, PIW_* environment, the
  * [master] section of the configuration files) → the master (actors/master).
  *
- * Beyond 0.18's options: --pypi-json (0.18.x), --oracles, --max-file-size and --site-url, knobs of the
- * tasks that take them. The queues 0.18 bound in-process (--web-queue, --builds-queue, --db-queue,
- * --fs-queue, --stats-queue) are accepted for compatibility with existing configuration files, but this
- * master's in-process queues are its bus, so only inproc:// addresses make sense and anything else is
- * refused rather than silently ignored.
+ * Beyond 0.18's options: --pypi-json (0.18.x), --oracles, --max-file-size, --site-url, --pypi-hold and
+ * --rewrite-delay, knobs of the tasks that take them. --dev-mode is 0.18's: new packages are added skipped
+ * "development mode" (never built), debug logging, rewrites held 3 s, and (ours) PyPI's events not held;
+ * a demo that wants its packages built uses `--pypi-hold 0 --rewrite-delay 3` instead.
+ *
+ * The queues 0.18 bound in-process (--web-queue, --builds-queue, --db-queue, --fs-queue, --stats-queue) are
+ * accepted for compatibility with existing configuration files, but this master's in-process queues are
+ * its bus, so only inproc:// addresses make sense and anything else is refused rather than silently
+ * ignored.
  *
  * Exit status: 0 after a clean stop (QUIT, SIGTERM, Ctrl+C); 2 for a bad option or configuration; 1 when
  * the master cannot start (root, database missing or at the wrong version, a socket address taken) or a
@@ -67,6 +71,16 @@ const size = (fallback: number) =>
     String(fallback),
   );
 
+/** Whole seconds, left undefined when not given (the default depends on --dev-mode). */
+const seconds = () =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((x) => (/^\s*\d+\s*$/.test(x) ? Number(x) : NaN)),
+      v.check((n) => Number.isSafeInteger(n) && n <= 86_400, 'expected a whole number of seconds (at most a day)'),
+    ),
+  );
+
 /** Patterns given several times, or as a comma- or space-separated list (environment, files). */
 const patterns = () =>
   v.optional(
@@ -82,6 +96,8 @@ const schema = v.object({
   outputPath: text(DEFAULTS.outputPath),
   devMode: flag(),
   debug: patterns(),
+  pypiHold: seconds(),
+  rewriteDelay: seconds(),
   pypiXmlrpc: url(DEFAULTS.pypiXmlrpc),
   pypiSimple: url(DEFAULTS.pypiSimple),
   pypiJson: url(DEFAULTS.pypiJson),
@@ -108,12 +124,40 @@ function expandHome(p: string): string {
   return p === '~' ? os.homedir() : p.startsWith('~/') ? `${os.homedir()}${p.slice(1)}` : p;
 }
 
+/** The master's configuration from validated settings; what is not given takes the mode's default. */
+export function masterConfig(s: MasterSettings): MasterConfig {
+  const defaults = defaultConfig({ devMode: s.devMode });
+  return {
+    dsn: s.dsn,
+    outputPath: expandHome(s.outputPath),
+    devMode: s.devMode,
+    pypiHoldSeconds: s.pypiHold ?? defaults.pypiHoldSeconds,
+    rewriteDelayMs: s.rewriteDelay === undefined ? defaults.rewriteDelayMs : s.rewriteDelay * 1000,
+    pypiXmlrpc: s.pypiXmlrpc,
+    pypiSimple: s.pypiSimple,
+    pypiJson: s.pypiJson,
+    queues: {
+      status: s.statusQueue,
+      control: s.controlQueue,
+      import: s.importQueue,
+      log: s.logQueue,
+      slave: s.slaveQueue,
+      file: s.fileQueue,
+    },
+    oracles: s.oracles,
+    maxFileSize: s.maxFileSize,
+    siteUrl: s.siteUrl,
+  };
+}
+
 export class MasterCommand extends PiwCommand<typeof schema> {
   static override paths = [Command.Default];
   static metavars = {
     '--dsn': 'DSN',
     '--output-path': 'PATH',
     '--debug': 'PATTERN',
+    '--pypi-hold': 'SECONDS',
+    '--rewrite-delay': 'SECONDS',
     '--pypi-xmlrpc': 'URL',
     '--pypi-simple': 'URL',
     '--pypi-json': 'URL',
@@ -145,15 +189,24 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       Stop it with SIGTERM (systemd), Ctrl+C, or QUIT from piw-monitor; pending page rewrites are saved and
       picked up at the next start.
 
+      Development mode (--dev-mode) is for working on piwheels itself: as in 0.18, new packages are added
+      with the skip reason 'development mode' (so never built), logging includes debug lines and page
+      rewrites are held 3 s; PyPI's events are not held back either. To try the whole pipeline against a
+      local stand-in of PyPI, use --pypi-hold 0 --rewrite-delay 3 instead.
+
       Settings may also come from the environment (PIW_MASTER_DSN, PIW_MASTER_OUTPUT_PATH,
-      PIW_MASTER_DEV_MODE, PIW_MASTER_DEBUG, PIW_MASTER_PYPI_XMLRPC, PIW_MASTER_PYPI_SIMPLE,
-      PIW_MASTER_PYPI_JSON, PIW_MASTER_ORACLES, PIW_MASTER_MAX_FILE_SIZE, PIW_MASTER_SITE_URL, and
-      PIW_<NAME>_QUEUE for each queue, e.g. PIW_SLAVE_QUEUE) and from the [master] section of the
-      configuration files (keys named after the long options: dsn, output_path, slave_queue, ...).
+      PIW_MASTER_DEV_MODE, PIW_MASTER_DEBUG, PIW_MASTER_PYPI_HOLD, PIW_MASTER_REWRITE_DELAY,
+      PIW_MASTER_PYPI_XMLRPC, PIW_MASTER_PYPI_SIMPLE, PIW_MASTER_PYPI_JSON, PIW_MASTER_ORACLES,
+      PIW_MASTER_MAX_FILE_SIZE, PIW_MASTER_SITE_URL, and PIW_<NAME>_QUEUE for each queue, e.g.
+      PIW_SLAVE_QUEUE) and from the [master] section of the configuration files (keys named after the
+      long options: dsn, output_path, slave_queue, ...).
     `,
     examples: [
       ['Run on the local PostgreSQL server, writing the site for Apache', '$0 -v -d postgres:///piwheels -o /var/www/piwheels'],
-      ['Try it out on the embedded database', '$0 --dev-mode -o ~/piwheels-www'],
+      [
+        'Follow a local PyPI stand-in on the embedded database, building what it lists',
+        '$0 -v -o ~/piwheels-www --pypi-xmlrpc http://127.0.0.1:8080/pypi --pypi-json http://127.0.0.1:8080/pypi --pypi-simple http://127.0.0.1:8080/simple --pypi-hold 0 --rewrite-delay 3',
+      ],
     ],
   });
 
@@ -171,6 +224,12 @@ export class MasterCommand extends PiwCommand<typeof schema> {
   });
   debug = Option.Array('--debug', {
     description: 'Set logging to debug level for the tasks whose names match this pattern (e.g. master.slave_driver, master.*); can be specified multiple times',
+  });
+  pypiHold = Option.String('--pypi-hold', {
+    description: "How long PyPI's events are held back to put them in order, in seconds (default: 300; 0 with --dev-mode)",
+  });
+  rewriteDelay = Option.String('--rewrite-delay', {
+    description: 'How long project page rewrites are held back to merge repeated requests, in seconds (default: 60; 3 with --dev-mode)',
   });
   pypiXmlrpc = Option.String('--pypi-xmlrpc', { description: `The URL of the PyPI XML-RPC service (default: ${DEFAULTS.pypiXmlrpc})` });
   pypiSimple = Option.String('--pypi-simple', { description: `The URL of the PyPI simple API (default: ${DEFAULTS.pypiSimple})` });
@@ -219,6 +278,8 @@ export class MasterCommand extends PiwCommand<typeof schema> {
         outputPath: { flag: '--output-path', given: this.outputPath, env: master('OUTPUT_PATH') },
         devMode: { flag: '--dev-mode', given: this.devMode, env: master('DEV_MODE') },
         debug: { flag: '--debug', given: this.debug?.join(' '), env: master('DEBUG') },
+        pypiHold: { flag: '--pypi-hold', given: this.pypiHold, env: master('PYPI_HOLD') },
+        rewriteDelay: { flag: '--rewrite-delay', given: this.rewriteDelay, env: master('REWRITE_DELAY') },
         pypiXmlrpc: { flag: '--pypi-xmlrpc', given: this.pypiXmlrpc, env: master('PYPI_XMLRPC') },
         pypiSimple: { flag: '--pypi-simple', given: this.pypiSimple, env: master('PYPI_SIMPLE') },
         pypiJson: { flag: '--pypi-json', given: this.pypiJson, env: master('PYPI_JSON') },
@@ -268,25 +329,7 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       }
     }
     if (s.devMode) log.warn('Starting in development mode; DO NOT use this in production!');
-    const config: MasterConfig = {
-      dsn: s.dsn,
-      outputPath: expandHome(s.outputPath),
-      devMode: s.devMode,
-      pypiXmlrpc: s.pypiXmlrpc,
-      pypiSimple: s.pypiSimple,
-      pypiJson: s.pypiJson,
-      queues: {
-        status: s.statusQueue,
-        control: s.controlQueue,
-        import: s.importQueue,
-        log: s.logQueue,
-        slave: s.slaveQueue,
-        file: s.fileQueue,
-      },
-      oracles: s.oracles,
-      maxFileSize: s.maxFileSize,
-      siteUrl: s.siteUrl,
-    };
+    const config = masterConfig(s);
     const master = new Master({ config, log });
     const stopHandling = handleSignals((reason) => master.quit(reason), log);
     try {

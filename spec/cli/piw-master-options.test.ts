@@ -7,7 +7,9 @@ import path from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fnmatch } from '../../cli/master/fnmatch.js';
-import { MasterCommand, parseSize } from '../../cli/master/command.js';
+import { MasterCommand, masterConfig, parseSize } from '../../cli/master/command.js';
+import type { MasterConfig } from '../../actors/master/config.js';
+import type { Logger } from '../../actors/runtime/logger.js';
 import { run } from './common/harness.js';
 
 let testEnv: NodeJS.ProcessEnv = {};
@@ -21,6 +23,24 @@ class TestMasterCommand extends MasterCommand {
   protected override euid(): number {
     return euid;
   }
+}
+
+/** The command up to the master's configuration, which it keeps instead of starting a master. */
+class ConfigOnlyCommand extends TestMasterCommand {
+  static config: MasterConfig | undefined;
+  override async main(s: Parameters<MasterCommand['main']>[0], _log: Logger): Promise<number> {
+    ConfigOnlyCommand.config = masterConfig(s);
+    return 0;
+  }
+}
+
+async function configOf(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<MasterConfig> {
+  testEnv = env;
+  ConfigOnlyCommand.config = undefined;
+  const r = await run(ConfigOnlyCommand, argv);
+  expect(r.stderr).not.toMatch(/ERROR|invalid/);
+  expect(r.code).toBe(0);
+  return ConfigOnlyCommand.config!;
 }
 
 let dir: string;
@@ -55,6 +75,8 @@ test.each([
   [['--max-file-size', '12X'], 'invalid value for option --max-file-size: expected a size in bytes, or with a suffix K, M, G or T (e.g. 2G)'],
   [['--dsn', 'mysql://localhost/piwheels'], 'invalid value for option --dsn: Invalid DSN mysql://localhost/piwheels'],
   [['--dev-mode=maybe'], 'dev-mode'],
+  [['--pypi-hold=-1'], 'invalid value for option --pypi-hold: expected a whole number of seconds (at most a day)'],
+  [['--rewrite-delay', 'soon'], 'invalid value for option --rewrite-delay: expected a whole number of seconds (at most a day)'],
 ])('a bad option %j is refused with exit status 2 and says why', async (argv, message) => {
   const r = await run(TestMasterCommand, argv);
   expect(r.code).toBe(2);
@@ -88,6 +110,42 @@ test('behaviour 22: as root the master refuses to run, exit status 1, unless PIW
   expect(allowed.stderr).toContain('running as root because PIW_ALLOW_ROOT is set');
   expect(allowed.stderr).toContain('Unable to connect to database nowhere');
   expect(allowed.stderr).not.toContain('must not be run as root');
+});
+
+describe('settings → the master\'s configuration', () => {
+  test('0.18\'s defaults: the embedded database, /var/www, the manual\'s queues, a 5-minute PyPI hold, 60 s rewrites', async () => {
+    const c = await configOf([]);
+    expect(c).toMatchObject({
+      dsn: undefined,
+      outputPath: '/var/www',
+      devMode: false,
+      pypiHoldSeconds: 300,
+      rewriteDelayMs: 60_000,
+      oracles: 3,
+      maxFileSize: 2 * 1024 ** 3,
+      queues: {
+        status: 'ipc:///tmp/piw-status',
+        control: 'ipc:///tmp/piw-control',
+        import: 'ipc:///tmp/piw-import',
+        log: 'ipc:///tmp/piw-logger',
+        slave: 'tcp://*:5555',
+        file: 'tcp://*:5556',
+      },
+    });
+  });
+
+  test('behaviour 35: --dev-mode holds rewrites 3 s and PyPI events not at all; --pypi-hold and --rewrite-delay override either mode', async () => {
+    expect(await configOf(['--dev-mode'])).toMatchObject({ devMode: true, pypiHoldSeconds: 0, rewriteDelayMs: 3_000 });
+    expect(await configOf(['--pypi-hold', '0', '--rewrite-delay', '3'])).toMatchObject({ devMode: false, pypiHoldSeconds: 0, rewriteDelayMs: 3_000 });
+    expect(await configOf(['--dev-mode', '--rewrite-delay', '10'])).toMatchObject({ pypiHoldSeconds: 0, rewriteDelayMs: 10_000 });
+  });
+
+  test('the command line beats PIW_* variables, which beat the [master] section; ~ is the home directory', async () => {
+    const conf = path.join(dir, 'piwheels.conf');
+    await writeFile(conf, '[master]\noutput_path = ~/www\nslave_queue = tcp://*:6555\noracles = 5\nmax_file_size = 1G\n');
+    const c = await configOf(['-c', conf, '--oracles', '7'], { PIW_SLAVE_QUEUE: 'tcp://127.0.0.1:7555', PIW_MASTER_DEBUG: 'master.a, master.b' });
+    expect(c).toMatchObject({ outputPath: path.join(os.homedir(), 'www'), oracles: 7, maxFileSize: 1024 ** 3, queues: { slave: 'tcp://127.0.0.1:7555' } });
+  });
 });
 
 describe('--debug patterns (fnmatch)', () => {
