@@ -165,11 +165,9 @@ export class Master {
   async #bindSockets(bus: Bus): Promise<void> {
     const { config } = this.#opts;
     const log = this.#log;
-    const status: Publisher<(typeof monitorStatsProtocol)['send']> = await createPublisherAdapter({
-      protocol: monitorStatsProtocol,
-      address: config.queues.status,
-      ipcMode: 'group-writable',
-    });
+    const status: Publisher<(typeof monitorStatsProtocol)['send']> = await bound('status', config.queues.status, () =>
+      createPublisherAdapter({ protocol: monitorStatsProtocol, address: config.queues.status, ipcMode: 'group-writable' }),
+    );
     this.#closers.unshift(() => status.close());
     this.endpoints.status = status.endpoint;
     this.#closers.unshift(
@@ -177,18 +175,20 @@ export class Master {
         status.publish(msg).catch((err: unknown) => log.error(`unable to publish ${msg.verb} on the status queue: ${describe(err)}`, err));
       }),
     );
-    const control: Receiver = await createPullAdapter({
-      protocol: masterControlProtocol,
-      address: config.queues.control,
-      hwm: 10,
-      ipcMode: 'group-writable',
-      log,
-      target: {
-        send: (event) => {
-          if (!bus.push(queues.control, event.msg)) log.warn(`the control queue is full; ${event.msg.verb} is dropped`);
+    const control: Receiver = await bound('control', config.queues.control, () =>
+      createPullAdapter({
+        protocol: masterControlProtocol,
+        address: config.queues.control,
+        hwm: 10,
+        ipcMode: 'group-writable',
+        log,
+        target: {
+          send: (event) => {
+            if (!bus.push(queues.control, event.msg)) log.warn(`the control queue is full; ${event.msg.verb} is dropped`);
+          },
         },
-      },
-    });
+      }),
+    );
     this.#closers.unshift(() => control.close());
     this.endpoints.control = control.endpoint;
   }
@@ -204,5 +204,14 @@ export class Master {
     }
     this.#log.info('closed all queues');
     return output;
+  }
+}
+
+/** Binds a socket of the master's own, saying which option's address could not be bound and why. */
+async function bound<T>(queue: 'status' | 'control', address: string, bind: () => Promise<T>): Promise<T> {
+  try {
+    return await bind();
+  } catch (err) {
+    throw new MasterStartError(`unable to bind the ${queue} queue (--${queue}-queue) to ${address}: ${describe(err)}`, { cause: err });
   }
 }

@@ -193,6 +193,15 @@ describe('the master', () => {
     }
   });
 
+  test('a status or control address that cannot be bound is refused naming the option, and what was opened is released', async () => {
+    const config = configIn(dir.path);
+    const master = new Master({ config: { ...config, queues: { ...config.queues, control: `ipc://${path.join(dir.path, 'missing', 'control')}` } }, log: memoryLogger('master') });
+    await expect(master.start()).rejects.toThrow(/^the master did not start: unable to bind the control queue \(--control-queue\) to ipc:\/\/.*\/missing\/control: /);
+    await expect(master.done).resolves.toMatchObject({ failed: true });
+    const again = await startMaster();
+    await again.stop();
+  });
+
   test('behaviour 34: a database at another version refuses to start, naming piw-initdb', async () => {
     const old = await createServerDatabase('0.18');
     try {
