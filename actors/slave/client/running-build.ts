@@ -1,8 +1,8 @@
 /**
  * The build the slave is running, from BUILD until its temp dir is gone: the builder's promise, the abort
  * that stops it (DONE, DIE, a signal, a lost master) and the grace it gets to end (behaviours 188, 189).
- * The slave-client machine's `build` actor waits on `result`; its stop/cleanup actor calls `stop()` and
- * `cleanup()`. A builder that throws (the build dir cannot be written, say) counts as a failed build with
+ * The slave-client machine's `build` actor waits on `result` and aborts the build when its state is left;
+ * its `cleanup` actor calls `discard()`. A builder that throws (the build dir cannot be written, say) counts as a failed build with
  * the error as its output, as 0.18's build thread reported any exception.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,13 +58,18 @@ export class RunningBuild {
     return this.#settled !== undefined;
   }
 
+  /** Tells the build to stop (its whole process group); `result` settles once it has. */
+  abort(): void {
+    this.#abort.abort();
+  }
+
   /**
-   * Stops the build (its whole process group) if it is still running and waits at most `graceMs` for it
-   * to end; resolves false if it did not.
+   * Stops the build if it is still running and waits at most `graceMs` for it to end; resolves false if
+   * it did not.
    */
   async stop(graceMs = STOP_GRACE_MS): Promise<boolean> {
     if (this.#settled !== undefined) return true;
-    this.#abort.abort();
+    this.abort();
     const wait = new AbortController();
     try {
       return await Promise.race([this.result.then(() => true), sleep(graceMs, false, { signal: wait.signal }).catch(() => false)]);

@@ -11,7 +11,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { build as pipBuild, builtMessageData, type BuildResult } from '../build.js';
 import { toSlaveHelloWire, type MachineFacts } from '../machine-facts.js';
 import { slaveStats, toSlaveStatsWire } from '../stats.js';
-import { SlaveProtocolError } from './errors.js';
+import { slaveErrors } from './errors.js';
 import { RunningBuild, type Builder } from './running-build.js';
 
 /** 0.18's fixed master timeout, sent in HELLO as the busy timeout (protocols.md §7). */
@@ -32,7 +32,7 @@ export interface SlaveServiceSettings {
   fileQueue: string;
   /** Where builds make their temp dirs (-d); its filesystem is the one IDLE/BUSY report. */
   buildDir: string;
-  /** -t, in milliseconds: reported in HELLO and enforced on every build. */
+  /** -t, in milliseconds: reported in HELLO, which is where each build's limit is taken from. */
   buildTimeoutMs: number;
   /** How long the slave waits for the master, in milliseconds; reported in HELLO as the busy timeout. */
   masterTimeoutMs: number;
@@ -50,7 +50,8 @@ export interface SlaveServiceSettings {
 export interface SlaveServices {
   helloData(): SlaveHelloWire;
   statsData(): Promise<SlaveStatsWire>;
-  startBuild(pkg: string, version: string, indexUrl: string): RunningBuild;
+  /** Starts a build from `indexUrl` (ACK's) that is killed after `timeoutMs` (HELLO's build timeout). */
+  startBuild(pkg: string, version: string, indexUrl: string, timeoutMs: number): RunningBuild;
   builtData(result: BuildResult): [boolean, TimeDelta, string, FileStateWire[]];
   /** Sends the named wheel of `result` to the file queue (after the master's SEND). */
   sendWheel(slaveId: number, result: BuildResult, filename: string, signal: AbortSignal): Promise<SendFileResult>;
@@ -67,11 +68,11 @@ export function createSlaveServices(settings: SlaveServiceSettings): SlaveServic
   return {
     helloData: () => hello,
     statsData: async () => toSlaveStatsWire(await slaveStats(settings.buildDir)),
-    startBuild: (pkg, version, indexUrl) =>
+    startBuild: (pkg, version, indexUrl, timeoutMs) =>
       new RunningBuild(pkg, version, builder, {
         indexUrl,
         buildDir: settings.buildDir,
-        timeout: settings.buildTimeoutMs,
+        timeout: timeoutMs,
         python: settings.python,
         ...(settings.env === undefined ? {} : { env: settings.env }),
       }),
@@ -79,7 +80,7 @@ export function createSlaveServices(settings: SlaveServiceSettings): SlaveServic
     async sendWheel(slaveId, result, filename, signal) {
       const wheel = result.files.find((file) => file.filename === filename);
       // 0.18 asserts the master names one of the wheels it was told of (behaviour 192).
-      if (wheel === undefined) throw new SlaveProtocolError(`SEND named ${JSON.stringify(filename)}, which this build did not make`);
+      if (wheel === undefined) throw slaveErrors.protocol(`SEND named ${JSON.stringify(filename)}, which this build did not make`);
       log.info(`sending ${filename} (${wheel.size} bytes) to ${settings.fileQueue}`);
       return sendFile({ address: settings.fileQueue, slaveId, path: wheel.path, log, signal, masterTimeoutMs: settings.masterTimeoutMs });
     },
