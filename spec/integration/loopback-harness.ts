@@ -5,29 +5,27 @@
  *   machine per slave) and File Juggler (file ROUTER, one master-transfer machine per file, temp file →
  *   fsync → SHA-256 → rename) as tasks on the bus, with stand-ins for the Oracle (GETABIS, LOGBUILD
  *   recorded) and the Secretary (DONE);
- * - the slave: the REQ client speaking the slave protocol, with a stand-in build result (a real wheel file
- *   the caller made) sent by the real file sender (fresh DEALER, client-transfer machine).
- *
- * The slave side follows the conversation of protocols.md §4.1 step by step; it is the slave-client
- * machine's place once that machine exists.
+ * - the slave: piw-slave's actor (REQ connection, slave-client machine) with a stand-in builder whose
+ *   result is a real wheel file the caller made, sent by the real file sender (fresh DEALER,
+ *   client-transfer machine).
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createActor, toPromise, waitFor, type Actor } from 'xstate';
 import { fileJugglerTask } from '../../actors/file-juggler/index.js';
-import { sendFile, type SendFileResult } from '../../actors/file-sender/index.js';
+import type { SendFileResult } from '../../actors/file-sender/index.js';
 import { createBus, type Bus } from '../../actors/runtime/bus.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { queues } from '../../actors/runtime/queues.js';
 import { supervisorMachine, type SupervisorOutput } from '../../actors/runtime/supervisor.js';
 import { createTask } from '../../actors/runtime/task.js';
 import { slaveDriverTask } from '../../actors/slave-driver/index.js';
-import { createRequestClient, type RequestClient } from '../../actors/zmq/request.js';
+import { runSlave, type Builder } from '../../actors/slave/client/index.js';
+import type { MachineFacts } from '../../actors/slave/machine-facts.js';
 import { TimeDelta } from '../../protocols/cbor/index.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { BuildStateWire, FileStateWire } from '../../protocols/records.js';
-import { slaveClientProtocol } from '../../protocols/slave-driver.js';
 
 export const ABI = 'cp311';
 
@@ -136,7 +134,7 @@ export interface Wheel {
 }
 
 export interface SlaveRun {
-  /** Every reply, in order, as `VERB` or `VERB data`. */
+  /** Every reply, in order, as `VERB` or `VERB data` (SLEEPs before BUILD left out: the queue was on its way). */
   replies: string[];
   slaveId: number;
   transfer: SendFileResult;
@@ -145,37 +143,37 @@ export interface SlaveRun {
   sendToDoneMs: number;
 }
 
-const stats = (): [Date, number, number, number, number, number, number, number, number] => [
-  new Date(),
-  100 * 2 ** 30,
-  50 * 2 ** 30,
-  8 * 2 ** 30,
-  4 * 2 ** 30,
-  2 ** 30,
-  2 ** 30,
-  0.5,
-  45,
-];
+/** What the loopback slave says of itself: the master's build ABI, whatever Python runs the test. */
+const LOOPBACK_FACTS: MachineFacts = {
+  pyVersionTag: '311',
+  abiTag: ABI,
+  platformTag: 'linux_x86_64',
+  osName: 'Debian GNU/Linux',
+  osVersion: '12',
+  boardRevision: 'unknown',
+  boardSerial: 'unknown',
+};
 
-const hello = (): Message<(typeof slaveClientProtocol)['send']> => ({
-  verb: 'HELLO',
-  data: [
-    new TimeDelta(0, 3 * 3600, 0), // build timeout
-    new TimeDelta(0, 300, 0), // busy timeout
-    '311',
-    ABI,
-    'linux_x86_64',
-    'loopback-slave',
-    'Debian GNU/Linux',
-    '12',
-    'unknown',
-    'unknown',
-  ],
-});
+/** The stand-in builder: the caller's wheel, already built (it stays the caller's: cleanup removes nothing). */
+function standInBuilder(wheel: Wheel): Builder {
+  const [filename, size, hash, packageTag, packageVersionTag, pyVersionTag, abiTag, platformTag, dependencies] = wheel.file;
+  return async (pkg, version) => ({
+    package: pkg,
+    version,
+    status: true,
+    duration: new TimeDelta(0, 42, 0),
+    output: 'stand-in build log',
+    files: [{ filename, path: wheel.path, size, hash, packageTag, packageVersionTag, pyVersionTag, abiTag, platformTag, dependencies }],
+    dir: dirname(wheel.path),
+    cleanup: async () => {},
+  });
+}
 
 /**
- * One slave's life: HELLO → ACK; IDLE until BUILD; BUSY → CONT; BUILT (the wheel) → SEND; the transfer;
- * SENT → DONE; IDLE → SLEEP; BYE. Any other reply fails the run (a 0.18 slave would die).
+ * One slave's life, by piw-slave's own actor (actors/slave/client) with the stand-in builder: HELLO → ACK;
+ * IDLE until BUILD; BUSY → CONT; BUILT (the wheel) → SEND; the transfer by the real file sender; SENT →
+ * DONE; IDLE → SLEEP, where the run is stopped (SIGTERM's path): BYE. A reply out of order is fatal to
+ * the slave, so it fails the run.
  */
 export async function runLoopbackSlave(opts: {
   slaveEndpoint: string;
@@ -184,43 +182,49 @@ export async function runLoopbackSlave(opts: {
   log: Logger;
   timeoutMs?: number;
 }): Promise<SlaveRun> {
-  const client: RequestClient<(typeof slaveClientProtocol)['recv'], (typeof slaveClientProtocol)['send']> = createRequestClient({
-    protocol: slaveClientProtocol,
-    address: opts.slaveEndpoint,
-    timeoutMs: opts.timeoutMs ?? 30_000,
-  });
   const replies: string[] = [];
-  const ask = async (msg: Message<(typeof slaveClientProtocol)['send']>, ...expected: string[]) => {
-    const reply = await client.request(msg);
-    replies.push(reply.data === undefined ? reply.verb : `${reply.verb} ${JSON.stringify(reply.data)}`);
-    if (!expected.includes(reply.verb)) throw new Error(`${msg.verb} was answered ${reply.verb}, not ${expected.join(' or ')}`);
-    return reply;
-  };
-  try {
-    const ack = await ask(hello(), 'ACK');
-    const slaveId = (ack.data as [number, string])[0];
-    // The queue reaches the Slave Driver asynchronously: a 0.18 slave would sleep 5–10 s after SLEEP.
-    let build = await ask({ verb: 'IDLE', data: stats() }, 'BUILD', 'SLEEP');
-    for (let tries = 0; build.verb === 'SLEEP' && tries < 100; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      replies.pop();
-      build = await ask({ verb: 'IDLE', data: stats() }, 'BUILD', 'SLEEP');
-    }
-    if (build.verb !== 'BUILD') throw new Error('no BUILD came');
-    await ask({ verb: 'BUSY', data: stats() }, 'CONT');
-    const send = await ask({ verb: 'BUILT', data: [true, new TimeDelta(0, 42, 0), 'stand-in build log', [opts.wheel.file]] }, 'SEND');
-    if (send.data !== opts.wheel.file[0]) throw new Error(`SEND asked for ${String(send.data)}`);
-    const sendAt = performance.now();
-    const transfer = await sendFile({ address: opts.fileEndpoint, slaveId, path: opts.wheel.path, log: opts.log });
-    const transferMs = performance.now() - sendAt;
-    await ask({ verb: 'SENT' }, 'DONE');
-    const sendToDoneMs = performance.now() - sendAt;
-    await ask({ verb: 'IDLE', data: stats() }, 'SLEEP');
-    await client.notify({ verb: 'BYE' });
-    return { replies, slaveId, transfer, transferMs, sendToDoneMs };
-  } finally {
-    await client.close();
-  }
+  const stop = new AbortController();
+  let slaveId = 0;
+  let building = false;
+  let finished = false;
+  let sendAt = 0;
+  let transferMs = 0;
+  let sendToDoneMs = 0;
+  let transfer: SendFileResult | undefined;
+  const outcome = await runSlave({
+    slaveQueue: opts.slaveEndpoint,
+    fileQueue: opts.fileEndpoint,
+    buildDir: dirname(opts.wheel.path),
+    masterTimeoutMs: opts.timeoutMs ?? 30_000,
+    label: 'loopback-slave',
+    python: 'python3',
+    facts: LOOPBACK_FACTS,
+    log: opts.log,
+    builder: standInBuilder(opts.wheel),
+    signal: stop.signal,
+    // A 0.18 slave pauses 5–10 s after SLEEP; the queue reaches the Slave Driver within milliseconds.
+    pauseMs: () => 20,
+    observer: {
+      reply(reply) {
+        if (reply.verb === 'SLEEP' && !building) return;
+        replies.push(reply.data === undefined ? reply.verb : `${reply.verb} ${JSON.stringify(reply.data)}`);
+        if (reply.verb === 'ACK') slaveId = reply.data[0];
+        else if (reply.verb === 'BUILD') building = true;
+        else if (reply.verb === 'SEND') sendAt = performance.now();
+        else if (reply.verb === 'DONE') {
+          sendToDoneMs = performance.now() - sendAt;
+          finished = true;
+        } else if (finished) stop.abort();
+      },
+      transferred(_filename, result) {
+        transferMs = performance.now() - sendAt;
+        transfer = result;
+      },
+    },
+  });
+  if (outcome.reason !== 'stopped') throw new Error(`the master said DIE (replies: ${replies.join(', ')})`);
+  if (transfer === undefined) throw new Error(`nothing was transferred (replies: ${replies.join(', ')})`);
+  return { replies, slaveId, transfer, transferMs, sendToDoneMs };
 }
 
 /** Writes `size` bytes of incompressible content as `<package>-<version>-cp311-cp311-linux_x86_64.whl`. */
