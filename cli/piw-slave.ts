@@ -78,6 +78,9 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
       environment (PIW_MASTER, PIW_TIMEOUT, PIW_BUILD_DIR, PIW_LABEL, PIW_PYTHON, PIW_SLAVE_QUEUE,
       PIW_FILE_QUEUE, PIW_MASTER_TIMEOUT) and from the [slave] section of the configuration files.
       PIW_ALLOW_ROOT=1 lets it run as root on a throw-away machine.
+
+      Under systemd: Type=simple, Restart=on-failure (a fatal protocol error is meant to restart the slave, as
+      in 0.18) and TimeoutStopSec=90 or more, since a running build gets up to a minute to stop before BYE.
     `,
     examples: [['Build for the master at 10.0.0.1', '$0 -m 10.0.0.1']],
   });

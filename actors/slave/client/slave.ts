@@ -116,7 +116,7 @@ export async function runSlave(opts: SlaveOptions): Promise<SlaveOutcome> {
   else signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const outcome = await ended;
-    if (!(await bye)) log.warn('BYE could not be sent: the master did not answer in time');
+    if (bye !== undefined && !(await bye)) log.warn('BYE could not be sent: the master did not answer in time');
     if (outcome.reason === 'protocol-error') throw slaveErrors.protocol(outcome.message);
     if (outcome.reason === 'stuck') throw slaveErrors.stuck(outcome.message);
     if (outcome.reason === 'failed') throw slaveErrors.stats(outcome.message);
