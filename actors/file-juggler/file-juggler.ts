@@ -46,6 +46,7 @@ import { fileJugglerErrors, quote } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE, checkExpectedFile, checkPackage } from './file-checks.js';
 import { FileHasher } from './file-hasher.js';
 import { IncomingFile, isTempName } from './incoming-file.js';
+import { StagingPool } from './staging-pool.js';
 
 export const DEFAULT_FILE_QUEUE = 'tcp://*:5556';
 /** How long an ended transfer waits for its VERIFY: twice a slave's 5-minute patience with the master. */
@@ -110,8 +111,8 @@ export class FileJuggler {
   readonly #byPeer = new Map<PeerId, Transfer>();
   /** The tail of each slave's requests: one at a time per slave id. */
   readonly #chains = new Map<number, Promise<void>>();
-  /** Hashes every incoming file on a worker thread as it is written. */
-  readonly #hasher = new FileHasher();
+  /** Shared by every incoming file: the hashing worker and the staging buffers. */
+  readonly #files = { hasher: new FileHasher(), staging: new StagingPool() };
   #router: FileRouter | undefined;
   #unserve: (() => void) | undefined;
   #stopped = false;
@@ -238,7 +239,7 @@ export class FileJuggler {
     await this.#router?.close();
     await Promise.allSettled(this.#chains.values());
     await Promise.all([...this.#bySlave.keys()].map((id) => this.#drop(id)));
-    await this.#hasher.stop();
+    await this.#files.hasher.stop();
   }
 
   // ------------------------------------------------------------------------------------- transfers
@@ -254,7 +255,7 @@ export class FileJuggler {
     let incoming: IncomingFile;
     try {
       await mkdir(this.#simple, { recursive: true });
-      incoming = await IncomingFile.create(this.#simple, slaveId, file[1], this.#hasher, writeFailed);
+      incoming = await IncomingFile.create(this.#simple, slaveId, file[1], this.#files, writeFailed);
     } catch (err) {
       throw fileJugglerErrors.io(`cannot make a temp file in ${this.#simple} for ${quote(file[0])}`, err);
     }

@@ -4,8 +4,9 @@
  * offsets the chunks name with positional writes (write-queue.ts). Nothing is fsynced per chunk.
  *
  * The hot path is built around the common case, chunks arriving in order:
- * - each in-order chunk is copied into a 1 MiB staging buffer (two per file, reused), so the socket's
- *   buffer is free at once and the disk sees one `pwrite` per MiB;
+ * - each in-order chunk is copied into a 1 MiB staging buffer (at most two per file, from a pool the
+ *   juggler's transfers share), so the socket's buffer is free at once and the disk sees one `pwrite`
+ *   per MiB;
  * - bytes below that in-order frontier are final: a repeat of them (a re-fetched chunk) is not written
  *   again, so once written they can be hashed, and a worker thread (file-hasher.ts) does so, reading them
  *   back from the page cache while the rest is still arriving; what arrived out of order (after a lost
@@ -20,6 +21,7 @@ import { close, fchmod, fsync, ftruncate, open, rename, unlink } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Digest, FileHasher, HashJob } from './file-hasher.js';
+import { STAGE_SIZE, type StagingPool } from './staging-pool.js';
 import { WriteQueue } from './write-queue.js';
 
 const openAsync = promisify(open);
@@ -39,9 +41,7 @@ export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
 }
 
-/** In-order bytes are gathered into buffers of this size before they are written. */
-const STAGE_SIZE = 1 << 20;
-/** Staging buffers per file: one filling while the other is written. */
+/** Staging buffers one file may hold: one filling while the other is written. */
 const STAGE_BUFFERS = 2;
 /** A background fdatasync after this many bytes, so the final fsync has little left to do. */
 const SYNC_EVERY = 32 << 20;
@@ -49,6 +49,12 @@ const SYNC_EVERY = 32 << 20;
 const HASH_STEP = 1 << 20;
 
 export type { Digest };
+
+/** What every incoming file of a juggler shares. */
+export interface IncomingFiles {
+  hasher: FileHasher;
+  staging: StagingPool;
+}
 
 export class IncomingFile {
   readonly #writes: WriteQueue;
@@ -63,30 +69,32 @@ export class IncomingFile {
   #stage: Buffer | undefined;
   #stageStart = 0;
   #stageLength = 0;
-  readonly #free: Buffer[] = [];
-  #buffers = 0;
+  readonly #staging: StagingPool;
+  /** Staging buffers taken from the pool and not yet given back. */
+  #held = 0;
   #closed = false;
 
   private constructor(
     readonly path: string,
     readonly size: number,
     private readonly fd: number,
-    hasher: FileHasher,
+    shared: IncomingFiles,
     onError: (err: unknown) => void,
   ) {
     this.#writes = new WriteQueue(fd, onError, SYNC_EVERY);
-    this.#hash = hasher.open(fd);
+    this.#hash = shared.hasher.open(fd);
+    this.#staging = shared.staging;
   }
 
   /**
-   * Creates the temp file in `dir` for a `size`-byte file from slave `slaveId`, hashed by `hasher`;
-   * `onError` hears of the first write that fails (`seal()` rejects with it too).
+   * Creates the temp file in `dir` for a `size`-byte file from slave `slaveId`, hashed and staged with
+   * `shared`; `onError` hears of the first write that fails (`seal()` rejects with it too).
    */
   static async create(
     dir: string,
     slaveId: number,
     size: number,
-    hasher: FileHasher,
+    shared: IncomingFiles,
     onError: (err: unknown) => void = () => undefined,
   ): Promise<IncomingFile> {
     const path = join(dir, `${TEMP_PREFIX}${slaveId}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
@@ -98,7 +106,7 @@ export class IncomingFile {
       await unlinkAsync(path).catch(() => undefined);
       throw err;
     }
-    return new IncomingFile(path, size, fd, hasher, onError);
+    return new IncomingFile(path, size, fd, shared, onError);
   }
 
   /** Takes the bytes of one chunk at `offset` (the hot path: no promise, no allocation when in order). */
@@ -132,8 +140,8 @@ export class IncomingFile {
       return;
     }
     this.#flushStage();
-    const stage = data.length <= STAGE_SIZE / 2 ? this.#takeBuffer() : undefined;
-    // big chunks, or both buffers on their way to disk: written as they are
+    const stage = this.size >= STAGE_SIZE && data.length <= STAGE_SIZE / 2 ? this.#takeBuffer() : undefined;
+    // small files, big chunks, or no buffer to be had: written as they are
     if (stage === undefined) return this.#writes.push(offset, data, this.#advance(offset + data.length));
     stage.set(data, 0);
     this.#stage = stage;
@@ -142,11 +150,10 @@ export class IncomingFile {
   }
 
   #takeBuffer(): Buffer | undefined {
-    const free = this.#free.pop();
-    if (free !== undefined) return free;
-    if (this.#buffers === STAGE_BUFFERS) return undefined;
-    this.#buffers++;
-    return Buffer.allocUnsafeSlow(Math.min(STAGE_SIZE, Math.max(this.size, 1)));
+    if (this.#held === STAGE_BUFFERS) return undefined;
+    const buffer = this.#staging.take();
+    if (buffer !== undefined) this.#held++;
+    return buffer;
   }
 
   #flushStage(): void {
@@ -155,7 +162,8 @@ export class IncomingFile {
     this.#stage = undefined;
     const advance = this.#advance(this.#stageStart + this.#stageLength);
     this.#writes.push(this.#stageStart, stage.subarray(0, this.#stageLength), () => {
-      this.#free.push(stage);
+      this.#held--;
+      this.#staging.give(stage);
       advance();
     });
   }

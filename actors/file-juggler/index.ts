@@ -3,7 +3,8 @@ export { FileJuggler, DEFAULT_FILE_QUEUE, DEFAULT_CLAIM_TIMEOUT_MS, type FileJug
 export { fileJugglerTask, type FileJugglerInput } from './task.js';
 export { DEFAULT_MAX_FILE_SIZE, checkExpectedFile, checkPackage } from './file-checks.js';
 export { commitWheel, type Committed } from './commit.js';
-export { IncomingFile, TEMP_PREFIX, isTempName } from './incoming-file.js';
+export { IncomingFile, TEMP_PREFIX, isTempName, type IncomingFiles } from './incoming-file.js';
+export { StagingPool, STAGE_SIZE } from './staging-pool.js';
 export { FileHasher, type Digest, type HashJob } from './file-hasher.js';
 export { WriteQueue } from './write-queue.js';
 export { diskStats } from './disk-stats.js';

@@ -7,16 +7,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileHasher, IncomingFile, WriteQueue, isTempName } from '../../../actors/file-juggler/index.js';
+import { FileHasher, IncomingFile, StagingPool, WriteQueue, isTempName } from '../../../actors/file-juggler/index.js';
 
 let dir: string;
-let hasher: FileHasher;
+let shared: { hasher: FileHasher; staging: StagingPool };
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'piw-incoming-'));
-  hasher = new FileHasher();
+  shared = { hasher: new FileHasher(), staging: new StagingPool(4) };
 });
 afterEach(async () => {
-  await hasher.stop();
+  await shared.hasher.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -32,7 +32,7 @@ const chunkOffsets = (size: number) => Array.from({ length: Math.ceil(size / CHU
 
 describe('IncomingFile', () => {
   test('is made hidden, exclusive, mode 0600 and pre-sized, with a name the start-up sweep recognises', async () => {
-    const file = await IncomingFile.create(dir, 7, 123456, hasher);
+    const file = await IncomingFile.create(dir, 7, 123456, shared);
     const [name] = await readdir(dir);
     expect(name).toMatch(/^\.piw-transfer-7-[0-9a-f]{12}\.tmp$/);
     expect(isTempName(name!)).toBe(true);
@@ -50,7 +50,7 @@ describe('IncomingFile', () => {
     ['interleaved', (offsets: number[]) => [...offsets.filter((_, i) => i % 2 === 0), ...offsets.filter((_, i) => i % 2 === 1)]],
   ])('chunks taken %s land at their offsets; seal gives the size and SHA-256 of the file and makes it 0644', async (_name, order) => {
     const data = randomBytes(50 * CHUNK + 123);
-    const file = await IncomingFile.create(dir, 1, data.length, hasher);
+    const file = await IncomingFile.create(dir, 1, data.length, shared);
     feed(file, data, order(chunkOffsets(data.length)));
     await expect(file.seal()).resolves.toEqual({ size: data.length, sha256: sha256(data) });
     expect((await stat(file.path)).mode & 0o777).toBe(0o644);
@@ -60,16 +60,32 @@ describe('IncomingFile', () => {
 
   test('large chunks (a master asking for 1 MiB) and a zero-byte file seal right', async () => {
     const data = randomBytes(5 * (1 << 20) + 7);
-    const big = await IncomingFile.create(dir, 1, data.length, hasher);
+    const big = await IncomingFile.create(dir, 1, data.length, shared);
     feed(big, data, chunkOffsets(data.length).filter((o) => o % (1 << 20) === 0), 1 << 20);
     await expect(big.seal()).resolves.toEqual({ size: data.length, sha256: sha256(data) });
     expect((await readFile(big.path)).equals(data)).toBe(true);
-    const empty = await IncomingFile.create(dir, 2, 0, hasher);
+    const empty = await IncomingFile.create(dir, 2, 0, shared);
     await expect(empty.seal()).resolves.toEqual({ size: 0, sha256: sha256(Buffer.alloc(0)) });
   });
 
+  test('staging buffers come from a shared, capped pool: with none to spare a file is written chunk by chunk, and every buffer goes back', async () => {
+    const tight = { hasher: shared.hasher, staging: new StagingPool(1) };
+    const [a, b] = [randomBytes(3 << 20), randomBytes((3 << 20) + 5)];
+    const [fa, fb] = [await IncomingFile.create(dir, 1, a.length, tight), await IncomingFile.create(dir, 2, b.length, tight)];
+    for (let offset = 0; offset < b.length; offset += CHUNK) {
+      if (offset < a.length) fa.write(offset, a.subarray(offset, offset + CHUNK));
+      fb.write(offset, b.subarray(offset, offset + CHUNK));
+    }
+    await expect(fa.seal()).resolves.toEqual({ size: a.length, sha256: sha256(a) });
+    await expect(fb.seal()).resolves.toEqual({ size: b.length, sha256: sha256(b) });
+    expect((await readFile(fb.path)).equals(b)).toBe(true);
+    expect(tight.staging.available).toBe(1);
+    await fa.discard();
+    await fb.discard();
+  });
+
   test('bytes that arrived in order are final: a repeat, even with other bytes, is not written; the hash is of the file', async () => {
-    const file = await IncomingFile.create(dir, 1, 8, hasher);
+    const file = await IncomingFile.create(dir, 1, 8, shared);
     file.write(0, Buffer.from('aaaa'));
     file.write(2, Buffer.from('XYZW')); // overlaps: only 'ZW' (bytes 4-5) is new
     file.write(0, Buffer.from('bbbb')); // a repeat of final bytes
@@ -81,7 +97,7 @@ describe('IncomingFile', () => {
   });
 
   test('beyond a gap, a later copy of a chunk wins, and the hash still matches the file', async () => {
-    const file = await IncomingFile.create(dir, 1, 8, hasher);
+    const file = await IncomingFile.create(dir, 1, 8, shared);
     file.write(4, Buffer.from('1111'));
     file.write(4, Buffer.from('2222'));
     file.write(0, Buffer.from('aaaa'));
@@ -92,7 +108,7 @@ describe('IncomingFile', () => {
 
   test('a write that fails is reported once and fails the seal', async () => {
     const errors: unknown[] = [];
-    const file = await IncomingFile.create(dir, 1, 10, hasher, (err) => errors.push(err));
+    const file = await IncomingFile.create(dir, 1, 10, shared, (err) => errors.push(err));
     // far beyond the largest file the file system allows
     file.write(2 ** 52, Buffer.from('x'));
     file.write(2 ** 52 + 1, Buffer.from('y'));
@@ -103,13 +119,13 @@ describe('IncomingFile', () => {
 
   test('moveTo renames it into place; discard removes it, after the writes in flight, and never throws', async () => {
     const data = randomBytes(300_000);
-    const kept = await IncomingFile.create(dir, 1, data.length, hasher);
+    const kept = await IncomingFile.create(dir, 1, data.length, shared);
     feed(kept, data, chunkOffsets(data.length));
     await kept.seal();
     await kept.moveTo(join(dir, 'final.whl'));
     expect((await readFile(join(dir, 'final.whl'))).equals(data)).toBe(true);
 
-    const dropped = await IncomingFile.create(dir, 2, data.length, hasher);
+    const dropped = await IncomingFile.create(dir, 2, data.length, shared);
     feed(dropped, data, chunkOffsets(data.length));
     await dropped.discard();
     await dropped.discard();
@@ -117,7 +133,7 @@ describe('IncomingFile', () => {
   });
 
   test('creating it where it cannot be made rejects and leaves nothing', async () => {
-    await expect(IncomingFile.create(join(dir, 'missing'), 1, 10, hasher)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(IncomingFile.create(join(dir, 'missing'), 1, 10, shared)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -260,7 +260,7 @@ describe('File Juggler: the transfer, frame by frame', () => {
   });
 
   test('a client that falls silent fails its transfer after the silence timeout; its temp file goes and VERIFY says why', async () => {
-    master = await startMaster({ silenceTimeoutMs: 40 });
+    master = await startMaster({ silenceTimeoutMs: 250 });
     const w = wheel(1 << 20);
     await master.expect(1, w.file);
     const c = client();
