@@ -19,8 +19,16 @@ function readAt(fd: number, offset: number, length: number): Promise<Buffer> {
   );
 }
 
+interface Block {
+  read: Promise<Buffer>;
+  /** The block once read. */
+  data: Buffer | undefined;
+}
+
 export class BlockReader {
-  readonly #blocks = new Map<number, Promise<Buffer>>();
+  readonly #blocks = new Map<number, Block>();
+  /** Reads not yet finished (read-ahead included): the descriptor must stay open until they are. */
+  readonly #reading = new Set<Promise<unknown>>();
 
   constructor(
     private readonly fd: number,
@@ -29,22 +37,54 @@ export class BlockReader {
 
   /** `length` bytes at `offset` (fewer at the end of the file). */
   read(offset: number, length: number): Promise<Buffer> {
-    const index = Math.floor(offset / READ_BLOCK);
-    const start = index * READ_BLOCK;
-    if (length === 0 || offset + length > start + READ_BLOCK) return readAt(this.fd, offset, length);
-    const block = this.#block(index);
-    if (offset + length > start + READ_BLOCK / 2) this.#block(index + 1); // read ahead
-    return block.then((data) => data.subarray(offset - start, offset - start + length));
+    const start = this.#blockStart(offset, length);
+    if (start === undefined) return this.#track(readAt(this.fd, offset, length));
+    return this.#block(start, offset + length).read.then((data) => data.subarray(offset - start, offset - start + length));
   }
 
-  #block(index: number): Promise<Buffer> {
-    let block = this.#blocks.get(index);
-    if (block !== undefined) return block;
-    const start = index * READ_BLOCK;
-    block = readAt(this.fd, start, Math.max(0, Math.min(READ_BLOCK, this.size - start)));
-    block.catch(() => undefined); // a block read ahead and never asked for must not go unhandled
-    this.#blocks.set(index, block);
-    if (this.#blocks.size > KEEP_BLOCKS) this.#blocks.delete(this.#blocks.keys().next().value!);
+  /** The same bytes at once, when the block holding them has been read already; otherwise undefined. */
+  readNow(offset: number, length: number): Buffer | undefined {
+    if (length === 0) return Buffer.alloc(0);
+    const start = this.#blockStart(offset, length);
+    if (start === undefined) return undefined;
+    const data = this.#block(start, offset + length).data;
+    return data?.subarray(offset - start, offset - start + length);
+  }
+
+  /** Resolves once no read is in flight. */
+  async whenIdle(): Promise<void> {
+    while (this.#reading.size > 0) await Promise.allSettled(this.#reading);
+  }
+
+  /** The start of the block holding all of `[offset, offset + length)`, if one does. */
+  #blockStart(offset: number, length: number): number | undefined {
+    const start = Math.floor(offset / READ_BLOCK) * READ_BLOCK;
+    return length === 0 || offset + length > start + READ_BLOCK ? undefined : start;
+  }
+
+  /** The block at `start`, read if need be; past half of it, the next one is read ahead. */
+  #block(start: number, end: number): Block {
+    const block = this.#load(start);
+    if (end > start + READ_BLOCK / 2) this.#load(start + READ_BLOCK);
     return block;
+  }
+
+  #load(start: number): Block {
+    let block = this.#blocks.get(start);
+    if (block !== undefined) return block;
+    const read = this.#track(readAt(this.fd, start, Math.max(0, Math.min(READ_BLOCK, this.size - start))));
+    const loaded: Block = { read, data: undefined };
+    // a block read ahead and never asked for must not go unhandled
+    read.then((data) => (loaded.data = data), () => undefined);
+    this.#blocks.set(start, loaded);
+    if (this.#blocks.size > KEEP_BLOCKS) this.#blocks.delete(this.#blocks.keys().next().value!);
+    return loaded;
+  }
+
+  #track<T>(read: Promise<T>): Promise<T> {
+    this.#reading.add(read);
+    const forget = () => void this.#reading.delete(read);
+    read.then(forget, forget);
+    return read;
   }
 }

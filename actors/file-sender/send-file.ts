@@ -7,7 +7,8 @@
  * It opens a NEW DEALER (HWM 10) to the file queue, runs the client-transfer machine over it (HELLO at
  * once and again after 5 s of silence; each FETCH answered with a CHUNK read from the file with a
  * positional read, echoing the FETCH's offset frame; DONE ends it), then closes the socket and the file.
- * CHUNKs leave in the order their FETCHes came, whatever order the reads finish in.
+ * The file is read in 1 MiB blocks ahead of the FETCHes (block-reader.ts); CHUNKs leave in the order
+ * their FETCHes came, whatever order the reads finish in.
  *
  * Resolves with `SendFileResult` once the master said DONE. Rejects with a typed error: `TransferError`
  * PIW_ERR_TRANSFER_TIMEOUT (the master fell silent for `masterTimeoutMs`) or PIW_ERR_TRANSFER_IO (a read
@@ -78,7 +79,8 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
   const reader = new BlockReader(fd, filesize);
   let chunks = 0;
   let sent = ReceivedRanges.empty(filesize);
-  /** The last CHUNK's send: each waits for the one before, so CHUNKs leave in FETCH order. */
+  /** CHUNKs waiting for their bytes, and the last of them: each waits for the one before (FETCH order). */
+  let waiting = 0;
   let tail: Promise<void> = Promise.resolve();
   // The actions and the dealer's events run only once the actor exists.
   let actor!: ReturnType<typeof createActor<typeof clientTransferMachine>>;
@@ -90,22 +92,38 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
     },
   });
   const readFailed = (error: unknown) => actor.send({ type: 'READ_FAILED', error });
+  const chunkSent = (offset: number, length: number) => () => {
+    chunks++;
+    if (opts.onProgress !== undefined) {
+      sent = sent.receive(offset, length);
+      opts.onProgress(filesize - sent.missingBytes, filesize);
+    }
+  };
+  // a send fails only once the socket is closed, when nothing more matters
+  const sendChunk = (offset: number, offsetFrame: Uint8Array, bytes: Buffer) =>
+    void dealer.chunk(offsetFrame, bytes).then(chunkSent(offset, bytes.length), () => undefined);
   const machine = clientTransferMachine.provide({
     actions: {
       sendHello: (_, { slaveId }) => void dealer.hello(slaveId).catch((err: unknown) => log.debug(`HELLO not sent: ${String(err)}`)),
       sendChunk: (_, { offset, offsetFrame, length }) => {
+        // the common case: the block is in memory and no CHUNK is waiting, so this one goes now
+        const now = waiting === 0 ? reader.readNow(offset, length) : undefined;
+        if (now !== undefined) return sendChunk(offset, offsetFrame, now);
+        waiting++;
         const data = reader.read(offset, length);
-        tail = tail
-          .then(() => data)
-          .then(async (bytes) => {
-            await dealer.chunk(offsetFrame, bytes);
-            chunks++;
-            if (opts.onProgress !== undefined) {
-              sent = sent.receive(offset, bytes.length);
-              opts.onProgress(filesize - sent.missingBytes, filesize);
-            }
-          })
-          .catch(readFailed);
+        tail = tail.then(
+          () =>
+            data.then(
+              (bytes) => {
+                waiting--;
+                sendChunk(offset, offsetFrame, bytes);
+              },
+              (err: unknown) => {
+                waiting--;
+                readFailed(err);
+              },
+            ),
+        );
       },
       log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
     },
@@ -130,9 +148,11 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
   } finally {
     signal?.removeEventListener('abort', onAbort!);
     actor.stop();
-    // closing first fails any send still waiting for room, so the chain can end; the reads finish first
+    // closing first fails any send still waiting for room; the reads (read-ahead too) finish before the
+    // descriptor is closed
     await dealer.close();
     await tail;
+    await reader.whenIdle();
     await closeAsync(fd).catch(() => undefined);
   }
 }
