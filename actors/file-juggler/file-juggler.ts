@@ -19,8 +19,9 @@
  * its temp file; a failed one loses its temp file at once and keeps only its error for the VERIFY. Temp
  * files of an earlier run are removed at start-up. Nothing is written outside `<output>/simple/`.
  *
- * Beyond 0.18: a client that missed DONE and says HELLO again is told DONE again; a client that comes back
- * on a new connection (a new identity) before its transfer ended carries on where it left off.
+ * A transfer belongs to the identity that first said HELLO for it; a HELLO for it from any other identity
+ * is logged and not answered (a new connection needs a new EXPECT, as 0.18). Beyond 0.18: a client that
+ * missed DONE and says HELLO again is told DONE again.
  */
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -365,13 +366,10 @@ export class FileJuggler {
       return;
     }
     const transfer = this.#bySlave.get(frame.slaveId);
-    if (transfer === undefined || transfer.outcome !== undefined || this.#stopped) {
+    // a transfer belongs to the first identity that says HELLO for it: another cannot take it over
+    if (transfer === undefined || transfer.peer !== undefined || this.#stopped) {
       this.#log.error(`HELLO from slave ${frame.slaveId} (${event.peer}) with no transfer expected`);
       return;
-    }
-    if (transfer.peer !== undefined) {
-      this.#log.info(`slave ${frame.slaveId} resumed its transfer of ${transfer.file[0]} on a new connection`);
-      this.#byPeer.delete(transfer.peer);
     }
     transfer.peer = event.peer;
     this.#byPeer.set(event.peer, transfer);

@@ -1,18 +1,22 @@
 /**
  * File Juggler benchmark (issue 4, item 11): one wheel end to end through the master's real pieces —
  * EXPECT over the bus, the sender (actors/file-sender) in a child process like a slave on another machine,
- * the File Juggler's ROUTER and transfer machine writing a pre-sized temp file, then VERIFY over the bus
- * (fsync, SHA-256 of what is on disk, rename into simple/<pkg>/). Prints MB/s for the transfer (HELLO to
- * DONE as the sender sees it) and for transfer + VERIFY, the median of the runs, and the CPU time each
- * side spent. Asserts nothing, but prints no rate for a file that did not arrive intact.
+ * the File Juggler's ROUTER and transfer machine writing a pre-sized temp file (hashed by its worker thread
+ * from the page cache as it is written), then VERIFY over the bus (wait for the hash and the fsync, rename
+ * into simple/<pkg>/). Prints MB/s for the transfer (HELLO to DONE, as the sender sees it) and for
+ * transfer + VERIFY, the median of the runs, and the CPU time each process spent (the master's includes
+ * its hashing worker). Asserts nothing, but prints no rate for a file that did not arrive intact.
  *
  *   npx tsx scripts/bench/file-juggler.ts [--mib 256] [--runs 3] [--transport tcp|ipc] [--chunk-kib 64] [--dir /tmp]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/file-juggler.ts --runs 1
+ *
+ * `--chunk-kib` sets the File Juggler's `chunkSize` (bytes per FETCH; 0.18's is 64 KiB, and every client
+ * answers whatever length is asked).
  */
 import { fork } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
 
     console.log(
       `File Juggler: ${args.mib} MiB wheel over ${args.transport} loopback, ${args['chunk-kib']} KiB chunks, ` +
-        `sender in a child process; ${cpus().length} CPUs, Node ${process.version}`,
+        `sender in a child process; ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)}), Node ${process.version}`,
     );
     const transferRates: number[] = [];
     const totalRates: number[] = [];
