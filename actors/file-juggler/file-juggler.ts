@@ -34,6 +34,7 @@ import {
   type VerifyInput,
   type VerifyOutput,
 } from '../../machines/file-transfer/index.js';
+import type { MasterFrame } from '../../protocols/file-transfer.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import type { Bus } from '../runtime/bus.js';
@@ -268,10 +269,7 @@ export class FileJuggler {
       actions: {
         sendFrames: (_, frames) => {
           const peer = transfer.peer;
-          if (peer === undefined) return;
-          for (const frame of frames) {
-            this.#router!.send(peer, frame).catch((err: unknown) => log.error(`file transfer to ${peer}: send failed`, err));
-          }
+          if (peer !== undefined) for (const frame of frames) this.#send(peer, frame);
         },
         writeChunk: (_, { offset, data }) => incoming.write(offset, data),
         log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
@@ -355,7 +353,7 @@ export class FileJuggler {
         known.actor.send(event.type === 'file.frame' ? clientFrameEvent(event.frame) : { type: 'INVALID', error: event.error });
       } else if (event.type === 'file.frame' && event.frame.verb === 'HELLO' && known.outcome.status === 'verified') {
         // it missed DONE: say it again so it can report SENT
-        this.#router!.send(event.peer, { verb: 'DONE' }).catch((err: unknown) => this.#log.error(`file transfer to ${event.peer}: send failed`, err));
+        this.#send(event.peer, { verb: 'DONE' });
       }
       return;
     }
@@ -374,6 +372,16 @@ export class FileJuggler {
     transfer.peer = event.peer;
     this.#byPeer.set(event.peer, transfer);
     transfer.actor.send(clientFrameEvent(frame));
+  }
+
+  /** Sends FETCH or DONE; a send can only fail once the socket is closing, which is logged. */
+  #send(peer: PeerId, frame: MasterFrame): void {
+    const failed = (err: unknown) => this.#log.error(`file transfer to ${peer}: send failed`, err);
+    try {
+      this.#router!.send(peer, frame).catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   }
 
   // ---------------------------------------------------------------------------------------- disk

@@ -99,12 +99,27 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
       opts.onProgress(filesize - sent.missingBytes, filesize);
     }
   };
-  // a send fails only once the socket is closed, when nothing more matters
-  const sendChunk = (offset: number, offsetFrame: Uint8Array, bytes: Buffer) =>
-    void dealer.chunk(offsetFrame, bytes).then(chunkSent(offset, bytes.length), () => undefined);
+  /** Set once the transfer has ended: a read that finishes afterwards is not sent. */
+  let ended = false;
+  // a send fails (at once or later) only once the socket is closed, when nothing more matters
+  const sendChunk = (offset: number, offsetFrame: Uint8Array, bytes: Buffer) => {
+    if (ended) return;
+    try {
+      void dealer.chunk(offsetFrame, bytes).then(chunkSent(offset, bytes.length), () => undefined);
+    } catch (err) {
+      log.debug(`CHUNK ${offset} not sent: ${String(err)}`);
+    }
+  };
   const machine = clientTransferMachine.provide({
     actions: {
-      sendHello: (_, { slaveId }) => void dealer.hello(slaveId).catch((err: unknown) => log.debug(`HELLO not sent: ${String(err)}`)),
+      sendHello: (_, { slaveId }) => {
+        const notSent = (err: unknown) => log.debug(`HELLO not sent: ${String(err)}`);
+        try {
+          void dealer.hello(slaveId).catch(notSent);
+        } catch (err) {
+          notSent(err);
+        }
+      },
       sendChunk: (_, { offset, offsetFrame, length }) => {
         // the common case: the block is in memory and no CHUNK is waiting, so this one goes now
         const now = waiting === 0 ? reader.readNow(offset, length) : undefined;
@@ -147,6 +162,7 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
     return { filesize, chunks };
   } finally {
     signal?.removeEventListener('abort', onAbort!);
+    ended = true;
     actor.stop();
     // closing first fails any send still waiting for room; the reads (read-ahead too) finish before the
     // descriptor is closed

@@ -106,6 +106,15 @@ describe('sendFile against a scripted master', () => {
     await expect(sending).resolves.toEqual({ filesize: 200_000, chunks: 3 });
   });
 
+  test('DONE while a FETCH still waits for its bytes ends the send cleanly; the late CHUNK is not sent', async () => {
+    const { path } = await fileOf(6 << 20);
+    const sending = send(master, path);
+    const { peer } = await master.next();
+    await master.fetch(peer, 5 << 20, 65536); // a block not read yet
+    await master.done(peer);
+    await expect(sending).resolves.toEqual({ filesize: 6 << 20, chunks: 0 });
+  });
+
   test('a FETCH that runs past the end of the file is answered with what exists, possibly nothing', async () => {
     const { path, data } = await fileOf(1000);
     const sending = send(master, path);
