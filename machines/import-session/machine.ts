@@ -3,10 +3,11 @@
  * behaviours 85–103). Mr Chase runs one per client identity, forwards each decoded request as an event
  * named by its verb, and drops the session when it reaches a final state (behaviour 95).
  *
- *   idle ─IMPORT─▶ importing: validating → checkingAbi → checkingVersion → loggingBuild
+ *   idle ─IMPORT─▶ importing: validating → checkingAbi → checkingVersion
  *                            → expecting ─(SEND)─▶ awaitingSent ─SENT─▶ verifying ─┬─▶ expecting (next file, or
  *                                                                                  │    the same one re-EXPECTed)
- *                                                                                  └─▶ rewriting ─(DONE)─▶ finished
+ *                                                                                  └─▶ loggingBuild → rewriting
+ *                                                                                       ─(DONE)─▶ finished
  *        ─REMOVE─▶ removing:  exists? → skip? → web DELPKG|DELVER → skip queue → delete ─(DONE)─▶ finished
  *        ─REBUILD─▶ rebuilding: HOME|SEARCH → stats HOME; PROJECT|BOTH → one web request per package
  *        ─SENT─▶ finished (ERROR "protocol violation")
@@ -20,6 +21,15 @@
  * written (`importProblem`); a file that fails VERIFY is EXPECTed again before it is re-sent (0.18 re-sent
  * without a new EXPECT, so the retry could never succeed; protocols.md §6 LATER) and after
  * `maxSendAttempts` failures the import is refused instead of looping forever.
+ *
+ * The build is logged only once every file has been verified (0.18 logged it before any transfer,
+ * behaviour 91), as the slave session does: an import refused or abandoned part-way (a file the File
+ * Juggler will not EXPECT, a file that keeps failing VERIFY, a tool that goes away) leaves no build row
+ * claiming wheels that never arrived, and LOGBUILD records the build and all its files in one transaction,
+ * so the database and the pages written from it see the whole import or none of it. What the File Juggler
+ * offers is EXPECT and VERIFY, and VERIFY is its commit: a file verified before a later refusal stays in
+ * simple/<pkg>/, listed on no page and in no table (pip cannot find it; importing again replaces it). The
+ * session names such files in a warning, as it cannot remove them: the File Juggler owns the wheels.
  */
 import { and, assign, not, setup } from 'xstate';
 import { actionNotProvided, actorNotProvided } from '../slave-session/not-provided.js';
@@ -61,11 +71,11 @@ const failure: Text = ({ event }) => {
   return error instanceof Error ? error.message : String(error);
 };
 
-/** Reply ERROR with this text, log it, and end. */
-const refuse = (text: Text) =>
+/** Reply ERROR with this text, log it (with `more` said after it, if anything), and end. */
+const refuse = (text: Text, more: Text = () => '') =>
   [
     { type: 'reply', params: (args: Args): ImportReply => ({ verb: 'ERROR', data: text(args) }) },
-    { type: 'log', params: (args: Args): LogEntry => ({ level: 'error', message: text(args) }) },
+    { type: 'log', params: (args: Args): LogEntry => ({ level: 'error', message: text(args) + more(args) }) },
     { type: 'end', params: (args: Args): ImportSessionOutput => ({ outcome: 'error', message: text(args) }) },
   ] as const;
 
@@ -80,6 +90,23 @@ const info = (text: Text) => ({ type: 'log', params: (args: Args): LogEntry => (
 const build = (context: ImportSessionContext) => context.build!;
 const current = (context: ImportSessionContext) => build(context).files![context.fileIndex]!;
 const currentName = (context: ImportSessionContext) => current(context).file[0];
+
+/**
+ * What an import refused or abandoned part-way leaves behind, for the log: the files it had verified (so
+ * the File Juggler committed them to simple/<pkg>/; the armv6l twins it only links are not named), or
+ * nothing.
+ */
+const leftovers: Text = ({ context }) => {
+  const sent = new Set(context.request![7].map(([filename]) => filename));
+  const files = build(context).files!.filter(({ file, transferred }) => transferred && sent.has(file[0])).map(({ file }) => file[0]);
+  if (files.length === 0) return '';
+  const them = files.length === 1 ? 'it' : 'them';
+  return ` (${files.join(', ')} left in simple/${build(context).package}/, listed on no page: importing the build again replaces ${them})`;
+};
+
+/** Refuse an import that may have verified files already (the log names them). */
+const refuseImport = (text: Text) => refuse(text, leftovers);
+
 const removal = (context: ImportSessionContext) => {
   const [pkg, version, reason] = context.remove!;
   return { pkg, version, reason };
@@ -238,21 +265,8 @@ export const importSessionMachine = importSessionSetup.createMachine({
                 target: `#${NAME}.finished`,
                 actions: refuse(({ context }) => `unknown package version ${context.request![1]}-${context.request![2]}`),
               },
-              { target: 'loggingBuild', actions: 'prepareBuild' },
+              { target: 'expecting', actions: 'prepareBuild' },
             ],
-            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
-          },
-        },
-        // behaviours 91, 92: the build is logged before any transfer
-        loggingBuild: {
-          invoke: {
-            id: 'logBuild',
-            src: 'logBuild',
-            input: ({ context }) => buildRecord(0, context.abi, build(context)),
-            onDone: {
-              target: 'expecting',
-              actions: info(({ context }) => `registered build for ${build(context).package} ${build(context).version}`),
-            },
             onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
           },
         },
@@ -268,7 +282,7 @@ export const importSessionMachine = importSessionSetup.createMachine({
                 info(({ context }) => `send ${currentName(context)}`),
               ],
             },
-            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+            onError: { target: `#${NAME}.finished`, actions: refuseImport(failure) },
           },
         },
         awaitingSent: {
@@ -278,7 +292,10 @@ export const importSessionMachine = importSessionSetup.createMachine({
               actions: [
                 {
                   type: 'log',
-                  params: ({ context }) => ({ level: 'warning', message: `import abandoned: no SENT for ${currentName(context)}` }),
+                  params: ({ context, event }) => ({
+                    level: 'warning',
+                    message: `import abandoned: no SENT for ${currentName(context)}${leftovers({ context, event })}`,
+                  }),
                 },
                 { type: 'end', params: { outcome: 'abandoned' } },
               ],
@@ -286,12 +303,12 @@ export const importSessionMachine = importSessionSetup.createMachine({
           },
           on: {
             SENT: 'verifying',
-            IMPORT: { target: `#${NAME}.finished`, actions: refuse(() => 'protocol violation') },
-            REMOVE: { target: `#${NAME}.finished`, actions: refuse(() => 'protocol violation') },
-            REBUILD: { target: `#${NAME}.finished`, actions: refuse(() => 'protocol violation') },
+            IMPORT: { target: `#${NAME}.finished`, actions: refuseImport(() => 'protocol violation') },
+            REMOVE: { target: `#${NAME}.finished`, actions: refuseImport(() => 'protocol violation') },
+            REBUILD: { target: `#${NAME}.finished`, actions: refuseImport(() => 'protocol violation') },
           },
         },
-        // behaviours 93, 94
+        // behaviours 93, 94; the last file verified, the build is logged
         verifying: {
           invoke: {
             id: 'verifyFile',
@@ -305,7 +322,7 @@ export const importSessionMachine = importSessionSetup.createMachine({
               },
               {
                 guard: { type: 'verified', params: ({ event }) => event.output },
-                target: 'rewriting',
+                target: 'loggingBuild',
                 actions: [info(({ context }) => `verified transfer of ${currentName(context)}`), 'nextFile'],
               },
               {
@@ -315,10 +332,23 @@ export const importSessionMachine = importSessionSetup.createMachine({
               },
               {
                 target: `#${NAME}.finished`,
-                actions: refuse(({ context }) => `transfer of ${currentName(context)} failed to verify ${context.maxSendAttempts} times`),
+                actions: refuseImport(({ context }) => `transfer of ${currentName(context)} failed to verify ${context.maxSendAttempts} times`),
               },
             ],
-            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+            onError: { target: `#${NAME}.finished`, actions: refuseImport(failure) },
+          },
+        },
+        // behaviour 92: a refusal is the Oracle's own text; then no build row claims the verified files
+        loggingBuild: {
+          invoke: {
+            id: 'logBuild',
+            src: 'logBuild',
+            input: ({ context }) => buildRecord(0, context.abi, build(context)),
+            onDone: {
+              target: 'rewriting',
+              actions: info(({ context }) => `registered build for ${build(context).package} ${build(context).version}`),
+            },
+            onError: { target: `#${NAME}.finished`, actions: refuseImport(failure) },
           },
         },
         rewriting: {

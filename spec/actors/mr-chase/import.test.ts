@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendFile } from '../../../actors/file-sender/index.js';
+import { eventually } from '../zmq/support.js';
 import { importBuild, importOf, ask } from './support.js';
 import { writeWheel, type TestWheel } from './wheels.js';
 import { postgresBackend } from './backend.js';
@@ -32,7 +33,7 @@ afterEach(async () => {
 const paths = (...wheels: TestWheel[]) => Object.fromEntries(wheels.map((w) => [w.filename, w.path]));
 
 describe('a valid IMPORT', () => {
-  test('behaviours 91, 93: logs the build as slave 0, transfers each file, commits it under simple/<pkg>/, asks for BOTH pages, DONE', async () => {
+  test('behaviours 91, 93: transfers each file, commits it under simple/<pkg>/, then logs the build as slave 0, asks for BOTH pages, DONE', async () => {
     const a = await writeWheel(dir, 'foo-1.0-cp311-cp311-linux_x86_64.whl', { payload: 300_000 });
     const b = await writeWheel(dir, 'foo-1.0-py3-none-any.whl');
     const build = importOf([b.state, a.state], { slaveId: 42 });
@@ -97,6 +98,7 @@ describe('a valid IMPORT', () => {
       `ERROR transfer of ${good.filename} failed to verify 3 times`,
     ]);
     expect(await world.site()).not.toContain(`simple/foo/${good.filename}`);
+    expect(await world.builds()).toEqual([]);
     expect(world.events).toEqual([]);
   });
 
@@ -166,16 +168,22 @@ describe('a refused IMPORT says why and changes nothing', () => {
     expect(world.chase.sessions).toBe(0);
   });
 
-  test('behaviour 92: when LOGBUILD fails, the tool is told the Oracle\'s own words and nothing is transferred', async () => {
+  test('behaviour 92: when LOGBUILD (after the last file is verified) fails, the tool is told the Oracle\'s own words; no build, no pages', async () => {
     await world.backend.admin(async (sql) => {
       await sql.unsafe(`CREATE FUNCTION refuse_build() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the disk is on fire'; END $$`);
       await sql.unsafe(`CREATE TRIGGER refuse_build BEFORE INSERT ON builds FOR EACH ROW EXECUTE FUNCTION refuse_build()`);
     });
     try {
       const w = await writeWheel(dir, 'foo-1.0-py3-none-any.whl');
-      expect(await ask(client, { verb: 'IMPORT', data: importOf([w.state]) })).toBe('ERROR the disk is on fire');
+      expect(await importBuild(world, client, importOf([w.state]), paths(w))).toEqual([`SEND ${w.filename}`, 'ERROR the disk is on fire']);
       expect(world.chase.transferSlot).toMatchObject({ holder: undefined });
-      expect(await world.site()).toEqual([]);
+      expect(await world.builds()).toEqual([]);
+      expect(world.events).toEqual([]);
+      // the verified file is where the File Juggler put it, on no page; the log says so
+      expect(await world.site()).toEqual(['simple/foo/', `simple/foo/${w.filename}`]);
+      expect(world.log.entries.map((e) => e.message)).toContainEqual(
+        expect.stringContaining(`the disk is on fire (${w.filename} left in simple/foo/, listed on no page`),
+      );
     } finally {
       await world.backend.admin(async (sql) => {
         await sql.unsafe('DROP TRIGGER refuse_build ON builds');
@@ -195,5 +203,21 @@ describe('a refused IMPORT says why and changes nothing', () => {
       `ERROR refusing to expect a file from slave 0: "${w.filename}" is ${w.size} bytes, over the limit of 1000 bytes`,
     );
     expect(world.chase.transferSlot).toMatchObject({ holder: undefined });
+    expect(await world.builds()).toEqual([]);
+    expect(world.events).toEqual([]);
+  });
+
+  test('a tool that goes away after SEND leaves no build behind', async () => {
+    await world.close();
+    world = await startWorld(backend.get(), { chase: { clientTimeoutMs: 200 } });
+    await world.seed({ abis: ['cp311'], versions: [['foo', '1.0']] });
+    await client.close();
+    client = world.client();
+    const w = await writeWheel(dir, 'foo-1.0-py3-none-any.whl');
+    expect(await ask(client, { verb: 'IMPORT', data: importOf([w.state]) })).toBe(`SEND ${w.filename}`);
+    await eventually(() => world.chase.sessions === 0);
+    expect(await world.builds()).toEqual([]);
+    expect(await world.site()).toEqual([]);
+    expect(world.events).toEqual([]);
   });
 });

@@ -97,7 +97,7 @@ function fileJuggler() {
 
 async function importFiles(files: { state: FileStateWire; content: Buffer }[], corruptFirstSend = false) {
   const juggler = fileJuggler();
-  const oracle: string[] = [];
+  const effects: string[] = [];
   let expected: FileStateWire | null = null;
   let sessionInbox: ((frame: Buffer) => void) | null = null;
   let toolInbox: ((frame: Buffer) => void) | null = null;
@@ -115,15 +115,19 @@ async function importFiles(files: { state: FileStateWire; content: Buffer }[], c
       versionExists: async () => true,
       packageExists: async () => true,
       logBuild: async (build) => {
-        oracle.push(`LOGBUILD ${build[7].map((f) => f[0]).join(',')}`);
+        effects.push(`LOGBUILD ${build[7].map((f) => f[0]).join(',')}`);
         return 1;
       },
       expectFile: async ({ slaveId, file }) => {
         expected = file;
         juggler.expect(slaveId, file);
       },
-      verifyFile: async ({ slaveId, package: pkg }) => juggler.verify(slaveId, pkg, expected![0]),
-      requestPages: async (msg) => void oracle.push(`web ${msg.verb} ${msg.data}`),
+      verifyFile: async ({ slaveId, package: pkg }) => {
+        const ok = await juggler.verify(slaveId, pkg, expected![0]);
+        effects.push(`VERIFY ${expected![0]} ${ok ? 'OK' : 'ERROR'}`);
+        return ok;
+      },
+      requestPages: async (msg) => void effects.push(`web ${msg.verb} ${msg.data}`),
       skipDeleted: async () => {},
       skipPackage: async () => {},
       skipVersion: async () => {},
@@ -184,17 +188,19 @@ async function importFiles(files: { state: FileStateWire; content: Buffer }[], c
   tool.start();
   const finished = await waitFor(tool, (s) => s.status === 'done', { timeout: 10_000 });
   await waitFor(session, (s) => s.status === 'done', { timeout: 10_000 });
-  return { outcome: finished.output, session: session.getSnapshot().output, sends, oracle, committed: juggler.committed };
+  return { outcome: finished.output, session: session.getSnapshot().output, sends, effects, committed: juggler.committed };
 }
 
 describe('an import end to end through the four machines', () => {
-  test('two wheels (one armv7l, over 10 chunks) are logged, transferred, verified and announced', async () => {
+  test('two wheels (one armv7l, over 10 chunks) are transferred, verified, then logged and announced', async () => {
     const big = wheelFile('foo-0.1-cp311-cp311-linux_armv7l.whl', 11 * 65536 + 123);
     const small = wheelFile('foo-0.1-py3-none-any.whl', 123456);
     const result = await importFiles([big, small]);
     expect(result.outcome).toEqual({ status: 'done' });
     expect(result.session).toEqual({ outcome: 'done' });
-    expect(result.oracle).toEqual([
+    expect(result.effects).toEqual([
+      'VERIFY foo-0.1-cp311-cp311-linux_armv7l.whl OK',
+      'VERIFY foo-0.1-py3-none-any.whl OK',
       'LOGBUILD foo-0.1-cp311-cp311-linux_armv6l.whl,foo-0.1-cp311-cp311-linux_armv7l.whl,foo-0.1-py3-none-any.whl',
       'web BOTH foo',
     ]);
@@ -212,6 +218,12 @@ describe('an import end to end through the four machines', () => {
     const result = await importFiles([small], true);
     expect(result.sends).toEqual(['foo-0.1-py3-none-any.whl', 'foo-0.1-py3-none-any.whl']);
     expect(result.outcome).toEqual({ status: 'done' });
+    expect(result.effects).toEqual([
+      'VERIFY foo-0.1-py3-none-any.whl ERROR',
+      'VERIFY foo-0.1-py3-none-any.whl OK',
+      'LOGBUILD foo-0.1-py3-none-any.whl',
+      'web BOTH foo',
+    ]);
     expect(result.committed.get('simple/foo/foo-0.1-py3-none-any.whl')!.equals(small.content)).toBe(true);
   });
 });

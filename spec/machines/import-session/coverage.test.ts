@@ -10,7 +10,7 @@ const ids = [
   'skipPackage', 'skipVersion', 'deletePackage', 'deleteVersion', 'deleteBuild', 'projectVersions', 'allPackages',
 ];
 
-test('generated paths reach every state and transition of the import session machine', () => {
+test('generated paths reach every state and transition of the import session machine; the build is logged only once every file is verified', () => {
   const requests: ImportSessionEvent[] = [
     { type: 'IMPORT', data: importOf([wheel('foo-0.1-cp34-cp34m-linux_armv7l.whl'), wheel('foo-0.1-py3-none-any.whl')]) },
     { type: 'IMPORT', data: importOf([wheel('foo-0.1-py3-none-any.whl')], { abi: 'cp99' }) },
@@ -24,8 +24,16 @@ test('generated paths reach every state and transition of the import session mac
     { type: 'REBUILD', data: ['BOTH', null] },
     { type: 'SENT' },
   ];
+  let logged = 0;
   const report = expectFullCoverage(importSessionMachine, {
     input: { client: 'c1', maxSendAttempts: 2 },
+    // issue 5: nothing half-changed; LOGBUILD comes after the last VERIFY said OK, never before
+    onTransition: (from, _, to) => {
+      if (!to.matches({ importing: 'loggingBuild' }) || from.matches({ importing: 'loggingBuild' })) return;
+      expect(from.matches({ importing: 'verifying' })).toBe(true);
+      expect(to.context.build!.files!.every((f) => f.transferred)).toBe(true);
+      logged++;
+    },
     events: (snapshot) => [
       ...requests,
       doneEvent('getAbis', new Set(['cp34m'])),
@@ -44,6 +52,7 @@ test('generated paths reach every state and transition of the import session mac
     ],
   });
   expect(report.unreachedStates).toEqual([]);
+  expect(logged).toBeGreaterThan(0);
 });
 
 test('generated paths reach every state and transition of the import tool machine', () => {

@@ -71,34 +71,73 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     ]);
   });
 
-  test('behaviour 91: a valid IMPORT forces slave id 0, adds armv6l twins, logs the build before any transfer, EXPECTs, SENDs', async () => {
+  test('behaviour 91 (logged once every file is verified): a valid IMPORT forces slave id 0, EXPECTs, SENDs, then logs the build with its armv6l twins', async () => {
     const s = runSession(makeWorld());
     expect(await s.send({ type: 'IMPORT', data: importOf([wheel(ARMV7)], { slaveId: 7 }) })).toEqual([
       'GETABIS',
       'VEREXISTS foo 0.1',
-      `LOGBUILD 0 foo 0.1 cp34m true ${ARMV6},${ARMV7}`,
       `EXPECT 0 ${ARMV7}`,
       `reply SEND ${ARMV7}`,
     ]);
     expect(s.actor.getSnapshot().value).toEqual({ importing: 'awaitingSent' });
-    // the twin is born transferred: after the armv7l file the import is done
-    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    // the twin is born transferred: after the armv7l file the build is logged and the import is done
+    expect(await s.send({ type: 'SENT' })).toEqual([
+      'VERIFY 0 foo',
+      `LOGBUILD 0 foo 0.1 cp34m true ${ARMV6},${ARMV7}`,
+      'web BOTH foo',
+      'reply DONE',
+    ]);
     expect(output(s)).toEqual({ outcome: 'done' });
   });
 
-  test('behaviour 92: when LOGBUILD fails the client gets the Oracle\'s text', async () => {
+  test('behaviour 92: when LOGBUILD (after the last VERIFY) fails the client gets the Oracle\'s text, no pages are asked for, the log names the files left', async () => {
     const s = runSession(makeWorld({ failing: { logBuild: 'duplicate key value violates unique constraint "builds_pkey"' } }));
-    const calls = await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
-    expect(calls.at(-1)).toBe('reply ERROR duplicate key value violates unique constraint "builds_pkey"');
-    expect(calls).not.toContain(`EXPECT 0 ${ANY}`);
+    const b = 'foo-0.1-py2-none-any.whl';
+    await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel(b)]) });
+    await s.send({ type: 'SENT' });
+    expect(await s.send({ type: 'SENT' })).toEqual([
+      'VERIFY 0 foo',
+      `LOGBUILD 0 foo 0.1 cp34m true ${b},${ANY}`,
+      'reply ERROR duplicate key value violates unique constraint "builds_pkey"',
+    ]);
+    expect(output(s)).toEqual({ outcome: 'error', message: 'duplicate key value violates unique constraint "builds_pkey"' });
+    expect(s.logs.at(-1)).toBe(
+      `error: duplicate key value violates unique constraint "builds_pkey" (${b}, ${ANY} left in simple/foo/, listed on no page: importing the build again replaces them)`,
+    );
   });
 
-  test('behaviour 93: each verified file is followed by the next (EXPECT, SEND); the last by BOTH and DONE', async () => {
+  test.each<[string, Partial<ReturnType<typeof makeWorld>>, number]>([
+    ['refused at its first EXPECT', { failing: { expectFile: 'refusing to expect a file from slave 0: too big' } }, 0],
+    ['whose file fails VERIFY three times', { verifyAnswers: [false, false, false] }, 3],
+  ])('an import %s logs no build and asks for no pages', async (_, world, sents) => {
+    const s = runSession(makeWorld(world));
+    const calls = await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
+    for (let i = 0; i < sents; i++) calls.push(...(await s.send({ type: 'SENT' })));
+    expect(calls.at(-1)).toMatch(/^reply ERROR /);
+    expect(calls.filter((c) => c.startsWith('LOGBUILD') || c.startsWith('web'))).toEqual([]);
+    expect(s.actor.getSnapshot().status).toBe('done');
+  });
+
+  test('a refusal after a file was verified names the file left in simple/<pkg>/; one before any does not', async () => {
+    const w = makeWorld();
+    const s = runSession(w);
+    await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel('foo-0.1-py2-none-any.whl')]) });
+    w.failing.expectFile = 'disk full';
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, 'reply ERROR disk full']);
+    expect(s.logs.at(-1)).toBe(
+      'error: disk full (foo-0.1-py2-none-any.whl left in simple/foo/, listed on no page: importing the build again replaces it)',
+    );
+    const t = runSession(makeWorld({ failing: { expectFile: 'disk full' } }));
+    await t.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
+    expect(t.logs.at(-1)).toBe('error: disk full');
+  });
+
+  test('behaviour 93: each verified file is followed by the next (EXPECT, SEND); the last by LOGBUILD, BOTH and DONE', async () => {
     const s = runSession(makeWorld());
     const b = 'foo-0.1-py2-none-any.whl';
     expect((await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel(b)]) })).slice(-2)).toEqual([`EXPECT 0 ${b}`, `reply SEND ${b}`]);
     expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
-    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `LOGBUILD 0 foo 0.1 cp34m true foo-0.1-py2-none-any.whl,${ANY}`, 'web BOTH foo', 'reply DONE']);
     expect(s.actor.getSnapshot().status).toBe('done');
   });
 
@@ -106,7 +145,7 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     const s = runSession(makeWorld({ verifyAnswers: [false] }));
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY)]) });
     expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
-    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `LOGBUILD 0 foo 0.1 cp34m true ${ANY}`, 'web BOTH foo', 'reply DONE']);
   });
 
   test('a file that fails VERIFY maxSendAttempts times ends the import with ERROR instead of looping', async () => {
@@ -124,7 +163,7 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     const s = runSession(makeWorld({ verifyAnswers: [false, true, false, true] }), { maxSendAttempts: 2 });
     await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel('foo-0.1-py2-none-any.whl')]) });
     for (let i = 0; i < 3; i++) await s.send({ type: 'SENT' });
-    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', 'web BOTH foo', 'reply DONE']);
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `LOGBUILD 0 foo 0.1 cp34m true foo-0.1-py2-none-any.whl,${ANY}`, 'web BOTH foo', 'reply DONE']);
   });
 
   test.each<[string, keyof ReturnType<typeof makeWorld>['failing'], number]>([
@@ -132,6 +171,7 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     ['VEREXISTS', 'versionExists', 0],
     ['EXPECT', 'expectFile', 0],
     ['VERIFY', 'verifyFile', 1],
+    ['LOGBUILD', 'logBuild', 1],
     ['BOTH', 'requestPages', 1],
   ])('a %s that cannot be made ends the session with ERROR and its text', async (_, service, sents) => {
     const s = runSession(makeWorld({ failing: { [service]: 'no server on queue x' } }));
@@ -174,6 +214,20 @@ describe('import session: IMPORT (behaviours 86–95)', () => {
     expect(s.calls).toEqual([]);
     expect(output(s)).toEqual({ outcome: 'abandoned' });
     expect(s.logs.at(-1)).toBe(`warning: import abandoned: no SENT for ${ANY}`);
+  });
+
+  test('a tool that goes away after its first file leaves no build logged, and the warning names the file', async () => {
+    const s = runSession(makeWorld());
+    const b = 'foo-0.1-py2-none-any.whl';
+    await s.send({ type: 'IMPORT', data: importOf([wheel(ANY), wheel(b)]) });
+    expect(await s.send({ type: 'SENT' })).toEqual(['VERIFY 0 foo', `EXPECT 0 ${ANY}`, `reply SEND ${ANY}`]);
+    s.calls.splice(0);
+    s.clock.increment(3_600_000);
+    expect(s.calls).toEqual([]);
+    expect(output(s)).toEqual({ outcome: 'abandoned' });
+    expect(s.logs.at(-1)).toBe(
+      `warning: import abandoned: no SENT for ${ANY} (${b} left in simple/foo/, listed on no page: importing the build again replaces it)`,
+    );
   });
 
   test('behaviour 95: the session ends after DONE or ERROR and ignores anything later', async () => {
