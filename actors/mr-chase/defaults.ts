@@ -9,3 +9,10 @@ export const DEFAULT_IMPORT_QUEUE = 'ipc:///tmp/piw-import';
  * is an hour; an abandoned import holds the importers' transfer slot until it is given up.)
  */
 export const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * How long an import may wait for another import's transfer to finish before it is refused (told to try
+ * again). Under the tools' own five minutes of waiting for a reply (`--timeout`), so a tool still there
+ * hears why, and a session whose tool gave up never takes the transfer slot to SEND to nobody.
+ */
+export const DEFAULT_SLOT_WAIT_MS = 4 * 60_000;

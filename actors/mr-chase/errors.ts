@@ -10,7 +10,9 @@ export type MrChaseErrorCode =
   /** The File Juggler refused an EXPECT; the message is its text. */
   | 'PIW_ERR_MR_CHASE_FILE_JUGGLER'
   /** A session stopped waiting for the transfer slot (it ended, or Mr Chase stopped). */
-  | 'PIW_ERR_MR_CHASE_SLOT_ABORTED';
+  | 'PIW_ERR_MR_CHASE_SLOT_ABORTED'
+  /** A session waited its longest for the transfer slot; its tool is told to try again. */
+  | 'PIW_ERR_MR_CHASE_SLOT_BUSY';
 
 export class MrChaseError extends PiwError {
   constructor(code: MrChaseErrorCode, message: string, options?: { cause?: unknown }) {
@@ -24,4 +26,9 @@ export const mrChaseErrors = {
   fileJuggler: (text: string) => new MrChaseError('PIW_ERR_MR_CHASE_FILE_JUGGLER', text),
   slotAborted: (owner: string) =>
     new MrChaseError('PIW_ERR_MR_CHASE_SLOT_ABORTED', `import session ${owner} stopped waiting for the transfer slot`),
+  slotBusy: (waitedMs: number) =>
+    new MrChaseError(
+      'PIW_ERR_MR_CHASE_SLOT_BUSY',
+      `another import was still transferring its files after ${waitedMs / 1000} s; try again when it has finished`,
+    ),
 };

@@ -14,7 +14,9 @@
  * (machines/import-session); this class only routes. A frame that fails to decode or validate is logged
  * by the adapter and never answered (85). A session is dropped once it has sent DONE or ERROR (95), or
  * when its tool went quiet in the middle of an import (`clientTimeoutMs`); the next request from that
- * client starts a new one.
+ * client starts a new one. One import transfers at a time (the transfer slot); another waits its turn for
+ * at most `slotWaitMs`, less than its tool waits for a reply, and is then refused, so a tool that gave up
+ * waiting never gets the slot.
  *
  * Paused (the task is `pauseable`), requests wait, in order, until RESUME, as 0.18's paused task left them
  * in its socket; what a session had already started carries on.
@@ -39,7 +41,7 @@ import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { createRouterAdapter, type PeerId, type RouterAdapter, type RouterEvent } from '../zmq/router.js';
 import type { IpcMode } from '../zmq/socket.js';
-import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_IMPORT_QUEUE } from './defaults.js';
+import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_IMPORT_QUEUE, DEFAULT_SLOT_WAIT_MS } from './defaults.js';
 import { sessionQueries } from './ports.js';
 import { TransferSlot } from './transfer-slot.js';
 
@@ -54,6 +56,8 @@ export interface MrChaseOptions {
   maxSendAttempts?: number;
   /** See DEFAULT_CLIENT_TIMEOUT_MS. */
   clientTimeoutMs?: number;
+  /** See DEFAULT_SLOT_WAIT_MS. */
+  slotWaitMs?: number;
   /** The task's pause flag. */
   paused?: () => boolean;
   /** Resolves when a paused task is resumed (rejects when it stops). */
@@ -163,7 +167,7 @@ export class MrChase {
 
   #spawn(peer: PeerId): Session {
     const machine = createImportSessionMachine({
-      ...sessionQueries({ bus: this.#bus, slot: this.#slot, owner: peer }),
+      ...sessionQueries({ bus: this.#bus, slot: this.#slot, owner: peer, slotWaitMs: this.#opts.slotWaitMs ?? DEFAULT_SLOT_WAIT_MS }),
       reply: (_, reply) => this.#reply(peer, reply),
       pushStats: (msg) => this.#pushStats(msg),
       log: (_, entry) => this.#logFor(peer, entry),

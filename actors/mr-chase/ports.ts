@@ -22,9 +22,11 @@ export interface SessionPortsOptions {
   slot: TransferSlot;
   /** Who the session is (its slot owner). */
   owner: string;
+  /** How long an EXPECT waits for the slot before the import is refused (see DEFAULT_SLOT_WAIT_MS). */
+  slotWaitMs: number;
 }
 
-export function sessionQueries({ bus, slot, owner }: SessionPortsOptions): ImportSessionQueries {
+export function sessionQueries({ bus, slot, owner, slotWaitMs }: SessionPortsOptions): ImportSessionQueries {
   /** One Oracle request; its ERROR text becomes the rejection's message. */
   const db = async <T>(signal: AbortSignal, ask: (client: DbClient) => Promise<T>): Promise<T> => {
     try {
@@ -47,7 +49,7 @@ export function sessionQueries({ bus, slot, owner }: SessionPortsOptions): Impor
     allPackages: (_, signal) => db(signal, (c) => c.getAllPackages()),
 
     async expectFile({ slaveId, file }, signal) {
-      await slot.acquire(owner, signal);
+      await slot.acquire(owner, signal, slotWaitMs);
       try {
         const reply = await bus.request(queues.fs, { verb: 'EXPECT', data: [slaveId, file] }, { signal });
         if (reply.verb === 'ERROR') throw mrChaseErrors.fileJuggler(reply.data);

@@ -5,6 +5,11 @@
  * or worse, file one import's wheel under the other's package. So an import session holds this slot from
  * its EXPECT to the VERIFY that settles that file, and other sessions wait their turn, first come first
  * served.
+ *
+ * A turn is waited for only so long (`maxWaitMs`): the tool behind a waiting session is itself waiting for
+ * the reply to its request, and gives up after its own timeout. A session whose tool has gone would still
+ * take the slot when its turn came, SEND to nobody, and hold the slot until it was abandoned; so a waiter
+ * gives up first, while its tool can still be told why.
  */
 import { mrChaseErrors } from './errors.js';
 
@@ -14,6 +19,7 @@ interface Waiter {
   reject: (err: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class TransferSlot {
@@ -30,24 +36,29 @@ export class TransferSlot {
     return this.#waiting.length;
   }
 
-  /** Resolves once `owner` holds the slot (at once if it already does); rejects if `signal` aborts first. */
-  acquire(owner: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves once `owner` holds the slot (at once if it already does). Rejects if `signal` aborts first
+   * (`PIW_ERR_MR_CHASE_SLOT_ABORTED`), or once `maxWaitMs` have passed without its turn coming
+   * (`PIW_ERR_MR_CHASE_SLOT_BUSY`); either way it no longer waits.
+   */
+  acquire(owner: string, signal?: AbortSignal, maxWaitMs?: number): Promise<void> {
     if (this.#holder === undefined || this.#holder === owner) {
       this.#holder = owner;
       return Promise.resolve();
     }
     if (signal?.aborted) return Promise.reject(mrChaseErrors.slotAborted(owner));
     return new Promise<void>((resolve, reject) => {
+      const giveUp = (err: unknown) => {
+        this.#forget(waiter);
+        reject(err);
+      };
       const waiter: Waiter = {
         owner,
         resolve,
         reject,
         signal,
-        onAbort: () => {
-          const at = this.#waiting.indexOf(waiter);
-          if (at >= 0) this.#waiting.splice(at, 1);
-          reject(mrChaseErrors.slotAborted(owner));
-        },
+        onAbort: () => giveUp(mrChaseErrors.slotAborted(owner)),
+        timer: maxWaitMs === undefined ? undefined : setTimeout(() => giveUp(mrChaseErrors.slotBusy(maxWaitMs)), maxWaitMs),
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       this.#waiting.push(waiter);
@@ -56,18 +67,25 @@ export class TransferSlot {
 
   /** Gives the slot up if `owner` holds it (the next waiter gets it); forgets `owner` if it was waiting. */
   release(owner: string): void {
-    const at = this.#waiting.findIndex((w) => w.owner === owner);
-    if (at >= 0) {
-      const [waiter] = this.#waiting.splice(at, 1);
-      waiter!.signal?.removeEventListener('abort', waiter!.onAbort);
-      waiter!.reject(mrChaseErrors.slotAborted(owner));
+    const waiter = this.#waiting.find((w) => w.owner === owner);
+    if (waiter !== undefined) {
+      this.#forget(waiter);
+      waiter.reject(mrChaseErrors.slotAborted(owner));
     }
     if (this.#holder !== owner) return;
     this.#holder = undefined;
-    const next = this.#waiting.shift();
+    const next = this.#waiting[0];
     if (next === undefined) return;
-    next.signal?.removeEventListener('abort', next.onAbort);
+    this.#forget(next);
     this.#holder = next.owner;
     next.resolve();
+  }
+
+  /** Takes `waiter` out of the queue, with its abort listener and timer. */
+  #forget(waiter: Waiter): void {
+    const at = this.#waiting.indexOf(waiter);
+    if (at >= 0) this.#waiting.splice(at, 1);
+    waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    clearTimeout(waiter.timer);
   }
 }

@@ -15,6 +15,7 @@ import { createRequestClient } from '../../../actors/zmq/request.js';
 import { importerProtocol } from '../../../protocols/mr-chase.js';
 import { encodeCbor } from '../../../protocols/cbor/index.js';
 import { eventually, tempDir } from '../zmq/support.js';
+import { sendFile } from '../../../actors/file-sender/index.js';
 import { ask, importBuild, importOf } from './support.js';
 import { writeWheel } from './wheels.js';
 import { postgresBackend } from './backend.js';
@@ -78,6 +79,40 @@ describe('with a master', () => {
     } finally {
       await quiet.close();
       await next.close();
+      await dir.remove();
+    }
+  });
+
+  test('an import that waits too long for the transfer slot is refused; one whose tool gave up never takes the slot', async () => {
+    world = await startWorld(backend.get(), { chase: { slotWaitMs: 300 } });
+    await world.seed({ abis: ['cp311'], versions: [['foo', '1.0'], ['bar', '2.0']] });
+    const dir = await tempDir();
+    const holder = world.client();
+    const impatient = world.client(100);
+    const patient = world.client();
+    try {
+      const a = await writeWheel(dir.path, 'foo-1.0-py3-none-any.whl');
+      const b = await writeWheel(dir.path, 'bar-2.0-py3-none-any.whl');
+      const importB = importOf([b.state], { pkg: 'bar', version: '2.0' });
+      expect(await ask(holder, { verb: 'IMPORT', data: importOf([a.state]) })).toBe(`SEND ${a.filename}`);
+      // a tool that gives up waiting for its turn: its session stops waiting too
+      await expect(ask(impatient, { verb: 'IMPORT', data: importB })).rejects.toMatchObject({ code: 'PIW_ERR_ZMQ_TIMEOUT' });
+      await eventually(() => world.chase.sessions === 1);
+      expect(world.chase.transferSlot.waiting).toBe(0);
+      // a tool still waiting is told why
+      const busy = 'ERROR another import was still transferring its files after 0.3 s; try again when it has finished';
+      expect(await ask(patient, { verb: 'IMPORT', data: importB })).toBe(busy);
+      // the holder finishes, and nobody gone holds the slot after it
+      await sendFile({ address: world.fileQueue, slaveId: 0, path: a.path });
+      expect(await ask(holder, { verb: 'SENT' })).toBe('DONE');
+      expect(world.chase.transferSlot).toMatchObject({ holder: undefined, waiting: 0 });
+      expect(world.chase.sessions).toBe(0);
+      expect(await importBuild(world, patient, importB, { [b.filename]: b.path })).toEqual([`SEND ${b.filename}`, 'DONE']);
+      expect((await world.builds()).map((row) => row.build)).toEqual(['foo 1.0 cp311 true 0', 'bar 2.0 cp311 true 0']);
+    } finally {
+      await holder.close();
+      await impatient.close();
+      await patient.close();
       await dir.remove();
     }
   });

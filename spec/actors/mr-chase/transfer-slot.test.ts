@@ -65,3 +65,20 @@ test('a claim with an already aborted signal fails at once unless the slot is fr
   await expect(slot.acquire('b', abort.signal)).rejects.toMatchObject({ code: 'PIW_ERR_MR_CHASE_SLOT_ABORTED' });
   expect(slot.waiting).toBe(0);
 });
+
+test('a waiter whose turn does not come within maxWaitMs gives up (SLOT_BUSY) and is skipped when the slot is released', async () => {
+  const slot = new TransferSlot();
+  await slot.acquire('a');
+  const late = slot.acquire('late', undefined, 20);
+  const patient = slot.acquire('patient', undefined, 60_000);
+  await expect(late).rejects.toMatchObject({
+    code: 'PIW_ERR_MR_CHASE_SLOT_BUSY',
+    message: 'another import was still transferring its files after 0.02 s; try again when it has finished',
+  });
+  expect(slot.waiting).toBe(1);
+  slot.release('a');
+  await patient;
+  expect(slot.holder).toBe('patient');
+  slot.release('patient');
+  expect(slot.holder).toBeUndefined();
+});
