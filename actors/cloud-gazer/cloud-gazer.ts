@@ -12,8 +12,11 @@
  *    exponentially if they persist.
  *  - A port failing (the Oracle answering ERROR, a queue timing out) rejects `poll()` with that error after
  *    rewinding the event stream to the last stored serial, so the interrupted batch is read again and
- *    replayed (every step is idempotent) instead of being lost. The task actor logs it and polls again on its
- *    next tick; a supervisor may restart the task, whose `start()` reloads the cache and serial.
+ *    replayed instead of being lost. Every plan is idempotent in effect: a package the interrupted batch
+ *    may have inserted is kept in `unannounced` until its pages are asked for, so the replay announces it
+ *    though NEWPKG then says "already there". The task actor logs the failure and polls again on its next
+ *    tick; a supervisor may restart the task, whose `start()` reloads the cache and serial (the
+ *    `unannounced` set lives in memory, for the replays of this run).
  */
 import type { GazerEvent } from '../../machines/cloud-gazer/changelog.js';
 import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from '../../machines/cloud-gazer/gazer-plan.js';
@@ -47,6 +50,7 @@ export class CloudGazer {
   readonly skipDefault: string;
   readonly #ports: CloudGazerPorts;
   #packages = new Set<string>();
+  readonly #unannounced = new Set<string>();
   #serial = -1;
   #started = false;
   #polling: Promise<PollSummary> | null = null;
@@ -99,7 +103,7 @@ export class CloudGazer {
     }
     try {
       for (const event of events) {
-        await this.#run(planEvent(event, { packages: this.#packages, skipDefault: this.skipDefault }));
+        await this.#run(planEvent(event, { packages: this.#packages, skipDefault: this.skipDefault, unannounced: this.#unannounced }));
       }
       this.#serial = await this.#run(planSerial(this.#serial, pypi.serial));
     } catch (err) {
@@ -125,9 +129,12 @@ export class CloudGazer {
       case 'skip':
         return this.#ports.skip.send(step.msg);
       case 'cache':
-        if (step.op === 'add') this.#packages.add(step.pkg);
-        else this.#packages.delete(step.pkg);
+      case 'unannounced': {
+        const set = step.to === 'cache' ? this.#packages : this.#unannounced;
+        if (step.op === 'add') set.add(step.pkg);
+        else set.delete(step.pkg);
         return undefined;
+      }
       case 'log':
         this.#ports.logger.info(step.text);
         return undefined;

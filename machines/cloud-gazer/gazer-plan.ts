@@ -4,8 +4,15 @@
  * there", GETSKIP said "binary only"), the plan yields the request and the driver resumes it with the
  * Oracle's result (`plan.next(result)`), so the whole conversation is data a test can step through.
  *
- * Steps go to five places: `db` (an Oracle verb, answered), `web` (the Secretary's web queue), `skip` (the
- * Slave Driver's skip queue), `cache` (the gazer's set of known packages) and `log`.
+ * Steps go to six places: `db` (an Oracle verb, answered), `web` (the Secretary's web queue), `skip` (the
+ * Slave Driver's skip queue), `cache` (the gazer's set of known packages), `unannounced` (the packages
+ * whose insertion may not have been announced yet) and `log`.
+ *
+ * A batch interrupted by a failure is replayed from the last stored serial, so every plan must be
+ * idempotent in effect. NEWPKG is not: replayed, it answers "already there", and a package inserted by the
+ * interrupted batch would never get its alias recording and BOTH. So a package is marked `unannounced`
+ * before its NEWPKG and unmarked once its announcement is done; a replay finding it marked announces it
+ * whatever NEWPKG says.
  */
 import type {
   DataOf,
@@ -30,7 +37,7 @@ export type GazerStep =
   | { readonly to: 'db'; readonly msg: OracleMessage }
   | { readonly to: 'web'; readonly msg: WebMessage }
   | { readonly to: 'skip'; readonly msg: SkipMessage }
-  | { readonly to: 'cache'; readonly op: 'add' | 'discard'; readonly pkg: string }
+  | { readonly to: 'cache' | 'unannounced'; readonly op: 'add' | 'discard'; readonly pkg: string }
   | { readonly to: 'log'; readonly text: string };
 
 /** A plan: yields steps; a `db` step is resumed with that verb's result, every other step with undefined. */
@@ -41,6 +48,8 @@ export interface GazerContext {
   readonly packages: ReadonlySet<string>;
   /** The skip given to newly discovered packages: "" or, with --dev-mode, "development mode". */
   readonly skipDefault: string;
+  /** Packages asked for with NEWPKG by a batch that failed before announcing them (`unannounced` steps). */
+  readonly unannounced: ReadonlySet<string>;
 }
 
 export const DEV_MODE_SKIP = 'development mode';
@@ -67,7 +76,7 @@ export function* planEvent(event: GazerEvent, ctx: GazerContext): GazerPlan {
     else yield* removeVersion(pkg, event.version);
     return;
   }
-  if (!ctx.packages.has(pkg)) yield* newPackage(pkg, event, ctx.skipDefault);
+  if (!ctx.packages.has(pkg) || ctx.unannounced.has(pkg)) yield* newPackage(pkg, event, ctx);
   yield* recordSpelling(pkg, event.package, event.timestamp);
   if (event.version !== null) yield* versionEvent(pkg, event.version, event);
 }
@@ -79,9 +88,14 @@ export function* planSerial(stored: number, reached: number): GazerPlan<number> 
   return reached;
 }
 
-/** Behaviours 106 and 116. */
-function* newPackage(pkg: string, event: GazerEvent, skipDefault: string): GazerPlan {
-  const inserted = yield* ask('NEWPKG', [pkg, skipDefault, event.description ?? '']);
+/**
+ * Behaviours 106 and 116. A replay of an interrupted batch announces a package that batch may have
+ * inserted (see the top of this file), even though NEWPKG now answers "already there".
+ */
+function* newPackage(pkg: string, event: GazerEvent, ctx: GazerContext): GazerPlan {
+  const replayed = ctx.unannounced.has(pkg);
+  if (!replayed) yield { to: 'unannounced', op: 'add', pkg };
+  const inserted = (yield* ask('NEWPKG', [pkg, ctx.skipDefault, event.description ?? ''])) || replayed;
   // Cached only once the database has answered: a failed NEWPKG is retried when the batch is replayed.
   yield { to: 'cache', op: 'add', pkg };
   if (inserted) {
@@ -91,6 +105,7 @@ function* newPackage(pkg: string, event: GazerEvent, skipDefault: string): Gazer
   } else if (event.description !== null) {
     yield* ask('SETDESC', [pkg, event.description]);
   }
+  yield { to: 'unannounced', op: 'discard', pkg };
 }
 
 /** Behaviour 107: remember how PyPI spelled the name (the most recent spelling is the display name). */
@@ -141,6 +156,7 @@ function* removePackage(pkg: string): GazerPlan {
   yield* log(`marking package ${pkg} for deletion`);
   yield* ask('SKIPPKG', [pkg, DELETED]);
   yield { to: 'cache', op: 'discard', pkg };
+  yield { to: 'unannounced', op: 'discard', pkg };
   yield { to: 'web', msg: { verb: 'DELPKG', data: pkg } };
   yield { to: 'skip', msg: { verb: 'DELPKG', data: pkg } };
   yield* ask('DELPKG', pkg);

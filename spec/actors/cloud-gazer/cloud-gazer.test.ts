@@ -367,6 +367,40 @@ describe('Cloud Gazer task body against a PyPI over HTTP', () => {
       expect(pypi.changelogCalls.map((c) => c.serial)).toEqual([S - 2000, S - 2000]);
     });
 
+    test('106: a package inserted by a batch whose BOTH failed still gets its pages and aliases when the batch is replayed', async () => {
+      publish([
+        ['Foo_Bar', null, 'create'],
+        ['baz', null, 'create'],
+      ]);
+      const gazer = await startGazer();
+      web.failNext('BOTH');
+      await expect(tick(gazer)).rejects.toThrow('no reply to BOTH');
+      expect(db.packages.has('foo-bar')).toBe(true);
+      expect(web.sent).toEqual([]);
+      db.names.clear();
+      await expect(tick(gazer)).resolves.toEqual({ events: 2, serial: S + 2 });
+      expect(db.calls.filter((c) => c.verb === 'NEWPKG').map((c) => c.data[0])).toEqual(['foo-bar', 'foo-bar', 'baz']);
+      expect(web.sent).toEqual([
+        { verb: 'BOTH', data: 'foo-bar' },
+        { verb: 'BOTH', data: 'baz' },
+      ]);
+      expect([...db.names.keys()].sort()).toEqual(['Foo_Bar', 'baz', 'foo-bar']);
+      // announced once: the next batch's events of the package are ordinary again
+      publish([['Foo_Bar', null, 'create']]);
+      await tick(gazer);
+      expect(web.sent).toHaveLength(2);
+    });
+
+    test('106: a package whose NEWPKG answer was lost (the insert made) is announced when the batch is replayed', async () => {
+      publish([['foo', null, 'create']]);
+      const gazer = await startGazer();
+      db.loseNextAnswer('NEWPKG');
+      await expect(tick(gazer)).rejects.toThrow('no reply to NEWPKG');
+      expect(db.packages.has('foo')).toBe(true);
+      await tick(gazer);
+      expect(web.sent).toEqual([{ verb: 'BOTH', data: 'foo' }]);
+    });
+
     test('a failed NEWPKG leaves the package out of the cache, so the replay inserts it', async () => {
       publish([['foo', null, 'create']]);
       const gazer = await startGazer();

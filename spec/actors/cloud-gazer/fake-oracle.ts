@@ -25,10 +25,16 @@ export class FakeOracle implements OraclePort {
   serial = 0;
   readonly calls: OracleMessage[] = [];
   #failing = new Set<string>();
+  #losing = new Set<string>();
 
   /** The next request with this verb answers ERROR. */
   failNext(verb: string): void {
     this.#failing.add(verb);
+  }
+
+  /** The next request with this verb is carried out, but its answer is lost (the caller sees a failure). */
+  loseNextAnswer(verb: string): void {
+    this.#losing.add(verb);
   }
 
   version(pkg: string, ver: string): VersionRow | undefined {
@@ -42,7 +48,9 @@ export class FakeOracle implements OraclePort {
   async request<M extends OracleMessage>(msg: M): Promise<OracleResult<M['verb']>> {
     this.calls.push(msg);
     if (this.#failing.delete(msg.verb)) throw new Error(`ERROR: ${msg.verb} failed`);
-    return this.#answer(msg) as OracleResult<M['verb']>;
+    const answer = this.#answer(msg) as OracleResult<M['verb']>;
+    if (this.#losing.delete(msg.verb)) throw new Error(`no reply to ${msg.verb} within the timeout`);
+    return answer;
   }
 
   #answer(msg: OracleMessage): unknown {
@@ -118,10 +126,20 @@ export class FakeOracle implements OraclePort {
   }
 }
 
-/** The web queue (Secretary) or skip queue (Slave Driver): keeps every request and answers at once. */
+/**
+ * The web queue (Secretary) or skip queue (Slave Driver): keeps every request it accepts and answers at
+ * once, or fails the next request with a given verb (which it does not keep).
+ */
 export class FakeQueue<M extends WebMessage | SkipMessage> {
   readonly sent: M[] = [];
+  #failing = new Set<string>();
+
+  failNext(verb: M['verb']): void {
+    this.#failing.add(verb);
+  }
+
   async send(msg: M): Promise<void> {
+    if (this.#failing.delete(msg.verb)) throw new Error(`no reply to ${msg.verb} within the timeout`);
     this.sent.push(msg);
   }
 }

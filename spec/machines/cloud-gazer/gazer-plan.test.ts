@@ -28,28 +28,39 @@ const flat = (step: GazerStep): Flat => {
     case 'skip':
       return step.msg.data === undefined ? [step.to, step.msg.verb] : [step.to, step.msg.verb, step.msg.data];
     case 'cache':
-      return ['cache', step.op, step.pkg];
+    case 'unannounced':
+      return [step.to, step.op, step.pkg];
     case 'log':
       return ['log', step.text];
   }
 };
 
-/** Steps through a plan, answering db steps from `answers` (verb → result) and applying cache steps. */
-function drive<R>(plan: GazerPlan<R>, answers: Record<string, unknown> = {}, packages = new Set<string>()) {
+/**
+ * Steps through a plan, answering db steps from `answers` (verb → result) and applying cache and
+ * unannounced steps to those sets; `stopAfter` steps, it stops there, as a failing step would.
+ */
+function drive<R>(
+  plan: GazerPlan<R>,
+  answers: Record<string, unknown> = {},
+  packages = new Set<string>(),
+  unannounced = new Set<string>(),
+  stopAfter = Infinity,
+) {
   const steps: Flat[] = [];
   let next = plan.next();
-  while (!next.done) {
+  while (!next.done && steps.length < stopAfter) {
     const step = next.value;
     steps.push(flat(step));
     let reply: unknown;
     if (step.to === 'db') reply = answerFor(step.msg, answers);
-    if (step.to === 'cache') {
-      if (step.op === 'add') packages.add(step.pkg);
-      else packages.delete(step.pkg);
+    if (step.to === 'cache' || step.to === 'unannounced') {
+      const set = step.to === 'cache' ? packages : unannounced;
+      if (step.op === 'add') set.add(step.pkg);
+      else set.delete(step.pkg);
     }
     next = plan.next(reply);
   }
-  return { steps, result: next.value, packages };
+  return { steps, result: next.value, packages, unannounced };
 }
 
 function answerFor(msg: OracleMessage, answers: Record<string, unknown>): unknown {
@@ -60,35 +71,44 @@ function answerFor(msg: OracleMessage, answers: Record<string, unknown>): unknow
   return null;
 }
 
-const ctx = (packages: Iterable<string> = [], skipDefault = '') => ({ packages: new Set(packages), skipDefault });
+const ctx = (packages: Iterable<string> = [], skipDefault = '', unannounced: Iterable<string> = []) => ({
+  packages: new Set(packages),
+  skipDefault,
+  unannounced: new Set(unannounced),
+});
 const onlyDb = (steps: Flat[]) => steps.filter((s) => s[0] !== 'log');
 
 describe('Cloud Gazer decisions', () => {
   describe('new packages (behaviours 106, 107, 116)', () => {
     test('106: an unknown package is inserted with its description, its name recorded twice and BOTH sent', () => {
-      const { steps, packages } = drive(planEvent(event({ description: 'A foo' }), ctx()), { NEWPKG: true });
+      const { steps, packages, unannounced } = drive(planEvent(event({ description: 'A foo' }), ctx()), { NEWPKG: true });
       expect(steps).toEqual([
+        ['unannounced', 'add', 'foo'],
         ['db', 'NEWPKG', ['foo', '', 'A foo']],
         ['cache', 'add', 'foo'],
         ['log', 'added package foo'],
         ['db', 'NEWPKGNAME', ['foo', 'foo', TS]],
         ['web', 'BOTH', 'foo'],
+        ['unannounced', 'discard', 'foo'],
         ['db', 'NEWPKGNAME', ['foo', 'foo', TS]],
       ]);
       expect([...packages]).toEqual(['foo']);
+      expect(unannounced.size).toBe(0);
     });
 
     test('106: without a description NEWPKG gets ""', () => {
       const { steps } = drive(planEvent(event({}), ctx()), { NEWPKG: true });
-      expect(steps[0]).toEqual(['db', 'NEWPKG', ['foo', '', '']]);
+      expect(steps[1]).toEqual(['db', 'NEWPKG', ['foo', '', '']]);
     });
 
     test('106: a package the database already had gets SETDESC when a description is known, and no BOTH', () => {
       const { steps, packages } = drive(planEvent(event({ description: 'A foo' }), ctx()), { NEWPKG: false });
       expect(steps).toEqual([
+        ['unannounced', 'add', 'foo'],
         ['db', 'NEWPKG', ['foo', '', 'A foo']],
         ['cache', 'add', 'foo'],
         ['db', 'SETDESC', ['foo', 'A foo']],
+        ['unannounced', 'discard', 'foo'],
         ['db', 'NEWPKGNAME', ['foo', 'foo', TS]],
       ]);
       expect(packages.has('foo')).toBe(true);
@@ -97,8 +117,10 @@ describe('Cloud Gazer decisions', () => {
     test('106: a package the database already had and no description: nothing more', () => {
       const { steps } = drive(planEvent(event({}), ctx()), { NEWPKG: false });
       expect(steps).toEqual([
+        ['unannounced', 'add', 'foo'],
         ['db', 'NEWPKG', ['foo', '', '']],
         ['cache', 'add', 'foo'],
+        ['unannounced', 'discard', 'foo'],
         ['db', 'NEWPKGNAME', ['foo', 'foo', TS]],
       ]);
     });
@@ -108,21 +130,55 @@ describe('Cloud Gazer decisions', () => {
       expect(steps).toEqual([['db', 'NEWPKGNAME', ['foo', 'foo', TS]]]);
     });
 
-    test('116: in dev mode new packages are inserted with skip "development mode"', () => {
-      const { steps } = drive(planEvent(event({}), ctx([], 'development mode')), { NEWPKG: true });
-      expect(steps[0]).toEqual(['db', 'NEWPKG', ['foo', 'development mode', '']]);
-    });
-
-    test('107: a spelling other than the canonical name records the canonical name at 1970 then the spelling', () => {
-      const { steps } = drive(planEvent(event({ package: 'Foo_Bar' }), ctx()), { NEWPKG: true });
-      expect(IMPLIED_NAME_SEEN).toEqual(EPOCH);
-      expect(steps).toEqual([
+    test.each([
+      ['its BOTH', 7],
+      ['its NEWPKG (the insert made, the answer lost)', 2],
+    ])('replaying a batch that failed at %s still announces the package inserted, though NEWPKG says "already there"', (_, failAt) => {
+      const packages = new Set<string>();
+      const unannounced = new Set<string>();
+      const first = drive(planEvent(event({ package: 'Foo_Bar' }), ctx()), { NEWPKG: true }, packages, unannounced, failAt);
+      expect(first.steps.at(-1)?.[1]).toBe(failAt === 2 ? 'NEWPKG' : 'BOTH');
+      expect([...unannounced]).toEqual(['foo-bar']);
+      const replay = drive(planEvent(event({ package: 'Foo_Bar' }), { packages, skipDefault: '', unannounced }), { NEWPKG: false }, packages, unannounced);
+      expect(replay.steps).toEqual([
         ['db', 'NEWPKG', ['foo-bar', '', '']],
         ['cache', 'add', 'foo-bar'],
         ['log', 'added package foo-bar'],
         ['db', 'NEWPKGNAME', ['foo-bar', 'foo-bar', EPOCH]],
         ['db', 'NEWPKGNAME', ['foo-bar', 'Foo_Bar', TS]],
         ['web', 'BOTH', 'foo-bar'],
+        ['unannounced', 'discard', 'foo-bar'],
+        ['db', 'NEWPKGNAME', ['foo-bar', 'foo-bar', EPOCH]],
+        ['db', 'NEWPKGNAME', ['foo-bar', 'Foo_Bar', TS]],
+      ]);
+      expect(unannounced.size).toBe(0);
+      // announced once, later events of the package do not announce it again
+      expect(drive(planEvent(event({ package: 'Foo_Bar' }), { packages, skipDefault: '', unannounced })).steps).not.toContainEqual(['web', 'BOTH', 'foo-bar']);
+    });
+
+    test('a package removed in the replayed batch is no longer waiting to be announced', () => {
+      const c = ctx(['foo'], '', ['foo']);
+      const { unannounced } = drive(planEvent(event({ action: 'remove' }), c), {}, c.packages, c.unannounced);
+      expect(unannounced.size).toBe(0);
+    });
+
+    test('116: in dev mode new packages are inserted with skip "development mode"', () => {
+      const { steps } = drive(planEvent(event({}), ctx([], 'development mode')), { NEWPKG: true });
+      expect(steps[1]).toEqual(['db', 'NEWPKG', ['foo', 'development mode', '']]);
+    });
+
+    test('107: a spelling other than the canonical name records the canonical name at 1970 then the spelling', () => {
+      const { steps } = drive(planEvent(event({ package: 'Foo_Bar' }), ctx()), { NEWPKG: true });
+      expect(IMPLIED_NAME_SEEN).toEqual(EPOCH);
+      expect(steps).toEqual([
+        ['unannounced', 'add', 'foo-bar'],
+        ['db', 'NEWPKG', ['foo-bar', '', '']],
+        ['cache', 'add', 'foo-bar'],
+        ['log', 'added package foo-bar'],
+        ['db', 'NEWPKGNAME', ['foo-bar', 'foo-bar', EPOCH]],
+        ['db', 'NEWPKGNAME', ['foo-bar', 'Foo_Bar', TS]],
+        ['web', 'BOTH', 'foo-bar'],
+        ['unannounced', 'discard', 'foo-bar'],
         ['db', 'NEWPKGNAME', ['foo-bar', 'foo-bar', EPOCH]],
         ['db', 'NEWPKGNAME', ['foo-bar', 'Foo_Bar', TS]],
       ]);
@@ -166,10 +222,12 @@ describe('Cloud Gazer decisions', () => {
       const e = event({ version: '1.0', action: 'source', description: 'A foo' });
       const { steps } = drive(planEvent(e, ctx()), { NEWPKG: true, NEWVER: true });
       expect(onlyDb(steps).map((s) => s.slice(0, 2))).toEqual([
+        ['unannounced', 'add'],
         ['db', 'NEWPKG'],
         ['cache', 'add'],
         ['db', 'NEWPKGNAME'],
         ['web', 'BOTH'],
+        ['unannounced', 'discard'],
         ['db', 'NEWPKGNAME'],
         ['db', 'NEWVER'],
         ['db', 'SETDESC'],
@@ -251,6 +309,7 @@ describe('Cloud Gazer decisions', () => {
         ['log', 'marking package foo-bar for deletion'],
         ['db', 'SKIPPKG', ['foo-bar', 'deleted']],
         ['cache', 'discard', 'foo-bar'],
+        ['unannounced', 'discard', 'foo-bar'],
         ['web', 'DELPKG', 'foo-bar'],
         ['skip', 'DELPKG', 'foo-bar'],
         ['db', 'DELPKG', 'foo-bar'],
@@ -263,6 +322,7 @@ describe('Cloud Gazer decisions', () => {
       expect(onlyDb(steps).map((s) => s.slice(0, 2))).toEqual([
         ['db', 'SKIPPKG'],
         ['cache', 'discard'],
+        ['unannounced', 'discard'],
         ['web', 'DELPKG'],
         ['skip', 'DELPKG'],
         ['db', 'DELPKG'],
@@ -271,10 +331,11 @@ describe('Cloud Gazer decisions', () => {
 
     test('114: a package removed and then created again is inserted again', () => {
       const packages = new Set(['foo']);
-      drive(planEvent(event({ action: 'remove' }), { packages, skipDefault: '' }), {}, packages);
+      const unannounced = new Set<string>();
+      drive(planEvent(event({ action: 'remove' }), { packages, skipDefault: '', unannounced }), {}, packages, unannounced);
       expect(packages.has('foo')).toBe(false);
-      const { steps } = drive(planEvent(event({ action: 'create' }), { packages, skipDefault: '' }), { NEWPKG: true }, packages);
-      expect(steps[0]).toEqual(['db', 'NEWPKG', ['foo', '', '']]);
+      const { steps } = drive(planEvent(event({ action: 'create' }), { packages, skipDefault: '', unannounced }), { NEWPKG: true }, packages, unannounced);
+      expect(steps[1]).toEqual(['db', 'NEWPKG', ['foo', '', '']]);
       expect(steps).toContainEqual(['web', 'BOTH', 'foo']);
       expect(packages.has('foo')).toBe(true);
     });
@@ -282,7 +343,7 @@ describe('Cloud Gazer decisions', () => {
 
   describe('behaviour 115: the serial', () => {
     test('SETPYPI when the serial advanced', () => {
-      expect(drive(planSerial(10, 15))).toEqual({ steps: [['db', 'SETPYPI', 15]], result: 15, packages: new Set() });
+      expect(drive(planSerial(10, 15))).toEqual({ steps: [['db', 'SETPYPI', 15]], result: 15, packages: new Set(), unannounced: new Set() });
     });
 
     test('nothing when it did not', () => {
