@@ -138,6 +138,11 @@ export class Service {
     return this.#dropped + this.#lines.length;
   }
 
+  /** The lines kept from line number `mark` (a `lineCount` taken earlier) on. */
+  linesSince(mark: number): string[] {
+    return this.#lines.slice(Math.max(0, mark - this.#dropped));
+  }
+
   /** The last `n` lines, for error messages. */
   tail(n = 40): string {
     return this.#lines.slice(-n).join('\n');
