@@ -1,38 +1,23 @@
 /**
- * The database API over SQL: every operation of `PiwheelsDb` plus the Architect's build-queue query, each
- * one statement against the functions and tables of the schema (schema/sql/). Writes go through the
- * SECURITY DEFINER functions, so the unprivileged master role is enough; reads select directly where 0.18
- * did (packages, versions, build_abis, configuration).
+ * The database API over SQL: every operation of `PiwheelsDb` plus the Architect's build-queue query and
+ * the Lumberjack's access-log batches, each one statement against the functions and tables of the schema
+ * (schema/sql/). Writes go through the SECURITY DEFINER functions, so the unprivileged master role is
+ * enough; reads select directly where 0.18 did (packages, versions, build_abis, configuration).
  *
- * Text that comes from outside (build logs, web-log fields) is cleaned as 0.18 cleaned it — control
- * characters other than tab, newline, form feed and carriage return become U+FFFD — and access-log fields
- * are cut to their columns' widths, so a hostile log line is stored rather than refused.
+ * Text that comes from outside (build logs, web-log fields) is cleaned as 0.18 cleaned it (text.ts), and
+ * access-log fields are cut to their columns' widths (access-log.ts), so a hostile log line is stored
+ * rather than refused.
  */
 import type { Sql } from 'postgres';
 import { TimeDelta } from '../protocols/cbor/index.js';
-import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../protocols/records.js';
+import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
+import { accessLogStatement, fitAccessRecord, type AccessLogBatch } from './access-log.js';
 import type { PiwheelsDb, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
 import type { Connection } from './connection.js';
+import { sanitize } from './text.js';
 
 /** The Architect's queue: ABI → [package, version] oldest release first. */
 export type BuildQueue = Record<string, [string, string][]>;
-
-const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f]/g;
-
-/** Replaces the control characters 0.18 replaced (all but \t \n \f \r) with U+FFFD. */
-export function sanitize(text: string): string {
-  return text.replace(CONTROL, '\ufffd');
-}
-
-/** Sanitised and cut to `width` characters (a VARCHAR's limit counts characters, not bytes). */
-function fit(text: string, width: number): string;
-function fit(text: string | null, width: number): string | null;
-function fit(text: string | null, width: number): string | null {
-  if (text === null) return null;
-  const clean = sanitize(text);
-  const chars = [...clean];
-  return chars.length <= width ? clean : chars.slice(0, width).join('');
-}
 
 /** 0.18's rule for PyPI summaries: longer than 200 characters → the first 199 and an ellipsis. */
 export function fitDescription(description: string): string {
@@ -146,35 +131,46 @@ export class Database implements PiwheelsDb {
   }
 
   async logDownload(download: DownloadRecordWire): Promise<void> {
-    const [filename, host, at, arch, distroName, distroVersion, osName, osVersion, pyName, pyVersion, installerName, installerVersion, setuptoolsVersion] = download;
+    const [filename, host, at, arch, distroName, distroVersion, osName, osVersion, pyName, pyVersion, installerName, installerVersion, setuptoolsVersion] =
+      fitAccessRecord('LOGDOWNLOAD', download).record;
     await this.sql`
       SELECT log_download(
-        ${fit(filename, 255)}, ${host}::inet, ${at}::timestamp,
-        ${fit(arch, 100)}, ${fit(distroName, 100)}, ${fit(distroVersion, 100)}, ${fit(osName, 100)},
-        ${fit(osVersion, 100)}, ${fit(pyName, 100)}, ${fit(pyVersion, 100)}, ${fit(installerName, 20)},
-        ${fit(installerVersion, 100)}, ${fit(setuptoolsVersion, 100)})`;
+        ${filename}, ${host}::inet, ${at}::timestamp, ${arch}, ${distroName}, ${distroVersion}, ${osName}, ${osVersion},
+        ${pyName}, ${pyVersion}, ${installerName}, ${installerVersion}, ${setuptoolsVersion})`;
   }
 
-  async logSearch(search: DownloadRecordWire): Promise<void> {
-    const [pkg, host, at, arch, distroName, distroVersion, osName, osVersion, pyName, pyVersion, installerName, installerVersion, setuptoolsVersion] = search;
+  async logSearch(search: SearchRecordWire): Promise<void> {
+    const [pkg, host, at, arch, distroName, distroVersion, osName, osVersion, pyName, pyVersion, installerName, installerVersion, setuptoolsVersion] =
+      fitAccessRecord('LOGSEARCH', search).record;
     await this.sql`
       SELECT log_search(
-        ${fit(pkg, 200)}, ${host}::inet, ${at}::timestamp,
-        ${fit(arch, 100)}, ${fit(distroName, 100)}, ${fit(distroVersion, 100)}, ${fit(osName, 100)},
-        ${fit(osVersion, 100)}, ${fit(pyName, 100)}, ${fit(pyVersion, 100)}, ${fit(installerName, 20)},
-        ${fit(installerVersion, 100)}, ${fit(setuptoolsVersion, 100)})`;
+        ${pkg}, ${host}::inet, ${at}::timestamp, ${arch}, ${distroName}, ${distroVersion}, ${osName}, ${osVersion},
+        ${pyName}, ${pyVersion}, ${installerName}, ${installerVersion}, ${setuptoolsVersion})`;
   }
 
-  async logProject([pkg, host, at, userAgent]: HitRecordWire): Promise<void> {
-    await this.sql`SELECT log_project(${fit(pkg, 200)}, ${host}::inet, ${at}::timestamp, ${fit(userAgent, 2000)})`;
+  async logProject(hit: HitRecordWire): Promise<void> {
+    const [pkg, host, at, userAgent] = fitAccessRecord('LOGPROJECT', hit).record;
+    await this.sql`SELECT log_project(${pkg}, ${host}::inet, ${at}::timestamp, ${userAgent})`;
   }
 
-  async logJson([pkg, host, at, userAgent]: HitRecordWire): Promise<void> {
-    await this.sql`SELECT log_json(${fit(pkg, 200)}, ${host}::inet, ${at}::timestamp, ${fit(userAgent, 2000)})`;
+  async logJson(hit: HitRecordWire): Promise<void> {
+    const [pkg, host, at, userAgent] = fitAccessRecord('LOGJSON', hit).record;
+    await this.sql`SELECT log_json(${pkg}, ${host}::inet, ${at}::timestamp, ${userAgent})`;
   }
 
-  async logPage([page, host, at, userAgent]: HitRecordWire): Promise<void> {
-    await this.sql`SELECT log_page(${fit(page, 30)}, ${host}::inet, ${at}::timestamp, ${fit(userAgent, 2000)})`;
+  async logPage(hit: HitRecordWire): Promise<void> {
+    const [page, host, at, userAgent] = fitAccessRecord('LOGPAGE', hit).record;
+    await this.sql`SELECT log_page(${page}, ${host}::inet, ${at}::timestamp, ${userAgent})`;
+  }
+
+  /**
+   * Writes every record of `batch` in one statement, so in one transaction: all of them or none. The
+   * records are written as given: fit them first (`fitAccessRecord`), or a value too long for its column
+   * makes PostgreSQL refuse the whole batch (`isDataRejection` tells such a refusal apart).
+   */
+  async logAccessBatch(batch: AccessLogBatch): Promise<void> {
+    const statement = accessLogStatement(batch);
+    if (statement !== undefined) await this.sql.unsafe(statement.text, statement.params);
   }
 
   async logBuild(build: BuildStateWire): Promise<number> {

@@ -6,4 +6,6 @@ export * from './connection.js';
 export * from './migrations.js';
 export * from './api.js';
 export * from './database.js';
+export * from './text.js';
+export * from './access-log.js';
 export * from './open.js';

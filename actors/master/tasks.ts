@@ -63,7 +63,7 @@ export function masterTasks(config: MasterConfig, deps: TaskDeps): SupervisedTas
   const listening = (task: 'slave_driver' | 'file_juggler' | 'mr_chase') => (endpoint: string) => deps.onListening?.(task, endpoint);
   const inputs: Record<TaskId, Record<string, unknown>> = {
     seraph: { bus, db: database, oracles: config.oracles },
-    lumberjack: { sink: new DatabaseLogSink(database.sql), address: config.queues.log },
+    lumberjack: { sink: new DatabaseLogSink(database), address: config.queues.log },
     the_scribe: { bus, output: config.outputPath, ...(config.siteUrl === undefined ? {} : { site: { url: config.siteUrl } }) },
     the_secretary: { bus, delayMs: config.rewriteDelayMs },
     big_brother: { bus },

@@ -31,6 +31,7 @@ import { lumberjackTask } from '../../actors/lumberjack/lumberjack.js';
 import type { LogRecord, LogSink } from '../../actors/lumberjack/log-sink.js';
 import { createLogger } from '../../actors/runtime/logger.js';
 import { connect } from '../../schema/connection.js';
+import { Database } from '../../schema/database.js';
 import { parseDsn } from '../../schema/dsn.js';
 import startPostgres from '../../spec/support/postgres-global-setup.js';
 import { createServerDatabase } from '../../spec/support/postgres.js';
@@ -135,7 +136,7 @@ async function endToEnd(file: string, records: number, dir: string) {
   const database = await createServerDatabase('current');
   const master = await connect(parseDsn(database.masterDsn), { max: 4 });
   const address = `ipc://${dir}/log`;
-  const sink = new CountingSink(new DatabaseLogSink(master.sql));
+  const sink = new CountingSink(new DatabaseLogSink(new Database(master)));
   const actor = createActor(lumberjackTask, { input: { address, sink, log: createLogger('lumberjack', { level: 'warn' }) } });
   const backends = async () =>
     (await master.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);

@@ -36,7 +36,7 @@ function runLogger(args: string[]): Promise<{ code: number | null; stderr: strin
 
 it('behaviours 165 and 206: every classified line of a log file ends up in its table', async () => {
   const address = `ipc://${dir.path}/log`;
-  const actor = createActor(lumberjackTask, { input: { address, sink: new DatabaseLogSink(b.db.sql), log: memoryLogger('lumberjack'), batch: { flushDelayMs: 5 } } });
+  const actor = createActor(lumberjackTask, { input: { address, sink: new DatabaseLogSink(b.db), log: memoryLogger('lumberjack'), batch: { flushDelayMs: 5 } } });
   actor.start();
   await waitFor(actor, (s) => s.value === 'running');
   try {

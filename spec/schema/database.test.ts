@@ -7,6 +7,7 @@
 import { TimeDelta } from '../../protocols/cbor/index.js';
 import type { TestBackend } from '../support/postgres.js';
 import { BACKENDS, openBackend } from '../support/postgres.js';
+import { isDataRejection } from '../../schema/access-log.js';
 import { build, daysAgo, minutesAgo, wheel } from './builders.js';
 
 /** The 38 functions of the 0.18 model (schema.md §4). */
@@ -353,6 +354,34 @@ describe.each(BACKENDS)('database API on %s', (kind) => {
 
     test('a host that is not an IP address is refused, as in 0.18', async () => {
       await expect(b.db.logProject(['foo', 'not-an-ip', new Date(), 'ua'])).rejects.toThrow(/inet/);
+    });
+
+    test('a page name longer than its column is cut, not refused (0.18 failed on these)', async () => {
+      await b.db.logPage(['x'.repeat(31), '10.0.0.3', new Date(), 'ua']);
+      const [w] = await b.admin((sql) => sql`SELECT page FROM web_page_hits`);
+      expect(w!.page).toBe('x'.repeat(30));
+    });
+
+    test('logAccessBatch writes every kind of a batch in one statement; a value its column cannot take refuses all of it', async () => {
+      const at = new Date('2021-06-01T00:00:00Z');
+      const agent = [null, null, null, null, null, null, null, null, null, null] as const;
+      await b.db.logAccessBatch({
+        LOGDOWNLOAD: [['a.whl', '10.0.0.1', at, ...agent], ['b.whl', '10.0.0.2', at, ...agent]],
+        LOGSEARCH: [['foo', '10.0.0.3', at, ...agent]],
+        LOGPROJECT: [['foo', '10.0.0.4', at, 'Mozilla/5.0']],
+        LOGJSON: [['foo', '10.0.0.5', at, 'pip/23']],
+        LOGPAGE: [['faq', '::1', at, '']],
+      });
+      await b.db.logAccessBatch({});
+      const counts = await b.admin(
+        (sql) => sql`SELECT (SELECT COUNT(*) FROM downloads)::int AS d, (SELECT COUNT(*) FROM searches)::int AS s,
+          (SELECT COUNT(*) FROM project_page_hits)::int AS p, (SELECT COUNT(*) FROM project_json_downloads)::int AS j,
+          (SELECT COUNT(*) FROM web_page_hits)::int AS w`,
+      );
+      expect(counts[0]).toEqual({ d: 2, s: 1, p: 1, j: 1, w: 1 });
+      const refused = b.db.logAccessBatch({ LOGJSON: [['bar', '10.0.0.6', at, 'ua']], LOGPAGE: [['x'.repeat(31), '::1', at, '']] });
+      expect(isDataRejection(await refused.catch((err: unknown) => err))).toBe(true);
+      expect((await b.admin((sql) => sql`SELECT COUNT(*)::int AS n FROM project_json_downloads`))[0]).toEqual({ n: 1 });
     });
   });
 

@@ -6,6 +6,7 @@
 import { DatabaseLogSink } from '../../../actors/lumberjack/database-sink.js';
 import { RejectedBatchError, type LogRecord } from '../../../actors/lumberjack/log-sink.js';
 import { connect } from '../../../schema/connection.js';
+import { Database } from '../../../schema/database.js';
 import { parseDsn } from '../../../schema/dsn.js';
 import { BACKENDS, createServerDatabase, openBackend, type TestBackend } from '../../support/postgres.js';
 
@@ -36,7 +37,7 @@ describe.each(BACKENDS)('DatabaseLogSink on %s', (kind) => {
   });
 
   it('writes a mixed batch, each kind to its table, as the master role', async () => {
-    await new DatabaseLogSink(b.db.sql).writeBatch(RECORDS);
+    await new DatabaseLogSink(b.db).writeBatch(RECORDS);
     const rows = await b.admin(async (sql) => ({
       downloads: await sql`SELECT filename, host(accessed_by) AS host, accessed_at, arch, distro_name, distro_version, os_name,
         os_version, py_name, py_version, installer_name, installer_version, setuptools_version FROM downloads ORDER BY filename`,
@@ -60,14 +61,14 @@ describe.each(BACKENDS)('DatabaseLogSink on %s', (kind) => {
 
   it('keeps the statistics of downloads up to date (the statement-level triggers see the batch)', async () => {
     const many = Array.from({ length: 500 }, (_, i): LogRecord => ({ verb: 'LOGDOWNLOAD', data: [`f${i}.whl`, '192.0.2.1', new Date(), ...Array(10).fill(null)] as never }));
-    await new DatabaseLogSink(b.db.sql).writeBatch(many);
+    await new DatabaseLogSink(b.db).writeBatch(many);
     const stats = await b.db.getStatistics();
     expect(stats).toMatchObject({ downloads_last_hour: 500, downloads_all: 500 });
   });
 
   it('refuses a batch holding a value its column cannot take, writing none of it', async () => {
     const tooLong: LogRecord = { verb: 'LOGPAGE', data: ['x'.repeat(31), '192.0.2.1', WHEN, 'ua'] };
-    const attempt = new DatabaseLogSink(b.db.sql).writeBatch([RECORDS[0]!, tooLong]);
+    const attempt = new DatabaseLogSink(b.db).writeBatch([RECORDS[0]!, tooLong]);
     await expect(attempt).rejects.toBeInstanceOf(RejectedBatchError);
     await expect(attempt).rejects.toThrow(/too long/);
     expect(await b.admin(async (sql) => Number((await sql`SELECT COUNT(*) AS n FROM downloads`)[0]!.n))).toBe(0);
@@ -80,7 +81,7 @@ describe('DatabaseLogSink and a lost database', () => {
     const conn = await connect(parseDsn(database.masterDsn), { max: 1 });
     try {
       await conn.close();
-      const attempt = new DatabaseLogSink(conn.sql).writeBatch(RECORDS);
+      const attempt = new DatabaseLogSink(new Database(conn)).writeBatch(RECORDS);
       await expect(attempt).rejects.toThrow();
       await expect(attempt).rejects.not.toBeInstanceOf(RejectedBatchError);
     } finally {

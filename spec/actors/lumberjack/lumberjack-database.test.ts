@@ -31,7 +31,7 @@ async function withLumberjack(fn: (push: (i: number) => Promise<boolean>) => Pro
   const address = `ipc://${dir.path}/log`;
   const log = memoryLogger('lumberjack');
   const actor = createActor(lumberjackTask, {
-    input: { address, log, sink: new DatabaseLogSink(b.db.sql), batch: { flushDelayMs: 5, retryInitialMs: 5 } },
+    input: { address, log, sink: new DatabaseLogSink(b.db), batch: { flushDelayMs: 5, retryInitialMs: 5 } },
   });
   actor.start();
   await waitFor(actor, (s) => s.value === 'running');
