@@ -157,12 +157,13 @@ async function main(): Promise<void> {
       const received = at('<< IMPORT');
       const pages = asked - performance.now() + Date.now();
       const masterMs = pages - received;
+      // the session's order: the build is logged once its file is verified
       const phases = [
-        ['LOGBUILD', received, at('registered build')],
-        ['EXPECT', at('registered build'), at(`: send ${FILENAME}`)],
+        ['EXPECT', received, at(`: send ${FILENAME}`)],
         ['SEND → SENT (the transfer)', at(`: send ${FILENAME}`), at('<< SENT')],
         ['VERIFY', at('<< SENT'), at('verified transfer')],
-        ['to BOTH', at('verified transfer'), pages],
+        ['LOGBUILD', at('verified transfer'), at('registered build')],
+        ['to BOTH', at('registered build'), pages],
       ] as const;
       const arrived = join(world.output, 'simple', 'foo', FILENAME);
       if ((await fileSha256(arrived)) !== hash) throw new Error('the imported wheel is not the one sent');
