@@ -7,8 +7,8 @@
  *
  * Prints, per run and as the median of the runs:
  *   end to end   from starting piw-import until it exited 0 (process start-up and the local SHA-256 included)
- *   master side  from Mr Chase receiving IMPORT until it asked for foo's pages (LOGBUILD, EXPECT, the
- *                transfer, VERIFY with fsync and re-hash, the commit), i.e. what the master spent
+ *   master side  from Mr Chase receiving IMPORT until it asked for foo's pages (EXPECT, the transfer,
+ *                VERIFY with fsync and re-hash, the commit, LOGBUILD), i.e. what the master spent
  * with the master side's phases (from Mr Chase's log), and, for scale, how long piw-import takes to start and
  * exit doing nothing (`--version`) and how fast this machine hashes the wheel in memory.
  * Checks that the wheel arrived intact; asserts nothing about speed.
