@@ -14,8 +14,9 @@
  *           SIGKILLed mid-build; once the master has dropped it, slave `builder` (cp311) starts and builds
  *           that job, then the rest of the cp311 queue. Its wheels travel through a proxy throttled to
  *           1 MiB/s.
- *   restart while the big wheel is on its way (1 MiB through the proxy) the master is stopped (SIGTERM) and
- *           started again; `builder` notices the silence, reconnects and builds it again.
+ *   restart while the big wheel is on its way (1 MiB through the proxy, which then holds the rest back)
+ *           the master is stopped (SIGTERM) and started again; `builder` notices the silence,
+ *           reconnects and builds it again.
  *   pypy    the versions whose cp311 build gave an ABI-specific wheel or failed are queued for
  *           pypy39_pp73 and built by slave `pypy`, and only those.
  * The tests then check each outcome; each waits (polling, generously) for what it needs.
@@ -37,7 +38,7 @@ import { startThrottleProxy, type ThrottleProxy } from './support/throttle-proxy
 const MiB = 1024 * 1024;
 const BIG_SIZE = 8 * MiB;
 const THROTTLE = 1 * MiB;
-/** Inside the big wheel's transfer (the wheels before it are a few KiB), with 7 s of it still to go. */
+/** Inside the big wheel's transfer: the wheels before it are a few KiB. */
 const RESTART_AT = 1 * MiB;
 /** Long enough for a loaded 2-core machine: the first queue refresh alone comes a minute after the start. */
 const LONG = 480_000;
@@ -83,11 +84,14 @@ async function restartMidTransfer(): Promise<Restart> {
     },
     LONG,
   );
+  // Not one byte more until the master has gone: the transfer cannot finish while it stops.
+  proxy.hold();
   const builderMark = builder!.service.lineCount;
   const exitCode = await farm.stopMaster();
   const bigBuildsAtStop = (await farm.builds(BIG.name)).length;
   const bigWheelAtStop = existsSync(path.join(farm.output, 'simple', BIG.name)) && (await readdir(path.join(farm.output, 'simple', BIG.name))).some((f) => f.endsWith('.whl'));
   const pendingAtStop = (await farm.admin<{ package: string }[]>`SELECT package FROM rewrites_pending`).map((r) => r.package);
+  proxy.release();
   const second = await farm.startMaster();
   return { exitCode, bigBuildsAtStop, bigWheelAtStop, pendingAtStop, builderMark, second };
 }

@@ -1,8 +1,9 @@
 /**
  * A TCP proxy that slows one direction down: what a client sends upstream is passed on at `bytesPerSecond`
  * at most, what comes back passes at once. Between a slave and the master's file queue it stretches a
- * wheel's transfer over seconds, so a test can act while the transfer is under way. When either side
- * closes, so does the other, as a network link failing would: a ZeroMQ peer then reconnects by itself.
+ * wheel's transfer over seconds, so a test can act while the transfer is under way; `hold()` stops the
+ * flow upstream altogether until `release()`, so nothing more arrives while the test acts. When either
+ * side closes, so does the other, as a network link failing would: a ZeroMQ peer then reconnects by itself.
  */
 import net from 'node:net';
 
@@ -11,6 +12,9 @@ export interface ThrottleProxy {
   readonly address: string;
   /** Bytes passed upstream so far, over all connections. */
   readonly upstreamBytes: number;
+  /** Passes nothing more upstream until `release()`. */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +23,7 @@ const TICK_MS = 50;
 
 export async function startThrottleProxy(target: { host: string; port: number }, bytesPerSecond: number): Promise<ThrottleProxy> {
   let upstreamBytes = 0;
+  let held = false;
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -54,7 +59,7 @@ export async function startThrottleProxy(target: { host: string; port: number },
       if (pending.length === 0) client.resume();
     };
     const timer = setInterval(() => {
-      budget = perTick;
+      budget = held ? 0 : perTick;
       flush();
     }, TICK_MS);
     timers.add(timer);
@@ -78,6 +83,8 @@ export async function startThrottleProxy(target: { host: string; port: number },
     get upstreamBytes() {
       return upstreamBytes;
     },
+    hold: () => void (held = true),
+    release: () => void (held = false),
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearInterval(timer);
