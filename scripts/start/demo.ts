@@ -56,7 +56,7 @@ export class DemoAbortedError extends Error {
 export interface Demo {
   /** `http://127.0.0.1:PORT/simple/`. */
   readonly indexUrl: string;
-  /** Resolves with a message when the master or the slave has stopped by itself. */
+  /** Resolves with a message once the master or the slave has stopped (by itself, or by `stop()`). */
   readonly failed: Promise<string>;
   stop(): Promise<void>;
 }
@@ -79,7 +79,7 @@ function layout(dir: string): Layout {
   };
 }
 
-/** Runs `start`; whatever it had started is stopped again (newest first) if a later step fails. */
+/** What has been started, stopped again newest first: by `stop()`, or when a later start-up step fails. */
 class Stack {
   readonly #stops: (() => Promise<unknown>)[] = [];
 
