@@ -3,7 +3,8 @@
  *
  * Hand-written rather than cbor-x's encoder because a 0.18 peer checks Python types with isinstance, and
  * cbor-x writes whole numbers above 2^32 as floats (an `int` disk size would then fail validation) and has
- * no way to write a whole `float` such as a load average of 1 as an 8-byte float. Decoding uses cbor-x.
+ * no way to write a whole `float` such as a load average of 1 as an 8-byte float. The decoder is ours too
+ * (decode.ts says why).
  */
 import { CborSimpleValue, Float64, NoDataMarker, OpaqueTag, TimeDelta, microsecondOf } from './values.js';
 import { TAG_BIGNUM_NEGATIVE, TAG_BIGNUM_POSITIVE, TAG_DATETIME_STRING, TAG_NO_DATA, TAG_SET, TAG_TIMEDELTA } from './tags.js';
