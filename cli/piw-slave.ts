@@ -4,7 +4,8 @@
  * facts of this machine and of the Python it builds with, and builds what it is told with `pip wheel`
  * (behaviours.md A.3), each build in a fresh temp dir under -d as its own process group, killed whole when
  * it outlives -t. Wheels go to the master's file queue. After master-timeout of silence it starts over
- * with a new connection (behaviour 191).
+ * with a new connection (behaviour 191), and after transfer-timeout of silence during a file transfer too:
+ * a restarted master never answers a transfer it did not expect, nor SENT from a slave it never met.
  *
  * Runs until the master says DIE or a signal (SIGTERM, SIGINT, SIGHUP) arrives: a running build is
  * stopped, its temp dir removed, BYE said, and the exit status is 0. A fatal error — a reply it cannot
@@ -51,6 +52,7 @@ const schema = v.object({
   slaveQueue: optionalText(),
   fileQueue: optionalText(),
   masterTimeout: duration('5m'),
+  transferTimeout: duration('60s'),
 });
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
@@ -66,6 +68,7 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
     '--slave-queue': 'ADDR',
     '--file-queue': 'ADDR',
     '--master-timeout': 'DURATION',
+    '--transfer-timeout': 'DURATION',
   };
   static override usage = Command.Usage({
     description: 'Build wheels on behalf of a piwheels master',
@@ -76,7 +79,7 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
 
       Durations are written as 3h, 90m, 1d2h, 45s, 3:00:00 or plain seconds. Settings may also come from the
       environment (PIW_MASTER, PIW_TIMEOUT, PIW_BUILD_DIR, PIW_LABEL, PIW_PYTHON, PIW_SLAVE_QUEUE,
-      PIW_FILE_QUEUE, PIW_MASTER_TIMEOUT) and from the [slave] section of the configuration files.
+      PIW_FILE_QUEUE, PIW_MASTER_TIMEOUT, PIW_TRANSFER_TIMEOUT) and from the [slave] section of the configuration files.
       PIW_ALLOW_ROOT=1 lets it run as root on a throw-away machine.
 
       Under systemd: Type=simple, Restart=on-failure (a fatal protocol error is meant to restart the slave, as
@@ -99,6 +102,11 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
     description: 'How long to wait for the master before starting over with a new connection; the master drops a slave silent for as long (default: 5m)',
   });
 
+  transferTimeout = Option.String('--transfer-timeout', {
+    description:
+      'How long a file transfer waits on a master that says nothing before starting over with a new connection, as after a master restart; at most the master timeout (default: 60s)',
+  });
+
   settings() {
     return {
       options: {
@@ -110,6 +118,7 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
         slaveQueue: { flag: '--slave-queue', given: this.slaveQueue, env: 'PIW_SLAVE_QUEUE' },
         fileQueue: { flag: '--file-queue', given: this.fileQueue, env: 'PIW_FILE_QUEUE' },
         masterTimeout: { flag: '--master-timeout', given: this.masterTimeout, env: 'PIW_MASTER_TIMEOUT' },
+        transferTimeout: { flag: '--transfer-timeout', given: this.transferTimeout, env: 'PIW_TRANSFER_TIMEOUT' },
       },
       schema,
     };
@@ -136,6 +145,7 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
         buildDir: settings.dir,
         buildTimeoutMs: settings.timeout,
         masterTimeoutMs: settings.masterTimeout,
+        transferTimeoutMs: settings.transferTimeout,
         label: settings.label,
         python: settings.python,
         facts,

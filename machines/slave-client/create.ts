@@ -17,7 +17,7 @@ export interface SlaveClientServices {
   collectStats(signal: AbortSignal): Promise<SlaveStatsWire>;
   /** Build the job; resolve with BUILT data (a failed build resolves too). The signal means: stop it. */
   build(input: BuildInput, signal: AbortSignal): Promise<BuiltData>;
-  /** Send one of the build's wheels over the file queue. */
+  /** Send one of the build's wheels over the file queue; reject with code MASTER_SILENT if the master fell silent. */
   transfer(input: TransferInput, signal: AbortSignal): Promise<void>;
   /** Wait for a stopped build to end (its grace period) and delete its files; reject if it will not stop. */
   cleanup(input: CleanupInput, signal: AbortSignal): Promise<void>;

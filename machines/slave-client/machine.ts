@@ -19,11 +19,16 @@
  *        awaitingBuiltReply / awaitingSentReply ─SEND─► transferring ─► awaitingSentReply (SENT)
  *   DONE while in job ─► cleaningUp ─► reportingIdle
  *   no reply for masterTimeout ─► resetting (cleanup, reconnect) ─► greeting, as a new slave
+ *   a transfer failed because the master fell silent ─► resetting, at once
  *   DIE, STOP, or any unexpected reply ─► leaving (cleanup) ─► gone (BYE), with the outcome as output
  *
  * The slave is brittle on purpose (behaviour 192): a reply out of order ends the conversation with a
  * typed outcome rather than a throw, and piw-slave exits for systemd to restart it. A transfer that fails
- * still answers SENT: the master's VERIFY then fails and it decides whether to ask again.
+ * still answers SENT: the master's VERIFY then fails and it decides whether to ask again. Unless it failed
+ * because the master said nothing at all (MASTER_SILENT): then the master is presumed gone — restarted,
+ * its new File Juggler ignoring a transfer it never expected, its new Slave Driver ignoring a SENT from a
+ * peer that never said HELLO (behaviour 39) — and the slave starts over from HELLO at once rather than
+ * wait a whole master timeout for an answer to SENT that will not come. Nothing changes on the wire.
  */
 import { assign, setup } from 'xstate';
 import { TimeDelta } from '../../protocols/index.js';
@@ -42,6 +47,7 @@ import type {
   SlaveStatsWire,
   TransferInput,
 } from './types.js';
+import { MASTER_SILENT } from './types.js';
 
 const NAME = 'slaveClient';
 const ACTIVE = '#slaveClient.active';
@@ -95,6 +101,8 @@ export const slaveClientSetup = setup({
   },
   guards: {
     finished: ({ context }) => context.result !== null,
+    /** The transfer failed because the master said nothing for its silence limit. */
+    masterSilent: ({ event }) => (event as { error?: { code?: unknown } }).error?.code === MASTER_SILENT,
     ending: ({ context }) => context.outcome !== null,
     /** SEND names a wheel of this (successful) build. */
     ownFile: ({ context, event }) =>
@@ -291,14 +299,22 @@ export const slaveClientMachine = slaveClientSetup.createMachine({
                   version: context.job!.version,
                 }),
                 onDone: { target: 'awaitingSentReply', actions: { type: 'send', params: { verb: 'SENT' } } },
-                onError: {
-                  target: 'awaitingSentReply',
-                  actions: [
-                    logLine('error', ({ context, event }) =>
-                      `Transfer of ${context.filename} failed: ${errorText((event as { error?: unknown }).error)}`),
-                    { type: 'send', params: { verb: 'SENT' } },
-                  ],
-                },
+                onError: [
+                  {
+                    guard: 'masterSilent',
+                    target: `${ACTIVE}.resetting`,
+                    actions: logLine('warning', ({ context, event }) =>
+                      `Transfer of ${context.filename} failed: ${errorText((event as { error?: unknown }).error)}; the master has gone, starting over`),
+                  },
+                  {
+                    target: 'awaitingSentReply',
+                    actions: [
+                      logLine('error', ({ context, event }) =>
+                        `Transfer of ${context.filename} failed: ${errorText((event as { error?: unknown }).error)}`),
+                      { type: 'send', params: { verb: 'SENT' } },
+                    ],
+                  },
+                ],
               },
             },
             awaitingSentReply: {
@@ -329,7 +345,11 @@ export const slaveClientMachine = slaveClientSetup.createMachine({
           },
         },
 
-        /** Behaviour 191: kill any build, reconnect, start over with HELLO as a new slave. */
+        /**
+         * Behaviour 191: kill any build, reconnect, start over with HELLO as a new slave. Also after a
+         * transfer the master never answered: the build's wheels go with it, as the new master will hand
+         * this new slave whatever its queue says.
+         */
         resetting: {
           on: { STOP: { actions: { type: 'endWith', params: { reason: 'stopped' } } } },
           invoke: {

@@ -5,6 +5,7 @@
  */
 import type { FileStateWire, Message, SlaveHelloWire, SlaveStatsWire, TimeDelta } from '../../protocols/index.js';
 import type { slaveClientProtocol } from '../../protocols/index.js';
+import type { TransferErrorCode } from '../file-transfer/errors.js';
 import type { LogEntry } from '../slave-session/types.js';
 
 export type { LogEntry, SlaveHelloWire, SlaveStatsWire };
@@ -105,7 +106,13 @@ export interface BuildInput {
   /** The build timeout this slave announced; piw-slave enforces it by killing the build's process group. */
   buildTimeout: TimeDelta;
 }
-/** `transfer`: send the file over the file-transfer protocol (§6); resolve once the master said DONE. */
+/**
+ * `transfer`: send the file over the file-transfer protocol (§6); resolve once the master said DONE.
+ * Reject with an error whose `code` is `MASTER_SILENT` when the master said nothing at all for the
+ * transfer's silence limit: the master is presumed gone (restarted, say, when the new one has no EXPECT
+ * for this slave and so never answers), and the slave starts over from HELLO at once instead of saying SENT
+ * to a master that may not know it. Any other failure is followed by SENT, for the master's VERIFY to judge.
+ */
 export interface TransferInput {
   slaveId: number;
   filename: string;
@@ -120,3 +127,6 @@ export interface TransferInput {
 export interface CleanupInput {
   job: SlaveClientJob | null;
 }
+
+/** A `transfer` failure with this code means the master fell silent (machines/file-transfer's TransferError). */
+export const MASTER_SILENT: TransferErrorCode = 'PIW_ERR_TRANSFER_TIMEOUT';

@@ -19,6 +19,7 @@ import { isAlive, waitForFile } from '../actors/slave/helpers/proc.js';
 import { TestMaster } from '../actors/slave/client/master.js';
 import { hangingProject } from '../actors/slave/client/projects.js';
 import { ScriptedMaster } from '../actors/slave/client/scripted-master.js';
+import { SilentFileQueue } from '../actors/slave/client/silent-file-queue.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -38,6 +39,7 @@ let facts: MachineFacts;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'piw-slave-cli-'));
   [standin, facts] = await Promise.all([startPypiStandin(), machineFacts({ python: 'python3' })]);
+  await standin.publish(PURE);
 });
 afterAll(async () => {
   await standin.close();
@@ -75,7 +77,7 @@ describe('piw-slave: options', () => {
   test('--help lists the manual’s options and ours; --version says 0.18', async () => {
     const help = await spawnCli(['--help'], environment()).done;
     expect(help.code).toBe(0);
-    for (const option of ['-m,--master HOST', '-t,--timeout DURATION', '-d,--dir DIR', '-L,--label LABEL', '--python PYTHON', '-c,--configuration FILE', '-l,--log-file FILE']) {
+    for (const option of ['--master-timeout DURATION', '--transfer-timeout DURATION', '-m,--master HOST', '-t,--timeout DURATION', '-d,--dir DIR', '-L,--label LABEL', '--python PYTHON', '-c,--configuration FILE', '-l,--log-file FILE']) {
       expect(help.stdout).toContain(option);
     }
     const version = await spawnCli(['--version'], environment()).done;
@@ -87,6 +89,7 @@ describe('piw-slave: options', () => {
     [['-t', 'banana'], /invalid value for option --timeout: expected a duration such as/],
     [['-t', '0'], /invalid value for option --timeout: expected a duration above zero/],
     [['--master-timeout', '0s'], /invalid value for option --master-timeout: expected a duration above zero/],
+    [['--transfer-timeout', 'soon'], /invalid value for option --transfer-timeout: expected a duration such as/],
     [['-d', '/nonexistent/piw-builds'], /invalid value for option --dir: \/nonexistent\/piw-builds is not a directory/],
   ])('bad options %j exit 2 with a clear message', async (args, message) => {
     const result = await run(args);
@@ -142,6 +145,33 @@ describe('piw-slave: against a scripted master', () => {
     expect(bye.peer.equals(hello.peer)).toBe(true);
   });
 
+  test('--transfer-timeout: a transfer the master never answers makes the slave start over at once (no SENT)', async () => {
+    const files = await SilentFileQueue.start();
+    try {
+      const slave = start(['--slave-queue', master.address, '--file-queue', files.address, '--transfer-timeout', '1s', '-v']);
+      const hello = await master.request(1);
+      await master.reply(hello, { verb: 'ACK', data: [3, standin.simpleUrl] });
+      await master.reply(await master.request(2), { verb: 'BUILD', data: ['piw-demo-pure', '1.0'] });
+      let n = 3;
+      let request = await master.request(n);
+      while (request.msg.verb === 'BUSY') {
+        await master.reply(request, { verb: 'CONT' });
+        request = await master.request(++n);
+      }
+      if (request.msg.verb !== 'BUILT') throw new Error(`expected BUILT, not ${request.msg.verb}`);
+      await master.reply(request, { verb: 'SEND', data: request.msg.data[3][0]![0] });
+      const again = await master.request(++n);
+      expect(again.msg.verb).toBe('HELLO');
+      expect(again.peer.equals(hello.peer)).toBe(false);
+      expect(files.hellos).toBeGreaterThan(0);
+      slave.child.kill('SIGTERM');
+      expect((await slave.done).code).toBe(0);
+      expect(master.requests.map((r) => r.msg.verb)).not.toContain('SENT');
+    } finally {
+      await files.close();
+    }
+  });
+
   test('behaviour 190: a reply it cannot read → BYE, the reason on stderr, exit 1', async () => {
     const slave = start(['--slave-queue', master.address, '-L', 'doomed']);
     const hello = await master.request(1);
@@ -166,7 +196,6 @@ describe('piw-slave: against the Slave Driver and the File Juggler', () => {
   const queueArgs = () => ['--slave-queue', master.slaveQueue, '--file-queue', master.fileQueue];
 
   test('builds a pure wheel, sends it (same bytes and SHA-256 on the master’s disk), and on SIGTERM says BYE and exits 0', async () => {
-    await standin.publish(PURE);
     master.queue(facts.abiTag, 'piw-demo-pure', '1.0');
     const slave = start(queueArgs());
     await eventually(() => master.oracle.builds.size === 1 && master.driver!.slaveIds().length === 1);

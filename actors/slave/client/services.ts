@@ -16,6 +16,12 @@ import { RunningBuild, type Builder } from './running-build.js';
 
 /** 0.18's fixed master timeout, sent in HELLO as the busy timeout (protocols.md §7). */
 export const DEFAULT_MASTER_TIMEOUT_MS = 5 * 60_000;
+/**
+ * How long a file transfer waits on a master that says nothing at all before the slave presumes it gone
+ * and starts over. A healthy master answers the transfer's HELLO (said again every 5 s) at once; 0.18's
+ * slave would wait for ever, ours waited a whole master timeout.
+ */
+export const DEFAULT_TRANSFER_TIMEOUT_MS = 60_000;
 /** 0.18's `-t` default. */
 export const DEFAULT_BUILD_TIMEOUT_MS = 3 * 3_600_000;
 export const SLAVE_QUEUE_PORT = 5555;
@@ -36,6 +42,8 @@ export interface SlaveServiceSettings {
   buildTimeoutMs: number;
   /** How long the slave waits for the master, in milliseconds; reported in HELLO as the busy timeout. */
   masterTimeoutMs: number;
+  /** The longest a file transfer waits on a silent master, in milliseconds (capped at the master timeout). */
+  transferTimeoutMs: number;
   label: string;
   /** The Python that builds (its tags are the slave's in HELLO). */
   python: string;
@@ -53,13 +61,19 @@ export interface SlaveServices {
   /** Starts a build from `indexUrl` (ACK's) that is killed after `timeoutMs` (HELLO's build timeout). */
   startBuild(pkg: string, version: string, indexUrl: string, timeoutMs: number): RunningBuild;
   builtData(result: BuildResult): [boolean, TimeDelta, string, FileStateWire[]];
-  /** Sends the named wheel of `result` to the file queue (after the master's SEND). */
+  /**
+   * Sends the named wheel of `result` to the file queue (after the master's SEND). Rejects with a
+   * TransferError PIW_ERR_TRANSFER_TIMEOUT once the master has said nothing for the transfer timeout.
+   */
   sendWheel(slaveId: number, result: BuildResult, filename: string, signal: AbortSignal): Promise<SendFileResult>;
 }
 
 export function createSlaveServices(settings: SlaveServiceSettings): SlaveServices {
   const { log } = settings;
   const builder = settings.builder ?? pipBuild;
+  // sendFile checks for silence periodically and gives up at a check that finds no frame since the one
+  // before, so after one to two periods of silence: half the limit makes the limit the most it waits.
+  const silenceCheckMs = Math.max(1, Math.ceil(Math.min(settings.transferTimeoutMs, settings.masterTimeoutMs) / 2));
   const hello = toSlaveHelloWire(settings.facts, {
     buildTimeout: TimeDelta.fromMilliseconds(settings.buildTimeoutMs),
     busyTimeout: TimeDelta.fromMilliseconds(settings.masterTimeoutMs),
@@ -82,7 +96,7 @@ export function createSlaveServices(settings: SlaveServiceSettings): SlaveServic
       // 0.18 asserts the master names one of the wheels it was told of (behaviour 192).
       if (wheel === undefined) throw slaveErrors.protocol(`SEND named ${JSON.stringify(filename)}, which this build did not make`);
       log.info(`sending ${filename} (${wheel.size} bytes) to ${settings.fileQueue}`);
-      return sendFile({ address: settings.fileQueue, slaveId, path: wheel.path, log, signal, masterTimeoutMs: settings.masterTimeoutMs });
+      return sendFile({ address: settings.fileQueue, slaveId, path: wheel.path, log, signal, masterTimeoutMs: silenceCheckMs });
     },
   };
 }

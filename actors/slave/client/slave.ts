@@ -8,7 +8,9 @@
  * BAD_REPLY — and supplies that machine's side effects from services.ts: stats of the build dir for
  * IDLE/BUSY, builds with the -t limit killing their process group, the wheel transfer to the file queue,
  * stopping a build (1 min grace) and removing its temp dir, a fresh socket when the master has been silent
- * for the master timeout. Aborting `signal` (SIGTERM) is STOP. The last word to the master is always BYE.
+ * for the master timeout — or for the transfer timeout during a file transfer, which then fails as
+ * PIW_ERR_TRANSFER_TIMEOUT and makes the machine start over (a restarted master never answers it). Aborting
+ * `signal` (SIGTERM) is STOP. The last word to the master is always BYE.
  *
  * Resolves `{ reason: 'dismissed' }` after the master's DIE and `{ reason: 'stopped' }` after the signal;
  * rejects with a SlaveError for the fatal ends: PIW_ERR_SLAVE_PROTOCOL (a reply out of order or unreadable),
@@ -21,7 +23,13 @@ import type { SendFileResult } from '../../file-sender/index.js';
 import { SlaveConnection, type MasterReply, type RequestOutcome } from './connection.js';
 import { slaveErrors } from './errors.js';
 import { STOP_GRACE_MS, type RunningBuild } from './running-build.js';
-import { createSlaveServices, DEFAULT_BUILD_TIMEOUT_MS, DEFAULT_MASTER_TIMEOUT_MS, type SlaveServiceSettings } from './services.js';
+import {
+  createSlaveServices,
+  DEFAULT_BUILD_TIMEOUT_MS,
+  DEFAULT_MASTER_TIMEOUT_MS,
+  DEFAULT_TRANSFER_TIMEOUT_MS,
+  type SlaveServiceSettings,
+} from './services.js';
 
 /** How long BYE waits for the reply to a request still in flight (the REQ socket's turn) before giving up. */
 export const BYE_WAIT_MS = 5_000;
@@ -36,13 +44,15 @@ export interface SlaveObserver {
   transferred?(filename: string, result: SendFileResult): void;
 }
 
-export interface SlaveOptions extends Omit<SlaveServiceSettings, 'buildTimeoutMs' | 'masterTimeoutMs'> {
+export interface SlaveOptions extends Omit<SlaveServiceSettings, 'buildTimeoutMs' | 'masterTimeoutMs' | 'transferTimeoutMs'> {
   /** The master's slave queue: `tcp://<master>:5555`. */
   slaveQueue: string;
   /** -t in milliseconds (default 3 h). */
   buildTimeoutMs?: number;
   /** Silence from the master before starting over, in milliseconds (default 5 min). */
   masterTimeoutMs?: number;
+  /** Silence from the master during a file transfer before starting over, in milliseconds (default 60 s). */
+  transferTimeoutMs?: number;
   /** Aborting it is SIGTERM: stop the build, clean up, BYE. */
   signal?: AbortSignal;
   /** The pauses after SLEEP and CONT (default: 0.18's random 5–10 s). */
@@ -62,6 +72,7 @@ export async function runSlave(opts: SlaveOptions): Promise<SlaveOutcome> {
     ...opts,
     buildTimeoutMs: opts.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
     masterTimeoutMs: opts.masterTimeoutMs ?? DEFAULT_MASTER_TIMEOUT_MS,
+    transferTimeoutMs: opts.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS,
   });
   const connection = new SlaveConnection({ address: opts.slaveQueue });
   /** The build of the current job, from BUILD until `cleanup` has removed it. */

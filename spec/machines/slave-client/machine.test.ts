@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { TimeDelta } from '../../../protocols/index.js';
-import { slaveClientMachine } from '../../../machines/slave-client/index.js';
+import { MASTER_SILENT, slaveClientMachine } from '../../../machines/slave-client/index.js';
 import { BUSY_TIMEOUT_MS, builtFailed, builtOk, helloData, pureWheel } from '../support/slave-fixtures.js';
 import { CONT_WAIT_MS, SLEEP_PAUSE_MS, STATS, startClient } from './harness.js';
 
@@ -209,6 +209,41 @@ describe('sending', () => {
     await c.settle();
     expect(c.last()).toEqual({ verb: 'SENT' });
     expect(c.errorLogs()).toEqual([`Transfer of ${pureWheel[0]} failed: master closed the file queue`]);
+  });
+
+  test('a transfer the master never answered: no SENT; the build is cleaned up and the slave starts over with HELLO at once', async () => {
+    const c = await built();
+    await c.reply({ type: 'SEND', data: pureWheel[0] });
+    c.transfers[0]!.reject(Object.assign(new Error('transfer to the master as slave 7: master fell silent: timed out'), { code: MASTER_SILENT }));
+    await c.settle();
+    expect(c.verbs()).toEqual(['HELLO', 'IDLE', 'BUSY', 'BUILT', 'HELLO']);
+    expect(c.cleanups.map((w) => w.input)).toEqual([{ job: { package: 'foo', version: '1.0' } }]);
+    expect(c.reconnects()).toBe(1);
+    expect(c.state().context).toMatchObject({ slaveId: null, indexUrl: null, job: null, result: null, filename: null });
+    expect(c.logs).toContainEqual({
+      level: 'warning',
+      message: `Transfer of ${pureWheel[0]} failed: transfer to the master as slave 7: master fell silent: timed out; the master has gone, starting over`,
+    });
+    expect(c.errorLogs()).toEqual([]);
+    // the new master's ACK is a first ACK
+    await c.reply({ type: 'ACK', data: [1, INDEX] });
+    expect(c.last()).toEqual({ verb: 'IDLE', data: STATS });
+  });
+
+  test('STOP while starting over after a silent transfer finishes the clean-up, then BYE (no reconnect)', async () => {
+    const c = startClient({ autoCleanup: false });
+    await c.toBuilding();
+    c.builds[0]!.resolve(builtOk());
+    await c.reply({ type: 'CONT', data: undefined });
+    await c.reply({ type: 'SEND', data: pureWheel[0] });
+    c.transfers[0]!.reject(Object.assign(new Error('silent'), { code: MASTER_SILENT }));
+    await c.settle();
+    await c.reply({ type: 'STOP' });
+    c.cleanups[0]!.resolve();
+    await c.settle();
+    expect(c.reconnects()).toBe(0);
+    expect(c.verbs().slice(-2)).toEqual(['BUILT', 'BYE']);
+    expect(c.state().output).toEqual({ reason: 'stopped' });
   });
 
   test('192: SEND of a file this build did not make is fatal', async () => {

@@ -1,10 +1,12 @@
 import type { SnapshotFrom } from 'xstate';
-import { slaveClientMachine } from '../../../machines/slave-client/index.js';
+import { MASTER_SILENT, slaveClientMachine } from '../../../machines/slave-client/index.js';
 import type { SlaveClientEvent } from '../../../machines/slave-client/index.js';
 import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
 import { builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
 
 const failure = new Error('service failed');
+/** A transfer the master never answered (the file sender's silence limit). */
+const silence = Object.assign(new Error('master fell silent: timed out'), { code: MASTER_SILENT });
 
 /** Every reply the master could give, every outcome of every service, STOP. */
 const fixedEvents = [
@@ -25,6 +27,7 @@ const fixedEvents = [
   errorEvent('build', failure),
   doneEvent('transfer', undefined),
   errorEvent('transfer', failure),
+  errorEvent('transfer', silence),
   doneEvent('cleanup', undefined),
   errorEvent('cleanup', failure),
 ] as SlaveClientEvent[];

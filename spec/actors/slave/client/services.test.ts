@@ -1,10 +1,17 @@
 /** The slave's side effects besides the slave queue: HELLO and IDLE/BUSY data, addresses, SEND's file. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryLogger } from '../../../../actors/runtime/logger.js';
 import { machineFacts } from '../../../../actors/slave/machine-facts.js';
+import type { BuildResult } from '../../../../actors/slave/build.js';
+import type { BuiltWheel } from '../../../../actors/slave/built-wheel.js';
 import { createSlaveServices, queueAddress, type SlaveServiceSettings } from '../../../../actors/slave/client/services.js';
 import { TimeDelta } from '../../../../protocols/cbor/index.js';
 import { slaveClientProtocol, slaveDriverProtocol } from '../../../../protocols/slave-driver.js';
+import { MASTER_SILENT } from '../../../../machines/slave-client/index.js';
+import { SilentFileQueue } from './silent-file-queue.js';
 
 let settings: SlaveServiceSettings;
 
@@ -14,6 +21,7 @@ beforeAll(async () => {
     buildDir: tmpdir(),
     buildTimeoutMs: 90 * 60_000,
     masterTimeoutMs: 5 * 60_000,
+    transferTimeoutMs: 60_000,
     label: 'slave7',
     python: 'python3',
     facts: await machineFacts({ python: 'python3' }),
@@ -59,6 +67,56 @@ describe('slave services', () => {
     await expect(services.sendWheel(1, result, '../etc/passwd', new AbortController().signal)).rejects.toMatchObject({
       code: 'PIW_ERR_SLAVE_PROTOCOL',
       message: 'protocol error: SEND named "../etc/passwd", which this build did not make',
+    });
+  });
+
+  describe('a transfer to a master that never answers', () => {
+    let silent: SilentFileQueue;
+    beforeEach(async () => {
+      silent = await SilentFileQueue.start();
+    });
+    afterEach(async () => {
+      await silent.close();
+    });
+
+    /** A build result holding one real file, the wheel SEND names. */
+    function built(): { filename: string; result: BuildResult } {
+      const filename = 'foo-1-py3-none-any.whl';
+      const dir = mkdtempSync(join(tmpdir(), 'piw-services-'));
+      const path = join(dir, filename);
+      writeFileSync(path, Buffer.alloc(200_000, 7));
+      const wheel: BuiltWheel = {
+        filename,
+        path,
+        size: 200_000,
+        hash: '0'.repeat(64),
+        packageTag: 'foo',
+        packageVersionTag: '1',
+        pyVersionTag: 'py3',
+        abiTag: 'none',
+        platformTag: 'any',
+        dependencies: {},
+      };
+      const cleanup = () => rm(dir, { recursive: true, force: true });
+      cleanups.push(cleanup);
+      return { filename, result: { package: 'foo', version: '1', status: true, duration: new TimeDelta(), output: '', files: [wheel], dir, cleanup } };
+    }
+    const cleanups: (() => Promise<void>)[] = [];
+    afterAll(async () => {
+      for (const cleanup of cleanups) await cleanup();
+    });
+
+    test('is given up after the transfer timeout with the code that makes the slave start over (MASTER_SILENT)', async () => {
+      const services = createSlaveServices({ ...settings, fileQueue: silent.address, transferTimeoutMs: 300 });
+      const { filename, result } = built();
+      await expect(services.sendWheel(7, result, filename, new AbortController().signal)).rejects.toMatchObject({ code: MASTER_SILENT });
+      expect(silent.messages[0]).toEqual(['HELLO', '7']);
+    });
+
+    test('never waits longer than the master timeout, however long the transfer timeout', async () => {
+      const services = createSlaveServices({ ...settings, fileQueue: silent.address, masterTimeoutMs: 300, transferTimeoutMs: 3_600_000 });
+      const { filename, result } = built();
+      await expect(services.sendWheel(7, result, filename, new AbortController().signal)).rejects.toMatchObject({ code: MASTER_SILENT });
     });
   });
 

@@ -18,6 +18,7 @@ import { isAlive, waitForFile } from '../helpers/proc.js';
 import { TestMaster } from './master.js';
 import { hangingProject } from './projects.js';
 import { ScriptedMaster } from './scripted-master.js';
+import { SilentFileQueue } from './silent-file-queue.js';
 
 let standin: PypiStandin;
 let facts: MachineFacts;
@@ -239,6 +240,44 @@ describe('the slave against a scripted master', () => {
     expect(bye.msg).toEqual({ verb: 'BYE' });
     expect(bye.peer.equals(again.peer)).toBe(true);
     expect(slave.log.entries.map((e) => e.message)).toContain('Timed out waiting for master');
+  });
+
+  test('a master that restarted mid-transfer (its file queue silent): no SENT; HELLO at once on a new connection', async () => {
+    const files = await SilentFileQueue.start();
+    try {
+      const slave = start({ slaveQueue: master.address, fileQueue: files.address }, { transferTimeoutMs: 400 });
+      const hello = await master.request(1);
+      await master.reply(hello, { verb: 'ACK', data: [1, standin.simpleUrl] });
+      await master.reply(await master.request(2), { verb: 'BUILD', data: ['piw-demo-pure', '1.0'] });
+      // CONT to every BUSY until the build is reported.
+      let n = 3;
+      let request = await master.request(n);
+      while (request.msg.verb === 'BUSY') {
+        await master.reply(request, { verb: 'CONT' });
+        request = await master.request(++n);
+      }
+      if (request.msg.verb !== 'BUILT') throw new Error(`expected BUILT, not ${request.msg.verb}`);
+      const [status, , , built] = request.msg.data;
+      expect(status).toBe(true);
+      await master.reply(request, { verb: 'SEND', data: built[0]![0] });
+
+      // The transfer says HELLO and hears nothing; the slave gives the master up and starts over.
+      const again = await master.request(++n);
+      expect(again.msg.verb).toBe('HELLO');
+      expect(again.peer.equals(hello.peer)).toBe(false);
+      expect(files.messages[0]).toEqual(['HELLO', '1']);
+      expect(slave.log.entries.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Transfer of piw_demo_pure-1\.0-py3-none-any\.whl failed: .*; the master has gone, starting over$/));
+      // The build and its wheel went with the old connection.
+      await eventually(() => readdirSync(slave.buildDir).length === 0);
+
+      await master.reply(again, { verb: 'ACK', data: [2, standin.simpleUrl] });
+      await master.reply(await master.request(++n), { verb: 'DIE' });
+      await expect(slave.done).resolves.toEqual({ reason: 'dismissed' });
+      expect((await master.request(++n)).msg).toEqual({ verb: 'BYE' });
+      expect(master.requests.map((r) => r.msg.verb)).not.toContain('SENT');
+    } finally {
+      await files.close();
+    }
   });
 
   test('behaviour 190: a reply that cannot be read is fatal: BYE, then a typed error', async () => {
