@@ -4,6 +4,12 @@
  * `QUEUE {abi: [[pkg, ver], …]}`, each list oldest release first (A.1). A `pauseable` task: while the
  * master sleeps no query runs.
  *
+ * Beyond 0.18: Cloud Gazer says `REFRESH` on the refresh queue when it has recorded versions to build, and
+ * the Architect then runs the query soon rather than at its next one-minute turn — no sooner than
+ * `refreshGapMs` after the previous query ended, never while one runs, and once for any number of REFRESHes
+ * that come meanwhile. A REFRESH during a query asks for one more after it (that query may have started
+ * before the versions were recorded). The minute's refreshes go on as before.
+ *
  * The query is a port (`buildQueue`), so the master wires the database's get_build_queue —
  * `(limit, signal) => database.getBuildQueue(limit, { signal })` — and tests their own; it gets an
  * AbortSignal that fires when the task stops, and should cancel the query on the connection then
@@ -19,6 +25,8 @@ import { createTask } from '../runtime/task.js';
 /** 0.18: the query re-runs every 60 s, at most 100 000 rows per ABI (protocols.md §7). */
 export const ARCHITECT_INTERVAL_MS = 60_000;
 export const BUILD_QUEUE_LIMIT = 100_000;
+/** After a REFRESH, the least time from the end of one query to the start of the next. */
+export const REFRESH_GAP_MS = 3_000;
 
 /** Runs get_build_queue(limit): per ABI, the versions to build, oldest release first; cancels (rejecting)
  *  when `signal` aborts. */
@@ -28,6 +36,8 @@ export interface ArchitectInput {
   bus: Bus;
   buildQueue: BuildQueuePort;
   intervalMs?: number;
+  /** The least time between the end of one query and a refresh a REFRESH asks for. */
+  refreshGapMs?: number;
   /** Rows per ABI. */
   limit?: number;
 }
@@ -37,10 +47,29 @@ export type { BuildQueue };
 export const architectTask = createTask<ArchitectInput>({
   kind: 'pauseable',
   start(ctx) {
-    const { bus, buildQueue, intervalMs = ARCHITECT_INTERVAL_MS, limit = BUILD_QUEUE_LIMIT } = ctx.input;
+    const { bus, buildQueue, intervalMs = ARCHITECT_INTERVAL_MS, refreshGapMs = REFRESH_GAP_MS, limit = BUILD_QUEUE_LIMIT } = ctx.input;
     const log = ctx.log;
+    let querying = false;
+    /** A REFRESH came that no query started since has answered. */
+    let wanted = false;
+    let lastEnded = -Infinity;
+    /** A refresh asked for by REFRESH is waiting (for the gap, or for RESUME). */
+    let scheduled = false;
+    let gapTimer: NodeJS.Timeout | undefined;
 
     async function refresh(): Promise<void> {
+      wanted = false;
+      querying = true;
+      try {
+        await query();
+      } finally {
+        querying = false;
+        lastEnded = Date.now();
+      }
+      if (wanted) refreshSoon();
+    }
+
+    async function query(): Promise<void> {
       let queue: BuildQueue;
       try {
         queue = await buildQueue(limit, ctx.signal);
@@ -57,9 +86,36 @@ export const architectTask = createTask<ArchitectInput>({
       }
     }
 
+    /** The periodic run now, once the gap since the last query has passed and the task is not paused. */
+    function refreshSoon(): void {
+      if (scheduled || ctx.signal.aborted) return;
+      scheduled = true;
+      gapTimer = setTimeout(() => {
+        ctx.whenRunning().then(
+          () => {
+            scheduled = false;
+            // A query that started since (the minute's, or RESUME's) has answered the REFRESH.
+            if (wanted && !querying) periodic.force();
+          },
+          () => undefined,
+        );
+      }, Math.max(0, lastEnded + refreshGapMs - Date.now()));
+    }
+
     let running: Promise<void> = Promise.resolve();
-    ctx.every(intervalMs, () => (running = refresh()));
+    const periodic = ctx.every(intervalMs, () => (running = refresh()));
+    const unlisten = bus.listen(queues.refresh, () => {
+      log.debug('REFRESH: new versions to build');
+      wanted = true;
+      if (!querying) refreshSoon();
+    });
     // Stopping aborts ctx.signal; the stop waits for the cancelled query to wind down.
-    return { stop: () => running };
+    return {
+      stop: () => {
+        unlisten();
+        clearTimeout(gapTimer);
+        return running;
+      },
+    };
   },
 });

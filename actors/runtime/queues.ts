@@ -9,6 +9,7 @@ import { fileJugglerFsProtocol } from '../../protocols/file-juggler-fs.js';
 import { theScribeProtocol } from '../../protocols/the-scribe.js';
 import { skipProtocol } from '../../protocols/cloud-gazer.js';
 import { buildsQueueProtocol } from '../../protocols/the-architect.js';
+import { refreshProtocol } from '../../protocols/refresh.js';
 import { statsProtocol } from '../../protocols/big-brother.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';
 import { masterControlProtocol } from '../../protocols/master-control.js';
@@ -53,6 +54,8 @@ export const queues = {
   skip: defineQueue('skip', skipProtocol),
   /** Architect → Slave Driver: push (QUEUE). */
   builds: defineQueue('builds', buildsQueueProtocol, { hwm: 10 }),
+  /** Cloud Gazer → Architect: push (REFRESH: new versions to queue). One waiting is as good as many. */
+  refresh: defineQueue('refresh', refreshProtocol, { hwm: 1 }),
   /** Slave Driver, File Juggler, Mr Chase → Big Brother: push. */
   stats: defineQueue('stats', statsProtocol),
   /** Slave Driver, Big Brother → master status: publish (re-published to monitors, behaviour 28). */

@@ -1,6 +1,7 @@
 /**
  * The Architect under the root supervisor (behaviours 128–130, 17): the build-queue query through the
- * `buildQueue` port, QUEUE pushed on the builds queue, cancellation on shutdown.
+ * `buildQueue` port, QUEUE pushed on the builds queue, cancellation on shutdown; and beyond 0.18 the
+ * REFRESH that Cloud Gazer pushes on the refresh queue, answered by a query soon, one at a time.
  */
 import { createActor, toPromise, waitFor } from 'xstate';
 import { architectTask, type BuildQueuePort } from '../../../actors/architect/index.js';
@@ -15,7 +16,7 @@ type Queue = Record<string, [string, string][]>;
 
 const day = (n: number) => new Date(Date.UTC(2024, 0, n));
 
-function start(bus: Bus, buildQueue: BuildQueuePort, opts: { intervalMs?: number; limit?: number } = {}) {
+function start(bus: Bus, buildQueue: BuildQueuePort, opts: { intervalMs?: number; limit?: number; refreshGapMs?: number } = {}) {
   const log = memoryLogger('master');
   const root = createActor(supervisorMachine, {
     input: { log, tasks: [{ id: 'the_architect', logic: architectTask, input: { bus, buildQueue, log: log.child('the_architect'), ...opts } }] },
@@ -125,5 +126,99 @@ describe('the Architect', () => {
     await eventually(() => pushed.length === 1);
     expect(pushed[0]).toEqual({});
     await quit();
+  });
+});
+
+/** A query port whose every call the test answers: how many started, and the most at once. */
+function heldQueries() {
+  const calls: { answer: (queue: Queue) => void }[] = [];
+  let active = 0;
+  let most = 0;
+  const port: BuildQueuePort = () =>
+    new Promise((resolve) => {
+      most = Math.max(most, ++active);
+      calls.push({ answer: (queue) => (active--, resolve(queue)) });
+    });
+  return { port, calls, most: () => most };
+}
+
+/** Long enough that no minute's refresh comes during a test: every query after the first is REFRESH's. */
+const HOUR = 3_600_000;
+const refresh = (bus: Bus) => bus.push(queues.refresh, { verb: 'REFRESH' });
+
+describe('the Architect and REFRESH (beyond 0.18)', () => {
+  test('a REFRESH gets a query soon, long before the next interval, and the versions it announced are queued', async () => {
+    const db = new MemoryBuildQueue().addAbi('cp311');
+    db.addVersion('a', '1.0', day(1));
+    const bus = createBus();
+    const { pushed, quit } = start(bus, async (limit) => db.queue(limit), { intervalMs: HOUR, refreshGapMs: 10 });
+    await eventually(() => pushed.length === 1);
+    db.addVersion('b', '1.0', day(2));
+    refresh(bus);
+    await eventually(() => pushed.length === 2);
+    expect(pushed[1]).toEqual({ cp311: [['a', '1.0'], ['b', '1.0']] });
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('REFRESHes during a query: never two queries at once, and exactly one more query after it', async () => {
+    const bus = createBus();
+    const q = heldQueries();
+    const { pushed, quit } = start(bus, q.port, { intervalMs: HOUR, refreshGapMs: 0 });
+    await eventually(() => q.calls.length === 1);
+    // The versions were recorded while the first query ran: it may not show them.
+    refresh(bus);
+    refresh(bus);
+    refresh(bus);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(q.calls).toHaveLength(1);
+    q.calls[0]!.answer({ cp311: [['a', '1.0']] });
+    await eventually(() => q.calls.length === 2);
+    q.calls[1]!.answer({ cp311: [['a', '1.0'], ['b', '1.0']] });
+    await eventually(() => pushed.length === 2);
+    // The three REFRESHes were answered by one query; nothing else asks for another within the hour.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(q.calls).toHaveLength(2);
+    expect(q.most()).toBe(1);
+    expect(pushed[1]).toEqual({ cp311: [['a', '1.0'], ['b', '1.0']] });
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('REFRESHes between queries are answered by one query', async () => {
+    const bus = createBus();
+    let calls = 0;
+    const { pushed, quit } = start(bus, async () => (++calls, {}), { intervalMs: HOUR, refreshGapMs: 20 });
+    await eventually(() => pushed.length === 1);
+    for (let i = 0; i < 5; i++) refresh(bus);
+    await eventually(() => pushed.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(2);
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('behaviour 17: a REFRESH while paused runs no query; after RESUME one query answers it', async () => {
+    const bus = createBus();
+    let calls = 0;
+    const { root, pushed, quit } = start(bus, async () => (++calls, {}), { intervalMs: HOUR, refreshGapMs: 0 });
+    await eventually(() => pushed.length === 1);
+    root.send({ type: 'PAUSE' });
+    refresh(bus);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(1);
+    root.send({ type: 'RESUME' });
+    await eventually(() => calls === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(2);
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('QUIT while a REFRESH waits out the gap stops at once, with no query after it', async () => {
+    const bus = createBus();
+    let calls = 0;
+    const { pushed, log, quit } = start(bus, async () => (++calls, {}), { intervalMs: HOUR, refreshGapMs: HOUR });
+    await eventually(() => pushed.length === 1);
+    refresh(bus);
+    await eventually(() => log.entries.some((e) => e.message === 'REFRESH: new versions to build'));
+    await expect(quit()).resolves.toMatchObject({ failed: false });
+    expect(calls).toBe(1);
   });
 });
