@@ -1,7 +1,7 @@
 /**
  * Cloud Gazer's ports over the master's bus: the Oracle through a DbClient (db queue), the Secretary (web
- * queue) and the Slave Driver (skip queue). `signal` (the task stopping) ends every wait, so a poll cut
- * short rejects at once instead of talking to tasks that are going away.
+ * queue), the Slave Driver (skip queue) and the Architect (refresh queue). `signal` (the task stopping)
+ * ends every wait, so a poll cut short rejects at once instead of talking to tasks that are going away.
  */
 import { DbClient } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
@@ -12,6 +12,8 @@ export interface GazerBusPorts {
   db: OraclePort;
   web: WebQueuePort;
   skip: SkipQueuePort;
+  /** Tells the Architect there are new versions to queue (REFRESH); false if the nudge was dropped. */
+  refresh(): boolean;
 }
 
 export function gazerBusPorts(bus: Bus, signal: AbortSignal): GazerBusPorts {
@@ -28,5 +30,7 @@ export function gazerBusPorts(bus: Bus, signal: AbortSignal): GazerBusPorts {
         await bus.request(queues.skip, msg, { signal });
       },
     },
+    // A REFRESH already waiting is as good as a second one: the queue holds one, and drops the rest.
+    refresh: () => bus.push(queues.refresh, { verb: 'REFRESH' }),
   };
 }

@@ -16,7 +16,13 @@
  *
  * Stopping aborts the ports: a poll in flight rejects at its next step and is dropped quietly; what it had
  * not stored with SETPYPI is read again at the next start.
+ *
+ * Beyond 0.18: after a poll that recorded a version to build — a new one with a source file, or one no
+ * longer skipped "binary only" — the task says REFRESH to the Architect, which then reads the build queue
+ * within seconds instead of at its next one-minute refresh. Also after a poll that failed part-way: what it
+ * recorded is in the database, and its replay will find the versions already there.
  */
+import type { OracleMessage } from '../../machines/cloud-gazer/gazer-plan.js';
 import type { PyPIBufferOptions } from '../../machines/cloud-gazer/pypi-buffer.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
@@ -25,12 +31,21 @@ import { gazerBusPorts } from './bus-ports.js';
 import { CloudGazer } from './cloud-gazer.js';
 import type { HttpOptions } from './http.js';
 import { PyPIEvents, type EventSource } from './pypi-events.js';
-import { systemClock, type Clock } from './ports.js';
+import { systemClock, type Clock, type OraclePort } from './ports.js';
 
 export const POLL_INTERVAL_MS = 10_000;
 
 /** The PyPI buffer of a development master: nothing held back. */
 export const DEV_MODE_BUFFER: PyPIBufferOptions = { holdSeconds: 0 };
+
+/**
+ * Whether the database's answer to `msg` means a version may now be in the build queue: NEWVER inserted a
+ * version with no skip (it has a source file), or SKIPVER cleared a version's skip.
+ */
+export function queuesAVersion(msg: OracleMessage, result: unknown): boolean {
+  if (msg.verb === 'NEWVER') return result === true && msg.data[3] === '';
+  return msg.verb === 'SKIPVER' && msg.data[2] === '';
+}
 
 export interface CloudGazerTaskInput {
   bus: Bus;
@@ -61,7 +76,17 @@ export const cloudGazerTask = createTask<CloudGazerTaskInput>({
         { ...(pypiXmlrpc === undefined ? {} : { xmlrpc: pypiXmlrpc }), ...(pypiJson === undefined ? {} : { json: pypiJson }) },
         { clock, logger: log, ...(http === undefined ? {} : { http }), ...(buffer === undefined ? {} : { buffer }) },
       );
-    const gazer = new CloudGazer({ ...gazerBusPorts(bus, ctx.signal), pypi, logger: log }, { devMode });
+    const ports = gazerBusPorts(bus, ctx.signal);
+    /** This poll recorded a version to build. */
+    let recorded = false;
+    const db: OraclePort = {
+      async request(msg) {
+        const result = await ports.db.request(msg);
+        if (queuesAVersion(msg, result)) recorded = true;
+        return result;
+      },
+    };
+    const gazer = new CloudGazer({ ...ports, db, pypi, logger: log }, { devMode });
     await gazer.start();
     ctx.every(intervalMs, async () => {
       try {
@@ -69,6 +94,12 @@ export const cloudGazerTask = createTask<CloudGazerTaskInput>({
         if (events > 0) log.info(`acted on ${events} PyPI events; serial is now ${serial}`);
       } catch (err) {
         if (!ctx.signal.aborted) log.error(`poll failed: ${describe(err)}; trying again in ${intervalMs / 1000} s`, err);
+      } finally {
+        if (recorded && !ctx.signal.aborted) {
+          recorded = false;
+          ports.refresh();
+          log.debug('new versions to build: REFRESH sent to the Architect');
+        }
       }
     });
   },

@@ -3,7 +3,8 @@
  * PyPI over real HTTP, the database on the test PostgreSQL behind Seraph and the Oracles, and recording
  * Secretary (web queue) and Slave Driver (skip queue) on the bus. Polls store what PyPI said; a failed poll
  * is logged and retried; --dev-mode adds new packages skipped and holds no event back; QUIT during a slow
- * PyPI answer stops at once.
+ * PyPI answer stops at once. Beyond 0.18: a poll that recorded a version to build says REFRESH to the
+ * Architect (refresh queue).
  */
 import { cloudGazerTask } from '../../../actors/cloud-gazer/task.js';
 import type { Bus } from '../../../actors/runtime/bus.js';
@@ -35,21 +36,25 @@ afterEach(async () => {
   await pypi.close();
 });
 
-/** The Secretary's and the Slave Driver's ends: record what Cloud Gazer asks and answer. */
+/** The Secretary's, the Slave Driver's and the Architect's ends: record what Cloud Gazer asks and answer. */
 function queuesOf(bus: Bus) {
   const web: string[] = [];
   const skip: string[] = [];
+  const refreshes: string[] = [];
+  const unlistenRefresh = bus.listen(queues.refresh, (msg) => refreshes.push(msg.verb));
   const show = (msg: { verb: string; data: unknown }) => `${msg.verb} ${Array.isArray(msg.data) ? msg.data.join(' ') : String(msg.data)}`;
   let unserveWeb = bus.serve(queues.web, (msg) => (web.push(show(msg)), { verb: 'DONE' }));
   const unserveSkip = bus.serve(queues.skip, (msg) => (skip.push(show(msg)), { verb: 'OK' }));
   return {
     web,
     skip,
+    refreshes,
     dropWeb: () => unserveWeb(),
     serveWeb: () => void (unserveWeb = bus.serve(queues.web, (msg) => (web.push(show(msg)), { verb: 'DONE' }))),
     close() {
       unserveWeb();
       unserveSkip();
+      unlistenRefresh();
     },
   };
 }
@@ -136,6 +141,50 @@ describe('the Cloud Gazer task', () => {
     await eventually(async () => (await db.getPypiSerial()) === S + 1);
     expect(await db.getAllPackages()).toEqual(new Set(['foo']));
     await expect(run.quit()).resolves.toMatchObject({ failed: false });
+  });
+
+  test('beyond 0.18: a poll that recorded a version with a source file tells the Architect once (REFRESH)', async () => {
+    pypi.rows = rows([
+      ['foo', null, 'create'],
+      ['foo', '1.0', 'add source file foo-1.0.tar.gz'],
+      ['foo', '2.0', 'add source file foo-2.0.tar.gz'],
+    ]);
+    const run = start();
+    await run.running();
+    await eventually(() => q.refreshes.length >= 1);
+    expect(await world.backend.db.testPackageVersion('foo', '2.0')).toBe(true);
+    // Later polls read nothing new and say nothing more.
+    const polls = pypi.changelogCalls.length;
+    await eventually(() => pypi.changelogCalls.length >= polls + 2);
+    expect(q.refreshes).toEqual(['REFRESH']);
+    await run.quit();
+  });
+
+  test('beyond 0.18: packages and binary-only versions are no REFRESH; a source for a binary-only version is', async () => {
+    const binaryOnly: Row[] = [
+      ['bar', null, T, 'create', S],
+      ['bar', '1.0', T + 1, 'add py3 file bar-1.0-py3-none-any.whl', S + 1],
+      ['bar', '1.0', T + 2, 'yank release', S + 2],
+    ];
+    pypi.rows = [...binaryOnly, ['flush', null, T + 600, 'remove Owner nobody', S + 3]];
+    const run = start();
+    await run.running();
+    const { db } = world.backend;
+    await eventually(async () => (await db.getVersionSkip('bar', '1.0')) === 'binary only' && (await db.getPypiSerial()) >= S + 2);
+    const polls = pypi.changelogCalls.length;
+    await eventually(() => pypi.changelogCalls.length >= polls + 2);
+    expect(q.refreshes).toEqual([]);
+
+    // The sdist comes: the version is no longer skipped, and may be built.
+    pypi.rows = [
+      ...pypi.rows,
+      ['bar', '1.0', T + 700, 'add source file bar-1.0.tar.gz', S + 4],
+      ['flush', null, T + 1400, 'remove Owner nobody', S + 5],
+    ];
+    await eventually(async () => (await db.getVersionSkip('bar', '1.0')) === '');
+    await eventually(() => q.refreshes.length >= 1);
+    expect(q.refreshes).toEqual(['REFRESH']);
+    await run.quit();
   });
 
   test('QUIT during a slow PyPI answer stops the task at once and logs no error', async () => {
