@@ -5,10 +5,12 @@
  * master sleeps no query runs.
  *
  * Beyond 0.18: Cloud Gazer says `REFRESH` on the refresh queue when it has recorded versions to build, and
- * the Architect then runs the query soon rather than at its next one-minute turn — no sooner than
- * `refreshGapMs` after the previous query ended, never while one runs, and once for any number of REFRESHes
- * that come meanwhile. A REFRESH during a query asks for one more after it (that query may have started
- * before the versions were recorded). The minute's refreshes go on as before.
+ * the Architect then runs the query at once rather than at its next one-minute turn: never while one runs,
+ * once for any number of REFRESHes that come meanwhile, and no sooner than `refreshGapMs` after the end of
+ * the last query a REFRESH asked for (so REFRESH costs the database at most one query every few seconds).
+ * A query that starts after a REFRESH answers it, whoever asked for it; a REFRESH during a query asks for
+ * one more after it (that query may have started before the versions were recorded). The minute's
+ * refreshes go on as before.
  *
  * The query is a port (`buildQueue`), so the master wires the database's get_build_queue —
  * `(limit, signal) => database.getBuildQueue(limit, { signal })` — and tests their own; it gets an
@@ -25,7 +27,7 @@ import { createTask } from '../runtime/task.js';
 /** 0.18: the query re-runs every 60 s, at most 100 000 rows per ABI (protocols.md §7). */
 export const ARCHITECT_INTERVAL_MS = 60_000;
 export const BUILD_QUEUE_LIMIT = 100_000;
-/** After a REFRESH, the least time from the end of one query to the start of the next. */
+/** The least time from the end of one query a REFRESH asked for to the start of the next. */
 export const REFRESH_GAP_MS = 3_000;
 
 /** Runs get_build_queue(limit): per ABI, the versions to build, oldest release first; cancels (rejecting)
@@ -36,7 +38,7 @@ export interface ArchitectInput {
   bus: Bus;
   buildQueue: BuildQueuePort;
   intervalMs?: number;
-  /** The least time between the end of one query and a refresh a REFRESH asks for. */
+  /** The least time from the end of one query a REFRESH asked for to the start of the next. */
   refreshGapMs?: number;
   /** Rows per ABI. */
   limit?: number;
@@ -52,19 +54,23 @@ export const architectTask = createTask<ArchitectInput>({
     let querying = false;
     /** A REFRESH came that no query started since has answered. */
     let wanted = false;
-    let lastEnded = -Infinity;
-    /** A refresh asked for by REFRESH is waiting (for the gap, or for RESUME). */
+    /** A query for REFRESH is on its way: waiting out the gap, waiting for RESUME, or forced and not yet started. */
     let scheduled = false;
+    /** The periodic job was forced for REFRESH: the next query is REFRESH's. */
+    let forced = false;
+    let lastRefreshEnded = -Infinity;
     let gapTimer: NodeJS.Timeout | undefined;
 
     async function refresh(): Promise<void> {
+      const forRefresh = forced;
+      if (forced) forced = scheduled = false;
       wanted = false;
       querying = true;
       try {
         await query();
       } finally {
         querying = false;
-        lastEnded = Date.now();
+        if (forRefresh) lastRefreshEnded = Date.now();
       }
       if (wanted) refreshSoon();
     }
@@ -86,20 +92,24 @@ export const architectTask = createTask<ArchitectInput>({
       }
     }
 
-    /** The periodic run now, once the gap since the last query has passed and the task is not paused. */
+    /** The periodic job now, once the gap has passed and the task is not paused, unless a query answers first. */
     function refreshSoon(): void {
       if (scheduled || ctx.signal.aborted) return;
       scheduled = true;
       gapTimer = setTimeout(() => {
         ctx.whenRunning().then(
           () => {
-            scheduled = false;
-            // A query that started since (the minute's, or RESUME's) has answered the REFRESH.
-            if (wanted && !querying) periodic.force();
+            if (wanted && !querying) {
+              forced = true;
+              periodic.force();
+            } else {
+              // Answered by a query that started since; or one running now, which asks again when it ends.
+              scheduled = false;
+            }
           },
           () => undefined,
         );
-      }, Math.max(0, lastEnded + refreshGapMs - Date.now()));
+      }, Math.max(0, lastRefreshEnded + refreshGapMs - Date.now()));
     }
 
     let running: Promise<void> = Promise.resolve();
