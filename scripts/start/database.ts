@@ -1,29 +1,18 @@
 /**
  * The demo's one step inside the database, before the master opens it (the embedded database belongs to
- * one process at a time):
+ * one process at a time): the build ABI of the local slave's Python goes into build_abis. Nothing is ever
+ * queued for an ABI that is not there, and neither piw-initdb nor piw-master registers ABIs: on a server
+ * the operator does it as the superuser (`INSERT INTO build_abis ...`, see README "Running in
+ * production"). On the embedded database the session is the superuser's until it takes the master role,
+ * so the same insert runs here after RESET ROLE.
  *
- *  - the build ABI of the local slave's Python goes into build_abis. Nothing is ever queued for an ABI
- *    that is not there, and neither piw-initdb nor piw-master registers ABIs: on a server the operator does
- *    it as the superuser (`INSERT INTO build_abis ...`, see README "Running in production"). On the
- *    embedded database the session is the superuser's until it takes the master role, so the same insert
- *    runs here after RESET ROLE.
- *  - the demo's packages and versions are recorded as Cloud Gazer records what it reads on PyPI (the same
- *    database calls). The Architect reads the build queue when the master starts and then once a minute,
- *    so versions known before the start are handed to the slave at once instead of a minute later; the
- *    stand-in's changelog still announces them, and Cloud Gazer finds them already there.
+ * The demo's versions are not recorded here: Cloud Gazer reads them from the stand-in's changelog as it
+ * would from PyPI's, and its REFRESH has the Architect queue them within seconds.
  *
  * A new embedded database is created on first use (openDatabase); one of an older schema is refused with
  * the piw-initdb command that upgrades it.
  */
-import { canonicalizeName } from '../../machines/wheel-filename.js';
 import { openDatabase } from '../../schema/open.js';
-
-export interface DemoVersion {
-  name: string;
-  version: string;
-  released: Date;
-  summary: string;
-}
 
 export interface PreparedDatabase {
   /** The PyPI serial the master has read up to: the stand-in's changelog continues after it. */
@@ -32,14 +21,9 @@ export interface PreparedDatabase {
   abiAdded: boolean;
 }
 
-export async function prepareDemoDatabase(dataDir: string, abi: string, versions: readonly DemoVersion[]): Promise<PreparedDatabase> {
+export async function prepareDemoDatabase(dataDir: string, abi: string): Promise<PreparedDatabase> {
   const db = await openDatabase({ dsn: `pglite:${dataDir}` });
   try {
-    for (const v of versions) {
-      const pkg = canonicalizeName(v.name);
-      await db.addNewPackage(pkg, '', v.summary);
-      await db.addNewPackageVersion(pkg, v.version, v.released);
-    }
     const serial = await db.getPypiSerial();
     // build_abis is the operator's: the master role may only read it.
     await db.sql`RESET ROLE`;

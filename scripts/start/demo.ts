@@ -7,9 +7,9 @@
  *   build/    the slave's build directory
  *   logs/     master.log and slave.log
  *
- * In order: the database is prepared (database.ts: the slave's ABI registered, the demo's versions
- * recorded), the PyPI stand-in starts in this process and publishes the demo packages with its changelog
- * continuing after the serial the master has read, the static server starts on www/, then `piw-master`
+ * In order: the database is prepared (database.ts: the slave's ABI registered), the PyPI stand-in starts
+ * in this process and publishes the demo packages with its changelog continuing after the serial the
+ * master has read, the static server starts on www/, then `piw-master`
  * (embedded database, `--pypi-hold 0 --rewrite-delay 3` so a quiet stand-in's events and the pages are
  * not held back, queues on 127.0.0.1 and in a private temp dir) and one `piw-slave` run as child
  * processes. Once both are up the `Index:` line is printed; each wheel is announced when the index
@@ -123,21 +123,15 @@ export async function startDemo(opts: DemoOptions, signal?: AbortSignal): Promis
 async function start(opts: DemoOptions, dirs: Layout, stack: Stack, step: <T>(work: Promise<T>) => Promise<T>): Promise<Demo> {
   const { print } = opts;
   const tags = await step(probePython(opts.python));
-  // One release second apart, in DEMO_PACKAGES order: the queue's order, deterministic.
-  const base = Math.floor(Date.now() / 1000) - DEMO_PACKAGES.length;
-  const released = (i: number) => base + i;
-  const { serial, abiAdded } = await step(
-    prepareDemoDatabase(
-      dirs.pgdata,
-      tags.abiTag,
-      DEMO_PACKAGES.map((p, i) => ({ name: p.name, version: p.version, released: new Date(released(i) * 1000), summary: p.summary ?? '' })),
-    ),
-  );
+  const { serial, abiAdded } = await step(prepareDemoDatabase(dirs.pgdata, tags.abiTag));
   if (abiAdded) print(`Build ABI: ${tags.abiTag} registered (the ABI of ${opts.python})`);
 
   const standin: PypiStandin = await step(startPypiStandin({ dir: dirs.pypi, firstSerial: Math.max(serial, 1_000_000) }));
   stack.push(() => standin.close());
-  for (const [i, source] of DEMO_PACKAGES.entries()) await step(standin.publish(source, { timestamp: released(i) }));
+  // One release second apart, in DEMO_PACKAGES order: Cloud Gazer records these times, so the build
+  // queue's order (oldest release first) is DEMO_PACKAGES's.
+  const base = Math.floor(Date.now() / 1000) - DEMO_PACKAGES.length;
+  for (const [i, source] of DEMO_PACKAGES.entries()) await step(standin.publish(source, { timestamp: base + i }));
   print(`PyPI stand-in: ${standin.simpleUrl}`);
 
   const web: StaticServer = await step(serveDirectory(dirs.www, { port: opts.port }));
