@@ -15,8 +15,10 @@
  *           that job, then the rest of the cp311 queue. Its wheels travel through a proxy throttled to
  *           1 MiB/s.
  *   restart while the big wheel is on its way (1 MiB through the proxy, which then holds the rest back)
- *           the master is stopped (SIGTERM) and started again; `builder` notices the silence,
- *           reconnects and builds it again.
+ *           the master is stopped (SIGTERM) and started again. `builder` runs on the production master
+ *           timeout (5 minutes) and recovers without waiting for it: its transfer hears nothing from the
+ *           new master, which never expected it, so it gives the master up after its transfer timeout
+ *           (60 s at most), reconnects at once as a new slave and builds the package again.
  *   pypy    the versions whose cp311 build gave an ABI-specific wheel or failed are queued for
  *           pypy39_pp73 and built by slave `pypy`, and only those.
  * The tests then check each outcome; each waits (polling, generously) for what it needs.
@@ -195,7 +197,8 @@ test('a slave killed (SIGKILL) mid-build has its job built again by another slav
 
   // The master drops the silent slave and puts the job back at the head of its ABI's queue.
   await farm.master.waitFor(new RegExp(`slave ${doomedId}: ${GATED_NAME} 1\\.0 is back in the ${cp.abiTag} queue`), { timeoutMs: LONG });
-  builder = await farm.startSlave({ label: 'builder', fileQueue: proxy.address });
+  // The production master timeout: the restart below must not wait for it (two of them, before).
+  builder = await farm.startSlave({ label: 'builder', fileQueue: proxy.address, masterTimeout: '5m' });
   const builderId = await builder.slaveId();
 
   const [build, ...others] = await waitUntil('the gated package built', async () => {
@@ -280,8 +283,15 @@ test('the master restarted mid-transfer loses nothing, and the slave carries on 
   expect(r.pendingAtStop.length).toBeGreaterThan(0);
 
   const builderLines = () => builder!.service.linesSince(r.builderMark);
-  await waitUntil('builder to reconnect', () => builderLines().some((l) => /Connected to master as slave/.test(l)), LONG);
+  const connected = (l: string) => /Connected to master as slave/.test(l);
+  await waitUntil('builder to reconnect', () => builderLines().some(connected), LONG);
   const filename = 'piw_e2e_big-1.0-py3-none-any.whl';
+  // It gave the silent transfer up and started over at once: no SENT to the new master, no master timeout.
+  const lines = builderLines();
+  const gaveUp = lines.findIndex((l) => l.includes(`Transfer of ${filename} failed:`) && l.endsWith('the master has gone, starting over'));
+  expect(gaveUp).toBeGreaterThanOrEqual(0);
+  expect(gaveUp).toBeLessThan(lines.findIndex(connected));
+  expect(lines.some((l) => l.includes('Timed out waiting for master'))).toBe(false);
   const links = await listed(BIG.name, [filename]);
   const content = await expectVerified(BIG.name, filename, links);
   expect(content.length).toBeGreaterThan(BIG_SIZE);
