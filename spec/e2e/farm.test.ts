@@ -42,7 +42,7 @@ const BIG_SIZE = 8 * MiB;
 const THROTTLE = 1 * MiB;
 /** Inside the big wheel's transfer: the wheels before it are a few KiB. */
 const RESTART_AT = 1 * MiB;
-/** Long enough for a loaded 2-core machine: the first queue refresh alone comes a minute after the start. */
+/** Long enough for a loaded 2-core machine, whose builds and pages take many times what they take here. */
 const LONG = 480_000;
 
 const GATED_NAME = 'piw-e2e-gated';
