@@ -262,7 +262,7 @@ export class SlaveDriver {
       reply: (slaveId, reply) => this.#reply(slaveId, reply),
       publishStatus: (status) => this.#publish(status),
       log: ({ level, message }) => (level === 'warning' ? this.#log.warn(message) : this.#log[level](message)),
-      requestJob: async (input) => this.#requestJob(input),
+      requestJob: (input) => this.#requestJob(input),
       logBuild: (build) => ports.logBuild(build),
       expectFile: ({ slaveId, file }, signal) => ports.expectFile(slaveId, file, signal),
       verifyFile: ({ slaveId, package: pkg }, signal) => ports.verifyFile(slaveId, pkg, signal),

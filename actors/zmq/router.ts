@@ -44,7 +44,9 @@ export async function createRouterAdapter<R extends VerbMap, S extends VerbMap>(
   opts: RouterAdapterOptions<R, S>,
 ): Promise<RouterAdapter<S>> {
   const { protocol, target, log } = opts;
-  const socket = new zmq.Router(SOCKET_DEFAULTS);
+  // A ROUTER never blocks a send (a reply to a gone or flooded peer is dropped), so it need not ask the
+  // socket whether it may send before each one: with a zero send timeout every reply goes out at once.
+  const socket = new zmq.Router({ ...SOCKET_DEFAULTS, sendTimeout: 0 });
   let endpoint: string;
   try {
     endpoint = await bindSocket(socket, opts.address, opts.ipcMode);

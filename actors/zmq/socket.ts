@@ -39,30 +39,59 @@ type Frames = Buffer[] | (Buffer | string)[];
 
 /**
  * Serialises sends on one socket: zeromq.js allows one pending send at a time (a second one while the
- * socket is mute fails with EBUSY), so sends wait their turn here, in order.
+ * socket is mute throws EBUSY at once), so a send that finds the socket busy waits its turn here, in order.
+ * The usual case costs one native call and no promise of ours: a ROUTER or PUB send never waits, others
+ * rarely do.
  */
 export class Outbox {
-  private tail: Promise<void> | undefined;
-  private waiting = 0;
+  /** Sends that found the socket busy (or others already waiting), oldest first. */
+  private readonly queued: { frames: Frames; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  /** The latest send handed to the socket: while it is pending, the socket takes no other. */
+  private last: Promise<void> | undefined;
 
   constructor(private readonly socket: zmq.Writable<Frames> & zmq.Socket) {}
 
   send(frames: Frames): Promise<void> {
-    // Fast path: nothing queued, so send now (a ROUTER or PUB send never waits; others rarely do).
-    const sent = this.waiting === 0 ? this.socket.send(frames) : this.tail!.then(() => this.socket.send(frames));
-    this.waiting++;
-    const settled = sent.then(
-      () => void this.waiting--,
-      () => void this.waiting--,
-    );
-    this.tail = settled;
-    return sent;
+    if (this.queued.length === 0) {
+      const sent = this.trySend(frames);
+      if (sent !== undefined) return sent;
+    }
+    return new Promise<void>((resolve, reject) => {
+      if (this.queued.push({ frames, resolve, reject }) === 1) this.flushAfterLast();
+    });
+  }
+
+  /** The socket's own send, or undefined when the previous one is still in progress (EBUSY). */
+  private trySend(frames: Frames): Promise<void> | undefined {
+    try {
+      return (this.last = this.socket.send(frames));
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EBUSY') return undefined;
+      return Promise.reject(err);
+    }
+  }
+
+  /** Whatever the outcome of the send in progress, the socket is free again once it has settled. */
+  private flushAfterLast(): void {
+    const flush = () => this.flush();
+    void this.last!.then(flush, flush);
+  }
+
+  private flush(): void {
+    while (this.queued.length > 0) {
+      const next = this.queued[0]!;
+      const sent = this.trySend(next.frames);
+      if (sent === undefined) return this.flushAfterLast();
+      this.queued.shift();
+      sent.then(next.resolve, next.reject);
+    }
   }
 }
 
 /**
  * Runs `handle` for every multipart message until the socket closes. A handler that throws is logged and
- * the loop carries on: a peer's garbage never stops the socket.
+ * the loop carries on: a peer's garbage never stops the socket. Receives directly rather than through the
+ * socket's async iterator, which wraps every message in one more promise.
  */
 export async function receiveLoop(
   socket: zmq.Readable<Buffer[]> & zmq.Socket,
@@ -70,7 +99,8 @@ export async function receiveLoop(
   handle: (frames: Buffer[]) => void,
 ): Promise<void> {
   try {
-    for await (const frames of socket) {
+    while (!socket.closed) {
+      const frames = await socket.receive();
       try {
         handle(frames);
       } catch (err) {
@@ -78,7 +108,7 @@ export async function receiveLoop(
       }
     }
   } catch (err) {
-    // Closing the socket ends the iterator, or fails a receive already waiting: both mean "done".
+    // Closing the socket fails a receive already waiting (EAGAIN): that means "done".
     if (!socket.closed) throw err;
   }
 }

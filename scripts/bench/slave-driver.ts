@@ -8,19 +8,27 @@
  * looping HELLO, then IDLE → BUILD → BUSY → CONT → BUILT (failure) → DONE with no pause (closed loop: the
  * latency is what 500 slaves that never rest would see). Each level measures a window after a warm-up.
  * "master CPU" is this process's CPU time (all threads, zmq's I/O thread included) over the window; its
- * µs per reply is the figure to compare when other work shares the machine.
+ * µs per reply is the figure to compare when other work shares the machine. "main thread" is the event
+ * loop's busy share (what limits the replies/s once it nears 100%) and its µs per reply.
  *
- *   npx tsx scripts/bench/slave-driver.ts [--slaves 10,100,500] [--seconds 10] [--warmup 2] [--procs 2]
+ * "load CPU" is the load processes' CPU time per reply: when it and the master's together reach the machine's
+ * cores, the figure is the machine's, not the Slave Driver's. `--echo` replaces the Slave Driver by a bare
+ * ROUTER that answers each request with the reply the loop expects, decoding only the verb: the ceiling
+ * this load generator reaches on this machine.
+ *
+ *   npx tsx scripts/bench/slave-driver.ts [--slaves 10,100,500] [--seconds 10] [--warmup 2] [--procs 2] [--echo]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/slave-driver.ts --slaves 500
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import * as zmq from 'zeromq';
 import { createBus } from '../../actors/runtime/bus.js';
 import { createLogger } from '../../actors/runtime/logger.js';
 import { queues } from '../../actors/runtime/queues.js';
 import { SlaveDriver } from '../../actors/slave-driver/index.js';
+import { encodeCbor } from '../../protocols/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +37,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     procs: { type: 'string', default: '2' },
     queued: { type: 'string', default: '100000' },
+    echo: { type: 'boolean', default: false },
   },
 });
 const LEVELS = args.slaves.split(',').map(Number);
@@ -63,11 +72,55 @@ let statbq = 0;
 bus.listen(queues.stats, () => void statbq++);
 let statuses = 0;
 bus.subscribe(queues.status, () => void statuses++);
-const driver = await SlaveDriver.start({ bus, log, address: 'tcp://127.0.0.1:*' });
+
+/** What the load talks to: the Slave Driver, or the bare ROUTER of `--echo`. */
+interface Master {
+  readonly endpoint: string;
+  connected(): number;
+  stop(): Promise<void>;
+}
+
+/** The ceiling: a ROUTER answering HELLO, IDLE, BUSY and BUILT with ACK, BUILD, CONT and DONE. */
+async function echoMaster(): Promise<Master> {
+  const socket = new zmq.Router({ linger: 0, ...(process.env.ST0 ? { sendTimeout: 0 } : {}) });
+  await socket.bind('tcp://127.0.0.1:*');
+  const replies = new Map<string, Buffer>([
+    ['HELLO', encodeCbor(['ACK', [1, 'https://pypi.org/simple']])],
+    ['IDLE', encodeCbor(['BUILD', ['package', '1.0']])],
+    ['BUSY', encodeCbor('CONT')],
+    ['BUILT', encodeCbor('DONE')],
+  ]);
+  let peers = 0;
+  const loop = (async () => {
+    for await (const [peer, empty, payload] of socket) {
+      // [verb, data] is 0x82 then the verb's text head; BYE is a bare text string.
+      const verb = payload![0] === 0x82 ? payload!.toString('latin1', 2, 2 + (payload![1]! - 0x60)) : 'BYE';
+      if (verb === 'HELLO') peers++;
+      if (verb === 'BYE') peers--;
+      const reply = replies.get(verb);
+      if (reply !== undefined) await socket.send([peer!, empty!, reply]);
+    }
+  })().catch(() => undefined);
+  return {
+    endpoint: socket.lastEndpoint!,
+    connected: () => peers,
+    async stop() {
+      socket.close();
+      await loop;
+    },
+  };
+}
+
+const driver = args.echo ? undefined : await SlaveDriver.start({ bus, log, address: 'tcp://127.0.0.1:*' });
+const master: Master =
+  driver === undefined
+    ? await echoMaster()
+    : { endpoint: driver.endpoint, connected: () => driver.slaveIds().length, stop: () => driver.stop() };
 
 let generation = 0;
 /** A fresh queue of `QUEUED` builds, applied before the call returns. */
 async function fillQueue(): Promise<void> {
+  if (driver === undefined) return;
   generation++;
   const jobs = Array.from({ length: QUEUED }, (_, i) => [`package-${generation}-${i}`, '1.0'] as [string, string]);
   bus.push(queues.builds, { verb: 'QUEUE', data: { [ABI]: jobs } });
@@ -85,7 +138,7 @@ function startLoad(slaves: number): ChildProcess[] {
   return Array.from({ length: procs }, (_, i) => {
     const child = fork(loadScript, [], { execArgv: compiled ? [] : ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const share = Math.floor(slaves / procs) + (i < slaves % procs ? 1 : 0);
-    child.send({ type: 'start', endpoint: driver.endpoint, slaves: share, abi: ABI, sleepMs: 0 });
+    child.send({ type: 'start', endpoint: master.endpoint, slaves: share, abi: ABI, sleepMs: 0 });
     return child;
   });
 }
@@ -104,6 +157,7 @@ interface Result {
   replies: number;
   latencies: number[];
   errors: number;
+  cpuMicros: number;
 }
 
 async function level(slaves: number) {
@@ -116,6 +170,7 @@ async function level(slaves: number) {
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
   const statusesBefore = statuses;
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   for (const c of children) c.send({ type: 'measure' });
   await sleep(SECONDS * 1000);
@@ -123,14 +178,16 @@ async function level(slaves: number) {
   for (const c of children) c.send({ type: 'stop' });
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
   clearInterval(sampler);
   const done = await Promise.all(results);
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null)))));
   const replies = done.reduce((n, r) => n + r.replies, 0);
   const errors = done.reduce((n, r) => n + r.errors, 0);
+  const loadCpu = done.reduce((n, r) => n + r.cpuMicros, 0) / 1e6 / elapsed;
   const all = Float64Array.from(done.flatMap((r) => r.latencies)).sort();
   // Let the BYEs land so the next level starts with no sessions.
-  while (driver.slaveIds().length > 0) await sleep(10);
+  while (master.connected() > 0) await sleep(10);
   return {
     slaves,
     repliesPerSecond: replies / elapsed,
@@ -138,6 +195,8 @@ async function level(slaves: number) {
     p99: percentile(all, 99),
     max: all.length ? all[all.length - 1]! : NaN,
     masterCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
+    mainThread: elu.utilization,
+    loadCpu,
     statusesPerSecond: (statuses - statusesBefore) / elapsed,
     rssConnected,
     heapConnected,
@@ -147,17 +206,19 @@ async function level(slaves: number) {
 }
 
 console.log(`Slave Driver benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
-console.log(`closed loop, ${SECONDS} s per level after ${WARMUP} s warm-up, ${QUEUED.toLocaleString('en')} queued builds, load in ${PROCS} processes`);
+console.log(`${args.echo ? 'ECHO (bare ROUTER, the ceiling); ' : ''}closed loop, ${SECONDS} s per level after ${WARMUP} s warm-up, ${QUEUED.toLocaleString('en')} queued builds, load in ${PROCS} processes`);
 const rssIdle = process.memoryUsage().rss;
 for (const slaves of LEVELS) {
   const r = await level(slaves);
   console.log(
     `${String(r.slaves).padStart(4)} slaves: ${Math.round(r.repliesPerSecond).toLocaleString('en').padStart(7)} replies/s` +
       `  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms` +
-      `  master CPU ${(r.masterCpu * 100).toFixed(0)}% (${((r.masterCpu * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply)  status msgs/s ${Math.round(r.statusesPerSecond).toLocaleString('en')}` +
+      `  master CPU ${(r.masterCpu * 100).toFixed(0)}% (${((r.masterCpu * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply;` +
+      ` main thread ${(r.mainThread * 100).toFixed(0)}% busy, ${((r.mainThread * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply)` +
+      `  load CPU ${(r.loadCpu * 100).toFixed(0)}% (${((r.loadCpu * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply)  status msgs/s ${Math.round(r.statusesPerSecond).toLocaleString('en')}` +
       `  RSS ${mb(r.rssConnected)} connected (heap ${mb(r.heapConnected)}), ${mb(r.rssPeak)} peak${r.errors ? `  ERRORS ${r.errors}` : ''}`,
   );
 }
 console.log(`master RSS before any slave: ${mb(rssIdle)}; builds logged ${buildId.toLocaleString('en')}; STATBQ ${statbq.toLocaleString('en')}; log lines ${logLines.toLocaleString('en')}`);
-await driver.stop();
+await master.stop();
 bus.close();

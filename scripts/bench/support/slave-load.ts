@@ -6,7 +6,8 @@
  *
  * Parent → child (IPC): { type: 'start', endpoint, slaves, abi, sleepMs } then { type: 'measure' } and
  * { type: 'stop' }. Child → parent: { type: 'ready' } once every slave has its ACK, then
- * { type: 'result', replies, latencies (ms, measured window only), errors }.
+ * { type: 'result', replies, latencies (ms, measured window only), errors, cpuMicros (this process's CPU
+ * time over the window) }.
  */
 import { performance } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
@@ -21,6 +22,9 @@ let running = true;
 let replies = 0;
 let errors = 0;
 const latencies: number[] = [];
+/** This process's CPU time over the measured window (µs), so the parent can tell whether the load saturates. */
+let cpuAtMeasure: NodeJS.CpuUsage | undefined;
+let cpuMeasured = 0;
 
 function frames(abi: string) {
   const encode = (msg: Request) => slaveClientProtocol.encode(msg);
@@ -100,11 +104,14 @@ process.on('message', (cmd: Command) => {
     finished = Promise.all(Array.from({ length: cmd.slaves }, () => slave(cmd, f, ready, go)));
   } else if (cmd.type === 'measure') {
     measuring = true;
+    cpuAtMeasure = process.cpuUsage();
   } else {
     measuring = false;
     running = false;
+    const cpu = process.cpuUsage(cpuAtMeasure);
+    cpuMeasured = cpu.user + cpu.system;
     void finished.then(() => {
-      process.send!({ type: 'result', replies, latencies, errors }, () => process.exit(0));
+      process.send!({ type: 'result', replies, latencies, errors, cpuMicros: cpuMeasured }, () => process.exit(0));
     });
   }
 });
