@@ -25,7 +25,7 @@ import { optionalText, text } from './common/config.js';
 import { ConfigError } from './common/errors.js';
 import { refuseRoot } from './common/root.js';
 import { main } from './common/run.js';
-import { parseDuration } from './import/duration.js';
+import { parseDuration } from './common/duration.js';
 
 /** A duration in 0.18's forms (`3h`, `90m`, `1d2h`, `3:00:00`, plain seconds) → milliseconds, above zero. */
 const duration = (fallback: string) =>

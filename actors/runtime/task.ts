@@ -121,10 +121,12 @@ interface Internals<I> {
 
 function periodic(ctx: TaskContext<unknown>, gate: Gate, intervalMs: number, job: () => unknown): Periodic {
   let timer: NodeJS.Timeout | undefined;
+  let forced: NodeJS.Immediate | undefined;
   let running = false;
   let again = false;
   const run = async () => {
     timer = undefined;
+    forced = undefined;
     if (running) {
       again = true;
       return;
@@ -146,15 +148,25 @@ function periodic(ctx: TaskContext<unknown>, gate: Gate, intervalMs: number, job
     }
     timer = setTimeout(run, intervalMs);
   };
-  ctx.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  ctx.signal.addEventListener(
+    'abort',
+    () => {
+      clearTimeout(timer);
+      clearImmediate(forced);
+    },
+    { once: true },
+  );
   void run();
   return {
     force() {
       if (ctx.signal.aborted) return;
       if (running) again = true;
       else if (timer !== undefined) {
+        // Waiting for the interval: run on the next turn instead. A force while that turn is pending
+        // (timer undefined, forced set) changes nothing.
         clearTimeout(timer);
-        timer = setImmediate(run) as unknown as NodeJS.Timeout;
+        timer = undefined;
+        forced = setImmediate(run);
       }
     },
   };

@@ -25,7 +25,7 @@ import type { BuildStateWire } from '../../protocols/records.js';
 import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../common/duration.js';
 import { toolErrors } from './errors.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
 import { converse } from './master-link.js';

@@ -1,5 +1,5 @@
 /** piw-import's own parsing: --duration, METADATA headers, --dependencies files, the file-queue address. */
-import { formatDuration, parseDuration } from '../../cli/import/duration.js';
+import { formatDuration, parseDuration } from '../../cli/common/duration.js';
 import { aptDependencies, connectable } from '../../cli/import/import-command.js';
 import { parseMetadata } from '../../cli/import/local-wheel.js';
 import { TimeDelta } from '../../protocols/cbor/values.js';

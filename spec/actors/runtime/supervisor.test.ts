@@ -445,6 +445,36 @@ describe('periodic jobs', () => {
     expect(runs).toBe(2);
   });
 
+  test('behaviour 16: forcing twice before the job runs runs it once', async () => {
+    let runs = 0;
+    let periodic!: { force(): void };
+    const log = memoryLogger('master');
+    const actor = run({
+      tasks: [
+        {
+          id: 'big_brother',
+          logic: createTask({
+            kind: 'pausing',
+            start(ctx) {
+              periodic = ctx.every(60_000, () => void runs++);
+            },
+          }),
+          input: { log },
+        },
+      ],
+      log,
+    });
+    await waitFor(actor, (s) => s.matches('running'));
+    await turn();
+    expect(runs).toBe(1);
+    periodic.force();
+    periodic.force();
+    for (let i = 0; i < 5; i++) await turn();
+    expect(runs).toBe(2);
+    actor.send({ type: 'QUIT' });
+    await toPromise(actor);
+  });
+
   test('behaviour 17: a paused pauseable task skips its periodic job until RESUME', async () => {
     let runs = 0;
     let periodic!: { force(): void };
