@@ -1,6 +1,7 @@
 /**
- * Durations on the command line, as 0.18's `piw-import --duration` and `piw-slave --timeout` users write them: plain seconds (`90`, `1.5`), units (`500ms`, `45s`, `10m`, `3h`,
- * `2d`, `1w`, combined as in `1h30m`) or a clock (`1:30:00`, `90:00`).
+ * Durations on the command line, as 0.18's `piw-import --duration` and `piw-slave --timeout` users write
+ * them: plain seconds (`90`, `1.5`), units (`500ms`, `45s`, `10m`, `3h`, `2d`, `1w`, combined as in
+ * `1h30m`) or a clock (`1:30:00`, `90:00`).
  */
 import { TimeDelta } from '../../protocols/cbor/values.js';
 
