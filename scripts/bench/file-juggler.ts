@@ -7,10 +7,11 @@
  * transfer + VERIFY, the median of the runs, and the CPU time each process spent (the master's includes
  * its hashing worker). Asserts nothing, but prints no rate for a file that did not arrive intact.
  *
- *   npx tsx scripts/bench/file-juggler.ts [--mib 256] [--runs 3] [--transport tcp|ipc] [--chunk-kib 64] [--dir /tmp]
+ *   npx tsx scripts/bench/file-juggler.ts [--mib 256] [--runs 3] [--transport tcp|ipc] [--chunk-kib N] [--dir /tmp]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/file-juggler.ts --runs 1
  *
- * `--chunk-kib` sets the File Juggler's `chunkSize` (bytes per FETCH; 0.18's is 64 KiB, and every client
+ * `--chunk-kib` overrides the File Juggler's `chunkSize` (bytes per FETCH; by default the master's own
+ * choice, `chunkSizeFor`: 1 MiB for a file this large; 0.18's is 64 KiB, and every client
  * answers whatever length is asked).
  */
 import { fork } from 'node:child_process';
@@ -25,6 +26,7 @@ import { sendFile } from '../../actors/file-sender/index.js';
 import { createBus } from '../../actors/runtime/bus.js';
 import { createLogger } from '../../actors/runtime/logger.js';
 import { queues } from '../../actors/runtime/queues.js';
+import { chunkSizeFor } from '../../protocols/file-transfer.js';
 import type { FileStateWire } from '../../protocols/records.js';
 
 const { values: args } = parseArgs({
@@ -32,7 +34,7 @@ const { values: args } = parseArgs({
     mib: { type: 'string', default: '256' },
     runs: { type: 'string', default: '3' },
     transport: { type: 'string', default: 'tcp' },
-    'chunk-kib': { type: 'string', default: '64' },
+    'chunk-kib': { type: 'string' },
     dir: { type: 'string', default: '/tmp' },
     // internal: this script runs itself as the sending side
     sender: { type: 'boolean', default: false },
@@ -94,11 +96,12 @@ async function main(): Promise<void> {
     await out.close();
     const file: FileStateWire = [wheel, size, hash.digest('hex'), 'bench_pkg', '1.0', 'cp311', 'cp311', 'linux_x86_64', {}];
     const address = args.transport === 'ipc' ? `ipc://${work}/file-queue` : 'tcp://127.0.0.1:*';
-    juggler = await FileJuggler.start({ bus, log, output, address, chunkSize: Number(args['chunk-kib']) * 1024 });
+    const chunkSize = args['chunk-kib'] === undefined ? undefined : Number(args['chunk-kib']) * 1024;
+    juggler = await FileJuggler.start({ bus, log, output, address, ...(chunkSize === undefined ? {} : { chunkSize }) });
     await ready;
 
     console.log(
-      `File Juggler: ${args.mib} MiB wheel over ${args.transport} loopback, ${args['chunk-kib']} KiB chunks, ` +
+      `File Juggler: ${args.mib} MiB wheel over ${args.transport} loopback, ${(chunkSize ?? chunkSizeFor(size)) / 1024} KiB chunks, ` +
         `sender in a child process; ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)}), Node ${process.version}`,
     );
     const transferRates: number[] = [];

@@ -63,6 +63,37 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     expect(big.at(-1)).toBe('FETCH 589824 65536');
   });
 
+  test('a file of 16 MiB or more is fetched in 1 MiB chunks, a smaller one in 0.18\'s 64 KiB', async () => {
+    const first = (size: number) => {
+      const t = transfer(content(size));
+      t.actor.send({ type: 'HELLO', slaveId: 1 });
+      return t.sent();
+    };
+    const small = first((16 << 20) - 1);
+    expect(small).toHaveLength(10);
+    expect(small.at(-1)).toBe('FETCH 589824 65536');
+    const large = first((16 << 20) + 5);
+    expect(large).toHaveLength(10);
+    expect(large[0]).toBe('FETCH 0 1048576');
+    expect(large.at(-1)).toBe('FETCH 9437184 1048576');
+    // the last chunk is clipped to the file and the transfer completes
+    const data = content((16 << 20) + 5);
+    const t = transfer(data);
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    const queue = t.sent();
+    const asked: string[] = [...queue];
+    while (queue.length) {
+      const [, offset, length] = queue.shift()!.split(' ').map(Number);
+      t.actor.send(chunk(data, offset!, length!));
+      const more = t.sent().filter((f) => f.startsWith('FETCH'));
+      asked.push(...more);
+      queue.push(...more);
+    }
+    expect(asked).toContain('FETCH 16777216 5');
+    await settle();
+    expect(t.actor.getSnapshot().output).toEqual({ status: 'verified' });
+  });
+
   test('each CHUNK returns one credit: a large file keeps 10 FETCHes in flight and finishes', async () => {
     const data = content(25 * 65536 + 1000);
     const t = transfer(data);
