@@ -16,19 +16,33 @@
  * ROUTER that answers each request with the reply the loop expects, decoding only the verb: the ceiling
  * this load generator reaches on this machine.
  *
- *   npx tsx scripts/bench/slave-driver.ts [--slaves 10,100,500] [--seconds 10] [--warmup 2] [--procs 2] [--echo]
+ * `--think MS` makes it an open loop: each slave waits 0.5–1.5 × MS before each request, so 500 slaves
+ * offer about 500 × 1000 / MS requests/s whatever the master's speed, and the latency is that of a farm
+ * running below saturation rather than of one asked more than it can answer.
+ *
+ * `--rebuild N` measures the same while a full-site rebuild of N packages is written: a Scribe on this
+ * event loop (as in the master) writes BOTH (project page and package index) for every package of a
+ * synthetic catalogue (support/site-data.ts), four at a time as the Secretary sends them, into a temp dir,
+ * from the start of the warm-up through the window; the line adds the pages written per second.
+ *
+ *   npx tsx scripts/bench/slave-driver.ts [--slaves 10,100,500] [--seconds 10] [--warmup 2] [--procs 2] [--echo] [--think 100] [--rebuild 20000]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/slave-driver.ts --slaves 500
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as zmq from 'zeromq';
 import { createBus } from '../../actors/runtime/bus.js';
 import { createLogger } from '../../actors/runtime/logger.js';
 import { queues } from '../../actors/runtime/queues.js';
+import { MemoryScribeData } from '../../actors/scribe/memory-data.js';
+import { Scribe } from '../../actors/scribe/scribe.js';
 import { SlaveDriver } from '../../actors/slave-driver/index.js';
 import { encodeCbor } from '../../protocols/index.js';
+import { makePackages } from './support/site-data.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +52,8 @@ const { values: args } = parseArgs({
     procs: { type: 'string', default: '2' },
     queued: { type: 'string', default: '100000' },
     echo: { type: 'boolean', default: false },
+    rebuild: { type: 'string', default: '0' },
+    think: { type: 'string', default: '0' },
   },
 });
 const LEVELS = args.slaves.split(',').map(Number);
@@ -46,6 +62,8 @@ const WARMUP = Number(args.warmup);
 const PROCS = Number(args.procs);
 const QUEUED = Number(args.queued);
 const ABI = 'cp311';
+const REBUILD = Number(args.rebuild);
+const THINK = Number(args.think);
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,6 +145,36 @@ async function fillQueue(): Promise<void> {
   while ((driver.buildQueues.lengths()[ABI] ?? 0) !== QUEUED) await sleep(5);
 }
 
+// ---------------------------------------------------------------------------------- the site rebuild
+
+const site = REBUILD > 0 ? await (async () => {
+  const packages = makePackages(REBUILD);
+  const output = await mkdtemp(join(tmpdir(), 'piw-bench-rebuild-'));
+  const scribe = new Scribe({ data: new MemoryScribeData(packages), output });
+  await scribe.start();
+  return { packages, output, scribe };
+})() : undefined;
+
+/** Writes BOTH for every package, four at a time, over and over until `stop()`; counts the pages. */
+function rebuildSite() {
+  let running = true;
+  let pages = 0;
+  let next = 0;
+  const writers = site === undefined ? [] : Array.from({ length: 4 }, async () => {
+    while (running) {
+      await site.scribe.both(site.packages[next++ % site.packages.length]!.name);
+      pages += 2;
+    }
+  });
+  return {
+    pages: () => pages,
+    async stop() {
+      running = false;
+      await Promise.all(writers);
+    },
+  };
+}
+
 // ------------------------------------------------------------------------------------ the slaves' side
 
 // Run from source through tsx, or compiled (dist/) with plain node.
@@ -138,7 +186,7 @@ function startLoad(slaves: number): ChildProcess[] {
   return Array.from({ length: procs }, (_, i) => {
     const child = fork(loadScript, [], { execArgv: compiled ? [] : ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const share = Math.floor(slaves / procs) + (i < slaves % procs ? 1 : 0);
-    child.send({ type: 'start', endpoint: master.endpoint, slaves: share, abi: ABI, sleepMs: 0 });
+    child.send({ type: 'start', endpoint: master.endpoint, slaves: share, abi: ABI, sleepMs: 0, thinkMs: THINK });
     return child;
   });
 }
@@ -165,7 +213,9 @@ async function level(slaves: number) {
   const children = startLoad(slaves);
   await Promise.all(children.map((c) => nextMessage(c, 'ready')));
   const { rss: rssConnected, heapUsed: heapConnected } = process.memoryUsage();
+  const rebuild = rebuildSite();
   await sleep(WARMUP * 1000);
+  const pages0 = rebuild.pages();
   let rssPeak = 0;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
   const statusesBefore = statuses;
@@ -179,7 +229,9 @@ async function level(slaves: number) {
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0);
+  const pages = rebuild.pages() - pages0;
   clearInterval(sampler);
+  await rebuild.stop();
   const done = await Promise.all(results);
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null)))));
   const replies = done.reduce((n, r) => n + r.replies, 0);
@@ -202,11 +254,14 @@ async function level(slaves: number) {
     heapConnected,
     rssPeak,
     errors,
+    pagesPerSecond: pages / elapsed,
   };
 }
 
 console.log(`Slave Driver benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
-console.log(`${args.echo ? 'ECHO (bare ROUTER, the ceiling); ' : ''}closed loop, ${SECONDS} s per level after ${WARMUP} s warm-up, ${QUEUED.toLocaleString('en')} queued builds, load in ${PROCS} processes`);
+console.log(`${args.echo ? 'ECHO (bare ROUTER, the ceiling); ' : ''}${THINK > 0 ? 'open loop' : 'closed loop'}, ${SECONDS} s per level after ${WARMUP} s warm-up, ${QUEUED.toLocaleString('en')} queued builds, load in ${PROCS} processes` +
+    (THINK > 0 ? `, each slave pausing ${THINK / 2}–${(THINK * 3) / 2} ms before each request` : '') +
+    (site ? `, while rewriting the site of ${REBUILD.toLocaleString('en')} packages` : ''));
 const rssIdle = process.memoryUsage().rss;
 for (const slaves of LEVELS) {
   const r = await level(slaves);
@@ -216,9 +271,11 @@ for (const slaves of LEVELS) {
       `  master CPU ${(r.masterCpu * 100).toFixed(0)}% (${((r.masterCpu * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply;` +
       ` main thread ${(r.mainThread * 100).toFixed(0)}% busy, ${((r.mainThread * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply)` +
       `  load CPU ${(r.loadCpu * 100).toFixed(0)}% (${((r.loadCpu * 1e6) / r.repliesPerSecond).toFixed(0)} µs/reply)  status msgs/s ${Math.round(r.statusesPerSecond).toLocaleString('en')}` +
-      `  RSS ${mb(r.rssConnected)} connected (heap ${mb(r.heapConnected)}), ${mb(r.rssPeak)} peak${r.errors ? `  ERRORS ${r.errors}` : ''}`,
+      `  RSS ${mb(r.rssConnected)} connected (heap ${mb(r.heapConnected)}), ${mb(r.rssPeak)} peak${r.errors ? `  ERRORS ${r.errors}` : ''}` +
+      (site ? `  pages written ${Math.round(r.pagesPerSecond).toLocaleString('en')}/s` : ''),
   );
 }
 console.log(`master RSS before any slave: ${mb(rssIdle)}; builds logged ${buildId.toLocaleString('en')}; STATBQ ${statbq.toLocaleString('en')}; log lines ${logLines.toLocaleString('en')}`);
 await master.stop();
 bus.close();
+if (site) await rm(site.output, { recursive: true, force: true });

@@ -4,7 +4,11 @@
  * (requests made and checked by protocols/; replies only decoded): HELLO → ACK, then IDLE → BUILD → BUSY → CONT → BUILT (failure,
  * so no file transfer) → DONE → IDLE …; SLEEP is answered with the next IDLE after `sleepMs`.
  *
- * Parent → child (IPC): { type: 'start', endpoint, slaves, abi, sleepMs } then { type: 'measure' } and
+ * With `thinkMs` > 0 a slave waits a random 0.5–1.5 × thinkMs before each request after HELLO (an open
+ * loop: the offered rate is about slaves × 1000 / thinkMs per second, whatever the master's speed);
+ * with 0 it asks again as soon as it has its answer (a closed loop).
+ *
+ * Parent → child (IPC): { type: 'start', endpoint, slaves, abi, sleepMs, thinkMs } then { type: 'measure' } and
  * { type: 'stop' }. Child → parent: { type: 'ready' } once every slave has its ACK, then
  * { type: 'result', replies, latencies (ms, measured window only), errors, cpuMicros (this process's CPU
  * time over the window) }.
@@ -13,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
 import { decodeCbor, slaveClientProtocol, TimeDelta, type Message } from '../../../protocols/index.js';
 
-type Start = { type: 'start'; endpoint: string; slaves: number; abi: string; sleepMs: number };
+type Start = { type: 'start'; endpoint: string; slaves: number; abi: string; sleepMs: number; thinkMs: number };
 type Command = Start | { type: 'measure' } | { type: 'stop' };
 type Request = Message<(typeof slaveClientProtocol)['send']>;
 
@@ -64,14 +68,18 @@ async function slave(start: Start, f: ReturnType<typeof frames>, ready: () => vo
     }
     return verbOf(reply!);
   };
+  const request = async (frame: Buffer): Promise<string> => {
+    if (start.thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, start.thinkMs * (0.5 + Math.random())));
+    return roundTrip(frame);
+  };
   try {
     if ((await roundTrip(f.hello)) !== 'ACK') throw new Error('no ACK');
     ready();
     await go;
     while (running) {
-      const verb = await roundTrip(f.idle);
+      const verb = await request(f.idle);
       if (verb === 'BUILD') {
-        if ((await roundTrip(f.busy)) === 'CONT') await roundTrip(f.built);
+        if ((await request(f.busy)) === 'CONT') await request(f.built);
       } else if (verb === 'SLEEP') {
         if (start.sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, start.sleepMs));
       } else if (verb === 'DIE') {
