@@ -32,8 +32,8 @@
 import { assign, setup } from 'xstate';
 import type { MasterFrame } from '../../protocols/file-transfer.js';
 import { TransferError, transferErrors } from './errors.js';
-import { actionNotProvided } from '../slave-session/not-provided.js';
-import type { LogEntry } from '../slave-session/types.js';
+import { actionNotProvided } from '../common/not-provided.js';
+import type { LogEntry } from '../common/log-entry.js';
 
 export interface ClientTransferInput {
   slaveId: number;

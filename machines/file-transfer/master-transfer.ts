@@ -46,8 +46,8 @@ import { and, assign, setup } from 'xstate';
 import { chunkSizeFor, PIPELINE_SIZE } from '../../protocols/file-transfer.js';
 import type { ClientFrame, MasterFrame } from '../../protocols/file-transfer.js';
 import type { FileStateWire } from '../../protocols/records.js';
-import { actionNotProvided, actorNotProvided } from '../slave-session/not-provided.js';
-import type { LogEntry } from '../slave-session/types.js';
+import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
+import type { LogEntry } from '../common/log-entry.js';
 import { TransferError, transferErrors } from './errors.js';
 import { ReceivedRanges } from './ranges.js';
 

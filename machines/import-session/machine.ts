@@ -32,7 +32,7 @@
  * session names such files in a warning, as it cannot remove them: the File Juggler owns the wheels.
  */
 import { and, assign, not, setup } from 'xstate';
-import { actionNotProvided, actorNotProvided } from '../slave-session/not-provided.js';
+import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from '../slave-session/files.js';
 import { importProblem } from './check-import.js';
 import type {

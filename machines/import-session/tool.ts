@@ -28,8 +28,8 @@
 import { assign, setup } from 'xstate';
 import type { FileStateWire, Message } from '../../protocols/index.js';
 import type { importerProtocol } from '../../protocols/index.js';
-import { actionNotProvided, actorNotProvided } from '../slave-session/not-provided.js';
-import type { LogEntry } from '../slave-session/types.js';
+import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
+import type { LogEntry } from '../common/log-entry.js';
 import { ImportToolError, importToolErrors } from './errors.js';
 import type { VerbEvent } from './types.js';
 

@@ -2,4 +2,4 @@
 export * from './types.js';
 export { slaveClientMachine, slaveClientSetup } from './machine.js';
 export { createSlaveClientMachine, type SlaveClientServices } from './create.js';
-export { NotProvidedError } from '../slave-session/not-provided.js';
+export { NotProvidedError } from '../common/not-provided.js';

@@ -32,8 +32,8 @@
  */
 import { assign, setup } from 'xstate';
 import { TimeDelta } from '../../protocols/index.js';
-import { actionNotProvided, actorNotProvided, NotProvidedError } from '../slave-session/not-provided.js';
-import { timerMs } from '../slave-session/timer.js';
+import { actionNotProvided, actorNotProvided, NotProvidedError } from '../common/not-provided.js';
+import { timerMs } from '../common/timer.js';
 import type {
   BuildInput,
   BuiltData,

@@ -6,7 +6,7 @@
 import type { FileStateWire, Message, SlaveHelloWire, SlaveStatsWire, TimeDelta } from '../../protocols/index.js';
 import type { slaveClientProtocol } from '../../protocols/index.js';
 import type { TransferErrorCode } from '../file-transfer/errors.js';
-import type { LogEntry } from '../slave-session/types.js';
+import type { LogEntry } from '../common/log-entry.js';
 
 export type { LogEntry, SlaveHelloWire, SlaveStatsWire };
 

@@ -5,4 +5,4 @@ export { STATS_KEPT, appendStats, statsSamples, EMPTY_STATS_LOG, type StatsLog }
 export { createSlaveSessionMachine, type SlaveSessionServices } from './create.js';
 export { prepareFiles, nextUntransferred, markTransferred, buildRecord } from './files.js';
 export { slaveStatus, replyStatus, replayStatus } from './status.js';
-export { NotProvidedError } from './not-provided.js';
+export { NotProvidedError } from '../common/not-provided.js';

@@ -44,9 +44,9 @@
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
-import { actionNotProvided, actorNotProvided } from './not-provided.js';
+import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
-import { timerMs } from './timer.js';
+import { timerMs } from '../common/timer.js';
 import { replayStatus, replyStatus, slaveStatus } from './status.js';
 import type {
   ExpectFileInput,

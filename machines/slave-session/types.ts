@@ -13,6 +13,7 @@ import type {
   TimeDelta,
 } from '../../protocols/index.js';
 import type { monitorStatsProtocol, slaveDriverProtocol, theScribeProtocol } from '../../protocols/index.js';
+import type { LogEntry, LogLevel } from '../common/log-entry.js';
 
 /** A message from the slave, as the protocol's `decode` returns it. */
 export type SlaveRequest = Message<typeof slaveDriverProtocol.recv>;
@@ -148,11 +149,7 @@ export interface SlaveSessionContext {
 
 // -------------------------------------------------------------------------------------------- actions
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
-export interface LogEntry {
-  level: LogLevel;
-  message: string;
-}
+export type { LogEntry, LogLevel };
 
 /**
  * Side effects the Slave Driver provides with `machine.provide({ actions })`; each receives its params as

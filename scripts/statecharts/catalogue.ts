@@ -3,11 +3,13 @@ import type { AnyStateMachine } from 'xstate';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
+import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
 
 export function allMachines(): Record<string, AnyStateMachine> {
   return {
     'slave-session': slaveSessionMachine,
+    'slave-client': slaveClientMachine,
     'file-transfer-master': masterTransferMachine,
     'file-transfer-client': clientTransferMachine,
     'import-session': importSessionMachine,

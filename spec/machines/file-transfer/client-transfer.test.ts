@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { clientTransferMachine, masterFrameEvent } from '../../../machines/file-transfer/client-transfer.js';
-import { NotProvidedError } from '../../../machines/slave-session/not-provided.js';
+import { NotProvidedError } from '../../../machines/common/not-provided.js';
 import type { TransferError } from '../../../machines/file-transfer/errors.js';
 import { formatMasterFrames, parseMasterFrames } from '../../../protocols/index.js';
 import { runClient } from './harness.js';

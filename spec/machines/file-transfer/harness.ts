@@ -7,7 +7,7 @@ import { masterTransferMachine } from '../../../machines/file-transfer/master-tr
 import type { MasterTransferInput, VerifyInput, VerifyOutput } from '../../../machines/file-transfer/master-transfer.js';
 import { clientTransferMachine } from '../../../machines/file-transfer/client-transfer.js';
 import type { ClientTransferInput, SendChunkParams } from '../../../machines/file-transfer/client-transfer.js';
-import type { LogEntry } from '../../../machines/slave-session/types.js';
+import type { LogEntry } from '../../../machines/common/log-entry.js';
 import type { MasterFrame } from '../../../protocols/file-transfer.js';
 
 /** A frame as text, e.g. `FETCH 0 65536` or `DONE`, so expectations read like protocols.md. */

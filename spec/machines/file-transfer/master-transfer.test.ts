@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createActor } from 'xstate';
 import { clientFrameEvent, masterTransferMachine } from '../../../machines/file-transfer/master-transfer.js';
 import type { MasterTransferInput, VerifyOutput } from '../../../machines/file-transfer/master-transfer.js';
-import { NotProvidedError } from '../../../machines/slave-session/not-provided.js';
+import { NotProvidedError } from '../../../machines/common/not-provided.js';
 import { TransferError } from '../../../machines/file-transfer/errors.js';
 import { chunkFrames, helloFrames, parseClientFrames, ProtocolError } from '../../../protocols/index.js';
 import type { FileStateWire } from '../../../protocols/records.js';

@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { importSessionMachine } from '../../../machines/import-session/machine.js';
-import { NotProvidedError } from '../../../machines/slave-session/not-provided.js';
+import { NotProvidedError } from '../../../machines/common/not-provided.js';
 import { importOf, makeWorld, runSession, wheel } from './harness.js';
 import type { BuildStateWire, FileStateWire } from '../../../protocols/index.js';
 import type { ImportSessionEvent } from '../../../machines/import-session/types.js';

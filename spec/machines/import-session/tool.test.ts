@@ -2,7 +2,7 @@ import { createActor, fromPromise } from 'xstate';
 import { importToolMachine } from '../../../machines/import-session/tool.js';
 import type { ImportToolRequest, TransferInput } from '../../../machines/import-session/tool.js';
 import { ImportToolError } from '../../../machines/import-session/errors.js';
-import { NotProvidedError } from '../../../machines/slave-session/not-provided.js';
+import { NotProvidedError } from '../../../machines/common/not-provided.js';
 import { importerProtocol, mrChaseProtocol, ProtocolError } from '../../../protocols/index.js';
 import { importOf, wheel } from './harness.js';
 
