@@ -24,7 +24,16 @@ export function ipcPath(address: string): string | undefined {
   return address.startsWith('ipc://') ? address.slice('ipc://'.length) : undefined;
 }
 
-/** Binds and returns the endpoint actually bound (a `tcp://host:*` address gets its real port). */
+/**
+ * Binds and returns the endpoint actually bound (a `tcp://host:*` address gets its real port).
+ *
+ * ZeroMQ creates an ipc socket file with the process umask, and only then can its mode be set. Connecting
+ * needs write permission on the file, so under the usual umask (022) no other user can connect in between;
+ * an operator who runs the master with a group-writable umask and wants the import queue private from the
+ * first instant should put it in a directory only the master's user can enter (e.g. under
+ * `/run/piwheels`, mode 0700). Changing the umask around the bind would restrict every file the process
+ * writes meanwhile, web pages included.
+ */
 export async function bindSocket(socket: zmq.Socket, address: string, ipcMode?: IpcMode): Promise<string> {
   await socket.bind(address);
   const path = ipcPath(address);
