@@ -10,16 +10,25 @@ export const PIPELINE_SIZE = 10;
 /**
  * Files from this size up are fetched in LARGE_CHUNK_SIZE pieces. With 10 FETCHes in flight, 64 KiB
  * chunks keep only 640 KiB on the wire and a large wheel crawls at the round-trip rate (both ends half
- * idle, about 200 MB/s here); 1 MiB chunks move it about twice as fast for 10 MiB in flight. Every client,
- * 0.18's included, answers whatever length a FETCH asks, so this is the master's choice alone, and
- * ordinary wheels keep 0.18's exchange exactly (behaviours 76, 77).
+ * idle, about 200 MB/s here). Each message costs both ends a fixed toll (a receive, a machine step, a send,
+ * a read and a write), so 4 MiB chunks move a 256 MiB wheel in 64 of them; 4 in flight (MAX_IN_FLIGHT)
+ * keep the wire busy while bounding what each large transfer holds in memory, however many slaves send
+ * at once. Every client, 0.18's included, answers whatever length a FETCH asks, so this is the master's
+ * choice alone, and ordinary wheels keep 0.18's exchange exactly (behaviours 76, 77).
  */
 export const LARGE_FILE_SIZE = 16 << 20;
-export const LARGE_CHUNK_SIZE = 1 << 20;
+export const LARGE_CHUNK_SIZE = 4 << 20;
+/** The bytes a transfer may have asked for and not yet received (at least one chunk). */
+export const MAX_IN_FLIGHT = 16 << 20;
 
 /** Bytes per FETCH for a file of this size. */
 export function chunkSizeFor(filesize: number): number {
   return filesize >= LARGE_FILE_SIZE ? LARGE_CHUNK_SIZE : CHUNK_SIZE;
+}
+
+/** FETCHes outstanding at most for chunks of this size: PIPELINE_SIZE, fewer where that would pass MAX_IN_FLIGHT. */
+export function pipelineSizeFor(chunkSize: number): number {
+  return Math.max(1, Math.min(PIPELINE_SIZE, Math.floor(MAX_IN_FLIGHT / chunkSize)));
 }
 
 export type ClientFrame =

@@ -2,8 +2,9 @@
  * Positional reads of the file being sent, for the FETCHes of one transfer. Each read is a trip to the
  * thread pool, and on a small machine the trip (waking a pool thread, then the event loop) costs more than
  * reading 64 KiB from the page cache; so the file is read in 1 MiB blocks, one block ahead of the FETCHes,
- * and each 64 KiB CHUNK is a view of a block: 16 chunks per trip. A FETCH that straddles two blocks (only
- * a master asking for odd ranges sends one) is read on its own.
+ * and each 64 KiB CHUNK is a view of a block: 16 chunks per trip. A FETCH that straddles two blocks is
+ * read on its own: a master asking for odd ranges sends one, and so does ours for every chunk of a large
+ * file (4 MiB each, a trip worth taking per chunk).
  */
 import { read } from 'node:fs';
 

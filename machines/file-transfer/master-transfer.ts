@@ -7,7 +7,8 @@
  *      └── silence ──▶ failed ◀── silence / write failure ──┘
  *
  * Input (`MasterTransferInput`): the slave id of the EXPECT, the file state it carried, and optionally the
- * chunk size (default `chunkSizeFor(filesize)`: 65536, or 1 MiB from 16 MiB up) and pipeline size (10).
+ * chunk size (default `chunkSizeFor(filesize)`: 65536, or 4 MiB from 16 MiB up) and pipeline size (default
+ * `pipelineSizeFor(chunkSize)`: 10, or fewer for chunks so large that 10 would hold more than 16 MiB).
  *
  * Events (`MasterTransferEvent`; `clientFrameEvent` turns a parsed `ClientFrame` into one):
  *   HELLO { slaveId }              the client starts, or restarts after 5 s without a FETCH
@@ -43,7 +44,7 @@
  * byte. Per chunk the work is O(1) for in-order traffic (see `ReceivedRanges`).
  */
 import { and, assign, setup } from 'xstate';
-import { chunkSizeFor, PIPELINE_SIZE } from '../../protocols/file-transfer.js';
+import { chunkSizeFor, pipelineSizeFor } from '../../protocols/file-transfer.js';
 import type { ClientFrame, MasterFrame } from '../../protocols/file-transfer.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
@@ -197,7 +198,7 @@ export const masterTransferMachine = setup({
   context: ({ input }) => {
     const [filename, filesize, filehash] = input.file;
     const chunkSize = input.chunkSize ?? chunkSizeFor(filesize);
-    const initialCredit = Math.max(1, Math.min(input.pipelineSize ?? PIPELINE_SIZE, Math.floor(filesize / chunkSize)));
+    const initialCredit = Math.max(1, Math.min(input.pipelineSize ?? pipelineSizeFor(chunkSize), Math.floor(filesize / chunkSize)));
     return {
       slaveId: input.slaveId,
       filename,

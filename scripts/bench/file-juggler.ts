@@ -5,17 +5,20 @@
  * from the page cache as it is written), then VERIFY over the bus (wait for the hash and the fsync, rename
  * into simple/<pkg>/). Prints MB/s for the transfer (HELLO to DONE, as the sender sees it) and for
  * transfer + VERIFY, the median of the runs, and the CPU time each process spent (the master's includes
- * its hashing worker). Asserts nothing, but prints no rate for a file that did not arrive intact.
+ * its hashing worker), split on Linux by thread: user/kernel ms of the main thread, ZeroMQ's I/O thread
+ * and the rest (libuv's pool, the hashing worker, V8's GC helpers). Asserts nothing, but prints no rate
+ * for a file that did not arrive intact.
  *
  *   npx tsx scripts/bench/file-juggler.ts [--mib 256] [--runs 3] [--transport tcp|ipc] [--chunk-kib N] [--dir /tmp]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/file-juggler.ts --runs 1
  *
  * `--chunk-kib` overrides the File Juggler's `chunkSize` (bytes per FETCH; by default the master's own
- * choice, `chunkSizeFor`: 1 MiB for a file this large; 0.18's is 64 KiB, and every client
+ * choice, `chunkSizeFor`: 4 MiB for a file this large, 4 in flight; 0.18's is 64 KiB, and every client
  * answers whatever length is asked).
  */
 import { fork } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -44,18 +47,60 @@ const { values: args } = parseArgs({
 const log = createLogger('bench', { level: 'warn' });
 
 type Go = { address: string; slaveId: number; path: string };
-type Sent = { ok: true; ms: number; cpuMs: number } | { ok: false; error: string };
+type Sent = { ok: true; ms: number; cpuMs: number; threads: ThreadCpu } | { ok: false; error: string };
+
+/**
+ * CPU ms of this process's threads since `since` (Linux; empty elsewhere), user and kernel, in three groups:
+ * the main thread (the event loop), ZeroMQ's I/O thread (socket reads and writes) and the rest (libuv's
+ * pool doing file reads, writes and syncs, the hashing worker, V8's GC helpers).
+ */
+type ThreadCpu = Record<'main' | 'zmq' | 'other', { user: number; sys: number }>;
+type Ticks = Map<string, { group: keyof ThreadCpu; user: number; sys: number }>;
+function threadTicks(): Ticks {
+  const threads: Ticks = new Map();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const group = tid === String(process.pid) ? 'main' : stat.includes('(ZMQbg') ? 'zmq' : 'other';
+      threads.set(tid, { group, user: Number(fields[11]), sys: Number(fields[12]) });
+    } catch {
+      // the thread has exited
+    }
+  }
+  return threads;
+}
+function threadCpu(since: Ticks): ThreadCpu {
+  const cpu: ThreadCpu = { main: { user: 0, sys: 0 }, zmq: { user: 0, sys: 0 }, other: { user: 0, sys: 0 } };
+  const ms = (ticks: number) => (ticks * 1000) / 100; // USER_HZ
+  for (const [tid, now] of threadTicks()) {
+    const before = since.get(tid);
+    cpu[now.group].user += ms(now.user - (before?.user ?? 0));
+    cpu[now.group].sys += ms(now.sys - (before?.sys ?? 0));
+  }
+  return cpu;
+}
+const showThreads = (t: ThreadCpu) =>
+  (['main', 'zmq', 'other'] as const).map((g) => `${g} ${t[g].user.toFixed(0)}u/${t[g].sys.toFixed(0)}s`).join(' ');
 
 if (args.sender) {
   // The slave's side, in its own process; it waits for each "go" so process start-up is never timed.
   process.on('message', (go: Go | 'stop') => {
     if (go === 'stop') process.exit(0); // a normal exit, so --cpu-prof writes the sender's profile too
     const cpu = process.cpuUsage();
+    const ticks = threadTicks();
     const started = performance.now();
     sendFile({ ...go, log }).then(
       () => {
         const used = process.cpuUsage(cpu);
-        process.send!({ ok: true, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 } satisfies Sent);
+        const ms = performance.now() - started;
+        process.send!({ ok: true, ms, cpuMs: (used.user + used.system) / 1000, threads: threadCpu(ticks) } satisfies Sent);
       },
       (err: unknown) => process.send!({ ok: false, error: String(err) } satisfies Sent),
     );
@@ -111,6 +156,7 @@ async function main(): Promise<void> {
       const expect = await bus.request(queues.fs, { verb: 'EXPECT', data: [run, file] });
       if (expect.verb !== 'OK') throw new Error(`EXPECT refused: ${String(expect.data)}`);
       const cpu = process.cpuUsage();
+      const ticks = threadTicks();
       const started = performance.now();
       child.send({ address: juggler.endpoint, slaveId: run, path: source } satisfies Go);
       const sent = (await fromChild()) as Sent;
@@ -118,6 +164,7 @@ async function main(): Promise<void> {
       const verify = await bus.request(queues.fs, { verb: 'VERIFY', data: [run, 'bench_pkg'] });
       const verified = performance.now();
       const used = process.cpuUsage(cpu);
+      const threads = threadCpu(ticks);
       const stored = join(output, 'simple', 'bench_pkg', wheel);
       if (!sent.ok || verify.verb !== 'OK' || (await stat(stored)).size !== size) {
         console.log(`run ${run}: FAILED (sender: ${sent.ok ? 'done' : sent.error}; VERIFY: ${verify.verb} ${String(verify.data)})`);
@@ -129,7 +176,8 @@ async function main(): Promise<void> {
       console.log(
         `run ${run}: transfer ${(transferred - started).toFixed(0)} ms (${mbps(transferred - started).toFixed(0)} MB/s), ` +
           `VERIFY ${(verified - transferred).toFixed(0)} ms, transfer + verify ${mbps(verified - started).toFixed(0)} MB/s; ` +
-          `CPU: master ${((used.user + used.system) / 1000).toFixed(0)} ms, sender ${sent.cpuMs.toFixed(0)} ms`,
+          `CPU: master ${((used.user + used.system) / 1000).toFixed(0)} ms, sender ${sent.cpuMs.toFixed(0)} ms` +
+          (sent.threads.main.user + sent.threads.main.sys > 0 ? ` (threads: master ${showThreads(threads)}; sender ${showThreads(sent.threads)})` : ''),
       );
       await rm(stored);
     }

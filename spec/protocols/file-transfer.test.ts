@@ -4,12 +4,14 @@
  */
 import {
   chunkFrames,
+  chunkSizeFor,
   CHUNK_SIZE,
   formatMasterFrames,
   helloFrames,
   parseClientFrames,
   parseMasterFrames,
   PIPELINE_SIZE,
+  pipelineSizeFor,
   ProtocolError,
 } from '../../protocols/index.js';
 
@@ -18,6 +20,15 @@ const ascii = (...frames: string[]) => frames.map((f) => Buffer.from(f, 'latin1'
 test('chunk size 65536 and a pipeline of 10 (protocols.md §6, §7)', () => {
   expect(CHUNK_SIZE).toBe(65536);
   expect(PIPELINE_SIZE).toBe(10);
+});
+
+test('0.18\'s 64 KiB × 10 below 16 MiB; 4 MiB chunks from there, 4 in flight (16 MiB)', () => {
+  expect(chunkSizeFor((16 << 20) - 1)).toBe(65536);
+  expect(chunkSizeFor(16 << 20)).toBe(4 << 20);
+  expect(pipelineSizeFor(65536)).toBe(10);
+  expect(pipelineSizeFor(1 << 20)).toBe(10);
+  expect(pipelineSizeFor(4 << 20)).toBe(4);
+  expect(pipelineSizeFor(64 << 20)).toBe(1);
 });
 
 describe('slave → master', () => {
