@@ -7,8 +7,8 @@
  * It opens a NEW DEALER (HWM 10) to the file queue, runs the client-transfer machine over it (HELLO at
  * once and again after 5 s of silence; each FETCH answered with a CHUNK read from the file with a
  * positional read, echoing the FETCH's offset frame; DONE ends it), then closes the socket and the file.
- * The file is read in 1 MiB blocks ahead of the FETCHes (block-reader.ts); CHUNKs leave in the order
- * their FETCHes came, whatever order the reads finish in.
+ * The file is read in 1 MiB blocks ahead of the FETCHes, a larger FETCH on its own (block-reader.ts);
+ * CHUNKs leave in the order their FETCHes came, whatever order the reads finish in.
  *
  * Resolves with `SendFileResult` once the master said DONE. Rejects with a typed error: `TransferError`
  * PIW_ERR_TRANSFER_TIMEOUT (the master fell silent for `masterTimeoutMs`) or PIW_ERR_TRANSFER_IO (a read
