@@ -266,7 +266,7 @@ export class SlaveDriver {
       logBuild: (build) => ports.logBuild(build),
       expectFile: ({ slaveId, file }, signal) => ports.expectFile(slaveId, file, signal),
       verifyFile: ({ slaveId, package: pkg }, signal) => ports.verifyFile(slaveId, pkg, signal),
-      requestPages: (msg, signal) => ports.requestPages(msg, signal),
+      requestPages: (msg) => ports.requestPages(msg, this.#abort.signal),
     };
   }
 

@@ -4,7 +4,7 @@
  * (`createActor(machine, { input: { slaveId, pypiSimpleUrl } })`), so the services are told which slave
  * they act for. Drawing tools use `slaveSessionMachine` (the placeholders) directly.
  */
-import { fromPromise } from 'xstate';
+import { fromPromise, type AnyActorRef } from 'xstate';
 import { slaveSessionMachine } from './machine.js';
 import type {
   ExpectFileInput,
@@ -15,6 +15,7 @@ import type {
   RequestJobOutput,
   RequestPagesInput,
   SlaveReply,
+  SlaveSessionEvent,
   SlaveStatus,
   VerifyFileInput,
 } from './types.js';
@@ -32,14 +33,41 @@ export interface SlaveSessionServices {
    * then release the job it handed out.
    */
   requestJob(input: RequestJobInput): RequestJobOutput | Promise<RequestJobOutput>;
-  /** LOGBUILD; resolves with the build id, rejects on the Oracle's ERROR. */
-  logBuild(input: LogBuildInput, signal: AbortSignal): Promise<LogBuildOutput>;
+  /**
+   * LOGBUILD; resolves with the build id, rejects on the Oracle's ERROR. Like requestJob, an answer that
+   * comes after the session ended is dropped (and so is not aborted: the record stands).
+   */
+  logBuild(input: LogBuildInput): Promise<LogBuildOutput>;
   /** EXPECT; rejects on the File Juggler's ERROR. */
   expectFile(input: ExpectFileInput, signal: AbortSignal): Promise<void>;
   /** VERIFY; true on OK, false on ERROR (wrong size or hash). Reject only when the check could not be made. */
   verifyFile(input: VerifyFileInput, signal: AbortSignal): Promise<boolean>;
-  /** PROJECT / BOTH to the web queue; resolves on DONE. */
-  requestPages(input: RequestPagesInput, signal: AbortSignal): Promise<void>;
+  /** PROJECT / BOTH to the web queue; resolves on DONE. An answer after the session ended is dropped. */
+  requestPages(input: RequestPagesInput): Promise<void>;
+}
+
+/**
+ * Runs a service for an action and tells the session its outcome as an event: at once when the service
+ * answers synchronously, else when its promise settles; a throw or a rejection becomes the failure event.
+ */
+function answerWith<T>(
+  self: AnyActorRef,
+  run: () => T | Promise<T>,
+  done: (value: T) => SlaveSessionEvent,
+  failed: (error: unknown) => SlaveSessionEvent,
+): void {
+  let answer: T | Promise<T>;
+  try {
+    answer = run();
+  } catch (error) {
+    self.send(failed(error));
+    return;
+  }
+  if (answer instanceof Promise) {
+    answer.then((value) => self.send(done(value)), (error: unknown) => self.send(failed(error)));
+  } else {
+    self.send(done(answer));
+  }
 }
 
 export function createSlaveSessionMachine(services: SlaveSessionServices) {
@@ -48,26 +76,16 @@ export function createSlaveSessionMachine(services: SlaveSessionServices) {
       reply: ({ context }, reply) => services.reply(context.slaveId, reply),
       publishStatus: (_, status) => services.publishStatus(status),
       log: (_, entry) => services.log(entry),
-      requestJob: ({ self }, input) => {
-        let answer: RequestJobOutput | Promise<RequestJobOutput>;
-        try {
-          answer = services.requestJob(input);
-        } catch (error) {
-          self.send({ type: 'JOB_FAILED', error });
-          return;
-        }
-        if (answer instanceof Promise) {
-          answer.then((job) => self.send({ type: 'JOB', job }), (error: unknown) => self.send({ type: 'JOB_FAILED', error }));
-        } else {
-          self.send({ type: 'JOB', job: answer });
-        }
-      },
+      requestJob: ({ self }, input) =>
+        answerWith(self, () => services.requestJob(input), (job) => ({ type: 'JOB', job }), (error) => ({ type: 'JOB_FAILED', error })),
+      logBuild: ({ self }, input) =>
+        answerWith(self, () => services.logBuild(input), (buildId) => ({ type: 'LOGGED', buildId }), (error) => ({ type: 'LOG_FAILED', error })),
+      requestPages: ({ self }, input) =>
+        answerWith(self, () => services.requestPages(input), () => ({ type: 'PAGES_DONE' }), (error) => ({ type: 'PAGES_FAILED', error })),
     },
     actors: {
-      logBuild: fromPromise<LogBuildOutput, LogBuildInput>(({ input, signal }) => services.logBuild(input, signal)),
       expectFile: fromPromise<void, ExpectFileInput>(({ input, signal }) => services.expectFile(input, signal)),
       verifyFile: fromPromise<boolean, VerifyFileInput>(({ input, signal }) => services.verifyFile(input, signal)),
-      requestPages: fromPromise<void, RequestPagesInput>(({ input, signal }) => services.requestPages(input, signal)),
     },
   });
 }

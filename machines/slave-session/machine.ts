@@ -8,8 +8,10 @@
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
  *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
+ *            LOGGED / LOG_FAILED { error }, PAGES_DONE / PAGES_FAILED { error } — answers to logBuild, requestPages
  *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  requestJob(RequestJobInput)
- *   actors   logBuild  expectFile  verifyFile  requestPages
+ *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)
+ *   actors   expectFile  verifyFile
  *   delays   sweep (the silence check period, from input and the busy timeout in HELLO; raises SWEEP)
  *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
  *
@@ -21,7 +23,9 @@
  * Any message out of order gets DIE and a protocol-error log (dying); BYE from anywhere ends the session
  * with no reply; silence longer than the slave's busy timeout ends it as expired (checked by a sweep).
  *
- * Performance: a message costs one macrostep (IDLE two, with the JOB answer). Hence no parallel region
+ * Performance: a message costs one macrostep (IDLE two, with the JOB answer; BUILT three, with the answers
+ * to logBuild and requestPages, which every build makes and so are actions answered by events rather than
+ * invoked actors, as requestJob is: see types.ts). Hence no parallel region
  * for the silence watch: every transition on a slave message carries `heard(...)` (last-seen, silence
  * reset, STATS), which the generated-path test checks for every reachable state.
  *
@@ -51,7 +55,6 @@ import { replayStatus, replyStatus, slaveStatus } from './status.js';
 import type {
   ExpectFileInput,
   LogBuildInput,
-  LogBuildOutput,
   LogEntry,
   ReportedReply,
   RequestJobInput,
@@ -144,6 +147,8 @@ export const slaveSessionSetup = setup({
     publishStatus: actionNotProvided(NAME, 'publishStatus') as (_: unknown, params: SlaveStatus) => void,
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
     requestJob: actionNotProvided(NAME, 'requestJob') as (_: unknown, params: RequestJobInput) => void,
+    logBuild: actionNotProvided(NAME, 'logBuild') as (_: unknown, params: LogBuildInput) => void,
+    requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
 
     /** The last reply; DONE also ends the build and the skip (behaviour 66). */
     noteReply: assign((_, reply: ReportedReply) =>
@@ -162,10 +167,8 @@ export const slaveSessionSetup = setup({
     countSilentSweep: assign(({ context }) => ({ silentSweeps: context.silentSweeps + 1 })),
   },
   actors: {
-    logBuild: actorNotProvided<LogBuildOutput, LogBuildInput>(NAME, 'logBuild'),
     expectFile: actorNotProvided<void, ExpectFileInput>(NAME, 'expectFile'),
     verifyFile: actorNotProvided<boolean, VerifyFileInput>(NAME, 'verifyFile'),
-    requestPages: actorNotProvided<void, RequestPagesInput>(NAME, 'requestPages'),
   },
   guards: {
     killed: ({ context }) => context.killed,
@@ -435,12 +438,10 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
           on: onWire((type) => ({ actions: [...heard(type), dropEarly] })),
           states: {
             logging: {
-              invoke: {
-                id: 'logBuild',
-                src: 'logBuild',
-                input: ({ context }) => buildRecord(context.slaveId, abiOf(context), context.build!),
-                onDone: 'publishing',
-                onError: {
+              entry: { type: 'logBuild', params: ({ context }) => buildRecord(context.slaveId, abiOf(context), context.build!) },
+              on: {
+                LOGGED: 'publishing',
+                LOG_FAILED: {
                   target: `${PROTOCOL}.ready`,
                   actions: abandon(({ context, event }) =>
                     `failed to log the build of ${buildName(context)} (${String(event.error)}); it will be built again`),
@@ -448,15 +449,16 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
               },
             },
             publishing: {
-              invoke: {
-                id: 'requestPages',
-                src: 'requestPages',
-                input: ({ context }) => ({
+              entry: {
+                type: 'requestPages',
+                params: ({ context }) => ({
                   verb: context.build!.status && context.build!.files!.length ? 'BOTH' : 'PROJECT',
                   data: context.build!.package,
                 }),
-                onDone: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
-                onError: {
+              },
+              on: {
+                PAGES_DONE: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
+                PAGES_FAILED: {
                   target: `${PROTOCOL}.ready`,
                   actions: abandon(({ context, event }) =>
                     `failed to request the pages of ${context.build!.package} (${String(event.error)})`),

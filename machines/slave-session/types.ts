@@ -83,7 +83,13 @@ export type SlaveControlEvent =
   /** The answer to the `requestJob` action: a job, or null when the ABI's queue has nothing (44–46). */
   | { type: 'JOB'; job: RequestJobOutput }
   /** `requestJob` could not be answered. */
-  | { type: 'JOB_FAILED'; error: unknown };
+  | { type: 'JOB_FAILED'; error: unknown }
+  /** The answer to the `logBuild` action: the Oracle recorded the build (with this id), or failed. */
+  | { type: 'LOGGED'; buildId: LogBuildOutput }
+  | { type: 'LOG_FAILED'; error: unknown }
+  /** The answer to the `requestPages` action: the web queue took the request, or failed. */
+  | { type: 'PAGES_DONE' }
+  | { type: 'PAGES_FAILED'; error: unknown };
 
 /** Raised by the machine itself every sweep period; never sent from outside. */
 export type SlaveSessionInternalEvent = { type: 'SWEEP' };
@@ -168,9 +174,13 @@ export interface SlaveSessionActions {
    * after BUSY, and an actor per IDLE costs about nine times as much as a message to the parent.
    */
   requestJob: RequestJobInput;
+  /** LOGBUILD to the Oracle, answered by LOGGED or LOG_FAILED: an action for the same reason (every build). */
+  logBuild: LogBuildInput;
+  /** PROJECT or BOTH to the web queue, answered by PAGES_DONE or PAGES_FAILED (every build). */
+  requestPages: RequestPagesInput;
 }
 
-// --------------------------------------------------------------------------------------------- actors
+// ------------------------------------------------------------------------------------------- services
 
 /** `requestJob` (action): pop the head of the slave's ABI queue, skipping in-flight and deleted entries (A.1). */
 export interface RequestJobInput {
@@ -182,7 +192,7 @@ export interface RequestJobInput {
 /** `[package, version]` to build, or null when the queue has nothing for this ABI. */
 export type RequestJobOutput = readonly [string, string] | null;
 
-/** `logBuild`: LOGBUILD to the Oracle; resolves with the new build id. */
+/** `logBuild` (action): LOGBUILD to the Oracle; the build id comes back in LOGGED. */
 export type LogBuildInput = BuildStateWire;
 export type LogBuildOutput = number;
 
@@ -198,7 +208,7 @@ export interface VerifyFileInput {
   package: string;
 }
 
-/** `requestPages`: PROJECT or BOTH to the web queue (the Secretary); resolves on DONE. */
+/** `requestPages` (action): PROJECT or BOTH to the web queue (the Secretary); PAGES_DONE on its DONE. */
 export type RequestPagesInput = PageRequest;
 
 // --------------------------------------------------------------------------------------------- output

@@ -7,7 +7,7 @@ import { armWheel, builtFailed, builtOk, helloData, pureWheel, statsData } from 
 const at = new Date(Date.UTC(2024, 0, 1));
 const failure = new Error('service failed');
 
-/** Everything that can happen to a session: every message, every request, every actor outcome. */
+/** Everything that can happen to a session: every message, every request, every answer of a service. */
 const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent>> = [
   { type: 'HELLO', data: helloData({ busyTimeoutMs: 1000 }), at },
   { type: 'IDLE', data: statsData(at), at },
@@ -32,10 +32,10 @@ const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent
   doneEvent('verifyFile', true),
   doneEvent('verifyFile', false),
   errorEvent('verifyFile', failure),
-  doneEvent('logBuild', 1),
-  errorEvent('logBuild', failure),
-  doneEvent('requestPages', undefined),
-  errorEvent('requestPages', failure),
+  { type: 'LOGGED', buildId: 1 },
+  { type: 'LOG_FAILED', error: failure },
+  { type: 'PAGES_DONE' },
+  { type: 'PAGES_FAILED', error: failure },
 ];
 
 /** A snapshot's identity for the walk: its states and everything that steers a guard; not stats or times. */
