@@ -95,6 +95,8 @@ const prefix = (context: Ctx) => `slave ${context.slaveId}`;
 const abiOf = (context: Ctx) => context.hello![3];
 const currentFile = (context: Ctx) => context.build!.files![context.fileIndex]!.file;
 const buildName = (context: Ctx) => `${context.build!.package} ${context.build!.version}`;
+/** The job of a JOB event that has one. */
+const jobOf = (event: { type: string }) => (event as Extract<SlaveSessionEvent, { type: 'JOB' }>).job!;
 
 // Action lists used by many transitions. They stay lists of named actions (not one opaque function) so the
 // statechart drawing shows what each transition does.
@@ -150,11 +152,13 @@ export const slaveSessionSetup = setup({
     logBuild: actionNotProvided(NAME, 'logBuild') as (_: unknown, params: LogBuildInput) => void,
     requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
 
-    /** The last reply; DONE also ends the build and the skip (behaviour 66). */
+    /** The last reply; BUILD starts the build, DONE ends it and the skip (behaviour 66). */
     noteReply: assign((_, reply: ReportedReply) =>
       reply.verb === 'DONE'
         ? { lastReply: reply, build: null, skipped: false, fileIndex: 0, sendAttempts: 0 }
-        : { lastReply: reply }),
+        : reply.verb === 'BUILD'
+          ? { lastReply: reply, build: { package: reply.data[0], version: reply.data[1] } }
+          : { lastReply: reply }),
     /** A failed VERIFY of the current file. */
     countSendAttempt: assign(({ context }) => ({ sendAttempts: context.sendAttempts + 1 })),
     /** Every message: last heard from now, silence over; IDLE and BUSY stats kept for replay (71). */
@@ -330,9 +334,9 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
                 guard: ({ event }) => event.job !== null,
                 target: 'building',
                 actions: [
-                  assign({ build: ({ event }) => ({ package: event.job![0], version: event.job![1] }) }),
-                  logLine('info', ({ context }) => `${prefix(context)}: build ${buildName(context)}`),
-                  ...answer(({ context }) => ({ verb: 'BUILD', data: [context.build!.package, context.build!.version] })),
+                  logLine('info', ({ context, event }) => `${prefix(context)}: build ${jobOf(event)[0]} ${jobOf(event)[1]}`),
+                  // noteReply starts the build.
+                  ...answer(({ event }) => ({ verb: 'BUILD', data: [jobOf(event)[0], jobOf(event)[1]] })),
                 ],
               },
               { target: 'ready', actions: answer({ verb: 'SLEEP', data: false }) },
