@@ -39,8 +39,10 @@ function fail(message: string): never {
   throw new CborDecodeError(message);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+  return month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 function isLeap(year: number): boolean {
@@ -51,18 +53,26 @@ function isLeap(year: number): boolean {
 function parseDatetime(text: unknown): PreciseDate {
   const m = typeof text === 'string' ? RFC3339.exec(text) : null;
   if (!m) fail(`invalid datetime string: ${JSON.stringify(text)}`);
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const offsetMinutes = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
+  const year = +m[1]!, month = +m[2]!, day = +m[3]!, hour = +m[4]!, minute = +m[5]!, second = +m[6]!;
+  const offsetHours = m[8] ? +m[9]! : 0;
+  const offsetMins = m[8] ? +m[10]! : 0;
+  const offsetMinutes = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   if (
     year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
-    hour > 23 || minute > 59 || second > 59 || Number(m[10] ?? 0) > 59 || Math.abs(offsetMinutes) >= 24 * 60
+    hour > 23 || minute > 59 || second > 59 || offsetMins > 59 || Math.abs(offsetMinutes) >= 24 * 60
   ) {
     fail(`invalid datetime string: ${JSON.stringify(text)}`);
   }
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
-  date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
-  const fraction = Number((m[7] ?? '').padEnd(6, '0'));
-  return inRange(date.getTime() - offsetMinutes * 60_000 + Math.floor(fraction / 1000), fraction % 1000, text);
+  // Date.UTC maps years 0-99 to 1900-1999: those take the long way.
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (year < 100) {
+    const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+    date.setUTCFullYear(year);
+    ms = date.getTime();
+  }
+  const digits = m[7];
+  const fraction = digits === undefined ? 0 : +digits * 10 ** (6 - digits.length);
+  return inRange(ms - offsetMinutes * 60_000 + Math.floor(fraction / 1000), fraction % 1000, text);
 }
 
 /** Tag 1, as `datetime.fromtimestamp(value, timezone.utc)`. */
@@ -100,11 +110,9 @@ function parseTimedelta(value: unknown): TimeDelta {
 
 class Reader {
   private pos = 0;
-  private readonly view: DataView;
   private readonly buffer: Buffer;
 
   constructor(private readonly src: Uint8Array) {
-    this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     this.buffer = Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
   }
 
@@ -126,16 +134,19 @@ class Reader {
       case 25:
         this.need(2);
         this.pos += 2;
-        return this.view.getUint16(this.pos - 2);
+        return this.buffer.readUInt16BE(this.pos - 2);
       case 26:
         this.need(4);
         this.pos += 4;
-        return this.view.getUint32(this.pos - 4);
+        return this.buffer.readUInt32BE(this.pos - 4);
       case 27: {
         this.need(8);
         this.pos += 8;
-        const n = this.view.getBigUint64(this.pos - 8);
-        return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+        // Two 32-bit halves: a BigInt only for what passes 2^53 (a slave's disk sizes need 64 bits).
+        const high = this.buffer.readUInt32BE(this.pos - 8);
+        const low = this.buffer.readUInt32BE(this.pos - 4);
+        if (high < 0x200000) return high * 0x1_0000_0000 + low;
+        return (BigInt(high) << 32n) | BigInt(low);
       }
       default:
         return fail(`reserved additional information ${info}`);
@@ -288,16 +299,16 @@ class Reader {
       case 25: {
         this.need(2);
         this.pos += 2;
-        return new Float64(halfToNumber(this.view.getUint16(this.pos - 2)));
+        return new Float64(halfToNumber(this.buffer.readUInt16BE(this.pos - 2)));
       }
       case 26:
         this.need(4);
         this.pos += 4;
-        return new Float64(this.view.getFloat32(this.pos - 4));
+        return new Float64(this.buffer.readFloatBE(this.pos - 4));
       case 27:
         this.need(8);
         this.pos += 8;
-        return new Float64(this.view.getFloat64(this.pos - 8));
+        return new Float64(this.buffer.readDoubleBE(this.pos - 8));
       case 31:
         return BREAK;
       default:
