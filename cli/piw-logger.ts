@@ -97,7 +97,7 @@ export class LoggerCommand extends PiwCommand<typeof schema> {
     const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
     for (const s of signals) process.on(s, onSignal);
     try {
-      const counts = await runLogger({ parser, sources, push: (msg) => pusher.push(msg), log, signal: stop.signal });
+      const counts = await runLogger({ parser, sources, queue: pusher, log, signal: stop.signal });
       log.info(formatCounts(counts));
       return 0;
     } finally {

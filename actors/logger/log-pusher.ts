@@ -1,6 +1,7 @@
 /**
  * piw-logger's end of the log queue: a PUSH socket connected to `--log-queue`, sending one CBOR frame per
- * record (protocols.md §4.9, checked against the lumberjack protocol before it goes).
+ * record (protocols.md §4.9, checked against the lumberjack protocol when it is encoded). Encoding and
+ * sending are separate so a caller can encode a batch and then send it back to back (run-logger.ts says why).
  *
  * Without `--drop` a send waits for as long as the queue is full, so reading waits too (back-pressure).
  * With `--drop` a send gives up after `dropAfterMs` (0.18: 10 ms) and the record is dropped. While the
@@ -20,8 +21,10 @@ import type { LogMessage } from './classify.js';
 export const DROP_AFTER_MS = 10;
 
 export interface LogPusher {
-  /** Resolves true once the record is queued, false when `--drop` dropped it. */
-  push(msg: LogMessage): Promise<boolean>;
+  /** The record's frame; throws a ProtocolError for a record the lumberjack protocol refuses. */
+  encode(msg: LogMessage): Buffer;
+  /** Resolves true once the frame is queued, false when `--drop` dropped it. */
+  send(frame: Buffer): Promise<boolean>;
   /**
    * Closes the socket. Without `--drop` the process then waits until every queued record has reached the
    * master (nothing is lost); with it, queued records get 0.18's linger of 1 s while the master is
@@ -58,8 +61,8 @@ export function createLogPusher(opts: LogPusherOptions): LogPusher {
   socket.connect(opts.address);
   let dropping = false;
   return {
-    async push(msg) {
-      const frame = loggerProtocol.encode(msg);
+    encode: (msg) => loggerProtocol.encode(msg),
+    async send(frame) {
       try {
         await socket.send(frame);
       } catch (err) {

@@ -38,7 +38,7 @@ describe('runLogger over a real PUSH socket', () => {
       const counts = await runLogger({
         parser: compileLogFormat('combined'),
         sources: await openSources([], stdinOf(Object.values(MIXED))),
-        push: (msg) => pusher.push(msg),
+        queue: pusher,
         log,
       });
       const got = await receive(pull, 5);
@@ -61,7 +61,7 @@ describe('runLogger over a real PUSH socket', () => {
     const log = memoryLogger('piw-logger');
     const lines = Array.from({ length: 300 }, (_, i) => combined(`/page${i}.html`));
     try {
-      const counts = await runLogger({ parser: compileLogFormat('combined'), sources: await openSources([], stdinOf(lines)), push: (m) => pusher.push(m), log });
+      const counts = await runLogger({ parser: compileLogFormat('combined'), sources: await openSources([], stdinOf(lines)), queue: pusher, log });
       expect(counts.records.LOGPAGE).toBe(300);
       expect(counts.dropped).toBeGreaterThan(0);
       expect(counts.dropped).toBeLessThanOrEqual(300);
@@ -77,7 +77,7 @@ describe('runLogger over a real PUSH socket', () => {
     const run = runLogger({
       parser: compileLogFormat('combined'),
       sources: await openSources([], stdinOf(lines)),
-      push: (m) => pusher.push(m),
+      queue: pusher,
       log: memoryLogger(),
     });
     let finished = false;
@@ -102,10 +102,13 @@ describe('runLogger over a real PUSH socket', () => {
     const counts = await runLogger({
       parser: compileLogFormat('combined'),
       sources: await openSources([], stdinOf([MIXED.page, MIXED.json])),
-      push: async (m) => {
-        if (m.verb === 'LOGPAGE') throw new ProtocolError('PIW_ERR_SERIALIZE', 'unable to serialize data', m.verb);
-        sent.push(m.verb);
-        return true;
+      queue: {
+        encode: (m) => {
+          if (m.verb === 'LOGPAGE') throw new ProtocolError('PIW_ERR_SERIALIZE', 'unable to serialize data', m.verb);
+          sent.push(m.verb);
+          return Buffer.alloc(0);
+        },
+        send: async () => true,
       },
       log: memoryLogger(),
     });
@@ -117,15 +120,18 @@ describe('runLogger over a real PUSH socket', () => {
     const run = runLogger({
       parser: compileLogFormat('combined'),
       sources: await openSources([], stdinOf([MIXED.page])),
-      push: async () => {
-        throw new Error('socket closed');
+      queue: {
+        encode: () => Buffer.alloc(0),
+        send: async () => {
+          throw new Error('socket closed');
+        },
       },
       log: memoryLogger(),
     });
     await expect(run).rejects.toThrow('socket closed');
   });
 
-  it('stops between lines when its signal aborts', async () => {
+  it('stops between batches of lines when its signal aborts, sending what it read', async () => {
     const pull = new zmq.Pull({ linger: 0 });
     await pull.bind(address);
     const pusher = createLogPusher({ address, drop: false });
@@ -134,15 +140,20 @@ describe('runLogger over a real PUSH socket', () => {
     try {
       const counts = await runLogger({
         parser: compileLogFormat('combined'),
-        sources: await openSources([], stdinOf(Array.from({ length: 50 }, () => MIXED.page))),
-        push: async (m) => {
-          if (++pushed === 10) abort.abort();
-          return pusher.push(m);
+        // One line per chunk read, so one per batch.
+        sources: await openSources([], () => Readable.from(Array.from({ length: 50 }, () => Buffer.from(MIXED.page + '\n')))),
+        queue: {
+          encode: (m) => pusher.encode(m),
+          send: async (frame) => {
+            if (++pushed === 10) abort.abort();
+            return pusher.send(frame);
+          },
         },
         log: memoryLogger(),
         signal: abort.signal,
       });
       expect(counts.lines).toBe(10);
+      expect(await receive(pull, 10)).toHaveLength(10);
     } finally {
       pusher.close();
       pull.close();

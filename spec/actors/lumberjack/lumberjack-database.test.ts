@@ -38,10 +38,12 @@ async function withLumberjack(fn: (push: (i: number) => Promise<boolean>) => Pro
   const pusher = createLogPusher({ address, drop: false });
   try {
     await fn((i) =>
-      pusher.push(
-        i % 2
-          ? { verb: 'LOGPAGE', data: [`page${i}`, '192.0.2.1', WHEN, 'Mozilla/5.0'] }
-          : { verb: 'LOGSEARCH', data: [`pkg${i}`, '2001:db8::1', WHEN, null, null, null, null, null, 'CPython', null, null, null, null] },
+      pusher.send(
+        pusher.encode(
+          i % 2
+            ? { verb: 'LOGPAGE', data: [`page${i}`, '192.0.2.1', WHEN, 'Mozilla/5.0'] }
+            : { verb: 'LOGSEARCH', data: [`pkg${i}`, '2001:db8::1', WHEN, null, null, null, null, null, 'CPython', null, null, null, null] },
+        ),
       ),
     );
   } finally {

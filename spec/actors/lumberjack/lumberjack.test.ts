@@ -23,6 +23,7 @@ const ONE_OF_EACH: LogMessage[] = [
 let dir: { path: string; remove(): Promise<void> };
 let address: string;
 let pusher: LogPusher;
+const send = (msg: LogMessage) => pusher.send(pusher.encode(msg));
 const actors: ReturnType<typeof createActor<typeof lumberjackTask>>[] = [];
 
 beforeEach(async () => {
@@ -55,7 +56,7 @@ describe('the Lumberjack task', () => {
   it('behaviour 165: writes each record of every kind with identical fields', async () => {
     const sink = new MemoryLogSink();
     await start({ sink });
-    for (const msg of ONE_OF_EACH) await pusher.push(msg);
+    for (const msg of ONE_OF_EACH) await send(msg);
     await eventually(() => sink.records.length === 5);
     expect(sink.records).toEqual(ONE_OF_EACH as LogRecord[]);
   });
@@ -63,7 +64,7 @@ describe('the Lumberjack task', () => {
   it('behaviour 165: writes many records in multi-record batches', async () => {
     const sink = new MemoryLogSink();
     await start({ sink, batch: { flushDelayMs: 20, maxBatch: 500 } });
-    for (let i = 0; i < 3000; i++) await pusher.push({ verb: 'LOGPAGE', data: [`p${i}`, '192.0.2.1', WHEN, 'ua'] });
+    for (let i = 0; i < 3000; i++) await send({ verb: 'LOGPAGE', data: [`p${i}`, '192.0.2.1', WHEN, 'ua'] });
     await eventually(() => sink.records.length === 3000);
     expect(sink.records.map((r) => r.data[0])).toEqual(Array.from({ length: 3000 }, (_, i) => `p${i}`));
     expect(sink.batches.length).toBeLessThan(3000);
@@ -79,7 +80,7 @@ describe('the Lumberjack task', () => {
       await raw.send(encodeCbor(['LOGNOTHING', ['x']]));
       await raw.send(encodeCbor(['LOGPAGE', ['faq', '192.0.2.1']]));
       await raw.send([encodeCbor('LOGPAGE'), Buffer.from('second frame')]);
-      await pusher.push(ONE_OF_EACH[4]!);
+      await send(ONE_OF_EACH[4]!);
       await eventually(() => sink.records.length === 1);
       expect(messages(log, 'error')).toEqual([
         'unable to deserialize data',
@@ -105,16 +106,16 @@ describe('the Lumberjack task', () => {
       }
       return sum;
     };
-    await pusher.push(ONE_OF_EACH[0]!);
-    await pusher.push(ONE_OF_EACH[0]!);
-    await pusher.push(ONE_OF_EACH[4]!);
+    await send(ONE_OF_EACH[0]!);
+    await send(ONE_OF_EACH[0]!);
+    await send(ONE_OF_EACH[4]!);
     await eventually(() => totals()['page hits'] === 1 && totals()['downloads'] === 2);
     expect(countLines().join('\n')).not.toMatch(/ 0 /);
     const after = countLines().length;
     // Nothing written: nothing logged, however many intervals pass.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(countLines()).toHaveLength(after);
-    await pusher.push(ONE_OF_EACH[3]!);
+    await send(ONE_OF_EACH[3]!);
     await eventually(() => countLines().length === after + 1);
     expect(countLines()[after]).toBe('logged 1 JSON hits');
     expect(totals()).toEqual({ downloads: 2, 'page hits': 1, 'JSON hits': 1 });
@@ -123,9 +124,9 @@ describe('the Lumberjack task', () => {
   it('cuts page names longer than 30 characters instead of dying, and refuses non-IP hosts', async () => {
     const sink = new MemoryLogSink();
     const { log, actor } = await start({ sink });
-    await pusher.push({ verb: 'LOGPAGE', data: ['a'.repeat(40), '192.0.2.1', WHEN, 'ua'] });
-    await pusher.push({ verb: 'LOGPAGE', data: ['faq', 'not-an-address', WHEN, 'ua'] });
-    await pusher.push({ verb: 'LOGPAGE', data: ['faq', '192.0.2.1', WHEN, 'ua'] });
+    await send({ verb: 'LOGPAGE', data: ['a'.repeat(40), '192.0.2.1', WHEN, 'ua'] });
+    await send({ verb: 'LOGPAGE', data: ['faq', 'not-an-address', WHEN, 'ua'] });
+    await send({ verb: 'LOGPAGE', data: ['faq', '192.0.2.1', WHEN, 'ua'] });
     await eventually(() => sink.records.length === 2);
     expect(sink.records.map((r) => r.data[0])).toEqual(['a'.repeat(30), 'faq']);
     expect(messages(log, 'error')).toEqual(['dropping a LOGPAGE record that cannot be stored: host "not-an-address" is not an IP address']);
@@ -139,7 +140,7 @@ describe('the Lumberjack task', () => {
   it('loses nothing while the database is away for a while', async () => {
     const sink = new FlakySink(5);
     await start({ sink });
-    for (const msg of ONE_OF_EACH) await pusher.push(msg);
+    for (const msg of ONE_OF_EACH) await send(msg);
     await eventually(() => sink.records.length === 5);
     expect(sink.attempts).toBeGreaterThan(5);
     expect(sink.records).toEqual(ONE_OF_EACH as LogRecord[]);
@@ -150,7 +151,7 @@ describe('the Lumberjack task', () => {
     const { actor } = await start({ sink });
     actor.send({ type: 'PAUSE' });
     await waitFor(actor, (s) => s.value === 'paused');
-    for (const msg of ONE_OF_EACH) await pusher.push(msg);
+    for (const msg of ONE_OF_EACH) await send(msg);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(sink.records).toHaveLength(0);
     actor.send({ type: 'RESUME' });
@@ -181,7 +182,7 @@ describe('the Lumberjack task', () => {
   it('reports the records it could not write when the database stays away past the drain deadline', async () => {
     const sink = new FlakySink(Number.POSITIVE_INFINITY);
     const { actor, log } = await start({ sink, drainTimeoutMs: 20 });
-    for (const msg of ONE_OF_EACH) await pusher.push(msg);
+    for (const msg of ONE_OF_EACH) await send(msg);
     await eventually(() => sink.attempts > 0);
     actor.send({ type: 'QUIT' });
     await waitFor(actor, (s) => s.status === 'done');
