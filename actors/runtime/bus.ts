@@ -12,8 +12,8 @@
  *   up to the queue's high-water mark messages wait for the first listener; beyond it `push` drops the
  *   message and returns false, as a zmq PUSH with NOBLOCK does at its HWM.
  * - publish/subscribe (PUB → SUB): every subscriber gets every message published after it subscribed;
- *   with no subscriber a message is dropped (returns 0). Checked with the protocol's `checkSend` (the
- *   publisher is the binding side).
+ *   with no subscriber a message is dropped unchecked (returns 0). Checked with the protocol's `checkSend`
+ *   (the publisher is the binding side) before any subscriber hears it.
  * A listener or subscriber that throws is reported to `onError` and never reaches the sender.
  */
 import type { Message, VerbMap } from '../../protocols/protocol.js';
@@ -172,12 +172,16 @@ export class Bus {
     return () => void subs.delete(sub);
   }
 
-  /** Publishes to every current subscriber; returns how many there were. */
+  /**
+   * Publishes to every current subscriber; returns how many there were. With none, the message is dropped
+   * before it is checked, as a PUB socket with no subscriber drops it: a status stream nobody listens to
+   * costs its publishers nothing per message.
+   */
   publish<S extends VerbMap>(queue: Queue<VerbMap, S>, msg: Message<S>): number {
     if (this.closed) throw busErrors.closed(queue.name);
-    queue.protocol.checkSend(msg as never);
     const subs = this.subscribers.get(queue.name);
     if (subs === undefined || subs.size === 0) return 0;
+    queue.protocol.checkSend(msg as never);
     const targets = [...subs];
     queueMicrotask(() => {
       for (const sub of targets) {
