@@ -1,7 +1,13 @@
 /**
  * piw-logger's end of the log queue: a PUSH socket connected to `--log-queue`, sending one CBOR frame per
- * record (protocols.md §4.9, checked against the lumberjack protocol when it is encoded). Encoding and
- * sending are separate so a caller can encode a batch and then send it back to back (run-logger.ts says why).
+ * record (protocols.md §4.9). Encoding and sending are separate so a caller can encode a batch and then
+ * send it back to back (run-logger.ts says why).
+ *
+ * A record is encoded without a second pass of the lumberjack protocol's schema: classify() builds it
+ * from a parsed line, so its shape is the protocol's by construction (the types hold it to that), and
+ * what the types cannot say (a time a datetime cannot carry, text with no UTF-8 form) the encoder itself
+ * refuses. The Lumberjack validates every frame it receives anyway. That pass cost about as much as the
+ * encoding.
  *
  * Without `--drop` a send waits for as long as the queue is full, so reading waits too (back-pressure).
  * With `--drop` a send gives up after `dropAfterMs` (0.18: 10 ms) and the record is dropped. While the
@@ -13,7 +19,8 @@
  * timeout.
  */
 import * as zmq from 'zeromq';
-import { loggerProtocol } from '../../protocols/lumberjack.js';
+import { encodeCbor } from '../../protocols/cbor/index.js';
+import { ProtocolError } from '../../protocols/errors.js';
 import { LINGER_MS, SOCKET_DEFAULTS } from '../zmq/socket.js';
 import type { LogMessage } from './classify.js';
 
@@ -61,7 +68,13 @@ export function createLogPusher(opts: LogPusherOptions): LogPusher {
   socket.connect(opts.address);
   let dropping = false;
   return {
-    encode: (msg) => loggerProtocol.encode(msg),
+    encode(msg) {
+      try {
+        return encodeCbor([msg.verb, msg.data]);
+      } catch {
+        throw new ProtocolError('PIW_ERR_SERIALIZE', 'unable to serialize data', msg.verb);
+      }
+    },
     async send(frame) {
       try {
         await socket.send(frame);
