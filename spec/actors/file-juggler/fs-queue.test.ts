@@ -8,21 +8,11 @@ import { join } from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE, diskStats } from '../../../actors/file-juggler/index.js';
 import { queues } from '../../../actors/runtime/queues.js';
 import { eventually } from '../zmq/support.js';
-import { RawClient, startMaster, tempFiles, wheel, type Master } from './support.js';
+import { rawClientsOf, startMaster, tempFiles, wheel, type Master } from './support.js';
 
 let master: Master;
-const clients: RawClient[] = [];
-
-function client(): RawClient {
-  const c = new RawClient(master.juggler.endpoint);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await master?.close();
-});
+// `master` is unset until the first test starts one.
+const client = rawClientsOf(() => master as Master | undefined);
 
 const OK = { verb: 'OK', data: null };
 

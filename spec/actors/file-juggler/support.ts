@@ -189,3 +189,20 @@ export class RawClient {
     await this.#loop;
   }
 }
+
+/**
+ * For a test file whose tests each start a master: returns `client()`, a RawClient connected to the current
+ * master's file queue, and closes every client and then the master after each test.
+ */
+export function rawClientsOf(current: () => Master | undefined): () => RawClient {
+  const clients: RawClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await current()?.close();
+  });
+  return () => {
+    const c = new RawClient(current()!.juggler.endpoint);
+    clients.push(c);
+    return c;
+  };
+}

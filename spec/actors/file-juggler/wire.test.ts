@@ -5,21 +5,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, transports } from '../zmq/support.js';
-import { RawClient, startMaster, tempFiles, wheel, type Master } from './support.js';
+import { RawClient, rawClientsOf, startMaster, tempFiles, wheel, type Master } from './support.js';
 
 let master: Master;
-const clients: RawClient[] = [];
-
-function client(): RawClient {
-  const c = new RawClient(master.juggler.endpoint);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await master?.close();
-});
+// `master` is unset until the first test starts one.
+const client = rawClientsOf(() => master as Master | undefined);
 
 const OK = { verb: 'OK', data: null };
 /** Long enough for a reply over loopback to have arrived, were one sent. */
