@@ -164,6 +164,11 @@ export class RawClient {
    * the chunk were lost) until DONE, saying HELLO again after `helloRetryMs` of silence as a real client
    * does (that is what recovers the credit of lost chunks); returns the FETCHes seen.
    */
+  /** Answers every FETCH with the bytes `data` holds there, until DONE. */
+  async answerUntilDone(data: Buffer): Promise<void> {
+    for (let msg = await this.next(); msg !== 'DONE'; msg = await this.next()) await this.answer(msg, data);
+  }
+
   async transfer(
     slaveId: number,
     data: Buffer,

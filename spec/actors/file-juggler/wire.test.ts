@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, transports } from '../zmq/support.js';
-import { RawClient, rawClientsOf, startMaster, tempFiles, wheel, type Master } from './support.js';
+import { RawClient, rawClientsOf, startMaster, tempFiles, wheel, type Master, type Wheel } from './support.js';
 
 let master: Master;
 // `master` is unset until the first test starts one.
@@ -17,6 +17,12 @@ const QUIET_MS = 150;
 
 async function stored(pkg: string, filename: string): Promise<Buffer> {
   return readFile(join(master.output, 'simple', pkg, filename));
+}
+
+/** VERIFY for `slaveId` passes and the wheel is in simple/<pkg>/, byte for byte. */
+async function expectLanded(slaveId: number, pkg: string, w: Wheel): Promise<void> {
+  await expect(master.verify(slaveId, pkg)).resolves.toEqual(OK);
+  expect((await stored(pkg, w.filename)).equals(w.data)).toBe(true);
 }
 
 describe.each(transports)('File Juggler over %s', (_name, transport) => {
@@ -33,8 +39,7 @@ describe.each(transports)('File Juggler over %s', (_name, transport) => {
       expect(await c.next()).toBe('FETCH 65536 57920');
       await c.chunk(65536, w.data.subarray(65536));
       expect(await c.next()).toBe('DONE');
-      await expect(master.verify(1, 'foo')).resolves.toEqual(OK);
-      expect((await stored('foo', w.filename)).equals(w.data)).toBe(true);
+      await expectLanded(1, 'foo', w);
     } finally {
       await cleanup();
     }
@@ -51,8 +56,7 @@ describe.each(transports)('File Juggler over %s', (_name, transport) => {
       const [ca, cb] = [client(), client()];
       await Promise.all([ca.transfer(1, a.data), cb.transfer(2, b.data)]);
       await expect(master.verify(2, 'bar')).resolves.toEqual(OK);
-      await expect(master.verify(1, 'foo')).resolves.toEqual(OK);
-      expect((await stored('foo', a.filename)).equals(a.data)).toBe(true);
+      await expectLanded(1, 'foo', a);
       expect((await stored('bar', b.filename)).equals(b.data)).toBe(true);
       expect(await tempFiles(master.output)).toEqual([]);
     } finally {
@@ -130,13 +134,8 @@ describe('File Juggler: the transfer, frame by frame', () => {
     expect(master.log.entries.map((e) => e.message)).toContain(`transfer of ${w.filename} from slave 1: restarted by HELLO`);
     // and it finishes from there
     for (const f of again) await c.answer(f, w.data);
-    for (;;) {
-      const msg = await c.next();
-      if (msg === 'DONE') break;
-      await c.answer(msg, w.data);
-    }
-    await expect(master.verify(1, 'foo')).resolves.toEqual(OK);
-    expect((await stored('foo', w.filename)).equals(w.data)).toBe(true);
+    await c.answerUntilDone(w.data);
+    await expectLanded(1, 'foo', w);
   });
 
   test('behaviour 80: an unknown verb mid-transfer is logged as an error, the credit reset and the missing ranges re-fetched', async () => {
@@ -166,8 +165,7 @@ describe('File Juggler: the transfer, frame by frame', () => {
     });
     expect(dropped.size).toBeGreaterThan(5);
     for (const fetch of dropped) expect(fetches.filter((f) => f === fetch).length).toBeGreaterThanOrEqual(2);
-    await expect(master.verify(1, 'foo')).resolves.toEqual(OK);
-    expect((await stored('foo', w.filename)).equals(w.data)).toBe(true);
+    await expectLanded(1, 'foo', w);
   });
 
   test('chunks answered out of order, duplicated, or past the end of the file are all harmless', async () => {
@@ -181,13 +179,8 @@ describe('File Juggler: the transfer, frame by frame', () => {
     await c.chunk(10 * 65536, Buffer.alloc(65536, 0xee)); // nothing of the file is there
     for (const f of pending.reverse()) await c.answer(f, w.data);
     await c.answer(pending[0]!, w.data); // again
-    for (;;) {
-      const msg = await c.next();
-      if (msg === 'DONE') break;
-      await c.answer(msg, w.data);
-    }
-    await expect(master.verify(1, 'foo')).resolves.toEqual(OK);
-    expect((await stored('foo', w.filename)).equals(w.data)).toBe(true);
+    await c.answerUntilDone(w.data);
+    await expectLanded(1, 'foo', w);
   });
 
   test('a sender that dies mid-transfer, then a fresh EXPECT and a new transfer: the file lands and no temp file is left', async () => {
@@ -201,8 +194,7 @@ describe('File Juggler: the transfer, frame by frame', () => {
     await master.expect(5, w.file); // the Slave Driver's re-EXPECT before the new SEND
     expect(await tempFiles(master.output)).toHaveLength(1);
     await client().transfer(5, w.data);
-    await expect(master.verify(5, 'foo')).resolves.toEqual(OK);
-    expect((await stored('foo', w.filename)).equals(w.data)).toBe(true);
+    await expectLanded(5, 'foo', w);
     expect(await tempFiles(master.output)).toEqual([]);
   });
 
@@ -218,13 +210,8 @@ describe('File Juggler: the transfer, frame by frame', () => {
     await eventually(() => master.log.entries.some((e) => e.level === 'error' && e.message.startsWith('HELLO from slave 5 (')));
     expect(await intruder.nothingWithin(QUIET_MS)).toBe(true);
     await owner.answer(first, w.data);
-    for (;;) {
-      const msg = await owner.next();
-      if (msg === 'DONE') break;
-      await owner.answer(msg, w.data);
-    }
-    await expect(master.verify(5, 'foo')).resolves.toEqual(OK);
-    expect((await stored('foo', w.filename)).equals(w.data)).toBe(true);
+    await owner.answerUntilDone(w.data);
+    await expectLanded(5, 'foo', w);
   });
 
   test('a client that missed DONE and says HELLO again is told DONE again', async () => {
