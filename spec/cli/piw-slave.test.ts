@@ -152,13 +152,8 @@ describe('piw-slave: against a scripted master', () => {
       const hello = await master.request(1);
       await master.reply(hello, { verb: 'ACK', data: [3, standin.simpleUrl] });
       await master.reply(await master.request(2), { verb: 'BUILD', data: ['piw-demo-pure', '1.0'] });
-      let n = 3;
-      let request = await master.request(n);
-      while (request.msg.verb === 'BUSY') {
-        await master.reply(request, { verb: 'CONT' });
-        request = await master.request(++n);
-      }
-      if (request.msg.verb !== 'BUILT') throw new Error(`expected BUILT, not ${request.msg.verb}`);
+      const { built: request, n: builtAt } = await master.untilBuilt(3);
+      let n = builtAt;
       await master.reply(request, { verb: 'SEND', data: request.msg.data[3][0]![0] });
       const again = await master.request(++n);
       expect(again.msg.verb).toBe('HELLO');

@@ -52,6 +52,20 @@ export class ScriptedMaster {
     return this.requests[n - 1]!;
   }
 
+  /**
+   * From request `n` on, CONT to every BUSY until the build is reported; the BUILT request and its number.
+   * Anything else in between fails the test.
+   */
+  async untilBuilt(n: number): Promise<{ built: Request & { msg: Extract<SlaveMessage, { verb: 'BUILT' }> }; n: number }> {
+    let request = await this.request(n);
+    while (request.msg.verb === 'BUSY') {
+      await this.reply(request, { verb: 'CONT' });
+      request = await this.request(++n);
+    }
+    if (request.msg.verb !== 'BUILT') throw new Error(`expected BUILT, not ${request.msg.verb}`);
+    return { built: request as Request & { msg: Extract<SlaveMessage, { verb: 'BUILT' }> }, n };
+  }
+
   reply(to: Request, reply: Reply | Buffer): Promise<void> {
     const payload = Buffer.isBuffer(reply) ? reply : slaveDriverProtocol.encode(reply);
     return this.router.send([to.peer, Buffer.alloc(0), payload]);

@@ -249,14 +249,8 @@ describe('the slave against a scripted master', () => {
       const hello = await master.request(1);
       await master.reply(hello, { verb: 'ACK', data: [1, standin.simpleUrl] });
       await master.reply(await master.request(2), { verb: 'BUILD', data: ['piw-demo-pure', '1.0'] });
-      // CONT to every BUSY until the build is reported.
-      let n = 3;
-      let request = await master.request(n);
-      while (request.msg.verb === 'BUSY') {
-        await master.reply(request, { verb: 'CONT' });
-        request = await master.request(++n);
-      }
-      if (request.msg.verb !== 'BUILT') throw new Error(`expected BUILT, not ${request.msg.verb}`);
+      const { built: request, n: builtAt } = await master.untilBuilt(3);
+      let n = builtAt;
       const [status, , , built] = request.msg.data;
       expect(status).toBe(true);
       await master.reply(request, { verb: 'SEND', data: built[0]![0] });
