@@ -40,13 +40,7 @@ export interface LogQueue {
 
 export async function bindLogQueue(opts: LogQueueOptions): Promise<LogQueue> {
   const socket = new zmq.Pull({ ...SOCKET_DEFAULTS, ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }) });
-  let endpoint: string;
-  try {
-    endpoint = await bindSocket(socket, opts.address);
-  } catch (err) {
-    socket.close();
-    throw err;
-  }
+  const endpoint = await bindSocket(socket, opts.address);
   let closing!: () => void;
   const closed = new Promise<void>((resolve) => (closing = resolve));
   const done = (async () => {

@@ -39,13 +39,7 @@ export interface FileRouter {
 export async function createFileRouter(opts: { address: string; target: EventTarget<FileRouterEvent>; log: Logger }): Promise<FileRouter> {
   const { target, log } = opts;
   const socket = new zmq.Router({ ...SOCKET_DEFAULTS, sendHighWaterMark: FILE_ROUTER_HWM, receiveHighWaterMark: FILE_ROUTER_HWM });
-  let endpoint: string;
-  try {
-    endpoint = await bindSocket(socket, opts.address);
-  } catch (err) {
-    socket.close();
-    throw err;
-  }
+  const endpoint = await bindSocket(socket, opts.address);
   const outbox = new Outbox(socket);
   // Identities come back on every chunk: keep the hex of the few live ones instead of re-encoding each time.
   const peers = new Map<string, PeerId>();

@@ -58,12 +58,7 @@ export async function createPullAdapter<R extends VerbMap>(
   opts: ReceiverOptions<R> & { ipcMode?: IpcMode; hwm?: number },
 ): Promise<Receiver> {
   const socket = new zmq.Pull({ ...SOCKET_DEFAULTS, ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }) });
-  try {
-    return receiver(socket, await bindSocket(socket, opts.address, opts.ipcMode), opts);
-  } catch (err) {
-    socket.close();
-    throw err;
-  }
+  return receiver(socket, await bindSocket(socket, opts.address, opts.ipcMode), opts);
 }
 
 /** Connects a SUB socket subscribed to everything (`''`, behaviour 11): monitors on the status queue. */

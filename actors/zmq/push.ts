@@ -62,13 +62,7 @@ export async function createPublisherAdapter<S extends VerbMap>(opts: {
   ipcMode?: IpcMode;
 }): Promise<Publisher<S>> {
   const socket = new zmq.Publisher(SOCKET_DEFAULTS);
-  let endpoint: string;
-  try {
-    endpoint = await bindSocket(socket, opts.address, opts.ipcMode);
-  } catch (err) {
-    socket.close();
-    throw err;
-  }
+  const endpoint = await bindSocket(socket, opts.address, opts.ipcMode);
   const outbox = new Outbox(socket);
   return {
     endpoint,

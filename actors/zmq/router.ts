@@ -47,13 +47,7 @@ export async function createRouterAdapter<R extends VerbMap, S extends VerbMap>(
   // A ROUTER never blocks a send (a reply to a gone or flooded peer is dropped), so it need not ask the
   // socket whether it may send before each one: with a zero send timeout every reply goes out at once.
   const socket = new zmq.Router({ ...SOCKET_DEFAULTS, sendTimeout: 0 });
-  let endpoint: string;
-  try {
-    endpoint = await bindSocket(socket, opts.address, opts.ipcMode);
-  } catch (err) {
-    socket.close();
-    throw err;
-  }
+  const endpoint = await bindSocket(socket, opts.address, opts.ipcMode);
   const outbox = new Outbox(socket);
   const loop = receiveLoop(socket, log, (frames) => {
     if (frames.length !== 3 || frames[1]!.length !== 0) {

@@ -25,7 +25,8 @@ export function ipcPath(address: string): string | undefined {
 }
 
 /**
- * Binds and returns the endpoint actually bound (a `tcp://host:*` address gets its real port).
+ * Binds and returns the endpoint actually bound (a `tcp://host:*` address gets its real port); on failure
+ * the socket is closed and the error thrown.
  *
  * ZeroMQ creates an ipc socket file with the process umask, and only then can its mode be set. Connecting
  * needs write permission on the file, so under the usual umask (022) no other user can connect in between;
@@ -35,11 +36,17 @@ export function ipcPath(address: string): string | undefined {
  * writes meanwhile, web pages included.
  */
 export async function bindSocket(socket: zmq.Socket, address: string, ipcMode?: IpcMode): Promise<string> {
-  await socket.bind(address);
   const path = ipcPath(address);
-  if (path !== undefined && ipcMode !== undefined) {
-    if (ipcMode === 'private') await chmod(path, 0o600);
-    else await chmod(path, ((await stat(path)).mode & 0o7777) | 0o020);
+  try {
+    await socket.bind(address);
+    if (path !== undefined && ipcMode !== undefined) {
+      if (ipcMode === 'private') await chmod(path, 0o600);
+      else await chmod(path, ((await stat(path)).mode & 0o7777) | 0o020);
+    }
+  } catch (err) {
+    // The socket is the caller's only for a successful bind: a failed one must not hold the port or the file.
+    socket.close();
+    throw err;
   }
   return path === undefined ? (socket.lastEndpoint ?? address) : address;
 }
