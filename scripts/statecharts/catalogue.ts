@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
+import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
 
@@ -15,5 +16,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'import-session': importSessionMachine,
     'import-tool': importToolMachine,
     secretary: secretaryMachine,
+    'sense-navigation': navigationMachine,
   };
 }
