@@ -77,13 +77,18 @@ export class StickDecoder {
 /** How often the joystick is looked at when it has nothing: quick enough for a thumb, idle for a Pi. */
 export const POLL_MS = 25;
 
-/**
- * The joystick's messages until `signal` aborts. The device is opened non-blocking and read until it has
- * nothing, then looked at again POLL_MS later: no read is ever left blocked in Node's thread pool, so
- * stopping is immediate and leaves nothing behind. (A FIFO standing in for it reads as empty, not ended,
- * while it has no writer.)
- */
-export async function* readJoystick(device: string, rotation: Rotation, signal: AbortSignal, recordSize = inputEventSize()): AsyncGenerator<StickMessage> {
+export interface Joystick {
+  /**
+   * Its messages until `signal` aborts. The device is read until it has nothing, then looked at again
+   * POLL_MS later: no read is ever left blocked in Node's thread pool, so stopping is immediate and leaves
+   * nothing behind. (A FIFO standing in for it reads as empty, not ended, while it has no writer.)
+   */
+  messages(signal: AbortSignal): AsyncGenerator<StickMessage>;
+  close(): Promise<void>;
+}
+
+/** Opens the joystick's device (non-blocking) now, so that a device that cannot be read is known at once. */
+export async function openJoystick(device: string, rotation: Rotation, recordSize = inputEventSize()): Promise<Joystick> {
   const fail = (err: unknown) => new SenseError('PIW_ERR_SENSE_DEVICE', `cannot read the Sense HAT's joystick ${device}: ${(err as Error).message}`, { cause: err });
   let handle: FileHandle;
   try {
@@ -93,19 +98,20 @@ export async function* readJoystick(device: string, rotation: Rotation, signal: 
   }
   const decoder = new StickDecoder(rotation, recordSize);
   const buffer = Buffer.alloc(recordSize * 64);
-  try {
-    while (!signal.aborted) {
-      let got: number;
-      try {
-        got = (await handle.read(buffer, 0, buffer.length, null)).bytesRead;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw fail(err);
-        got = 0;
+  return {
+    async *messages(signal) {
+      while (!signal.aborted) {
+        let got: number;
+        try {
+          got = (await handle.read(buffer, 0, buffer.length, null)).bytesRead;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw fail(err);
+          got = 0;
+        }
+        if (got > 0) yield* decoder.push(Buffer.from(buffer.subarray(0, got)));
+        else await setTimeout(POLL_MS, undefined, { signal }).catch(() => undefined);
       }
-      if (got > 0) yield* decoder.push(Buffer.from(buffer.subarray(0, got)));
-      else await setTimeout(POLL_MS, undefined, { signal }).catch(() => undefined);
-    }
-  } finally {
-    await handle.close();
-  }
+    },
+    close: () => handle.close(),
+  };
 }

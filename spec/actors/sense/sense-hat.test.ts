@@ -1,5 +1,5 @@
 import { findSenseHat } from '../../../actors/sense/discover.js';
-import { inputEventSize, readJoystick, StickDecoder } from '../../../actors/sense/joystick.js';
+import { inputEventSize, openJoystick, StickDecoder } from '../../../actors/sense/joystick.js';
 import { openMatrix } from '../../../actors/sense/matrix.js';
 import { rgb565Pixel, toRgb565 } from '../../../actors/sense/rgb565.js';
 import { BLUE, hex, WHITE } from '../../../machines/sense/colour.js';
@@ -130,8 +130,9 @@ describe('the joystick', () => {
     const h = hat();
     const stop = new AbortController();
     const got: string[] = [];
+    const stick = await openJoystick(h.joystick, 0);
     const reading = (async () => {
-      for await (const msg of readJoystick(h.joystick, 0, stop.signal)) {
+      for await (const msg of stick.messages(stop.signal)) {
         got.push(`${msg.data[1]}${msg.data[2] ? '+' : '-'}`);
         if (got.length === 6) stop.abort();
       }
@@ -143,15 +144,17 @@ describe('the joystick', () => {
     await new Promise((r) => setTimeout(r, 100));
     await h.send(tap(KEY.up));
     await reading;
+    await stick.close();
     expect(got).toEqual(['down+', 'down-', 'enter+', 'enter-', 'up+', 'up-']);
   });
 
   test('stopping while the joystick is quiet ends the reading at once, without an error', async () => {
     const h = hat();
     const stop = new AbortController();
+    const stick = await openJoystick(h.joystick, 0);
     const reading = (async () => {
       const got: StickMessage[] = [];
-      for await (const msg of readJoystick(h.joystick, 0, stop.signal)) got.push(msg);
+      for await (const msg of stick.messages(stop.signal)) got.push(msg);
       return got;
     })();
     await new Promise((r) => setTimeout(r, 50));
@@ -159,11 +162,10 @@ describe('the joystick', () => {
     await new Promise((r) => setTimeout(r, 100));
     stop.abort();
     expect(await reading).toHaveLength(1);
+    await stick.close();
   });
 
-  test('a joystick that cannot be read says which device', async () => {
-    const stop = new AbortController();
-    const it = readJoystick('/nonexistent/event0', 0, stop.signal);
-    await expect(it.next()).rejects.toThrow("cannot read the Sense HAT's joystick /nonexistent/event0: ENOENT");
+  test('a joystick that cannot be opened says which device', async () => {
+    await expect(openJoystick('/nonexistent/event0', 0)).rejects.toThrow("cannot read the Sense HAT's joystick /nonexistent/event0: ENOENT");
   });
 });
