@@ -252,6 +252,7 @@ function foldSlave(draft: Draft, data: SlaveStatusData): void {
     case 'DIE':
       draft.setSlave({
         ...base,
+        since: ts,
         ended: data[3] instanceof NoDataMarker ? 'killed' : 'expired',
         endedAt: draft.master.heardAt,
         killRequested: false,
