@@ -5,7 +5,8 @@
  * cheap. The statechart (machine.ts) calls these; faces never do.
  *
  * The rules, after 0.18's monitor (piwheels/monitor/states.py) where it had them:
- *   - SLAVE HELLO starts a slave afresh, unless it is a replay of the one we know (same first-seen time);
+ *   - SLAVE HELLO starts a slave afresh, unless it is a replay of the one we know (same first-seen time,
+ *     or only heard of mid-stream before the replay);
  *     STATS keeps the newest sample; a reply older than what we know of the slave is a replay: ignored.
  *   - Replies set the activity: SLEEP idle, BUILD building, SEND sending, DONE cleaning (until the slave's
  *     next IDLE, whose STATS makes it idle), DIE ended (killed, or expired when its data is null).
@@ -180,9 +181,10 @@ function foldSlave(draft: Draft, data: SlaveStatusData): void {
   const known = draft.currentSlaves.get(id);
   if (verb === 'HELLO') {
     const facts = slaveFacts(data[3]);
-    // The master replays HELLO for every monitor that says HELLO: a slave we already follow keeps its state.
-    if (known !== undefined && known.firstSeen === ts) {
-      draft.setSlave({ ...known, facts });
+    // The master replays HELLO for every monitor that says HELLO: a slave we already follow (or heard of
+    // mid-stream, before the replay named it) keeps its state.
+    if (known !== undefined && (known.firstSeen === ts || known.firstSeen === null)) {
+      draft.setSlave({ ...known, facts, firstSeen: ts });
       return;
     }
     draft.setSlave({ ...newSlave(id, ts), facts, firstSeen: ts });
@@ -250,6 +252,7 @@ function foldSlave(draft: Draft, data: SlaveStatusData): void {
     case 'DIE':
       draft.setSlave({
         ...base,
+        since: ts,
         ended: data[3] instanceof NoDataMarker ? 'killed' : 'expired',
         endedAt: draft.master.heardAt,
         killRequested: false,

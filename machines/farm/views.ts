@@ -32,15 +32,12 @@ export function masterState(snapshot: FarmSnapshot): MasterState {
   return snapshot.matches({ master: 'quitting' }) ? 'quitting' : 'running';
 }
 
-/** 0.18's order: ABI, then label (then id, so that equal labels keep a stable order). */
+// numbers within names compare as numbers: cp39 before cp311, pi-2 before pi-10
+const natural = new Intl.Collator('en', { numeric: true });
+
+/** 0.18's order: ABI, then label (then id, so that equal labels keep a stable order); numbers as numbers. */
 export function compareSlaves(a: FarmSlave, b: FarmSlave): number {
-  const abiA = a.facts?.abi ?? '';
-  const abiB = b.facts?.abi ?? '';
-  if (abiA !== abiB) return abiA < abiB ? -1 : 1;
-  const labelA = a.facts?.label ?? '';
-  const labelB = b.facts?.label ?? '';
-  if (labelA !== labelB) return labelA < labelB ? -1 : 1;
-  return a.id - b.id;
+  return natural.compare(a.facts?.abi ?? '', b.facts?.abi ?? '') || natural.compare(a.facts?.label ?? '', b.facts?.label ?? '') || a.id - b.id;
 }
 
 export function sortedSlaves(context: FarmContext): FarmSlave[] {

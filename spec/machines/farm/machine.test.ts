@@ -117,7 +117,7 @@ describe('slaves', () => {
     const f = farm();
     f.status(0, ...slaveJoins(1, 0), ...slaveJoins(2, 0));
     f.status(10, slave.die(1, 10), slave.expire(2, 10));
-    expect(f.slave(1)).toMatchObject({ ended: 'killed', endedAt: at(10) });
+    expect(f.slave(1)).toMatchObject({ ended: 'killed', endedAt: at(10), since: at(10) });
     expect(f.slave(2)).toMatchObject({ ended: 'expired', lastReply: { text: 'DIE (timed out)' } });
     f.tick(10 + ENDED_LINGER_MS / 1000);
     expect(f.context.slaves.size).toBe(2);

@@ -15,15 +15,15 @@ import { T0, at, masterHello, masterStats, slave, slaveJoins, wire } from './fix
 const context = (...batches: Parameters<typeof foldStatus>[2][]) =>
   batches.reduce((c, messages, i) => foldStatus(c, at(i), messages), initialContext(T0));
 
-test('slaves in display order: ABI, then label, then id; unknown facts first', () => {
+test('slaves in display order: ABI, then label, then id, numbers as numbers; unknown facts first', () => {
   const c = context([
-    ...slaveJoins(1, 0, { abi: 'cp39', label: 'b' }),
+    ...slaveJoins(1, 0, { abi: 'cp39', label: 'pi-10' }),
     ...slaveJoins(2, 0, { abi: 'cp311', label: 'z' }),
-    ...slaveJoins(3, 0, { abi: 'cp39', label: 'a' }),
+    ...slaveJoins(3, 0, { abi: 'cp39', label: 'pi-9' }),
     ...slaveJoins(4, 0, { abi: 'cp311', label: 'z' }),
     slave.build(5, 0),
   ]);
-  expect(sortedSlaves(c).map((s) => s.id)).toEqual([5, 2, 4, 3, 1]);
+  expect(sortedSlaves(c).map((s) => s.id)).toEqual([5, 3, 1, 2, 4]);
 });
 
 test('display state: activity, killed, timed out (silent past its busy timeout, or expired); long builds', () => {
