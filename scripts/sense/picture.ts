@@ -87,7 +87,7 @@ export function pictureFrames() {
     return nav.getSnapshot();
   };
   const tick = (n: number): NavigationEvent[] => Array.from({ length: n }, () => ({ type: 'TICK' }));
-  const toCursor: NavigationEvent[] = [{ type: 'RIGHT' }, { type: 'DOWN' }]; // slot 6: pi4-07
+  const toCursor: NavigationEvent[] = [{ type: 'RIGHT' }, { type: 'DOWN' }]; // slot 6: pi4-02 (cp39 sorts before cp311)
   return [
     renderFrame(farm.getSnapshot(), navigate(...toCursor, ...tick(7)), NOW),
     renderFrame(farm.getSnapshot(), navigate(...toCursor, { type: 'ENTER' }, ...tick(8)), NOW),

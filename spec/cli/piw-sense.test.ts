@@ -151,7 +151,7 @@ describe('piw-sense following a master', () => {
     dir = await tempDir('piw-sense-cli-');
     master = new Master({ config: masterConfig(dir.path), log: memoryLogger('master') });
     await master.start();
-    // display order: cp310 c, cp311 a, cp39 b (by ABI as text, then label)
+    // display order: cp39 b, cp310 c, cp311 a (by ABI, numbers as numbers, then label)
     slaves.push(await joinSlave(master, 'cp39', 'b'), await joinSlave(master, 'cp311', 'a'), await joinSlave(master, 'cp310', 'c'));
     observer = createMonitorClient({ statusQueue: `ipc://${dir.path}/status`, controlQueue: `ipc://${dir.path}/control`, log: memoryLogger('observer') });
     hat = new FakeHat();
@@ -203,9 +203,9 @@ describe('piw-sense following a master', () => {
 
   test('ENTER shows the slave’s label scrolling in white over its colour; RIGHT its ABI', async () => {
     await press(hat, KEY.enter);
-    await until(hat, (p) => scrolled(p, textStrip('a'), [255, 255, 255], () => hex('#333')));
+    await until(hat, (p) => scrolled(p, textStrip('c'), [255, 255, 255], () => hex('#333')));
     await press(hat, KEY.right);
-    await until(hat, (p) => scrolled(p, textStrip('ABI: cp311'), [255, 255, 255], () => hex('#333')));
+    await until(hat, (p) => scrolled(p, textStrip('ABI: cp310'), [255, 255, 255], () => hex('#333')));
     await press(hat, KEY.enter);
     await until(hat, (p) => (isCursorOver(p(0, 4), GREY) && same(p(0, 1), diskRow()![0]!) ? null : 'not back on the main screen'));
   });
@@ -230,11 +230,11 @@ describe('piw-sense following a master', () => {
     await press(hat, KEY.down);
     await until(hat, (p) => (isCursorOver(p(0, 5), GREY) && !same(p(0, 5), GREY) ? null : 'the cursor is not on the third slave'));
     await press(hat, KEY.enter);
-    await until(hat, (p) => scrolled(p, textStrip('b'), [255, 255, 255], () => hex('#333')));
+    await until(hat, (p) => scrolled(p, textStrip('a'), [255, 255, 255], () => hex('#333')));
     for (let i = 0; i < 3; i++) await press(hat, KEY.right);
     await until(hat, (p) => scrolled(p, textStrip('Kill?'), [255, 0, 0], () => BLACK));
     await press(hat, KEY.enter);
-    const victim = slaves[0]!; // cp39 b, third in display order
+    const victim = slaves[1]!; // cp311 a, third in display order
     let reply = await victim.slave.idle();
     while (reply.verb === 'SLEEP') {
       await new Promise((r) => setTimeout(r, 50));
@@ -243,7 +243,8 @@ describe('piw-sense following a master', () => {
     expect(reply.verb).toBe('DIE');
     await until(hat, (p) => (same(p(0, 5), RED) || isCursorOver(p(0, 5), RED) ? null : 'the killed slave is not red'));
     // the others never heard of it
-    expect((await slaves[1]!.slave.idle()).verb).toBe('SLEEP');
+    expect((await slaves[0]!.slave.idle()).verb).toBe('SLEEP');
+    expect((await slaves[2]!.slave.idle()).verb).toBe('SLEEP');
   });
 
   test('DOWN off the bottom, ENTER on "Quit?": piw-sense stops (status 0), the matrix dark; the master runs on', async () => {
@@ -253,7 +254,7 @@ describe('piw-sense following a master', () => {
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: stopped') });
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
-    expect((await slaves[1]!.slave.idle()).verb).toBe('SLEEP');
+    expect((await slaves[0]!.slave.idle()).verb).toBe('SLEEP');
   });
 });
 

@@ -25,7 +25,7 @@ function farmOf(...steps: [number, ...StatusMessage[]][]) {
 }
 
 /**
- * Seven slaves, one of each colour, heard from last at 1000 s. In display order (cp311 before cp39, then
+ * Seven slaves, one of each colour, heard from last at 1000 s. In display order (cp311 before cp312, then
  * label): 3 sending, 2 building, 4 cleaning, 5 building for 16 minutes, 6 killed, 7 silent since 0 s
  * (timed out: 5 minutes is its busy timeout), 1 idle.
  */
@@ -35,7 +35,7 @@ function busyFarm() {
     [40, slave.build(5, 40, 'scipy', '1.0')],
     [990,
       slave.stats(5, 990),
-      ...slaveJoins(1, 990, { abi: 'cp39', label: 'a' }), slave.sleep(1, 990, false),
+      ...slaveJoins(1, 990, { abi: 'cp312', label: 'a' }), slave.sleep(1, 990, false),
       ...slaveJoins(2, 990, { label: 'b' }), slave.build(2, 990),
       ...slaveJoins(3, 990, { label: 'a' }), slave.build(3, 990), slave.send(3, 991),
       ...slaveJoins(4, 990, { label: 'c' }), slave.build(4, 990), slave.send(4, 991), slave.done(4, 992),
