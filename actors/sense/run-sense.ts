@@ -6,8 +6,9 @@
  * Ctrl+C); rejects when the joystick fails. The owner closes the matrix (which darkens it) and the client.
  */
 import { createActor } from 'xstate';
-import { sortedSlaves, type FarmContext } from '../../machines/farm/index.js';
+import type { FarmContext } from '../../machines/farm/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
+import { displayOrder } from '../../machines/sense/order.js';
 import { renderFrame } from '../../machines/sense/render.js';
 import { navigationEvent, type StickMessage } from '../../machines/sense/stick.js';
 import type { MonitorClient } from '../monitor/index.js';
@@ -59,19 +60,18 @@ export async function runSense(opts: SenseOptions): Promise<SenseOutcome> {
     outcome = 'quit';
   });
 
-  // the navigation learns the display order whenever the slaves change (the model keeps the map otherwise)
+  // the navigation learns the display order once a frame, when it changed: not at every status message
   let slaves: FarmContext['slaves'] | null = null;
   const noteSlaves = (context: FarmContext) => {
     if (context.slaves === slaves) return;
     slaves = context.slaves;
-    const ids = sortedSlaves(context).map((s) => s.id);
+    const order = displayOrder(context);
     const known = nav.getSnapshot().context.slaves;
-    if (ids.length !== known.length || ids.some((id, i) => id !== known[i])) nav.send({ type: 'SLAVES', ids });
+    if (order.length !== known.length || order.some((s, i) => s.id !== known[i])) nav.send({ type: 'SLAVES', ids: order.map((s) => s.id) });
   };
-  noteSlaves(client.farm.getSnapshot().context);
-  const farmWatch = client.farm.subscribe((snapshot) => noteSlaves(snapshot.context));
 
   const draw = () => {
+    noteSlaves(client.farm.getSnapshot().context);
     nav.send({ type: 'TICK' });
     matrix.show(renderFrame(client.farm.getSnapshot(), nav.getSnapshot(), clock())).catch((err: Error) => log.error(`cannot draw on the matrix: ${err.message}`));
   };
@@ -95,7 +95,6 @@ export async function runSense(opts: SenseOptions): Promise<SenseOutcome> {
     await done;
   } finally {
     clearInterval(ticker);
-    farmWatch.unsubscribe();
     stopReading.abort();
     await reading;
     await terminating;

@@ -7,10 +7,11 @@
  *   row 2  builds waiting, all ABIs: one white pixel per 8 builds, the next part-way (full at 64)
  *   3–7    the slaves in display order (ABI, then label), down each column then across; 40 fit
  */
-import { masterSummary, SILENT_MS, sortedSlaves, type FarmContext } from '../farm/index.js';
+import { masterSummary, SILENT_MS, type FarmContext } from '../farm/index.js';
 import { mix, pulse, RED, WHITE, type Rgb } from './colour.js';
 import { Frame, SIZE } from './frame.js';
 import { cursorOf, SLAVE_TOP, type NavigationContext } from './navigation.js';
+import { displayOrder } from './order.js';
 import { BAR_EMPTY, BAR_FULL, slaveColour } from './palette.js';
 
 /** Shades the cursor and the red ping row pulse through, one a frame (0.18: 15, back and forth). */
@@ -41,7 +42,7 @@ export function drawMainScreen(frame: Frame, farm: FarmContext, nav: NavigationC
   drawBar(frame, 1, SIZE * (summary.diskFreeRatio ?? 0));
   drawBar(frame, 2, (summary.queue ?? 0) / BUILDS_PER_PIXEL);
 
-  sortedSlaves(farm).forEach((slave, index) => {
+  displayOrder(farm).forEach((slave, index) => {
     const at = cursorOf(index);
     if (at) frame.set(at.x, SLAVE_TOP + at.y, slaveColour(slave, now));
   });
