@@ -74,8 +74,8 @@ export class StickDecoder {
   }
 }
 
-/** How often the joystick is looked at when it has nothing: quick enough for a thumb, idle for a Pi. */
-export const POLL_MS = 25;
+/** How often the joystick is looked at when it has nothing: within a frame (15 a second), idle for a Pi. */
+export const POLL_MS = 50;
 
 export interface Joystick {
   /**

@@ -1,16 +1,15 @@
 /**
- * A Sense HAT laid out under a directory of its own, as piw-sense finds one through PIW_SENSE_ROOT:
- * sysfs names beside decoys, a plain 128-byte file for the matrix's framebuffer (/dev/fb1) and a FIFO
- * for the joystick (/dev/input/event2). The joystick's writer is opened only once asked for, after the
- * reader has started (opening a FIFO blocks until both ends are there).
+ * A Sense HAT in a temp dir of its own (scripts/sense/stand-in-hat.ts), with the means to press its keys
+ * and read its LEDs. The joystick's writer is opened only once a key is pressed, after piw-sense has
+ * opened the reader (opening a FIFO for writing blocks until it has a reader).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rgb565Pixel } from '../../../actors/sense/rgb565.js';
 import type { Rgb } from '../../../machines/sense/colour.js';
+import { layOutHat } from '../../../scripts/sense/stand-in-hat.js';
 
 export const KEY = { up: 103, down: 108, left: 105, right: 106, enter: 28 } as const;
 export const PRESS = 1;
@@ -45,27 +44,12 @@ export function tap(code: number): Buffer {
 
 export class FakeHat {
   readonly root = mkdtempSync(path.join(os.tmpdir(), 'piw-sense-hat-'));
-  readonly framebuffer = path.join(this.root, 'dev/fb1');
-  readonly joystick = path.join(this.root, 'dev/input/event2');
+  readonly framebuffer: string;
+  readonly joystick: string;
   private writer: FileHandle | null = null;
 
-  constructor(opts: { matrix?: boolean; stick?: boolean } = {}) {
-    const write = (rel: string, text: string) => {
-      mkdirSync(path.dirname(path.join(this.root, rel)), { recursive: true });
-      writeFileSync(path.join(this.root, rel), text);
-    };
-    write('sys/class/graphics/fb0/name', 'simple\n');
-    write('sys/class/input/event0/device/name', 'vc4-hdmi\n');
-    write('sys/class/input/event10/device/name', 'gpio_keys\n');
-    if (opts.matrix ?? true) {
-      write('sys/class/graphics/fb1/name', 'RPi-Sense FB\n');
-      write('dev/fb1', '\0'.repeat(128));
-    }
-    if (opts.stick ?? true) {
-      write('sys/class/input/event2/device/name', 'Raspberry Pi Sense HAT Joystick\n');
-      mkdirSync(path.dirname(this.joystick), { recursive: true });
-      execFileSync('mkfifo', [this.joystick]);
-    }
+  constructor(parts: { matrix?: boolean; stick?: boolean } = {}) {
+    ({ framebuffer: this.framebuffer, joystick: this.joystick } = layOutHat(this.root, parts));
   }
 
   /** The matrix's bytes now. */
