@@ -33,7 +33,9 @@ export async function openMatrix(device: string, rotation: Rotation): Promise<Ma
       const bytes = waiting;
       waiting = null;
       if (shown !== null && bytes.equals(shown)) continue;
-      await handle.write(bytes, 0, bytes.length, 0);
+      await handle.write(bytes, 0, bytes.length, 0).catch((err: Error) => {
+        throw new SenseError('PIW_ERR_SENSE_DEVICE', `cannot write to the Sense HAT's LED matrix ${device}: ${err.message}`, { cause: err });
+      });
       shown = bytes;
     }
   };

@@ -3,7 +3,8 @@
  * FRAMES_PER_SECOND times a second the renderer draws the model, the navigation and the clock onto the
  * matrix. What the navigation emits becomes control messages through the client: `kill` is KILL id,
  * `terminate` is QUIT. Ends when the navigation stops (quit, terminate) or `signal` aborts (SIGTERM,
- * Ctrl+C); rejects when the joystick fails. The owner closes the matrix (which darkens it) and the client.
+ * Ctrl+C); rejects when the matrix or the joystick fails. The owner closes the matrix (which darkens it)
+ * and the client.
  */
 import { createActor } from 'xstate';
 import type { FarmContext } from '../../machines/farm/index.js';
@@ -38,13 +39,18 @@ export async function runSense(opts: SenseOptions): Promise<SenseOutcome> {
   const nav = createActor(navigationMachine).start();
   let outcome: SenseOutcome = 'stopped';
 
-  let endDone = () => {};
-  const done = new Promise<void>((resolve) => {
-    endDone = resolve;
-    nav.subscribe({ complete: resolve });
-    if (opts.signal.aborted) resolve();
-    opts.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  // ends on quit or terminate (the navigation is done), on the signal, or on a device failing: a HAT that
+  // cannot be drawn on or steered is no monitor, and a service manager had better hear of it
+  let finish = () => {};
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  let failure: unknown = null;
+  const fail = (err: unknown) => {
+    failure ??= err;
+    finish();
+  };
+  nav.subscribe({ complete: () => finish() });
+  if (opts.signal.aborted) finish();
+  else opts.signal.addEventListener('abort', () => finish(), { once: true });
 
   nav.on('kill', ({ slaveId }) => {
     log.info(`killing slave ${slaveId}`);
@@ -73,23 +79,18 @@ export async function runSense(opts: SenseOptions): Promise<SenseOutcome> {
   const draw = () => {
     noteSlaves(client.farm.getSnapshot().context);
     nav.send({ type: 'TICK' });
-    matrix.show(renderFrame(client.farm.getSnapshot(), nav.getSnapshot(), clock())).catch((err: Error) => log.error(`cannot draw on the matrix: ${err.message}`));
+    matrix.show(renderFrame(client.farm.getSnapshot(), nav.getSnapshot(), clock())).catch(fail);
   };
   draw();
   const ticker = setInterval(draw, opts.frameMs ?? Math.round(1000 / FRAMES_PER_SECOND));
 
-  // a joystick that fails ends piw-sense (with the error): a HAT nobody can steer is no monitor
   const stopReading = new AbortController();
-  let stickFailure: unknown = null;
   const reading = (async () => {
     for await (const msg of opts.stick(stopReading.signal)) {
       const event = navigationEvent(msg);
       if (event) nav.send(event);
     }
-  })().catch((err: unknown) => {
-    stickFailure = err;
-    endDone();
-  });
+  })().catch(fail);
 
   try {
     await done;
@@ -100,6 +101,6 @@ export async function runSense(opts: SenseOptions): Promise<SenseOutcome> {
     await terminating;
     nav.stop();
   }
-  if (stickFailure !== null) throw stickFailure;
+  if (failure !== null) throw failure;
   return outcome;
 }
