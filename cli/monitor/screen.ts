@@ -428,11 +428,19 @@ function statusRow(input: ScreenInput): Span[] {
     const st = isLongBuild(s, context.now) ? 'long build' : slaveState(s, context.now);
     byState.set(st, (byState.get(st) ?? 0) + 1);
   }
-  const names: [string, string][] = [['building', 'building'], ['long build', 'long builds'], ['sending', 'sending'], ['cleaning', 'cleaning'], ['idle', 'idle'], ['timedOut', 'timed out'], ['killed', 'killed']];
+  const names: [string, string, string][] = [
+    ['building', 'building', 'building'],
+    ['long build', 'long build', 'long builds'],
+    ['sending', 'sending', 'sending'],
+    ['cleaning', 'cleaning', 'cleaning'],
+    ['idle', 'idle', 'idle'],
+    ['timedOut', 'timed out', 'timed out'],
+    ['killed', 'killed', 'killed'],
+  ];
   row.add(` ${slaves.length} slave${slaves.length === 1 ? '' : 's'}`, P.BOLD);
-  for (const [key, label] of names) {
+  for (const [key, one, many] of names) {
     const n = byState.get(key);
-    if (n) row.add(`  ${n} ${label}`, P.DIM);
+    if (n) row.add(`  ${n} ${n === 1 ? one : many}`, P.DIM);
   }
   return row.done();
 }
