@@ -79,11 +79,25 @@ export function createSubscriberAdapter<R extends VerbMap>(opts: SubscriberOptio
     ...SOCKET_DEFAULTS,
     ...(onLink === undefined ? {} : { heartbeatInterval: heartbeatMs, heartbeatTimeout: heartbeatMs * 3 }),
   });
-  if (onLink !== undefined) {
-    socket.events.on('handshake', () => onLink(true));
-    socket.events.on('disconnect', () => onLink(false));
-  }
+  if (onLink !== undefined) void watchLink(socket.events, onLink);
   socket.connect(opts.address);
   socket.subscribe('');
   return receiver(socket, opts.address, opts);
+}
+
+/**
+ * Reports the socket's connection as its monitor events come (read directly: the observer's emitter mode
+ * requires Node's `events` lazily, which a test runner that has moved on to another file refuses).
+ */
+async function watchLink(observer: zmq.Observer, onLink: (up: boolean) => void): Promise<void> {
+  try {
+    while (!observer.closed) {
+      const event = await observer.receive();
+      if (event.type === 'handshake') onLink(true);
+      else if (event.type === 'disconnect') onLink(false);
+      else if (event.type === 'end') return;
+    }
+  } catch {
+    // the observer closes with its socket
+  }
 }
