@@ -45,6 +45,8 @@ export type Command =
 export interface UiState {
   /** The selected slave, kept by id as the list re-sorts. */
   selectedId: number | null;
+  /** The person chose it; until then the top of the list is selected, whatever arrives first. */
+  chosen: boolean;
   /** Where it was in the list: its neighbour is selected when it leaves. */
   selectedIndex: number;
   /** The first list row shown. */
@@ -60,6 +62,7 @@ export interface UiState {
 
 export const INITIAL_UI: UiState = {
   selectedId: null,
+  chosen: false,
   selectedIndex: 0,
   scroll: 0,
   focus: 'list',
@@ -84,7 +87,7 @@ export interface Outcome {
 /** Keeps the selection on a slave that is still listed (its neighbour if it left) and in view. */
 export function reconcile(ui: UiState, list: ListView): UiState {
   const { slaves } = list;
-  let index = ui.selectedId === null ? -1 : slaves.findIndex((s) => s.id === ui.selectedId);
+  let index = ui.selectedId === null || !ui.chosen ? -1 : slaves.findIndex((s) => s.id === ui.selectedId);
   if (index < 0) index = slaves.length === 0 ? -1 : Math.min(ui.selectedIndex, slaves.length - 1);
   const selectedId = index < 0 ? null : slaves[index]!.id;
   const rows = Math.max(1, list.rows);
@@ -101,7 +104,7 @@ export function reconcile(ui: UiState, list: ListView): UiState {
 function moveTo(ui: UiState, list: ListView, index: number): UiState {
   if (list.slaves.length === 0) return ui;
   const i = Math.max(0, Math.min(list.slaves.length - 1, index));
-  return reconcile({ ...ui, selectedId: list.slaves[i]!.id, selectedIndex: i }, list);
+  return reconcile({ ...ui, selectedId: list.slaves[i]!.id, selectedIndex: i, chosen: true }, list);
 }
 
 const labelOf = (s: FarmSlave) => sanitize(s.facts?.label || `slave ${s.id}`);

@@ -58,12 +58,12 @@ test('the master panel, the sparklines, the sorted list with states and the sele
   expect(list[2]).toMatch(/Waiting for jobs$/);
   expect(text).toContain('─ Slave 3: pi-old ─');
   expect(text).toMatch(/ Task +Terminated since .* \(0:16:38\)/);
-  expect(frameText(screen({ width: 120, height: 30, ui: { selectedId: 2 } }))).toMatch(/ Task +Building numpy 2\.0 \(long build\) since .* \(0:16:39\)/);
+  expect(frameText(screen({ width: 120, height: 30, ui: { selectedId: 2, chosen: true } }))).toMatch(/ Task +Building numpy 2\.0 \(long build\) since .* \(0:16:39\)/);
   expect(text).toMatch(/ 3 slaves  1 long build  1 idle  1 killed/);
 });
 
 test('rows are coloured by state; the selection is inverted; a long build is yellow', () => {
-  const frame = screen({ width: 100, height: 30, ui: { selectedId: 1 } });
+  const frame = screen({ width: 100, height: 30, ui: { selectedId: 1, chosen: true } });
   const styleOf = (label: string) => frame.rows.find((r) => r.some((s) => s.text.includes(label)))!.find((s) => s.text === '▪')!.style;
   expect(styleOf('pi-build')).toEqual({ color: 'brightYellow' }); // building for 16 minutes
   expect(styleOf('pi-idle')).toEqual({ color: 'brightBlack', inverse: true });

@@ -81,3 +81,11 @@ test('a slave not yet introduced is asked about by id', () => {
   const view = { slaves: sortedSlaves(c), rows: 3 };
   expect(press(INITIAL_UI, ['k'], view).ui.prompt).toEqual({ kind: 'kill', id: 7, label: 'slave 7' });
 });
+
+test('until the person chooses, the top of the list is selected, whichever slave was heard of first', () => {
+  const first = reconcile(INITIAL_UI, list([5]));
+  expect(first.selectedId).toBe(5);
+  expect(reconcile(first, list([2, 5])).selectedId).toBe(2);
+  const chosen = onKey(reconcile(INITIAL_UI, list([2, 5])), 'DOWN', list([2, 5])).ui;
+  expect(reconcile(chosen, list([1, 2, 5])).selectedId).toBe(5);
+});
