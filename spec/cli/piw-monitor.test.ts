@@ -4,7 +4,7 @@
  * logs and what the slaves are told show the keys did what the screen says.
  */
 import { jest } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { KEYS, startMaster, startMonitor, type MasterProcess, type MonitorProcess } from './monitor/support.js';
@@ -148,7 +148,21 @@ test('no master: "waiting for the master at ADDR", and it follows the master onc
   expect(await m.exited).toBe(0);
 }, 300_000);
 
+test('--help and --version, as the manual lists them', async () => {
+  const help = await run(MonitorCommand, ['--help']);
+  expect(help.code).toBe(0);
+  for (const option of ['-c,--configuration FILE', '--status-queue ADDR', '--control-queue ADDR']) expect(help.stdout).toContain(option);
+  expect(help.stdout).toContain('(default: ipc:///tmp/piw-status)');
+  const version = await run(MonitorCommand, ['--version']);
+  expect(version).toMatchObject({ code: 0, stdout: '0.18\n' });
+});
+
 test('bad options and no terminal: a clear message and a non-zero exit', async () => {
+  const file = path.join(dir, 'monitor.conf');
+  await writeFile(file, '[monitor]\nstatus_queue = /tmp/piw-status\n');
+  const fromFile = await run(MonitorCommand, ['-c', file]);
+  expect(fromFile.code).toBe(2);
+  expect(fromFile.stderr).toContain(`invalid value for --status-queue (from ${file} [monitor] status_queue): expected an ipc:// or tcp:// address`);
   const bad = await run(MonitorCommand, ['--status-queue', 'nowhere']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/invalid value for option --status-queue: expected an ipc:\/\/ or tcp:\/\/ address/);
