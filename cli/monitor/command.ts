@@ -43,7 +43,7 @@ export class MonitorCommand extends PiwCommand<typeof schema> {
     `,
     examples: [
       ['Watch the local master', '$0'],
-      ['Watch the master of npm start', '$0 --status-queue ipc:///tmp/piw-demo-XXXX/status --control-queue ipc:///tmp/piw-demo-XXXX/control'],
+      ['Watch the master of npm start', '$0 --status-queue ipc:///tmp/piw-demo-AbC123/status --control-queue ipc:///tmp/piw-demo-AbC123/control'],
     ],
   });
 
