@@ -9,7 +9,7 @@
  *   await client.close();
  *
  * What it does for the model:
- *   - SUB to the status queue (everything), the messages of each event-loop turn as one STATUS event;
+ *   - SUB to the status queue (everything), the messages of each 50 ms as one STATUS event;
  *   - LINK_UP / LINK_DOWN as ZeroMQ connects and loses the master (it keeps reconnecting by itself);
  *   - HELLO on the control queue `helloDelayMs` after each connection (0.18's monitor waits 1 s so that
  *     its subscription has reached the master before the replay starts), again every `helloRetryMs`

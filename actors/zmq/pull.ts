@@ -79,25 +79,25 @@ export function createSubscriberAdapter<R extends VerbMap>(opts: SubscriberOptio
     ...SOCKET_DEFAULTS,
     ...(onLink === undefined ? {} : { heartbeatInterval: heartbeatMs, heartbeatTimeout: heartbeatMs * 3 }),
   });
-  if (onLink !== undefined) void watchLink(socket, onLink, opts.log);
+  if (onLink !== undefined) void watchLink(socket.events, onLink);
   socket.connect(opts.address);
   socket.subscribe('');
   return receiver(socket, opts.address, opts);
 }
 
 /**
- * ZeroMQ's connection events, read from the socket's observer as they come until the socket closes. (Not
- * zeromq.js's emitter mode, `events.on`: that loads Node's `events` through the `require` of the first
- * module environment that used it, and a test runner that sandboxes each test file tears that down, so
- * the next file's sockets fail to watch.)
+ * Reports the socket's connection as its monitor events come (read directly: the observer's emitter mode
+ * requires Node's `events` lazily, which a test runner that has moved on to another file refuses).
  */
-async function watchLink(socket: zmq.Subscriber, onLink: (up: boolean) => void, log: Logger): Promise<void> {
+async function watchLink(observer: zmq.Observer, onLink: (up: boolean) => void): Promise<void> {
   try {
-    for await (const event of socket.events) {
+    while (!observer.closed) {
+      const event = await observer.receive();
       if (event.type === 'handshake') onLink(true);
       else if (event.type === 'disconnect') onLink(false);
+      else if (event.type === 'end') return;
     }
-  } catch (err) {
-    if (!socket.closed) log.error(`cannot watch the connection to ${socket.lastEndpoint ?? 'the publisher'}: ${(err as Error).message}`);
+  } catch {
+    // the observer closes with its socket
   }
 }

@@ -267,7 +267,10 @@ function noteSleep(draft: Draft, ts: number): void {
 
 /** The master gave `id` work (or nothing to do) at `ts`: slaves asleep before then are asleep alone. */
 function noteRunning(draft: Draft, id: number, ts: number): void {
-  if (draft.master.runningAt === null || ts > draft.master.runningAt) draft.setMaster({ runningAt: ts });
+  const { sleepAt, runningAt } = draft.master;
+  if (runningAt === null || ts > runningAt) draft.setMaster({ runningAt: ts });
+  // no SLEEP true counted since the last sign of running: every slave asleep then is marked already
+  if (sleepAt === null || (runningAt !== null && sleepAt <= runningAt)) return;
   for (const other of draft.currentSlaves.values()) {
     if (other.id !== id && other.asleep && !other.asleepAlone && other.lastSeen < ts) draft.setSlave({ ...other, asleepAlone: true });
   }

@@ -37,6 +37,7 @@ export const farmMachine = setup({
         case 'CONTROL':
           return foldControl(context, event.at, event.msg);
         default:
+          // LINK_UP, LINK_DOWN: only the clock moves on
           return foldTick(context, event.at);
       }
     }),
