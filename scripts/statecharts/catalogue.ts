@@ -1,5 +1,6 @@
 /** Every statechart of machines/, by the name its drawing gets. */
 import type { AnyStateMachine } from 'xstate';
+import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
@@ -15,5 +16,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'import-session': importSessionMachine,
     'import-tool': importToolMachine,
     secretary: secretaryMachine,
+    farm: farmMachine,
   };
 }
