@@ -4,6 +4,7 @@ import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
+import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
 
@@ -17,5 +18,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'import-tool': importToolMachine,
     secretary: secretaryMachine,
     farm: farmMachine,
+    'sense-navigation': navigationMachine,
   };
 }
