@@ -25,13 +25,16 @@ test('a burst arrives as a few batches, in order; garbage is logged and dropped;
       await pub.send(frame(0));
       await new Promise((r) => setTimeout(r, 20));
     }
-    batches.length = 0;
+    // frames of time 0 still on their way (a loaded machine sends many before the first arrives) are not the burst's
+    const stamp = (m: StatusMessage) => (m.verb === 'STATS' ? m.data[0].getTime() : NaN);
+    const zero = stamp(masterStats(0));
+    const burst = () => batches.filter((b) => b.some((m) => stamp(m) !== zero));
     await pub.send(Buffer.from([0xff, 0x00]));
     for (let i = 1; i <= 1000; i++) await pub.send(frame(i));
-    await eventually(() => batches.flat().length === 1000);
-    const times = batches.flat().map((m) => (m.verb === 'STATS' ? m.data[0].getTime() : NaN));
+    await eventually(() => burst().flat().filter((m) => stamp(m) !== zero).length === 1000);
+    const times = burst().flat().map(stamp).filter((t) => t !== zero);
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(batches.length).toBeLessThan(1000);
+    expect(burst().length).toBeLessThan(1000);
     expect(log.entries.map((e) => e.message)).toContain('unable to deserialize data');
     pub.close();
     await eventually(() => links.length === 2);
