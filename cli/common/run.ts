@@ -59,15 +59,17 @@ export interface RunOptions {
   stderr?: NodeJS.WriteStream;
 }
 
-export async function runCli(command: CommandClass, opts: RunOptions): Promise<number> {
+/** Runs a command, or one of several (a tool with sub-commands: the first is the one usage errors describe). */
+export async function runCli(commands: CommandClass | CommandClass[], opts: RunOptions): Promise<number> {
+  const [command, ...others] = Array.isArray(commands) ? commands : [commands];
   const cli = new PiwCli({
     binaryName: opts.binaryName,
     binaryLabel: opts.binaryLabel ?? opts.binaryName,
     binaryVersion: VERSION,
     enableColors: false,
     enableCapture: false,
-  }, command);
-  cli.register(command);
+  }, command!);
+  for (const each of [command!, ...others]) cli.register(each);
   cli.register(Builtins.HelpCommand);
   cli.register(VersionCommand);
   const context = {
@@ -80,7 +82,8 @@ export async function runCli(command: CommandClass, opts: RunOptions): Promise<n
   try {
     instance = cli.process(argv, context);
   } catch (err) {
-    context.stderr.write(nameValues(cli.error(err as Error, { colored: false }), metavarsOf(command)));
+    const metavars = Object.assign({}, ...[command, ...others].map(metavarsOf)) as Record<string, string>;
+    context.stderr.write(nameValues(cli.error(err as Error, { colored: false }), metavars));
     context.stderr.write(`Try the --help option for more information.\n`);
     return EXIT_USAGE;
   }
@@ -88,6 +91,6 @@ export async function runCli(command: CommandClass, opts: RunOptions): Promise<n
 }
 
 /** Runs the command and exits with its status (what a bin script does). */
-export async function main(command: CommandClass, opts: RunOptions): Promise<void> {
-  process.exitCode = await runCli(command, opts);
+export async function main(commands: CommandClass | CommandClass[], opts: RunOptions): Promise<void> {
+  process.exitCode = await runCli(commands, opts);
 }
