@@ -95,16 +95,21 @@ export class S3Storage implements Storage {
       if (!isMissing(err)) throw storageErrors.request('checking the bucket', this.url, err);
     }
     const region = await this.#client.config.region();
-    await this.#send('creating the bucket', () =>
-      this.#client.send(
+    try {
+      await this.#client.send(
         new CreateBucketCommand({
           Bucket: this.#bucket,
           ...(region === 'us-east-1' || this.#opts.endpoint !== undefined
             ? {}
             : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
         }),
-      ),
-    );
+      );
+    } catch (err) {
+      // Another uploader created it meanwhile (several CI workers starting on a new bucket): fine if it is ours to use.
+      const name = (err as { name?: string }).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw storageErrors.request('creating the bucket', this.url, err);
+      await this.#send('checking the bucket', () => this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket })));
+    }
   }
 
   async *list(prefix = ''): AsyncIterable<StoredObject> {
@@ -127,8 +132,9 @@ export class S3Storage implements Storage {
   }
 
   async sha256Of(key: string): Promise<string | undefined> {
+    const Key = this.#key(key);
     try {
-      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }));
+      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key }));
       return head.Metadata?.sha256;
     } catch (err) {
       if (isMissing(err)) return undefined;
@@ -168,8 +174,9 @@ export class S3Storage implements Storage {
   }
 
   async read(key: string, signal?: AbortSignal): Promise<ReadResult> {
+    const Key = this.#key(key);
     try {
-      const got = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }), signal ? { abortSignal: signal } : {});
+      const got = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key }), signal ? { abortSignal: signal } : {});
       const body = got.Body;
       if (!(body instanceof Readable)) throw new Error('the response has no body');
       return { stream: body, size: got.ContentLength ?? 0, sha256: got.Metadata?.sha256 };
@@ -180,8 +187,9 @@ export class S3Storage implements Storage {
   }
 
   async readText(key: string): Promise<string | undefined> {
+    const Key = this.#key(key);
     try {
-      const got = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }));
+      const got = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key }));
       return await got.Body!.transformToString('utf-8');
     } catch (err) {
       if (isMissing(err)) return undefined;
