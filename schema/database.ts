@@ -37,6 +37,11 @@ export class Database implements PiwheelsDb {
     return this.connection.target;
   }
 
+  /** The embedded database's socket for operators (psql, piw-abis), when it is served. */
+  get operatorSocket(): string | undefined {
+    return this.connection.embedded?.operatorSocket;
+  }
+
   close(): Promise<void> {
     return this.connection.close();
   }
