@@ -90,9 +90,16 @@ async function intact(path: string, expected: Expected): Promise<boolean | 'unve
 }
 
 export async function fetchArtifacts(opts: FetchOptions): Promise<FetchSummary> {
+  return downloadArtifacts(await findArtifacts(opts), opts);
+}
+
+/** Downloads these candidates into the folder (verified, atomically), skipping intact ones. */
+export async function downloadArtifacts(
+  candidates: readonly Candidate[],
+  opts: Pick<FetchOptions, 'project' | 'version' | 'folder' | 'log' | 'maxWorkers' | 'transfers' | 'signal'>,
+): Promise<FetchSummary> {
   const { log } = opts;
   const transfers = opts.transfers ?? silentTransfers;
-  const candidates = await findArtifacts(opts);
   try {
     await mkdir(opts.folder, { recursive: true });
   } catch (err) {
