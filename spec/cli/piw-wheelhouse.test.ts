@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { openContainer } from '../../actors/storage/container.js';
 import { filesInIndex } from '../../actors/wheelhouse/index-pages.js';
 import { sha256, writeWheel } from '../actors/mr-chase/wheels.js';
-import { startS3Server, type S3Server } from '../support/s3-server.js';
+import { startS3Server, type S3Server } from '../../scripts/s3-standin/server.js';
 import { runTool } from './piw-import-support.js';
 
 let s3: S3Server;

@@ -10,7 +10,7 @@ import { text } from 'node:stream/consumers';
 import { openContainer } from '../../../actors/storage/container.js';
 import { FileStorage } from '../../../actors/storage/file-storage.js';
 import { checkKey, type Storage } from '../../../actors/storage/storage.js';
-import { startS3Server, type S3Server } from '../../support/s3-server.js';
+import { startS3Server, type S3Server } from '../../../scripts/s3-standin/server.js';
 
 let s3: S3Server;
 let dir: string;

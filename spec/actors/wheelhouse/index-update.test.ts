@@ -12,7 +12,7 @@ import type { Storage } from '../../../actors/storage/storage.js';
 import { Templates } from '../../../actors/scribe/templates.js';
 import { filesInIndex } from '../../../actors/wheelhouse/index-pages.js';
 import { updateIndex } from '../../../actors/wheelhouse/index-update.js';
-import { startS3Server, type S3Server } from '../../support/s3-server.js';
+import { startS3Server, type S3Server } from '../../../scripts/s3-standin/server.js';
 
 let s3: S3Server;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { openContainer } from '../../../actors/storage/container.js';
 import { FileStorage } from '../../../actors/storage/file-storage.js';
 import type { Storage } from '../../../actors/storage/storage.js';
 import { syncOutput } from '../../../actors/wheelhouse/sync.js';
-import { startS3Server, type S3Server } from '../../support/s3-server.js';
+import { startS3Server, type S3Server } from '../../../scripts/s3-standin/server.js';
 
 let s3: S3Server;
 let dir: string;

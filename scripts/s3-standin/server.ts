@@ -1,5 +1,5 @@
 /**
- * A real S3-compatible server for the tests: s3rver (the npm registry's Node S3 server) as its own process
+ * A real S3-compatible server for the tests and benchmarks: s3rver (the npm registry's Node S3 server) as its own process
  * on a free loopback port, storing in a temp directory; its access key and secret are S3RVER / S3RVER.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
