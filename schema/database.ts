@@ -42,6 +42,11 @@ export class Database implements PiwheelsDb {
     return this.connection.embedded?.operatorSocket;
   }
 
+  /** Why the embedded database could not be served to operators, when it was to be. */
+  get operatorsUnserved(): string | undefined {
+    return this.connection.embedded?.operatorsUnserved;
+  }
+
   close(): Promise<void> {
     return this.connection.close();
   }

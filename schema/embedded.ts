@@ -41,6 +41,8 @@ export interface EmbeddedServer {
   readonly socketPath: string;
   /** The operators' socket file, when served. */
   readonly operatorSocket: string | undefined;
+  /** Why operators were to be served but are not. */
+  readonly operatorsUnserved: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,21 +67,29 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     // The master's client, the operators', and the one that sets the session back after them.
     server = new PGLiteSocketServer({ db: pg, path: socketPath, maxConnections: serveOps ? 2 + OPERATORS + 1 : 2 });
     await server.start();
-    operators = serveOps
-      ? await serveOperators({
+    // Not being able to serve operators (a data directory path too long for a socket, say) costs them
+    // psql, not the master its database: it is said, not thrown.
+    let operatorsUnserved: string | undefined;
+    if (serveOps) {
+      try {
+        operators = await serveOperators({
           path: path.join(opts.dataDir!, OPERATOR_SOCKET_NAME),
           upstream: socketPath,
           restore: `RESET ALL; ${SESSION_SETUP}; SET ROLE ${quoteIdentifier(opts.operators!.role)}`,
           maxClients: OPERATORS,
           ...(opts.operators!.idleInTransactionMs === undefined ? {} : { idleInTransactionMs: opts.operators!.idleInTransactionMs }),
-        })
-      : undefined;
+        });
+      } catch (err) {
+        operatorsUnserved = `${path.join(opts.dataDir!, OPERATOR_SOCKET_NAME)}: ${(err as Error).message}`;
+      }
+    }
     const [db, srv, dir, ops] = [pg, server, socketDir, operators];
     let stopped = false;
     return {
       pg: db,
       socketPath,
       operatorSocket: ops?.path,
+      operatorsUnserved,
       async stop() {
         if (stopped) return;
         stopped = true;

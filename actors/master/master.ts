@@ -93,6 +93,7 @@ export class Master {
       this.#closers.unshift(() => database.close());
       log.info(`using ${describeTarget(database.target)}`);
       if (database.operatorSocket !== undefined) log.info(`operators reach it with: psql -h ${dirname(database.operatorSocket)} -U postgres postgres`);
+      if (database.operatorsUnserved !== undefined) log.warn(`the embedded database is not served to psql and piw-abis (${database.operatorsUnserved})`);
       const bus = createBus({ onError: (err, queue) => log.error(`a handler on queue ${queue} failed: ${describe(err)}`, err) });
       this.#bus = bus;
       this.#closers.unshift(() => bus.close());

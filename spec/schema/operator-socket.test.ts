@@ -85,3 +85,17 @@ test('a connection string works as a host directory does', async () => {
   const r = await psql([`host=${join(dir, 'pgdata')} user=postgres dbname=postgres`, '-X', '-At', '-c', 'SELECT 2']);
   expect(r.stdout).toBe('2\n');
 });
+
+test('a data directory too deep for a socket path: no operator socket, said why, and the database works', async () => {
+  const deep = join(dir, 'a-directory-name-long-enough'.repeat(4), 'pgdata');
+  const other = await startEmbedded({ dataDir: deep, operators: { role: 'postgres' } });
+  try {
+    expect(other.operatorSocket).toBeUndefined();
+    expect(other.operatorsUnserved).toContain('.s.PGSQL.5432');
+    const sql = postgres({ path: other.socketPath, user: 'postgres', database: 'postgres', max: 1 });
+    expect((await sql`SELECT 1 AS one`)[0]!.one).toBe(1);
+    await sql.end();
+  } finally {
+    await other.stop();
+  }
+}, 60_000);
