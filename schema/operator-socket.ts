@@ -60,17 +60,30 @@ function fatal(code: string, message: string): Buffer {
   return Buffer.concat([head, fields]);
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function serveOperators(opts: OperatorSocketOptions): Promise<OperatorSocket> {
   const idleMs = opts.idleInTransactionMs ?? 60_000;
   const maxClients = opts.maxClients ?? 4;
   const live = new Set<Socket>();
+  /** Every connection, the refused ones too, so that stopping ends them all. */
+  const sockets = new Set<Socket>();
   let restoring = Promise.resolve();
+  let stopping = false;
 
   const restore = () => {
     restoring = restoring.then(async () => {
-      const sql = postgres({ path: opts.upstream, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
+      if (stopping) return;
+      const sql = postgres({ path: opts.upstream, user: 'postgres', database: 'postgres', max: 1, connect_timeout: 10, onnotice: () => {} });
       try {
-        await sql.unsafe(opts.restore).simple();
+        await withTimeout(sql.unsafe(opts.restore).simple(), 30_000, 'setting the session back took too long');
       } catch (err) {
         opts.onEvent?.(`could not set the session back after an operator left: ${(err as Error).message}`);
       } finally {
@@ -80,6 +93,8 @@ export async function serveOperators(opts: OperatorSocketOptions): Promise<Opera
   };
 
   const server: Server = createServer((client) => {
+    sockets.add(client);
+    client.once('close', () => sockets.delete(client));
     if (live.size >= maxClients) {
       client.end(fatal('53300', `sorry, too many operators connected (at most ${maxClients}) to the master's embedded database`));
       return;
@@ -172,9 +187,11 @@ export async function serveOperators(opts: OperatorSocketOptions): Promise<Opera
       return live.size;
     },
     async stop() {
-      for (const socket of live) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await restoring;
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      await withTimeout(restoring, 10_000, 'the last set-back did not finish').catch(() => {});
       await unlink(opts.path).catch(() => {});
     },
   };

@@ -37,16 +37,19 @@ function metavarsOf(command: unknown): Record<string, string> {
   return { ...COMMON_METAVARS, ...cls?.metavars };
 }
 
+/** Every command's metavars together (a tool's general help lists all its commands). */
+const allMetavars = (commands: readonly unknown[]) => Object.assign({}, ...commands.map(metavarsOf)) as Record<string, string>;
+
 class PiwCli extends Cli {
   constructor(
     opts: ConstructorParameters<typeof Cli>[0],
-    private readonly command: CommandClass,
+    private readonly commands: readonly CommandClass[],
   ) {
     super(opts);
   }
 
   override usage(command?: Parameters<Cli['usage']>[0], opts?: Parameters<Cli['usage']>[1]): string {
-    return nameValues(super.usage(command, opts), metavarsOf(command ?? this.command));
+    return nameValues(super.usage(command, opts), command === undefined || command === null ? allMetavars(this.commands) : metavarsOf(command));
   }
 }
 
@@ -68,7 +71,7 @@ export async function runCli(commands: CommandClass | CommandClass[], opts: RunO
     binaryVersion: VERSION,
     enableColors: false,
     enableCapture: false,
-  }, command!);
+  }, [command!, ...others]);
   for (const each of [command!, ...others]) cli.register(each);
   cli.register(Builtins.HelpCommand);
   cli.register(VersionCommand);
@@ -82,8 +85,7 @@ export async function runCli(commands: CommandClass | CommandClass[], opts: RunO
   try {
     instance = cli.process(argv, context);
   } catch (err) {
-    const metavars = Object.assign({}, ...[command, ...others].map(metavarsOf)) as Record<string, string>;
-    context.stderr.write(nameValues(cli.error(err as Error, { colored: false }), metavars));
+    context.stderr.write(nameValues(cli.error(err as Error, { colored: false }), allMetavars([command, ...others])));
     context.stderr.write(`Try the --help option for more information.\n`);
     return EXIT_USAGE;
   }

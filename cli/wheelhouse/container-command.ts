@@ -25,6 +25,19 @@ export const containerSchemaEntries = {
   json: flag(),
 };
 
+/** What each option's value is called in help (one set for the three commands: the general help lists them all). */
+export const WHEELHOUSE_METAVARS = {
+  '--provider-name': 'NAME',
+  '--username': 'NAME',
+  '--secret': 'KEY',
+  '--region': 'REGION',
+  '--endpoint-url': 'URL',
+  '--max-workers': 'N',
+  '--local-folder': 'DIR',
+  '--version': 'X.Y.Z',
+  '--setup-cfg': 'FILE',
+};
+
 type ContainerSettings = Settings<v.ObjectSchema<typeof containerSchemaEntries, undefined>>;
 
 export abstract class WheelhouseCommand<S extends v.GenericSchema> extends PiwCommand<S> {

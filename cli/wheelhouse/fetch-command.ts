@@ -14,7 +14,7 @@ import { isProjectName } from '../../machines/wheel-filename.js';
 import type { Settings } from '../common/command.js';
 import { optionalText, text } from '../common/config.js';
 import { ConfigError, EXIT_OK } from '../common/errors.js';
-import { containerSchemaEntries, WheelhouseCommand } from './container-command.js';
+import { containerSchemaEntries, WHEELHOUSE_METAVARS, WheelhouseCommand } from './container-command.js';
 import { artifactIndexes, fetchSources } from './sources.js';
 import { plural, rate } from './summary.js';
 
@@ -27,7 +27,7 @@ const schema = v.object({
 
 export class FetchCommand extends WheelhouseCommand<typeof schema> {
   static override paths = [['fetch']];
-  static metavars = { '--version': 'X.Y.Z', '--local-folder': 'DIR', '--setup-cfg': 'FILE', '--provider': 'NAME', '--username': 'NAME', '--secret': 'KEY', '--region': 'REGION', '--endpoint-url': 'URL', '--max-workers': 'N' };
+  static metavars = WHEELHOUSE_METAVARS;
   static override usage = Command.Usage({
     description: 'Fetch every artifact of one version of a project from index pages or storage containers',
     details: `

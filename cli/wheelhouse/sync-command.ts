@@ -10,7 +10,7 @@ import { syncOutput } from '../../actors/wheelhouse/sync.js';
 import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { EXIT_OK } from '../common/errors.js';
-import { containerSchemaEntries, WheelhouseCommand } from './container-command.js';
+import { containerSchemaEntries, WHEELHOUSE_METAVARS, WheelhouseCommand } from './container-command.js';
 import { plural, rate } from './summary.js';
 
 const schema = v.object({
@@ -21,7 +21,7 @@ const schema = v.object({
 
 export class SyncCommand extends WheelhouseCommand<typeof schema> {
   static override paths = [['sync']];
-  static metavars = { '--provider': 'NAME', '--username': 'NAME', '--secret': 'KEY', '--region': 'REGION', '--endpoint-url': 'URL', '--max-workers': 'N' };
+  static metavars = WHEELHOUSE_METAVARS;
   static override usage = Command.Usage({
     description: "Mirror a piwheels master's output directory to a storage container",
     details: `

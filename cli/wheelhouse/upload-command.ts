@@ -12,7 +12,7 @@ import { uploadFolder } from '../../actors/wheelhouse/upload.js';
 import type { Settings } from '../common/command.js';
 import { flag, text } from '../common/config.js';
 import { EXIT_OK } from '../common/errors.js';
-import { containerSchemaEntries, WheelhouseCommand } from './container-command.js';
+import { containerSchemaEntries, WHEELHOUSE_METAVARS, WheelhouseCommand } from './container-command.js';
 import { plural, rate } from './summary.js';
 
 const schema = v.object({
@@ -24,7 +24,7 @@ const schema = v.object({
 
 export class UploadCommand extends WheelhouseCommand<typeof schema> {
   static override paths = [['upload']];
-  static metavars = { '--local-folder': 'DIR', '--provider': 'NAME', '--username': 'NAME', '--secret': 'KEY', '--region': 'REGION', '--endpoint-url': 'URL', '--max-workers': 'N' };
+  static metavars = WHEELHOUSE_METAVARS;
   static override usage = Command.Usage({
     description: 'Upload wheels and sdists to a storage container and keep its index.html',
     details: `
