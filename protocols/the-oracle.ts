@@ -50,6 +50,10 @@ export const oracleRequests = {
   FILEDEPS: str(),
   SAVERWP: list(rewrite()),
   LOADRWP: NoData,
+  // piw-add, each one transaction: package, display name, description, skip, unskip, aliases, seen
+  ADDPKG: tuple([str(), str(), str(), str(), bool(), list(str()), datetime()]),
+  // package, display name, version, skip, unskip, released, yank, unyank, aliases, seen
+  ADDVER: tuple([str(), str(), str(), str(), bool(), datetime(), bool(), bool(), list(str()), datetime()]),
 } as const;
 
 const none = () => v.null();
@@ -111,6 +115,8 @@ export const oracleResults = {
   FILEDEPS: setOf(str()),
   SAVERWP: none(),
   LOADRWP: list(rewrite()),
+  ADDPKG: oneOf([literal('NEWPKG'), literal('UPDPKG'), literal('SKIPPKG')]),
+  ADDVER: oneOf([literal('NEWVER'), literal('UPDVER'), literal('NOPKG'), literal('SKIPVER')]),
 } as const;
 
 export const oracleProtocol = defineProtocol('the_oracle', {

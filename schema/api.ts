@@ -6,6 +6,7 @@
  */
 import type { OracleResult } from '../protocols/the-oracle.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
+import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from './add.js';
 
 /** `[package, added_at, command]` of the Secretary's buffer. */
 export type RewritePendingRow = OracleResult<'LOADRWP'>[number];
@@ -95,4 +96,8 @@ export interface PiwheelsDb {
   saveRewritesPending(rows: RewritePendingRow[]): Promise<void>;
   /** LOADRWP: oldest first. */
   loadRewritesPending(): Promise<RewritePendingRow[]>;
+  /** ADDPKG (piw-add): the package added or corrected in one transaction, or refused unchanged. */
+  addPackage(req: AddPackageRequest): Promise<AddPackageOutcome>;
+  /** ADDVER (piw-add): the version added or corrected in one transaction, or refused unchanged. */
+  addVersion(req: AddVersionRequest): Promise<AddVersionOutcome>;
 }

@@ -13,6 +13,7 @@ import { TimeDelta } from '../protocols/cbor/index.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
 import { accessLogStatement, fitAccessRecord, type AccessLogBatch } from './access-log.js';
 import type { PiwheelsDb, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
+import { addPackage, addVersion, type AddPackageOutcome, type AddPackageRequest, type AddVersionOutcome, type AddVersionRequest } from './add.js';
 import type { Connection } from './connection.js';
 import { sanitize } from './text.js';
 
@@ -36,8 +37,27 @@ export class Database implements PiwheelsDb {
     return this.connection.target;
   }
 
+  /** The embedded database's socket for operators (psql, piw-abis), when it is served. */
+  get operatorSocket(): string | undefined {
+    return this.connection.embedded?.operatorSocket;
+  }
+
+  /** Why the embedded database could not be served to operators, when it was to be. */
+  get operatorsUnserved(): string | undefined {
+    return this.connection.embedded?.operatorsUnserved;
+  }
+
   close(): Promise<void> {
     return this.connection.close();
+  }
+
+  /**
+   * Runs `work` in one transaction, given a Database whose every method is part of it: all of its
+   * changes are kept, or (when `work` throws) none. On the embedded database the transaction holds the
+   * one session until it ends, so nothing else interleaves.
+   */
+  async transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    return (await this.sql.begin((tx) => work(new Database({ ...this.connection, sql: tx as unknown as Sql })))) as T;
   }
 
   async getAllPackages(): Promise<Set<string>> {
@@ -304,6 +324,14 @@ export class Database implements PiwheelsDb {
     const rows = await this.sql<{ package: string; added_at: Date; command: 'PROJECT' | 'BOTH' }[]>`
       SELECT package, added_at, command FROM load_rewrites_pending()`;
     return rows.map((r): RewritePendingRow => [r.package, r.added_at, r.command]);
+  }
+
+  addPackage(req: AddPackageRequest): Promise<AddPackageOutcome> {
+    return addPackage(this, req);
+  }
+
+  addVersion(req: AddVersionRequest): Promise<AddVersionOutcome> {
+    return addVersion(this, req);
   }
 
   /**

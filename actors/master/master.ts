@@ -12,6 +12,7 @@
  *
  * `quit()` may come at any time, even before or during start(): the master then stops as soon as it can.
  */
+import { dirname } from 'node:path';
 import { createActor, toPromise, waitFor, type Actor } from 'xstate';
 import { masterControlProtocol } from '../../protocols/master-control.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';
@@ -87,9 +88,12 @@ export class Master {
     this.#done = new Promise((resolve) => (release = resolve));
     try {
       const hello = await masterHello(new Date());
-      const database = this.#opts.database ?? (await openDatabase({ dsn: config.dsn, max: config.oracles + 2 }));
+      // The embedded database is served to psql and piw-abis too (schema/operator-socket.ts).
+      const database = this.#opts.database ?? (await openDatabase({ dsn: config.dsn, max: config.oracles + 2, serveOperators: true }));
       this.#closers.unshift(() => database.close());
       log.info(`using ${describeTarget(database.target)}`);
+      if (database.operatorSocket !== undefined) log.info(`operators reach it with: psql -h ${dirname(database.operatorSocket)} -U postgres postgres`);
+      if (database.operatorsUnserved !== undefined) log.warn(`the embedded database is not served to psql and piw-abis (${database.operatorsUnserved})`);
       const bus = createBus({ onError: (err, queue) => log.error(`a handler on queue ${queue} failed: ${describe(err)}`, err) });
       this.#bus = bus;
       this.#closers.unshift(() => bus.close());

@@ -9,6 +9,7 @@
 import { PiwError } from '../../protocols/errors.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../../protocols/records.js';
 import type { OracleResult, OracleVerb } from '../../protocols/the-oracle.js';
+import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
 import type { PiwheelsDb, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
 import type { Bus, RequestOptions } from '../runtime/bus.js';
 import { queues } from '../runtime/queues.js';
@@ -169,5 +170,13 @@ export class DbClient implements PiwheelsDb {
   }
   loadRewritesPending(): Promise<RewritePendingRow[]> {
     return this.call('LOADRWP');
+  }
+  addPackage(req: AddPackageRequest): Promise<AddPackageOutcome> {
+    return this.call('ADDPKG', [req.package, req.display, req.description, req.skip, req.unskip, [...req.aliases], req.seen]);
+  }
+  addVersion(req: AddVersionRequest): Promise<AddVersionOutcome> {
+    return this.call('ADDVER', [
+      req.package, req.display, req.version, req.skip, req.unskip, req.released, req.yank, req.unyank, [...req.aliases], req.seen,
+    ]);
   }
 }

@@ -57,6 +57,10 @@ const answers: { [V in OracleVerb]: (db: PiwheelsDb, data: RequestOf<V>['data'])
   FILEDEPS: (db, filename) => db.getFileAptDependencies(filename),
   SAVERWP: async (db, rows) => nothing(await db.saveRewritesPending(rows)),
   LOADRWP: (db) => db.loadRewritesPending(),
+  ADDPKG: (db, [pkg, display, description, skip, unskip, aliases, seen]) =>
+    db.addPackage({ package: pkg, display, description, skip, unskip, aliases, seen }),
+  ADDVER: (db, [pkg, display, version, skip, unskip, released, yank, unyank, aliases, seen]) =>
+    db.addVersion({ package: pkg, display, version, skip, unskip, released, yank, unyank, aliases, seen }),
 };
 
 /** The OK result of verbs that return nothing. */

@@ -39,11 +39,14 @@ export interface ConversationOptions {
   /** What the request is, for messages: "import", "removal", "rebuild". */
   what: string;
   log: Logger;
+  /** Words the master's ERROR text for the user (piw-add's refusal codes); default: the text as it is. */
+  refusal?: (text: string) => string;
   /** Sends the file the master asked for (piw-import only); resolves once the master has every byte. */
   transfer?: (input: TransferInput, signal: AbortSignal) => Promise<void>;
 }
 
-export async function converse(opts: ConversationOptions): Promise<void> {
+/** Resolves with what DONE said was done (piw-add's action), if it said. */
+export async function converse(opts: ConversationOptions): Promise<string | undefined> {
   await checkImportQueue(opts.address);
   const client = createRequestClient({ protocol: importerProtocol, address: opts.address, ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) });
   const { log } = opts;
@@ -90,8 +93,9 @@ export async function converse(opts: ConversationOptions): Promise<void> {
     });
     if (outcome.status === 'failed') {
       const { error } = outcome;
-      throw error.code === 'PIW_ERR_MASTER_REFUSED' ? toolErrors.refused(opts.what, error.message) : error;
+      throw error.code === 'PIW_ERR_MASTER_REFUSED' ? toolErrors.refused(opts.what, opts.refusal?.(error.message) ?? error.message) : error;
     }
+    return outcome.action;
   } finally {
     await client.close();
   }

@@ -8,7 +8,7 @@
  * The tests run as root in CI: PIW_ALLOW_ROOT=1 is the documented way through (cli/common/root.ts); the
  * refusal itself is tested in piw-master-options.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPushAdapter } from '../../actors/zmq/push.js';
@@ -23,9 +23,8 @@ import { Database } from '../../schema/database.js';
 import { parseDsn } from '../../schema/dsn.js';
 import { createServerDatabase, type ServerDatabase } from '../support/postgres.js';
 import { tempDir } from '../actors/master/support/world.js';
-import { ROOT } from './common/harness.js';
+import { MASTER_READY, masterAddressArgs, spawnMasterIn } from './master-process.js';
 
-const CLI = path.join(ROOT, 'cli', 'piw-master.ts');
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 const children = new Set<ChildProcess>();
@@ -42,56 +41,8 @@ afterEach(async () => {
 const ipc = (name: string) => `ipc://${path.join(dir.path, name)}`;
 
 /** Every address in the temp dir or on a free loopback port, PyPI unreachable, the site in the temp dir. */
-function addressArgs(): string[] {
-  return [
-    '--status-queue', ipc('status'),
-    '--control-queue', ipc('control'),
-    '--import-queue', ipc('import'),
-    '--log-queue', ipc('log'),
-    '--slave-queue', 'tcp://127.0.0.1:*',
-    '--file-queue', 'tcp://127.0.0.1:*',
-    '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi',
-    '--pypi-json', 'http://127.0.0.1:9/pypi',
-    '-o', path.join(dir.path, 'www'),
-  ];
-}
-
-/** Starts piw-master; `waitFor` resolves once stderr matches, `exited` with the status and all of stderr. */
-function spawnMaster(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, HOME: dir.path, PIW_ALLOW_ROOT: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const check = () => {
-    for (const w of [...waiters]) {
-      if (w.pattern.test(stderr)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    }
-  };
-  child.stderr!.on('data', (d) => {
-    stderr += String(d);
-    check();
-  });
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`piw-master exited (${code}) before ${w.pattern}:\n${stderr}`));
-      resolve({ code, stderr });
-    }),
-  );
-  return {
-    child,
-    exited,
-    stderr: () => stderr,
-    waitFor: (pattern: RegExp) =>
-      pattern.test(stderr) ? Promise.resolve() : new Promise<void>((resolve, reject) => (waiters.push({ pattern, resolve, reject }), check())),
-  };
-}
+const addressArgs = () => masterAddressArgs(dir.path);
+const spawnMaster = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnMasterIn(dir.path, children, args, env);
 
 /** A monitor on the master's status and control queues. */
 function monitor() {
@@ -117,7 +68,7 @@ function monitor() {
   };
 }
 
-const READY = /INFO master: all tasks ready/;
+const READY = MASTER_READY;
 
 describe('piw-master on PostgreSQL', () => {
   let database: ServerDatabase;

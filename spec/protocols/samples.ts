@@ -137,6 +137,14 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
   FILEDEPS: pkg(),
   SAVERWP: { valid: [['foo', TS, 'PROJECT'], ['bar', TS_US, 'BOTH']], invalid: [[['foo', TS, 'DELETE']], [['foo', 'now', 'BOTH']], 'foo'] },
   LOADRWP: noData,
+  ADDPKG: {
+    valid: ['foo-bar', 'Foo_Bar', 'A package', '', true, ['foo.bar'], TS],
+    invalid: [['foo-bar', 'Foo_Bar', null, '', true, [], TS], ['foo-bar', 'Foo_Bar', '', '', 'yes', [], TS], ['foo-bar', 'Foo_Bar', '', '', true, [], TS, 1]],
+  },
+  ADDVER: {
+    valid: ['foo', 'Foo', '1.0', 'broken', false, TS, true, false, [], TS],
+    invalid: [['foo', 'Foo', '1.0', '', false, '2020-09-15', false, false, [], TS], ['foo', 'Foo', '1.0', '', false, TS, false, false, 'foo', TS]],
+  },
 };
 
 /** What `OK` carries for each Oracle verb (protocols.md §4.4). */
@@ -190,6 +198,8 @@ export const oracleResultSamples: Record<OracleVerb, Samples> = {
   FILEDEPS: { valid: new Set(['libc6']), invalid: [['libc6']] },
   SAVERWP: { valid: null, invalid: [0] },
   LOADRWP: { valid: [['foo', TS, 'BOTH']], invalid: [[['foo', '2020-09-15T12:00:00Z', 'BOTH']]] },
+  ADDPKG: { valid: 'NEWPKG', invalid: ['NEWVER', true, null] },
+  ADDVER: { valid: 'NOPKG', invalid: ['UPDPKG', false] },
 };
 
 export const protocolSamples: Record<string, ProtocolSamples> = {
@@ -246,12 +256,21 @@ export const protocolSamples: Record<string, ProtocolSamples> = {
         valid: ['PROJECT', 'foo'],
         invalid: [['PROJECT'], ['HOME', 'foo'], ['FOO'], 'HOME', ['project', 'foo'], ['BOTH', 5], []],
       },
+      ADDPKG: {
+        valid: ['Foo_Bar', 'A package', '', false, ['foo.bar']],
+        invalid: [['Foo_Bar', null, '', false, []], ['Foo_Bar', '', '', 0, []], ['Foo_Bar', '', '', false, ['x'], 'extra'], ['Foo_Bar', '', '', false, 'foo']],
+      },
+      ADDVER: {
+        valid: ['foo', '1.0', '', false, TS, true, false, []],
+        invalid: [['foo', '1.0', '', false, '2020-09-15 12:00:00', false, false, []], ['foo', '1.0', '', false, TS, false, false], ['foo', null, '', false, TS, false, false, []]],
+      },
       SENT: noData,
     },
     send: {
       SEND: { valid: fileState[0], invalid: [5] },
       ERROR: { valid: 'invalid ABI: cp27mu', invalid: [null] },
-      DONE: noData,
+      // bare to 0.18's tools (see the maybe-data tests), the action to piw-add
+      DONE: { valid: 'NEWPKG', invalid: [5, null, ['NEWPKG']] },
     },
   },
   the_oracle: {
@@ -346,6 +365,7 @@ export const moreValid: Record<string, Record<string, unknown[]>> = {
     IDLE: [replace(replace(slaveStats, 7, 0), 8, 0)],
   },
   mr_chase: {
+    DONE: [NONE], // 0.18's tools get it bare
     REMOVE: [['foo', '0.1', 'broken build']],
     REBUILD: [['HOME'], ['SEARCH'], ['PROJECT', null], ['BOTH', 'foo'], ['BOTH', null]],
   },

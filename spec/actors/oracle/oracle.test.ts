@@ -112,6 +112,22 @@ describe.each(BACKENDS)('the Oracle on %s', (kind) => {
     expect(await ask({ verb: 'DELPKG', data: 'foo' })).toBeNull();
     expect(await ask({ verb: 'PKGEXISTS', data: 'foo' })).toBe(false);
 
+    // piw-add: each a transaction; the name given last is the display name; refusals change nothing
+    expect(await ask({ verb: 'ADDPKG', data: ['bar', 'Bar', 'Bar things', '', false, ['BAR'], at] })).toBe('NEWPKG');
+    expect(await ask({ verb: 'GETPROJNAME', data: 'bar' })).toBe('Bar');
+    expect(await ask({ verb: 'GETPKGNAMES', data: 'bar' })).toEqual(['BAR', 'Bar']);
+    expect(await ask({ verb: 'ADDPKG', data: ['bar', 'bar', '', 'licence', false, [], at] })).toBe('SKIPPKG');
+    expect(await ask({ verb: 'GETPROJNAME', data: 'bar' })).toBe('Bar');
+    expect(await ask({ verb: 'ADDVER', data: ['bar', 'bar', '1.0', '', false, at, true, false, [], at] })).toBe('NEWVER');
+    expect(await ask({ verb: 'PROJVERS', data: 'bar' })).toEqual([['1.0', '', '', '', true]]);
+    expect(await ask({ verb: 'ADDVER', data: ['bar', 'bar', '1.0', '', false, at, false, true, [], at] })).toBe('UPDVER');
+    expect(await ask({ verb: 'ADDVER', data: ['bar', 'bar', '1.0', 'broken', false, at, false, false, [], at] })).toBe('SKIPVER');
+    expect(await ask({ verb: 'PROJVERS', data: 'bar' })).toEqual([['1.0', '', '', '', false]]);
+    expect(await ask({ verb: 'ADDVER', data: ['nope', 'nope', '1.0', '', false, at, false, false, [], at] })).toBe('NOPKG');
+    // a name too long for its column fails the last step: the package added before it is undone too
+    await expect(client.request({ verb: 'ADDPKG', data: ['baz', 'baz', '', '', false, ['b'.repeat(300)], at] })).rejects.toThrow(/too long/);
+    expect(await ask({ verb: 'PKGEXISTS', data: 'baz' })).toBe(false);
+
     expect([...seen].sort()).toEqual(Object.keys(oracleRequests).sort());
   });
 
