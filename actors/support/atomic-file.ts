@@ -61,3 +61,42 @@ export async function writeFileAtomic(path: string, data: FileContent, mode = 0o
     throw err;
   }
 }
+
+/**
+ * Writes several files as writeFileAtomic does each, but fsyncs every file at once and each directory
+ * once: all temp files are written and fsynced concurrently, then renamed, then their directories fsynced.
+ * Each file is replaced atomically; the set is not (a reader may see some new and some old). On a failure
+ * before the renames, every temp file is removed and nothing is replaced.
+ */
+export async function writeFilesAtomic(files: readonly { path: string; data: FileContent }[], mode = 0o644): Promise<void> {
+  const temps = files.map((f) => ({ ...f, temp: tempPathFor(f.path) }));
+  const opened: string[] = [];
+  try {
+    await Promise.all(
+      temps.map(async ({ temp, data }) => {
+        const handle = await open(temp, 'wx', 0o600);
+        opened.push(temp);
+        try {
+          await writeContent(handle, data);
+          await handle.chmod(mode);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
+  } catch (err) {
+    await Promise.all(opened.map((temp) => unlink(temp).catch(() => undefined)));
+    throw err;
+  }
+  const renamed = new Set<string>();
+  try {
+    for (const { temp, path } of temps) {
+      await rename(temp, path);
+      renamed.add(temp);
+    }
+  } finally {
+    await Promise.all(temps.filter(({ temp }) => !renamed.has(temp)).map(({ temp }) => unlink(temp).catch(() => undefined)));
+  }
+  await Promise.all([...new Set(files.map((f) => dirname(f.path)))].map(fsyncDirectory));
+}

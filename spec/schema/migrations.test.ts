@@ -99,6 +99,9 @@ describe.each(BACKENDS)('migrations on %s', (kind) => {
 
       const after = await rowsOf(old.sql, Object.keys(before));
       (before.configuration as { version: string }[])[0]!.version = SCHEMA_VERSION;
+      // 0.18.3's columns, empty until a rebuild reads the wheels or PyPI yanks again
+      before.files = (before.files as object[]).map((f) => ({ ...f, requires_python: null, core_metadata_hash: null }));
+      before.versions = (before.versions as object[]).map((v) => ({ ...v, yanked_reason: '' }));
       expect(after).toEqual(before);
       expect((await old.sql.unsafe(QUEUE_018)).map((r) => ({ ...r }))).toEqual(queueBefore.map((r) => ({ ...r })));
       const [statsAfter] = await old.sql`SELECT * FROM get_statistics()`;
