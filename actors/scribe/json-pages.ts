@@ -1,7 +1,8 @@
 /**
  * The JSON files of the site:
- * - PEP 691 (api-version 1.1, with PEP 700's `versions`, `size` and `upload-time`, PEP 714's
- *   `core-metadata` beside the older `dist-info-metadata`): `simple/index.json` and
+ * - PEP 691 (api-version 1.1, with PEP 700's `versions`, `size` and `upload-time`, and PEP 714's
+ *   `core-metadata` only: pips from 22.3 to 23.1 fail on any `dist-info-metadata` in JSON, which is why
+ *   PEP 714 renamed it, while the HTML may and does carry both names): `simple/index.json` and
  *   `simple/<pkg>/index.json`, served instead of the HTML to clients that ask for
  *   `application/vnd.pypi.simple.v1+json`;
  * - piwheels' project JSON (`project/<pkg>/json/index.json`), with the field names piwheels publishes
@@ -49,7 +50,6 @@ export function simpleFile(f: FileInfo) {
     hashes: { sha256: f.hash },
     ...(f.requiresPython === null ? {} : { 'requires-python': f.requiresPython }),
     'core-metadata': metadata,
-    'dist-info-metadata': metadata,
     yanked: f.yanked ? f.yankedReason || true : false,
     size: f.size,
     'upload-time': dbIsoTime(f.builtAt),

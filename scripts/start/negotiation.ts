@@ -41,15 +41,29 @@ const FORMS: { type: string; answers: string[] }[] = [
 ];
 
 /**
+ * pips from 22.2 (the first to ask for JSON) to 23.1 cannot use PEP 658 metadata from the JSON form (they
+ * read `dist-info-metadata` as the HTML attribute's string and fail on PEP 691's object, which is why PEP
+ * 714 renamed it `core-metadata`, a name they do not know), but do use it from the HTML. Raspberry Pi OS
+ * Bookworm ships pip 23.0.1: these get the HTML, so they resolve from metadata files rather than wheels.
+ */
+export function prefersHtml(userAgent: string | undefined): boolean {
+  const m = /^pip\/(\d+)\.(\d+)/.exec(userAgent ?? '');
+  if (m === null) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major === 22 ? minor >= 2 : major === 23 && minor < 2;
+}
+
+/**
  * The form of a simple index page to send for `accept` (an Accept header, or a `?format=` value): the
  * one with the highest weight, an earlier range winning a tie; HTML (text/html) when nothing served is
- * acceptable or nothing is asked, as PEP 691 allows a server to default.
+ * acceptable or nothing is asked, as PEP 691 allows a server to default. With `htmlOnly` (prefersHtml),
+ * JSON is not offered.
  */
-export function chooseIndexType(accept: string | undefined): string {
+export function chooseIndexType(accept: string | undefined, htmlOnly = false): string {
   if (accept === undefined || accept.trim() === '') return TEXT_HTML;
   const ranges = parseAccept(accept);
   let best: { type: string; q: number; order: number } | undefined;
-  for (const form of FORMS) {
+  for (const form of htmlOnly ? FORMS.slice(1) : FORMS) {
     // the most specific range that matches this form sets its weight (RFC 9110)
     const range = form.answers.map((a) => ranges.find((r) => r.type === a)).find((r) => r !== undefined);
     if (range === undefined || range.q <= 0) continue;

@@ -5,7 +5,8 @@
  * missing, and no directory listings. As the README's nginx and Apache configurations do:
  * - a directory with both `index.html` and `index.json` (the index under `/simple/`) answers with the one
  *   the client prefers (PEP 691 content negotiation: `Accept`, or `?format=` as PyPI allows), with
- *   `Vary: Accept`; one with only `index.json` (a project's `/json/`) answers with that;
+ *   `Vary: Accept, User-Agent` (pips 22.2 to 23.1 get the HTML: see negotiation.ts); one with only
+ *   `index.json` (a project's `/json/`) answers with that;
  * - build logs (`*.txt.gz`) are sent as text with `Content-Encoding: gzip`, or unpacked for a client that
  *   does not accept gzip; `/logs/…/N.txt` finds `N.txt.gz` too.
  *
@@ -19,7 +20,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { acceptsGzip, chooseIndexType, SIMPLE_JSON } from './negotiation.js';
+import { acceptsGzip, chooseIndexType, prefersHtml, SIMPLE_JSON } from './negotiation.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,6 +54,20 @@ export interface StaticServerOptions {
   host?: string;
   /** 0 (the default) lets the system choose a free port. */
   port?: number;
+  /** Hears of every request once it is answered, as a web server's access log does. */
+  accessLog?: (entry: AccessEntry) => void;
+}
+
+/** One answered request. */
+export interface AccessEntry {
+  method: string;
+  /** The request target as sent (path and query). */
+  url: string;
+  status: number;
+  /** The Content-Type answered. */
+  type: string | undefined;
+  accept: string | undefined;
+  userAgent: string | undefined;
 }
 
 interface FoundFile {
@@ -72,9 +87,10 @@ interface Wants {
   accept: string | undefined;
   /** `?format=`, which wins over Accept. */
   format: string | undefined;
+  userAgent: string | undefined;
 }
 
-const NO_WANTS: Wants = { accept: undefined, format: undefined };
+const NO_WANTS: Wants = { accept: undefined, format: undefined, userAgent: undefined };
 
 async function fileAt(file: string): Promise<FoundFile | undefined> {
   const info = await stat(file).catch(() => undefined);
@@ -85,7 +101,7 @@ async function fileAt(file: string): Promise<FoundFile | undefined> {
 async function directoryIndex(dir: string, wants: Wants): Promise<FoundFile | undefined> {
   const [html, json] = await Promise.all([fileAt(path.join(dir, 'index.html')), fileAt(path.join(dir, 'index.json'))]);
   if (html && json) {
-    const type = chooseIndexType(wants.format ?? wants.accept);
+    const type = wants.format !== undefined ? chooseIndexType(wants.format) : chooseIndexType(wants.accept, prefersHtml(wants.userAgent));
     return type === SIMPLE_JSON ? { ...json, type } : { ...html, type };
   }
   return html ?? json;
@@ -135,7 +151,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, status: number, fil
     // Pages change with every build: let clients revalidate rather than cache them blindly.
     'Cache-Control': 'no-cache',
   };
-  if (file.type !== undefined) headers['Vary'] = 'Accept';
+  if (file.type !== undefined) headers['Vary'] = 'Accept, User-Agent';
   let unpack = false;
   if (file.gzipText) {
     headers['Content-Type'] = 'text/plain; charset=utf-8';
@@ -144,7 +160,8 @@ function sendFile(req: IncomingMessage, res: ServerResponse, status: number, fil
     if (!unpack) headers['Content-Encoding'] = 'gzip';
   }
   if (!unpack) headers['Content-Length'] = file.size;
-  res.writeHead(status, headers);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value); // kept for the access log
+  res.writeHead(status);
   if (req.method === 'HEAD') return void res.end();
   const stream = createReadStream(file.path);
   stream.on('error', () => res.destroy());
@@ -155,7 +172,8 @@ function sendFile(req: IncomingMessage, res: ServerResponse, status: number, fil
 }
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  for (const [name, value] of Object.entries({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers })) res.setHeader(name, value);
+  res.writeHead(status);
   res.end(text);
 }
 
@@ -165,7 +183,7 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   const query = raw.indexOf('?');
   const urlPath = query < 0 ? raw : raw.slice(0, query);
   const format = query < 0 ? undefined : (new URLSearchParams(raw.slice(query + 1)).get('format') ?? undefined);
-  const found = await resolve(root, urlPath, { accept: req.headers.accept, format });
+  const found = await resolve(root, urlPath, { accept: req.headers.accept, format, userAgent: req.headers['user-agent'] });
   if (found.kind === 'file') return sendFile(req, res, 200, found);
   if (found.kind === 'redirect') {
     return sendText(res, 301, `301 Moved Permanently: ${found.location}\n`, { Location: found.location + (query < 0 ? '' : raw.slice(query)) });
@@ -177,9 +195,21 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
 
 /** Serves `dir` (created by the caller; it may still be empty) until `close()`. */
 export async function serveDirectory(dir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
-  const { host = '127.0.0.1', port = 0 } = options;
+  const { host = '127.0.0.1', port = 0, accessLog } = options;
   const root = await realpath(dir);
   const server = createServer((req, res) => {
+    if (accessLog !== undefined) {
+      res.on('finish', () =>
+        accessLog({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          status: res.statusCode,
+          type: res.getHeader('content-type')?.toString(),
+          accept: req.headers.accept,
+          userAgent: req.headers['user-agent'],
+        }),
+      );
+    }
     handle(root, req, res).catch((err: Error) => {
       if (!res.headersSent) sendText(res, 500, `500 Internal Server Error: ${err.message}\n`);
       else res.destroy();

@@ -158,8 +158,20 @@ test.each([
   const res = await request('/simple/foo/', 'GET', accept === '' ? {} : { Accept: accept });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe(type);
-  expect(res.headers.vary).toBe('Accept');
+  expect(res.headers.vary).toBe('Accept, User-Agent');
   expect(res.body.toString()).toContain(body);
+});
+
+test.each([
+  ['pip/23.0.1 {"ci":null}', 'application/vnd.pypi.simple.v1+html'],
+  ['pip/22.2', 'application/vnd.pypi.simple.v1+html'],
+  ['pip/23.1.2', 'application/vnd.pypi.simple.v1+html'],
+  ['pip/23.2', 'application/vnd.pypi.simple.v1+json'],
+  ['pip/26.2.1 {"installer":{"name":"pip"}}', 'application/vnd.pypi.simple.v1+json'],
+  ['uv/0.9.0', 'application/vnd.pypi.simple.v1+json'],
+])('PEP 714: %s, asking for JSON first, gets %s (pips before 23.2 use PEP 658 metadata from HTML only)', async (agent, type) => {
+  const res = await request('/simple/foo/', 'GET', { Accept: PIP_ACCEPT, 'User-Agent': agent });
+  expect(res.headers['content-type']).toBe(type);
 });
 
 test('PEP 691: ?format= wins over Accept, as on PyPI; the root index negotiates too', async () => {
