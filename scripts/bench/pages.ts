@@ -1,8 +1,10 @@
 /**
  * Benchmark: the Scribe writing project pages and package indexes (BOTH) for 20,000 packages from an
  * in-memory ScribeData into a temp dir, at several concurrencies (the Secretary's): once onto an empty
- * site (every directory new) and once more over it (the steady state: pages replaced), plus start-up,
- * HOME and SEARCH. Prints pages/s and the event loop's delay during each run (perf_hooks'
+ * site (every directory new, and every build's log written) and once more over it (the steady state:
+ * pages replaced, logs only looked for), plus start-up, HOME and SEARCH. A BOTH writes a package's
+ * index and project page, each also as JSON (4 files), and counts as 2 pages, as it did when it wrote
+ * only the 2 HTML files; wheels' metadata is taken as recorded (it is read once per wheel). Prints pages/s and the event loop's delay during each run (perf_hooks'
  * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited. The longest
  * garbage-collector pause of the run is printed beside it, since GC pauses stall the loop too, and a disk
  * baseline (bare atomic writes, measured just before) shows how much of the time is the disk's.
@@ -42,6 +44,7 @@ function hugePackage(versions: number, filesPerVersion: number): MemoryPackage {
         size: 10_000_000 + f,
         hash: `${v}`.padStart(64, '0'),
         abi: `cp3${f}`,
+        metadataHash: `${v}`.padStart(64, '1'),
       }));
       return { version, builds: [{ abi: 'cp311', ok: true, files }] };
     }),

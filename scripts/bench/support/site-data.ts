@@ -31,7 +31,21 @@ export function makePackages(count: number): MemoryPackage[] {
           return {
             abi,
             ok,
-            files: ok ? [{ filename: `${name.replace(/-/g, '_')}-${version}-${tag}.whl`, size: 1_000 + rand(5_000_000), hash: rand(1e9).toString(16).padStart(64, '0'), abi: tag.split('-')[1]!, aptDeps: rand(3) === 0 ? ['libc6', 'libxml2', 'zlib1g'] : [] }] : [],
+            // the steady state: each wheel's metadata recorded when it arrived; every build has its log
+            output: `building ${name} ${version} for ${abi}\n`.repeat(1 + rand(200)),
+            files: ok
+              ? [
+                  {
+                    filename: `${name.replace(/-/g, '_')}-${version}-${tag}.whl`,
+                    size: 1_000 + rand(5_000_000),
+                    hash: rand(1e9).toString(16).padStart(64, '0'),
+                    abi: tag.split('-')[1]!,
+                    aptDeps: rand(3) === 0 ? ['libc6', 'libxml2', 'zlib1g'] : [],
+                    requiresPython: rand(2) === 0 ? '>=3.8' : null,
+                    metadataHash: rand(1e9).toString(16).padStart(64, '1'),
+                  },
+                ]
+              : [],
           };
         }),
       };
