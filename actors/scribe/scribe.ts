@@ -22,6 +22,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { theScribeProtocol } from '../../protocols/the-scribe.js';
+import type { ProjectData } from '../../schema/api.js';
 import { writeFileAtomic, writeFilesAtomic, type FileContent } from '../support/atomic-file.js';
 import { assertPlainName, isPlainName } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative, unlinkIfPresent } from '../support/fs-tree.js';
@@ -244,7 +245,7 @@ export class Scribe {
    * project page and project JSON, and with `index` the package index in HTML and JSON, all from one
    * PROJDATA (`data`, when the caller has it already); `exclude` is a version being deleted.
    */
-  private async writePackage(pkg: string, opts: { index: boolean; exclude?: string; data?: Awaited<ReturnType<ScribeData['projectData']>> }) {
+  private async writePackage(pkg: string, opts: { index: boolean; exclude?: string; data?: ProjectData }): Promise<void> {
     const [data, description, displayName, aliases] = await Promise.all([
       opts.data ?? this.data.projectData(pkg),
       this.data.description(pkg),
