@@ -32,7 +32,8 @@ export function makePackages(count: number): MemoryPackage[] {
             abi,
             ok,
             // the steady state: each wheel's metadata recorded when it arrived; every build has its log
-            output: `building ${name} ${version} for ${abi}\n`.repeat(1 + rand(200)),
+            // (derived without drawing from `rand`, so the catalogue is the same as before these fields)
+            output: `building ${name} ${version} for ${abi}\n`.repeat(1 + ((i * 7 + v * 13) % 200)),
             files: ok
               ? [
                   {
@@ -41,8 +42,8 @@ export function makePackages(count: number): MemoryPackage[] {
                     hash: rand(1e9).toString(16).padStart(64, '0'),
                     abi: tag.split('-')[1]!,
                     aptDeps: rand(3) === 0 ? ['libc6', 'libxml2', 'zlib1g'] : [],
-                    requiresPython: rand(2) === 0 ? '>=3.8' : null,
-                    metadataHash: rand(1e9).toString(16).padStart(64, '1'),
+                    requiresPython: (i + v) % 2 === 0 ? '>=3.8' : null,
+                    metadataHash: `${i}-${v}`.padStart(64, '1'),
                   },
                 ]
               : [],
