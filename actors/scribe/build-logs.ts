@@ -4,12 +4,18 @@
  * `logs/0000/0000/0042.txt.gz`, gzip-compressed UTF-8 text. Web servers send the file as it is with
  * `Content-Encoding: gzip` (README: nginx, Apache; scripts/start/static-server.ts), so a browser shows the
  * text.
+ *
+ * A log is a copy of what the database keeps (the output table), written once per build: it goes to a
+ * temp name and is renamed into place, but is not fsynced. A crash can at worst leave it missing or empty,
+ * and a log shorter than the smallest gzip member counts as missing, so the Scribe writes it again from
+ * the database with the package's next page. That keeps a new site (a log per build) from paying two
+ * fsyncs per build.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { writeFileAtomic } from '../support/atomic-file.js';
+import { tempPathFor } from '../support/atomic-file.js';
 import { unlinkIfPresent } from '../support/fs-tree.js';
 
 const gzip = promisify(gzipCallback);
@@ -31,20 +37,36 @@ export function logUrl(buildId: number): string {
   return '/' + logSegments(buildId).join('/');
 }
 
-/** Whether the log of `buildId` is in `output`. */
+/** The smallest gzip member (header and trailer around an empty deflate stream). */
+const MIN_GZIP = 20;
+
+/** Whether the log of `buildId` is in `output` (a log cut short by a crash is not). */
 export async function hasLog(output: string, buildId: number): Promise<boolean> {
   return stat(join(output, ...logSegments(buildId))).then(
-    (s) => s.isFile(),
+    (s) => s.isFile() && s.size >= MIN_GZIP,
     () => false,
   );
 }
 
-/** Writes the log of `buildId` (UTF-8 text, gzip-compressed) atomically. */
+/** Writes the log of `buildId` (UTF-8 text, gzip-compressed) under a temp name, then renames it into place. */
 export async function writeLog(output: string, buildId: number, text: string): Promise<void> {
-  const segments = logSegments(buildId);
-  const path = join(output, ...segments);
-  await mkdir(join(output, ...segments.slice(0, -1)), { recursive: true });
-  await writeFileAtomic(path, await gzip(Buffer.from(text, 'utf8'), { level: 9 }));
+  const path = join(output, ...logSegments(buildId));
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempPathFor(path);
+  const data = await gzip(Buffer.from(text, 'utf8'));
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(0o644); // whatever the umask: the web server reads it
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Removes the log of `buildId`; false when it was not there. */

@@ -28,6 +28,7 @@ import { assertPlainName, isPlainName } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative, unlinkIfPresent } from '../support/fs-tree.js';
 import { readCoreMetadata } from '../support/wheel-metadata.js';
 import { hasLog, removeLog, writeLog } from './build-logs.js';
+import { BuildSet } from './build-set.js';
 import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
 import { projectJson, simpleProjectJson, simpleRootJson } from './json-pages.js';
@@ -85,6 +86,9 @@ export class Scribe {
   private readonly cache = new PackageCache();
   private readonly locks = new KeyedLock();
   private readonly rootIndex = new Coalescing(() => this.writeRootIndex());
+  /** Builds whose log the site has (seen or written by this Scribe), and builds the database has none for. */
+  private readonly logsOnSite = new BuildSet();
+  private readonly logsUnknown = new BuildSet();
   /** What packages.json holds: package → [downloads in 30 days, all downloads]. */
   private downloads = new Map<string, [number, number]>();
   private readonly searchIndex = new Coalescing(() => writeFileAtomic(this.path('packages.json'), searchIndexChunks(this.downloads)));
@@ -289,7 +293,8 @@ export class Scribe {
         data: projectJson({ package: pkg, description: description ?? '', siteUrl: this.templates.siteUrl, model, logs }, ROW_CHUNK),
       },
     );
-    await writeFilesAtomic(files);
+    // a rewrite that changes nothing (the JSON of a package whose files did not change) costs no fsync
+    await writeFilesAtomic(files, { skipUnchanged: true });
     for (const alias of aliases) {
       if (!isPlainName(alias)) this.log.warn(`not linking unsafe alias ${JSON.stringify(alias)} of ${pkg}`);
       else await symlinkRelative(projectDir, this.path('project', alias));
@@ -329,27 +334,32 @@ export class Scribe {
    * log the site has. A log that cannot be read or written is logged; its build is shown without a link.
    */
   private async publishLogs(model: ProjectModel): Promise<Set<number>> {
-    const published = new Set<number>();
     const builds = model.releases.flatMap((r) => r.builds);
-    await eachLimited(builds, FILE_WORK_CONCURRENCY, async (b) => {
+    // each build's log is looked for once per run of the Scribe, not with every page
+    const unseen = builds.filter((b) => !this.logsOnSite.has(b.id) && !this.logsUnknown.has(b.id));
+    await eachLimited(unseen, FILE_WORK_CONCURRENCY, async (b) => {
       if (await hasLog(this.output, b.id)) {
-        published.add(b.id);
+        this.logsOnSite.add(b.id);
         return;
       }
       try {
         const text = await this.data.buildLog(b.id);
-        if (text === null) return;
+        if (text === null) {
+          this.logsUnknown.add(b.id);
+          return;
+        }
         await writeLog(this.output, b.id, text);
-        published.add(b.id);
+        this.logsOnSite.add(b.id);
       } catch (err) {
         this.log.error(`unable to write the log of build ${b.id}`, err);
       }
     });
-    return published;
+    return new Set(builds.filter((b) => this.logsOnSite.has(b.id)).map((b) => b.id));
   }
 
   private async removeLogs(buildIds: readonly number[]): Promise<void> {
     for (const id of buildIds) {
+      this.logsOnSite.delete(id);
       await removeLog(this.output, id).catch((err: unknown) => this.log.error(`unable to remove the log of build ${id}`, err));
     }
   }

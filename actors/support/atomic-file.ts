@@ -62,14 +62,58 @@ export async function writeFileAtomic(path: string, data: FileContent, mode = 0o
   }
 }
 
+/** Collects content produced in chunks into one buffer. */
+async function collect(data: FileContent): Promise<Buffer> {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const parts: Buffer[] = [];
+  for await (const chunk of data) parts.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+/** Whether `path` holds exactly `data` with `mode` (false when it cannot be read). */
+async function holds(path: string, data: Buffer, mode: number): Promise<boolean> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile() || info.size !== data.length || (info.mode & 0o7777) !== mode) return false;
+      return data.equals(await handle.readFile());
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+export interface WriteFilesOptions {
+  /** The mode of the files (default 0644, whatever the umask). */
+  mode?: number;
+  /**
+   * Leave a file that already holds exactly the new content alone (no write, no fsync, its mtime kept):
+   * rewrites of pages that did not change cost a read from the page cache. The content is collected in
+   * memory first to compare it.
+   */
+  skipUnchanged?: boolean;
+}
+
 /**
  * Writes several files as writeFileAtomic does each, but fsyncs every file at once and each directory
  * once: all temp files are written and fsynced concurrently, then renamed, then their directories fsynced.
  * Each file is replaced atomically; the set is not (a reader may see some new and some old). On a failure
  * before the renames, every temp file is removed and nothing is replaced.
  */
-export async function writeFilesAtomic(files: readonly { path: string; data: FileContent }[], mode = 0o644): Promise<void> {
-  const temps = files.map((f) => ({ ...f, temp: tempPathFor(f.path) }));
+export async function writeFilesAtomic(files: readonly { path: string; data: FileContent }[], options: WriteFilesOptions = {}): Promise<void> {
+  const { mode = 0o644, skipUnchanged = false } = options;
+  let changed: readonly { path: string; data: FileContent }[] = files;
+  if (skipUnchanged) {
+    const collected = await Promise.all(files.map(async (f) => ({ path: f.path, data: await collect(f.data) })));
+    const same = await Promise.all(collected.map((f) => holds(f.path, f.data, mode)));
+    changed = collected.filter((_, i) => !same[i]);
+    if (changed.length === 0) return;
+  }
+  const temps = changed.map((f) => ({ ...f, temp: tempPathFor(f.path) }));
   const opened: string[] = [];
   try {
     await Promise.all(
@@ -98,5 +142,5 @@ export async function writeFilesAtomic(files: readonly { path: string; data: Fil
   } finally {
     await Promise.all(temps.filter(({ temp }) => !renamed.has(temp)).map(({ temp }) => unlink(temp).catch(() => undefined)));
   }
-  await Promise.all([...new Set(files.map((f) => dirname(f.path)))].map(fsyncDirectory));
+  await Promise.all([...new Set(changed.map((f) => dirname(f.path)))].map(fsyncDirectory));
 }

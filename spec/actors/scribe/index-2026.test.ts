@@ -4,10 +4,11 @@
  * build logs on the site and their removal; hostile text escaped in all of them.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { MemoryPackage } from '../../../actors/scribe/memory-data.js';
+import { Scribe } from '../../../actors/scribe/scribe.js';
 import { writeWheel } from '../mr-chase/wheels.js';
 import { hash, startScribe } from './helpers.js';
 
@@ -179,7 +180,17 @@ test('build logs: written once, gzipped, where piwheels keeps them, and linked f
   expect(page).not.toMatch(/<script>alert|<b>/);
   s.data.calls.length = 0;
   await s.scribe.project('foo');
-  expect(s.data.calls.filter((c) => c.startsWith('BUILDLOG'))).toEqual(['BUILDLOG 3']); // only the one the site still lacks
+  // each build is looked for once a run: 5 and 6 are on the site, the database has nothing for 3
+  expect(s.data.calls.filter((c) => c.startsWith('BUILDLOG'))).toEqual([]);
+
+  // a log a crash left empty counts as missing: a new Scribe writes it again from the database
+  await writeFile(join(s.output, 'logs', '0000', '0000', '0006.txt.gz'), '');
+  const again = new Scribe({ data: s.data, output: s.output });
+  await again.start();
+  s.data.calls.length = 0;
+  await again.project('foo');
+  expect(s.data.calls.filter((c) => c.startsWith('BUILDLOG')).sort()).toEqual(['BUILDLOG 3', 'BUILDLOG 6']);
+  expect(gunzipSync(await readFile(join(s.output, 'logs', '0000', '0000', '0006.txt.gz'))).toString()).toBe('built 1.0 ✓\n');
 });
 
 test('DELVER removes the version\'s wheels, metadata files and build logs; DELPKG the rest', async () => {

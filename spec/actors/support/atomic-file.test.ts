@@ -115,3 +115,25 @@ describe('writeFilesAtomic: several files, one fsync each and one per directory'
     expect(await readdir(dir)).toEqual(['a.html']);
   });
 });
+
+test('writeFilesAtomic with skipUnchanged leaves files that hold the content already alone, and replaces the rest', async () => {
+  await writeFilesAtomic([
+    { path: join(dir, 'same.json'), data: '{"a":1}' },
+    { path: join(dir, 'other.json'), data: 'old' },
+  ]);
+  const before = await stat(join(dir, 'same.json'));
+  await writeFilesAtomic(
+    [
+      { path: join(dir, 'same.json'), data: ['{"a":', '1}'] },
+      { path: join(dir, 'other.json'), data: 'new' },
+      { path: join(dir, 'fresh.json'), data: 'x' },
+    ],
+    { skipUnchanged: true },
+  );
+  expect((await stat(join(dir, 'same.json'))).ino).toBe(before.ino); // not replaced
+  expect(await readFile(join(dir, 'other.json'), 'utf8')).toBe('new');
+  expect(await readFile(join(dir, 'fresh.json'), 'utf8')).toBe('x');
+  // the same content with another mode is replaced, to get the mode right
+  await writeFilesAtomic([{ path: join(dir, 'same.json'), data: '{"a":1}' }], { skipUnchanged: true, mode: 0o600 });
+  expect((await stat(join(dir, 'same.json'))).mode & 0o777).toBe(0o600);
+});
