@@ -1,8 +1,9 @@
 /**
  * Benchmark: the Scribe writing project pages and package indexes (BOTH) for 20,000 packages from an
  * in-memory ScribeData into a temp dir, at several concurrencies (the Secretary's): once onto an empty
- * site (every directory new, and every build's log written) and once more over it (the steady state:
- * pages replaced, logs only looked for), plus start-up, HOME and SEARCH. A BOTH writes a package's
+ * site (every directory new, and every build's log written), once more over it (nothing changed: the
+ * steady state of piw-rebuild), and once more after a change to every package (each one's newest version
+ * yanked, so every page and JSON file is written again), plus start-up, HOME and SEARCH. A BOTH writes a package's
  * index and project page, each also as JSON (4 files), and counts as 2 pages, as it did when it wrote
  * only the 2 HTML files; wheels' metadata is taken as recorded (it is read once per wheel). Prints pages/s and the event loop's delay during each run (perf_hooks'
  * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited. The longest
@@ -127,7 +128,15 @@ for (const concurrency of CONCURRENCIES) {
       console.log(`start-up (static pages, assets, simple/index.html of ${fmt(PACKAGES)}): ${fmt(start.seconds, 2)} s; ${stallText(start.stall)}`);
     }
     console.log(`disk baseline at concurrency ${concurrency}: ${fmt(await diskBaseline(8_000, concurrency))} bare atomic page writes/s`);
-    for (const pass of ['new site', 'rewrite']) {
+    for (const pass of ['new site', 'rewrite', 'rewrite after a change']) {
+      if (pass === 'rewrite after a change') {
+        // every page of every package changes: its newest version is yanked (the HTML, the JSON, both pages)
+        for (const p of packages) {
+          const newest = p.versions?.at(-1);
+          if (newest) newest.yanked = !newest.yanked;
+          data.put(p);
+        }
+      }
       let next = 0;
       const run = await measured(() =>
         Promise.all(
