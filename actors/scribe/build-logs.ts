@@ -11,7 +11,7 @@
  * the database with the package's next page. That keeps a new site (a log per build) from paying two
  * fsyncs per build.
  */
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
@@ -48,20 +48,27 @@ export async function hasLog(output: string, buildId: number): Promise<boolean> 
   );
 }
 
+/** Log directories known to exist, so a burst of logs does not ask for each one's directory again. */
+const madeDirs = new Set<string>();
+
 /** Writes the log of `buildId` (UTF-8 text, gzip-compressed) under a temp name, then renames it into place. */
 export async function writeLog(output: string, buildId: number, text: string): Promise<void> {
   const path = join(output, ...logSegments(buildId));
-  await mkdir(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  if (!madeDirs.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    if (madeDirs.size > 10_000) madeDirs.clear();
+    madeDirs.add(dir);
+  }
   const temp = tempPathFor(path);
   const data = await gzip(Buffer.from(text, 'utf8'));
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.chmod(0o644); // whatever the umask: the web server reads it
-    } finally {
-      await handle.close();
-    }
+    await writeFile(temp, data, { flag: 'wx' }).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await mkdir(dir, { recursive: true }); // removed since we made it
+      await writeFile(temp, data, { flag: 'wx' });
+    });
+    await chmod(temp, 0o644); // whatever the umask: the web server reads it
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => undefined);

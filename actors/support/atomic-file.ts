@@ -2,7 +2,7 @@
  * Crash-safe file replacement: readers see the old file or the new one, never a half-written one, and a
  * failure at any step leaves the old file untouched and no temp file behind (web-output.md §0).
  */
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -99,10 +99,13 @@ export interface WriteFilesOptions {
 }
 
 /**
- * Writes several files as writeFileAtomic does each, but fsyncs every file at once and each directory
- * once: all temp files are written and fsynced concurrently, then renamed, then their directories fsynced.
- * Each file is replaced atomically; the set is not (a reader may see some new and some old). On a failure
- * before the renames, every temp file is removed and nothing is replaced.
+ * Writes several files as writeFileAtomic does each, but with fewer fsyncs, for files that can be made
+ * again (the Scribe's pages): all temp files are written and fsynced concurrently, then renamed; only the
+ * directories that gained a file are fsynced, once each. A rename over an existing file is not: it reaches
+ * the disk with the file system's next commit (ext4: within 5 s), and a crash before then leaves the old
+ * file, whole (the new one was fsynced before the rename). Each file is replaced atomically; the set is
+ * not (a reader may see some new and some old). On a failure before the renames, every temp file is
+ * removed and nothing is replaced.
  */
 export async function writeFilesAtomic(files: readonly { path: string; data: FileContent }[], options: WriteFilesOptions = {}): Promise<void> {
   const { mode = 0o644, skipUnchanged = false } = options;
@@ -114,6 +117,7 @@ export async function writeFilesAtomic(files: readonly { path: string; data: Fil
     if (changed.length === 0) return;
   }
   const temps = changed.map((f) => ({ ...f, temp: tempPathFor(f.path) }));
+  const existed = await Promise.all(temps.map((f) => stat(f.path).then(() => true, () => false)));
   const opened: string[] = [];
   try {
     await Promise.all(
@@ -142,5 +146,5 @@ export async function writeFilesAtomic(files: readonly { path: string; data: Fil
   } finally {
     await Promise.all(temps.filter(({ temp }) => !renamed.has(temp)).map(({ temp }) => unlink(temp).catch(() => undefined)));
   }
-  await Promise.all([...new Set(changed.map((f) => dirname(f.path)))].map(fsyncDirectory));
+  await Promise.all([...new Set(changed.filter((_, i) => !existed[i]).map((f) => dirname(f.path)))].map(fsyncDirectory));
 }
