@@ -2,7 +2,7 @@
  * Crash-safe file replacement: readers see the old file or the new one, never a half-written one, and a
  * failure at any step leaves the old file untouched and no temp file behind (web-output.md §0).
  */
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -71,20 +71,13 @@ async function collect(data: FileContent): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-/** Whether `path` holds exactly `data` with `mode` (false when it cannot be read). */
-async function holds(path: string, data: Buffer, mode: number): Promise<boolean> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const info = await handle.stat();
-      if (!info.isFile() || info.size !== data.length || (info.mode & 0o7777) !== mode) return false;
-      return data.equals(await handle.readFile());
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return false;
-  }
+/** What is at `path` now: nothing, or a file holding exactly `data` with `mode`, or something else. */
+async function compareWith(path: string, data: Buffer, mode: number): Promise<'absent' | 'same' | 'differs'> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) return 'absent';
+  // the size and mode tell most changes apart without reading the file
+  if (!info.isFile() || info.size !== data.length || (info.mode & 0o7777) !== mode) return 'differs';
+  return data.equals(await readFile(path).catch(() => Buffer.alloc(0))) ? 'same' : 'differs';
 }
 
 export interface WriteFilesOptions {
@@ -110,14 +103,17 @@ export interface WriteFilesOptions {
 export async function writeFilesAtomic(files: readonly { path: string; data: FileContent }[], options: WriteFilesOptions = {}): Promise<void> {
   const { mode = 0o644, skipUnchanged = false } = options;
   let changed: readonly { path: string; data: FileContent }[] = files;
+  let existed: boolean[];
   if (skipUnchanged) {
     const collected = await Promise.all(files.map(async (f) => ({ path: f.path, data: await collect(f.data) })));
-    const same = await Promise.all(collected.map((f) => holds(f.path, f.data, mode)));
-    changed = collected.filter((_, i) => !same[i]);
+    const found = await Promise.all(collected.map((f) => compareWith(f.path, f.data, mode)));
+    changed = collected.filter((_, i) => found[i] !== 'same');
+    existed = found.filter((f) => f !== 'same').map((f) => f === 'differs');
     if (changed.length === 0) return;
+  } else {
+    existed = await Promise.all(files.map((f) => stat(f.path).then(() => true, () => false)));
   }
   const temps = changed.map((f) => ({ ...f, temp: tempPathFor(f.path) }));
-  const existed = await Promise.all(temps.map((f) => stat(f.path).then(() => true, () => false)));
   const opened: string[] = [];
   try {
     await Promise.all(
