@@ -46,6 +46,12 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     script: { file: 'upgrade-0.18.1-to-0.18.2.sql' },
     description: 'store web-log records a batch at a time',
   },
+  {
+    from: '0.18.2',
+    to: '0.18.3',
+    script: { file: 'upgrade-0.18.2-to-0.18.3.sql' },
+    description: "record wheels' Requires-Python and core metadata, yank reasons; query a project's data at once",
+  },
 ];
 
 // Beside this module when run from source; from dist/schema/ the scripts stay in the source tree.

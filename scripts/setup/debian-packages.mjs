@@ -12,4 +12,7 @@ export const TEST_PACKAGES = {
   'python3-venv': 'virtual environments the tests install wheels into',
   pypy3: "the end-to-end tests' second build ABI",
   'pypy3-dev': "headers for the second ABI's C-extension build",
+  chromium: 'the site in a real browser (spec/site, driven by playwright-core)',
+  nginx: "the README's nginx configuration, tested as written (spec/site/web-servers.test.ts)",
+  apache2: "the README's Apache configuration, tested as written",
 };

@@ -111,7 +111,7 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
   SKIPVER: { valid: ['foo', '0.1', 'broken'], invalid: [['foo', '0.1', null]] },
   DELPKG: pkg(),
   DELVER: pkgVer(),
-  YANKVER: pkgVer(),
+  YANKVER: { valid: ['foo', '0.1', 'broken on Python 3.12'], invalid: [['foo'], ['foo', '0.1', null], 'foo'] },
   UNYANKVER: pkgVer(),
   LOGDOWNLOAD: { valid: download, invalid: [download.slice(0, 12), replace(download, 2, 1600171200)] },
   LOGSEARCH: { valid: search, invalid: [replace(search, 3, 5)] },
@@ -145,6 +145,9 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
     valid: ['foo', 'Foo', '1.0', 'broken', false, TS, true, false, [], TS],
     invalid: [['foo', 'Foo', '1.0', '', false, '2020-09-15', false, false, [], TS], ['foo', 'Foo', '1.0', '', false, TS, false, false, 'foo', TS]],
   },
+  PROJDATA: pkg(),
+  SETFILEMETA: { valid: ['foo-0.1-py3-none-any.whl', '>=3.9', 'ab'.repeat(32)], invalid: [['foo-0.1-py3-none-any.whl', '>=3.9', null], ['foo.whl', 3, 'ab']] },
+  BUILDLOG: { valid: 42, invalid: ['42', null, 1.5] },
 };
 
 /** What `OK` carries for each Oracle verb (protocols.md §4.4). */
@@ -200,6 +203,15 @@ export const oracleResultSamples: Record<OracleVerb, Samples> = {
   LOADRWP: { valid: [['foo', TS, 'BOTH']], invalid: [[['foo', '2020-09-15T12:00:00Z', 'BOTH']]] },
   ADDPKG: { valid: 'NEWPKG', invalid: ['NEWVER', true, null] },
   ADDVER: { valid: 'NOPKG', invalid: ['UPDPKG', false] },
+  PROJDATA: {
+    valid: [
+      [['0.1', TS, '', true, 'broken', [[1, 'cp311', true], [2, 'cp39', false]]]],
+      [['0.1', 'foo-0.1-py3-none-any.whl', 1234, 'ab'.repeat(32), 'cp311', 'none', 'any', '>=3.9', 'cd'.repeat(32), TS, ['libxml2'], []]],
+    ],
+    invalid: [[[['0.1', TS, '', true, null, []]], []], [[], [['0.1', 'foo.whl', 1, 'ab', 'cp311', 'none', 'any', null, null, 'now', [], []]]]],
+  },
+  SETFILEMETA: { valid: null, invalid: [0] },
+  BUILDLOG: { valid: 'Collecting foo\n', invalid: [5] },
 };
 
 export const protocolSamples: Record<string, ProtocolSamples> = {

@@ -85,6 +85,21 @@ describe.each(BACKENDS)('the Oracle on %s', (kind) => {
     expect((await ask({ verb: 'PROJFILES', data: 'foo' }))[0]![5]).toBe(true);
     expect(await ask({ verb: 'UNYANKVER', data: ['foo', '1.0'] })).toBeNull();
 
+    // beyond 0.18: yank reasons, core metadata, everything about a package at once, build logs
+    expect(await ask({ verb: 'YANKVER', data: ['foo', '1.0', 'broken\x00 on <arm>'] })).toBeNull();
+    expect(await ask({ verb: 'SETFILEMETA', data: [file[0], '>=3.7, <4', 'cd'.repeat(32)] })).toBeNull();
+    const [releases, files] = await ask({ verb: 'PROJDATA', data: 'foo' });
+    expect(releases.map((r) => [r[0], r[2], r[3], r[4], r[5].map(([, abi, ok]) => [abi, ok])]).sort()).toEqual([
+      ['1.0', '', true, 'broken\ufffd on <arm>', [['cp34m', true]]], // a NUL replaced, as build logs' are
+      ['2.0', 'binary only', false, '', []],
+    ]);
+    expect(releases.find((r) => r[0] === '1.0')![1]).toBeInstanceOf(Date);
+    expect(files).toEqual([['1.0', file[0], 1000, file[2], 'cp34m', 'cp34m', 'linux_armv7l', '>=3.7, <4', 'cd'.repeat(32), expect.any(Date), ['libc6', 'libfoo'], []]]);
+    expect(await ask({ verb: 'BUILDLOG', data: id })).toEqual(expect.any(String));
+    expect(await ask({ verb: 'BUILDLOG', data: id + 1000 })).toBeNull();
+    expect(await ask({ verb: 'UNYANKVER', data: ['foo', '1.0'] })).toBeNull();
+    expect((await ask({ verb: 'PROJDATA', data: 'foo' }))[0].find((r) => r[0] === '1.0')!.slice(3, 5)).toEqual([false, '']);
+
     const record = (first: string): DownloadRecordWire => [first, '10.0.0.1', minutesAgo(1), 'armv7l', null, null, null, null, null, null, 'pip', null, null];
     expect(await ask({ verb: 'LOGDOWNLOAD', data: record(file[0]) })).toBeNull();
     expect(await ask({ verb: 'LOGSEARCH', data: record('foo') })).toBeNull();

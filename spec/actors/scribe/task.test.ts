@@ -57,8 +57,8 @@ describe('the Scribe task', () => {
     const names = await readdir(out.path);
     expect(names).toEqual(expect.arrayContaining(['faq.html', 'packages.html', 'stats.html', '404.html', 'simple', 'project']));
     const root = await readFile(path.join(out.path, 'simple', 'index.html'), 'utf8');
-    expect(root).toContain('<a href="bar">bar</a>');
-    expect(root).toContain('<a href="foo">foo</a>');
+    expect(root).toContain('<a href="bar/">bar</a>');
+    expect(root).toContain('<a href="foo/">foo</a>');
     await expect(run.quit()).resolves.toMatchObject({ failed: false });
   });
 
