@@ -24,11 +24,13 @@ import { describe } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { supervisorMachine, type SupervisorOutput } from '../runtime/supervisor.js';
+import { serviceNotifier, type ServiceNotifier } from '../systemd/index.js';
 import { createPullAdapter, type Receiver } from '../zmq/pull.js';
 import { createPublisherAdapter, type Publisher } from '../zmq/push.js';
 import type { MasterConfig } from './config.js';
 import { handleControl } from './control.js';
 import { masterHello } from './hello.js';
+import { reportMaster } from './service-status.js';
 import { masterTasks } from './tasks.js';
 
 export class MasterStartError extends PiwError {
@@ -47,6 +49,8 @@ export interface MasterOptions {
   readyTimeoutMs?: number;
   /** How long each task may take to stop before it is stopped outright (default 10 s). */
   stopTimeoutMs?: number;
+  /** Told what the master is doing, for systemd (service-status.ts); default: nothing is told. */
+  notifier?: ServiceNotifier;
 }
 
 /** Where the master's sockets ended up (the real port of a `tcp://…:*` address). */
@@ -59,6 +63,8 @@ export interface MasterEndpoints {
 }
 
 type Supervisor = Actor<typeof supervisorMachine>;
+
+const SILENT = serviceNotifier({ env: {} });
 
 export class Master {
   readonly endpoints: MasterEndpoints = {};
@@ -83,16 +89,19 @@ export class Master {
     if (this.#done !== undefined) throw new Error('the master has already been started');
     const { config } = this.#opts;
     const log = this.#log;
+    const notifier = this.#opts.notifier ?? SILENT;
     let release!: (output: SupervisorOutput) => void;
     this.#done = new Promise((resolve) => (release = resolve));
     try {
       const hello = await masterHello(new Date());
+      notifier.status('opening the database');
       const database = this.#opts.database ?? (await openDatabase({ dsn: config.dsn, max: config.oracles + 2 }));
       this.#closers.unshift(() => database.close());
       log.info(`using ${describeTarget(database.target)}`);
       const bus = createBus({ onError: (err, queue) => log.error(`a handler on queue ${queue} failed: ${describe(err)}`, err) });
       this.#bus = bus;
       this.#closers.unshift(() => bus.close());
+      notifier.status('binding the status and control queues');
       await this.#bindSockets(bus);
       const tasks = masterTasks(config, {
         bus,
@@ -113,6 +122,7 @@ export class Master {
         },
       });
       this.#root = root;
+      this.#closers.unshift(reportMaster(notifier, { root, bus }));
       this.#closers.unshift(
         bus.listen(queues.control, (msg) =>
           handleControl(msg, {

@@ -23,6 +23,7 @@ import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE, defaultConfig, type Master
 import { Master } from '../../actors/master/master.js';
 import { handleSignals } from '../../actors/master/signals.js';
 import type { Logger } from '../../actors/runtime/logger.js';
+import { serviceNotifier } from '../../actors/systemd/index.js';
 import { parseDsn } from '../../schema/dsn.js';
 import { PiwCommand, type Settings } from '../common/command.js';
 import { flag, integer, optionalText, text } from '../common/config.js';
@@ -187,7 +188,10 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       environment variable PIW_ALLOW_ROOT=1 is set (for throw-away machines such as CI containers).
 
       Stop it with SIGTERM (systemd), Ctrl+C, or QUIT from piw-monitor; pending page rewrites are saved and
-      picked up at the next start.
+      picked up at the next start. Under systemd (scripts/systemd/piwheels-master.service, Type=notify) it
+      says READY once every task is ready and every socket bound, keeps a STATUS line for systemctl status
+      (slaves, builds queued, paused), pings WatchdogSec= at half its period and asks for more time while
+      a task starts or stops.
 
       Development mode (--dev-mode) is for working on piwheels itself: as in 0.18, new packages are added
       with the skip reason 'development mode' (so never built), logging includes debug lines and page
@@ -330,14 +334,19 @@ export class MasterCommand extends PiwCommand<typeof schema> {
     }
     if (s.devMode) log.warn('Starting in development mode; DO NOT use this in production!');
     const config = masterConfig(s);
-    const master = new Master({ config, log });
-    const stopHandling = handleSignals((reason) => master.quit(reason), log);
+    const notifier = serviceNotifier();
+    const master = new Master({ config, log, notifier });
+    const stopHandling = handleSignals((reason) => {
+      notifier.stopping(`stopping on ${reason}`);
+      master.quit(reason);
+    }, log);
     try {
       await master.start();
       const outcome = await master.done;
       return outcome.failed ? 1 : 0;
     } finally {
       stopHandling();
+      notifier.close();
     }
   }
 }
