@@ -1,7 +1,8 @@
 /**
  * The master's main part: everything of piw-master that is not a task (protocols.md §2, behaviours 24–36).
  *
- *   start()   opens the database (its version checked: behaviour 34), binds the status PUB and the
+ *   start()   checks every ipc queue's socket and directory (actors/ipc: nobody else's), opens the
+ *             database (its version checked: behaviour 34), binds the status PUB and the
  *             control PULL (HWM 10; ipc socket files made group-writable for monitors, 36), then hands the
  *             tasks to the root supervisor, which starts them in order, each within 10 s (24)
  *   running   every message on the bus's status queue is re-published unchanged on the PUB socket (28);
@@ -24,6 +25,7 @@ import { describe } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { supervisorMachine, type SupervisorOutput } from '../runtime/supervisor.js';
+import { prepareIpcBind } from '../ipc/checks.js';
 import { serviceNotifier, type ServiceNotifier } from '../systemd/index.js';
 import { createPullAdapter, type Receiver } from '../zmq/pull.js';
 import { createPublisherAdapter, type Publisher } from '../zmq/push.js';
@@ -94,6 +96,7 @@ export class Master {
     this.#done = new Promise((resolve) => (release = resolve));
     try {
       const hello = await masterHello(new Date());
+      await checkQueues(config);
       notifier.status('opening the database');
       const database = this.#opts.database ?? (await openDatabase({ dsn: config.dsn, max: config.oracles + 2 }));
       this.#closers.unshift(() => database.close());
@@ -214,6 +217,21 @@ export class Master {
     }
     this.#log.info('closed all queues');
     return output;
+  }
+}
+
+/**
+ * Every ipc queue checked before anything starts (actors/ipc/checks.ts): a squatted socket or a directory
+ * someone else controls stops the master at once, naming the option, rather than after half its tasks.
+ * Nothing is made yet: each socket's bind makes the private default directory if need be.
+ */
+async function checkQueues(config: MasterConfig): Promise<void> {
+  for (const [queue, address] of Object.entries(config.queues)) {
+    try {
+      await prepareIpcBind(address, { create: false });
+    } catch (err) {
+      throw new MasterStartError(`unable to use the ${queue} queue (--${queue}-queue): ${describe(err)}`, { cause: err });
+    }
   }
 }
 
