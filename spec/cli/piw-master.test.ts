@@ -23,7 +23,7 @@ import { Database } from '../../schema/database.js';
 import { parseDsn } from '../../schema/dsn.js';
 import { createServerDatabase, type ServerDatabase } from '../support/postgres.js';
 import { tempDir } from '../actors/master/support/world.js';
-import { NotifyListener } from '../actors/systemd/support/notify-listener.js';
+import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
 import { TASK_ORDER } from '../../actors/master/tasks.js';
 import { ROOT } from './common/harness.js';
 

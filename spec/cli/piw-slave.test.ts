@@ -20,7 +20,7 @@ import { TestMaster } from '../actors/slave/client/master.js';
 import { hangingProject } from '../actors/slave/client/projects.js';
 import { ScriptedMaster } from '../actors/slave/client/scripted-master.js';
 import { SilentFileQueue } from '../actors/slave/client/silent-file-queue.js';
-import { NotifyListener } from '../actors/systemd/support/notify-listener.js';
+import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');

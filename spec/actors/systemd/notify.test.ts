@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceNotifier, withoutServiceVariables, type WatchdogTimers } from '../../../actors/systemd/index.js';
-import { NotifyListener } from './support/notify-listener.js';
+import { NotifyListener } from '../../../scripts/systemd/notify-listener.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD = path.join(ROOT, 'spec/actors/systemd/support/notify-child.ts');

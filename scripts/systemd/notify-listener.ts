@@ -1,5 +1,5 @@
 /**
- * systemd's end of sd_notify for tests: a unix datagram socket (a path, or an abstract name given as
+ * systemd's end of sd_notify, for tests and scripts/deploy/prove-armhf.ts: a unix datagram socket (a path, or an abstract name given as
  * `@name`) bound by Debian's python3 — Node has no unix datagram sockets — printing each datagram it
  * receives as one JSON line, with what the socket files of `watch` looked like at that instant (so a test
  * can tell whether READY came before or after the master's sockets existed).
