@@ -198,6 +198,11 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       rewrites are held 3 s; PyPI's events are not held back either. To try the whole pipeline against a
       local stand-in of PyPI, use --pypi-hold 0 --rewrite-delay 3 instead.
 
+      The ipc queues (status, control, import, log) default to sockets in a directory only the master's
+      user (and its group) can enter: PIW_IPC_DIR if set, /run/piwheels under systemd (RuntimeDirectory=),
+      else /tmp/piwheels-UID (made with mode 0700); the tools look in the same place. A socket or directory
+      someone else made there, or at an address given, is refused.
+
       Settings may also come from the environment (PIW_MASTER_DSN, PIW_MASTER_OUTPUT_PATH,
       PIW_MASTER_DEV_MODE, PIW_MASTER_DEBUG, PIW_MASTER_PYPI_HOLD, PIW_MASTER_REWRITE_DELAY,
       PIW_MASTER_PYPI_XMLRPC, PIW_MASTER_PYPI_SIMPLE, PIW_MASTER_PYPI_JSON, PIW_MASTER_ORACLES,
