@@ -342,7 +342,7 @@ export class MasterCommand extends PiwCommand<typeof schema> {
     const notifier = serviceNotifier();
     const master = new Master({ config, log, notifier });
     const stopHandling = handleSignals((reason) => {
-      notifier.stopping(`stopping on ${reason}`);
+      notifier.stopping(`stopping: ${reason}`);
       master.quit(reason);
     }, log);
     try {

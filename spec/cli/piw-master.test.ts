@@ -285,7 +285,7 @@ describe('piw-master under systemd (Type=notify)', () => {
       m.child.kill('SIGTERM');
       expect((await m.exited).code).toBe(0);
       const stopping = listener.received.find((n) => 'STOPPING' in n.assignments)!;
-      expect(stopping.assignments.STATUS).toBe('stopping on SIGTERM');
+      expect(stopping.assignments.STATUS).toBe('stopping: SIGTERM');
       const stops = listener.received.slice(listener.received.indexOf(stopping)).filter((n) => 'EXTEND_TIMEOUT_USEC' in n.assignments);
       expect(stops.map((n) => n.assignments.STATUS)).toEqual([...TASK_ORDER].reverse().map((id) => `stopping task ${id}`));
       expect(listener.values('STATUS').at(-1)).toBe('stopped');

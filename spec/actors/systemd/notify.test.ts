@@ -151,8 +151,9 @@ describe('real datagrams through libsystemd (sd-notify), from a child process', 
   });
 
   /** Runs support/notify-child.ts with these variables; resolves with its exit status. */
-  function child(env: NodeJS.ProcessEnv, pings = 0): Promise<number | null> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, String(pings)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+  function child(env: NodeJS.ProcessEnv, pings = 0, block = false): Promise<number | null> {
+    const args = ['--import', 'tsx', CHILD, String(pings), ...(block ? ['block'] : [])];
+    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
     return new Promise((resolve) => proc.on('close', resolve));
   }
 
@@ -172,6 +173,23 @@ describe('real datagrams through libsystemd (sd-notify), from a child process', 
         'EXTEND_TIMEOUT_USEC=15000000\nSTATUS=stopping task mr_chase',
       ]);
       expect(texts.filter((t) => t === 'WATCHDOG=1').length).toBeGreaterThanOrEqual(1);
+    } finally {
+      listener.close();
+    }
+  });
+
+  test('the watchdog pings from the event loop itself: none while the loop is blocked, again once it is free', async () => {
+    const listener = await NotifyListener.start();
+    try {
+      expect(await child({ NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '200000' }, 2, true)).toBe(0);
+      await listener.next('EXTEND_TIMEOUT_USEC');
+      const texts = listener.received.map((n) => n.text);
+      const blocked = texts.indexOf('STATUS=blocking the event loop');
+      const free = texts.indexOf('STATUS=event loop free again');
+      const stopping = texts.findIndex((t) => t.startsWith('STOPPING=1'));
+      expect(texts.slice(0, blocked)).toContain('WATCHDOG=1');
+      expect(texts.slice(blocked + 1, free)).toEqual([]);
+      expect(texts.slice(free + 1, stopping)).toContain('WATCHDOG=1');
     } finally {
       listener.close();
     }
