@@ -77,4 +77,5 @@ fs.renameSync(manifestFile + '.tmp', manifestFile);
 EOF
 
 node -e 'require(process.argv[1])' "$zmq"
-echo "build-zeromq: zeromq now loads, linked against $(ldd "$zmq"/build/linux/*/node/glibc-*/addon.node | grep -o 'libzmq[^ ]*' | head -n 1)"
+addon="$zmq/build/linux/$(node -p process.arch)/node/glibc-$(node -p process.versions.modules)-Release/addon.node"
+echo "build-zeromq: zeromq now loads $addon, linked against $(ldd "$addon" | grep -o 'libzmq[^ ]*' | head -n 1)"
