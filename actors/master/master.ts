@@ -12,6 +12,8 @@
  *             database are closed and `done` resolves with the supervisor's outcome
  *
  * `quit()` may come at any time, even before or during start(): the master then stops as soon as it can.
+ * With a `notifier` (piw-master under systemd) service-status.ts tells systemd all of this as it happens:
+ * READY once the supervisor runs, STATUS lines, more time per task while starting and stopping.
  */
 import { createActor, toPromise, waitFor, type Actor } from 'xstate';
 import { masterControlProtocol } from '../../protocols/master-control.js';
