@@ -57,14 +57,18 @@ export DEBIAN_FRONTEND=noninteractive
 step "1/4 Debian packages"
 apt-get update -q
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-node_packages=""
-if [ "$(node_major)" -lt 20 ]; then
+# NodeSource's nodejs carries npm and Node's headers; Debian's comes in three packages.
+node_packages_for() { case "$1" in *nodesource*) echo "nodejs" ;; *) echo "nodejs npm libnode-dev" ;; esac; }
+installed=$(dpkg-query -W -f='${Version}' nodejs 2>/dev/null || true)
+if [ "$(node_major)" -ge 20 ]; then
+  # A Node of apt's: make sure npm and the headers are there too; one in /usr/local is the owner's business.
+  node_packages=$([ -z "$installed" ] || node_packages_for "$installed")
+else
   candidate=$(apt-cache policy nodejs | awk '/Candidate:/ { print $2 }')
   major=${candidate#*:}; major=${major%%.*}
   [[ "$major" =~ ^[0-9]+$ ]] && [ "$major" -ge 20 ] ||
     die "Node 20 or later is needed and ${PRETTY_NAME:-this system} offers nodejs ${candidate:-none}: add NodeSource's node_20.x repository first (see the README, \"Build slaves on Raspberry Pi OS\"), then run this again"
-  # NodeSource's nodejs carries npm and the headers; Debian's comes in three packages.
-  case "$candidate" in *nodesource*) node_packages="nodejs" ;; *) node_packages="nodejs npm libnode-dev" ;; esac
+  node_packages=$(node_packages_for "$candidate")
 fi
 # shellcheck disable=SC2086 # word splitting wanted
 apt-get install -y -q --no-install-recommends $node_packages ca-certificates build-essential pkg-config \
