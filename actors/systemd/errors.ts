@@ -21,7 +21,7 @@ export const systemdErrors = {
     new SystemdError(
       'PIW_ERR_SD_NOTIFY_UNAVAILABLE',
       `systemd gave this service a NOTIFY_SOCKET, but sd_notify cannot be loaded (${describe(cause)}); ` +
-        'install libsystemd-dev and rebuild it (npm rebuild sd-notify), or run the unit as Type=simple',
+        'install libsystemd-dev and then npm ci again (sd-notify is an optional dependency, left out where it cannot be built), or run the unit as Type=simple',
       { cause },
     ),
   watchdog: (value: string) =>
