@@ -67,6 +67,7 @@ describeAsRoot('a squatted import queue in a shared directory', () => {
     } finally {
       await naive.close();
     }
+    await squatter.waitFor(1);
     expect(squatter.received).toHaveLength(1);
   });
 

@@ -60,6 +60,11 @@ export class Squatter {
     return squatter;
   }
 
+  /** Resolves once `n` messages have been received (each is printed before the squatter answers it). */
+  async waitFor(n: number): Promise<void> {
+    while (this.received.length < n) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   close(): void {
     this.child.kill();
   }
