@@ -4,7 +4,7 @@
  * commands. Plain JavaScript on purpose: it runs before the dependencies (tsx, TypeScript) are installed.
  *
  *   node scripts/setup.mjs start [ARGS…]   dependencies and build, then the demo (scripts/start.ts)
- *   node scripts/setup.mjs test [ARGS…]    dependencies, Debian packages, type check (whole suite), then jest
+ *   node scripts/setup.mjs test [ARGS…]    Debian packages, dependencies, type check (whole suite), then jest
  *   node scripts/setup.mjs stamp           record that node_modules and dist/ are current (npm's prepare)
  *
  * Each step is skipped when its result is current, so a second run starts at once: node_modules is current
@@ -143,8 +143,9 @@ async function start(args) {
 }
 
 function test(args) {
-  ensureDependencies('npm test');
+  // The packages first: npm ci builds sd-notify against libsystemd-dev.
   ensureDebianPackages('npm test', TEST_PACKAGES);
+  ensureDependencies('npm test');
   // The whole suite starts with the type check; `npm test -- spec/some/file` goes straight to its tests.
   if (!args.some((a) => !a.startsWith('-'))) run('the type check (npm run typecheck)', 'npm', ['run', 'typecheck', '--silent']);
   handOver(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args]);

@@ -2,7 +2,7 @@
  * Mr Chase (protocols.md §4.3, behaviours 85–103): owns the import ROUTER socket and one import-session
  * actor per client, the end-point of piw-import, piw-remove and piw-rebuild.
  *
- *   import ROUTER (--import-queue, ipc:///tmp/piw-import, socket file 0600)
+ *   import ROUTER (--import-queue, piw-import in the ipc directory, socket file 0600)
  *                        requests → that client's session; the session's replies → that client
  *   db (request)         GETABIS, VEREXISTS, PKGEXISTS, LOGBUILD, SKIPPKG, SKIPVER, DELPKG, DELVER, DELBUILD,
  *                        PROJVERS, ALLPKGS, ADDPKG, ADDVER (through a DbClient)
@@ -49,7 +49,7 @@ import { TransferSlot } from './transfer-slot.js';
 export interface MrChaseOptions {
   bus: Bus;
   log: Logger;
-  /** --import-queue (default ipc:///tmp/piw-import). */
+  /** --import-queue (default: piw-import in the ipc directory, actors/ipc). */
   address?: string;
   /** What to do to an ipc socket file after bind (default 'private': 0600, the master's user only). */
   ipcMode?: IpcMode;

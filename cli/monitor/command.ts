@@ -10,6 +10,7 @@
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
 import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../../actors/master/config.js';
+import { checkIpcPeer } from '../../actors/ipc/index.js';
 import { createMonitorClient } from '../../actors/monitor/index.js';
 import { createLogger, type LogEntry, type Logger } from '../../actors/runtime/logger.js';
 import { PiwCommand, type Settings } from '../common/command.js';
@@ -77,6 +78,9 @@ export class MonitorCommand extends PiwCommand<typeof schema> {
         if (held.push(entry) > HELD_LINES) held.shift();
       },
     });
+    // Only the master's user's sockets (actors/ipc): another user's would show a forged farm and take our commands.
+    await checkIpcPeer(settings.statusQueue);
+    await checkIpcPeer(settings.controlQueue);
     const client = createMonitorClient({ statusQueue: settings.statusQueue, controlQueue: settings.controlQueue, log: quiet });
     const io = openTerminal();
     const app = runMonitorApp({ client, io });

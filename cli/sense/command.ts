@@ -11,7 +11,9 @@ import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
 import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../../actors/master/config.js';
 import { handleSignals } from '../../actors/master/signals.js';
+import { checkIpcPeer } from '../../actors/ipc/index.js';
 import { createMonitorClient } from '../../actors/monitor/index.js';
+import { serviceNotifier } from '../../actors/systemd/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { findSenseHat } from '../../actors/sense/discover.js';
 import { openJoystick } from '../../actors/sense/joystick.js';
@@ -91,15 +93,30 @@ export class SenseCommand extends PiwCommand<typeof schema> {
       throw err;
     });
     log.info(`Sense HAT: matrix ${devices.framebuffer}, joystick ${devices.joystick}; following ${settings.statusQueue}`);
+    // Only the master's user's sockets (actors/ipc), and systemd told what piw-sense does (actors/systemd).
+    const notifier = serviceNotifier();
+    try {
+      await checkIpcPeer(settings.statusQueue);
+      await checkIpcPeer(settings.controlQueue);
+    } catch (err) {
+      notifier.close();
+      await Promise.allSettled([matrix.close(), joystick.close()]);
+      throw err;
+    }
     const client = createMonitorClient({ statusQueue: settings.statusQueue, controlQueue: settings.controlQueue, log });
     const stop = new AbortController();
-    const unhandle = handleSignals(() => stop.abort(), log);
+    const unhandle = handleSignals((reason) => {
+      notifier.stopping(`stopping: ${reason}`);
+      stop.abort();
+    }, log);
+    notifier.ready(`following the master at ${settings.statusQueue}`);
     try {
       const outcome = await runSense({ client, matrix, stick: (signal) => joystick.messages(signal), log, signal: stop.signal });
       if (outcome !== 'stopped') log.warn(outcome === 'terminated' ? 'told the master to terminate; stopped' : 'stopped');
       return 0;
     } finally {
       unhandle();
+      notifier.close();
       await client.close();
       await Promise.allSettled([matrix.close(), joystick.close()]);
     }

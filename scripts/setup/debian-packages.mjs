@@ -15,4 +15,7 @@ export const TEST_PACKAGES = {
   chromium: 'the site in a real browser (spec/site, driven by playwright-core)',
   nginx: "the README's nginx configuration, tested as written (spec/site/web-servers.test.ts)",
   apache2: "the README's Apache configuration, tested as written",
+  'libsystemd-dev': "libsystemd, which npm ci builds sd-notify (the daemons' sd_notify) against",
+  systemd: 'systemd-analyze, which verifies the units in scripts/systemd',
+  'python3-zmq': "pyzmq, for the squatter of the ipc tests (another user binding the master's sockets)",
 };

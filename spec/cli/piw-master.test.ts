@@ -24,6 +24,8 @@ import { parseDsn } from '../../schema/dsn.js';
 import { createServerDatabase, type ServerDatabase } from '../support/postgres.js';
 import { tempDir } from '../actors/master/support/world.js';
 import { MASTER_READY, masterAddressArgs, spawnMasterIn } from './master-process.js';
+import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
+import { TASK_ORDER } from '../../actors/master/tasks.js';
 
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -188,5 +190,59 @@ describe('piw-master on the embedded database', () => {
     const { code } = await m.exited;
     expect(code).toBe(0);
     await access(path.join(data, 'piwheels', 'pgdata', 'PG_VERSION'));
+  });
+});
+
+describe('piw-master under systemd (Type=notify)', () => {
+  let database: ServerDatabase;
+  beforeAll(async () => {
+    database = await createServerDatabase('current');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  /** Every queue an ipc socket in the temp dir, so the listener can see which exist when READY comes. */
+  const QUEUES = ['status', 'control', 'import', 'log', 'slave', 'file'];
+  const ipcArgs = () => [
+    ...QUEUES.flatMap((q) => [`--${q}-queue`, ipc(q)]),
+    '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi',
+    '--pypi-json', 'http://127.0.0.1:9/pypi',
+    '-o', path.join(dir.path, 'www'),
+  ];
+
+  test('READY only once every socket is bound and every task ready; more time asked per task; WATCHDOG; STATUS with paused; STOPPING on SIGTERM', async () => {
+    const sockets = QUEUES.map((q) => path.join(dir.path, q));
+    const listener = await NotifyListener.start(undefined, sockets);
+    try {
+      const m = spawnMaster(['-v', '-d', database.masterDsn, ...ipcArgs()], { NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '1000000' });
+      const ready = await listener.next('READY', '1');
+      expect([...ready.sockets].sort()).toEqual([...sockets].sort());
+      // Big Brother's first STATS may or may not have come yet.
+      expect(ready.assignments.STATUS).toMatch(/^0 slaves \(0 building\)(; 0 builds queued)?$/);
+      const starting = listener.received.slice(0, listener.received.indexOf(ready));
+      expect(starting.slice(0, 2).map((n) => n.text)).toEqual(['STATUS=opening the database', 'STATUS=binding the status and control queues']);
+      // Each task's start is bounded by the supervisor's 10 s; systemd is asked for that and a margin.
+      const extensions = starting.filter((n) => 'EXTEND_TIMEOUT_USEC' in n.assignments);
+      expect(extensions.map((n) => n.assignments.STATUS)).toEqual(TASK_ORDER.map((id, i) => `starting task ${id} (${i + 1} of ${TASK_ORDER.length})`));
+      expect(new Set(extensions.map((n) => n.assignments.EXTEND_TIMEOUT_USEC))).toEqual(new Set(['15000000']));
+      await listener.next('WATCHDOG', '1');
+
+      const mon = monitor();
+      await mon.control.push({ verb: 'SLEEP', data: null });
+      await listener.next('STATUS', /^0 slaves \(0 building\)(; 0 builds queued)?; paused$/);
+      await mon.close();
+
+      m.child.kill('SIGTERM');
+      expect((await m.exited).code).toBe(0);
+      const stopping = listener.received.find((n) => 'STOPPING' in n.assignments)!;
+      expect(stopping.assignments.STATUS).toBe('stopping: SIGTERM');
+      const stops = listener.received.slice(listener.received.indexOf(stopping)).filter((n) => 'EXTEND_TIMEOUT_USEC' in n.assignments);
+      expect(stops.map((n) => n.assignments.STATUS)).toEqual([...TASK_ORDER].reverse().map((id) => `stopping task ${id}`));
+      expect(listener.values('STATUS').at(-1)).toBe('stopped');
+      expect(listener.values('READY')).toEqual(['1']);
+    } finally {
+      listener.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_STATUS_QUEUE } from '../../actors/ipc/index.js';
 import { KEYS, startMaster, startMonitor, type MasterProcess, type MonitorProcess } from './monitor/support.js';
 import { run } from './common/harness.js';
 import { MonitorCommand } from '../../cli/monitor/command.js';
@@ -152,7 +153,8 @@ test('--help and --version, as the manual lists them', async () => {
   const help = await run(MonitorCommand, ['--help']);
   expect(help.code).toBe(0);
   for (const option of ['-c,--configuration FILE', '--status-queue ADDR', '--control-queue ADDR']) expect(help.stdout).toContain(option);
-  expect(help.stdout).toContain('(default: ipc:///tmp/piw-status)');
+  // the master's default, in the private ipc directory every command shares (actors/ipc)
+  expect(help.stdout).toContain(`(default: ${DEFAULT_STATUS_QUEUE})`);
   const version = await run(MonitorCommand, ['--version']);
   expect(version).toMatchObject({ code: 0, stdout: '0.18\n' });
 });

@@ -22,6 +22,7 @@ import { FakeHat, KEY, tap } from '../actors/sense/fake-hat.js';
 import { TestSlave } from '../actors/slave-driver/support/harness.js';
 import { helloData } from '../machines/support/slave-fixtures.js';
 import { ROOT } from './common/harness.js';
+import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
 
 const CLI = path.join(ROOT, 'cli', 'piw-sense.ts');
 
@@ -95,11 +96,11 @@ function scrolled(p: Picture, strip: TextStrip, colour: Rgb, background: (x: num
   return 'not the text over its background at any scroll position';
 }
 
-function spawnSense(hat: FakeHat, dir: string, args: string[] = []) {
+function spawnSense(hat: FakeHat, dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', CLI, '-v', '--status-queue', `ipc://${dir}/status`, '--control-queue', `ipc://${dir}/control`, ...args],
-    { cwd: ROOT, env: { ...process.env, HOME: dir, PIW_SENSE_ROOT: hat.root }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, HOME: dir, PIW_SENSE_ROOT: hat.root, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
@@ -292,10 +293,10 @@ describe('piw-sense turned, stopped and terminating', () => {
     await dir.remove();
   });
 
-  const start = (args: string[] = []) => {
+  const start = (args: string[] = [], env: NodeJS.ProcessEnv = {}) => {
     const hat = new FakeHat();
     hats.push(hat);
-    const sense = spawnSense(hat, dir.path, args);
+    const sense = spawnSense(hat, dir.path, args, env);
     senses.push(sense);
     return { hat, sense };
   };
@@ -321,6 +322,21 @@ describe('piw-sense turned, stopped and terminating', () => {
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: shutting down on SIGTERM') });
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
+  });
+
+  test('under systemd (Type=notify): READY once following the master, WATCHDOG, STOPPING on SIGTERM', async () => {
+    const listener = await NotifyListener.start();
+    try {
+      const { sense } = start([], { NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '1000000' });
+      const ready = await listener.next('READY', '1');
+      expect(ready.assignments.STATUS).toBe(`following the master at ipc://${dir.path}/status`);
+      await listener.next('WATCHDOG', '1');
+      sense.child.kill('SIGTERM');
+      expect((await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`)).code).toBe(0);
+      expect((await listener.next('STOPPING')).assignments).toEqual({ STOPPING: '1', STATUS: 'stopping: SIGTERM' });
+    } finally {
+      listener.close();
+    }
   });
 
   test('"Terminate?" tells the master to QUIT, and piw-sense stops too', async () => {
