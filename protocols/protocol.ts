@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { encodeCbor, decodeCbor, unwrapFloats } from './cbor/index.js';
+import { clip, clipQuoted } from './clip.js';
 import { ProtocolError } from './errors.js';
 
 /** Marks a verb that carries no data (sent as a bare CBOR text string). */
@@ -34,7 +35,7 @@ function describeIssue(issue: v.BaseIssue<unknown>, prefix: readonly PathKey[]):
     const inner = issue.issues.filter((i) => i.type !== 'literal');
     if (inner.length) return inner.flatMap((i) => describeIssue(i, path));
   }
-  const where = path.map((k) => (typeof k === 'string' ? `[${JSON.stringify(k)}]` : `[${String(k)}]`)).join('');
+  const where = path.map((k) => (typeof k === 'string' ? `[${clipQuoted(k)}]` : `[${String(k)}]`)).join('');
   // A sequence too short reports its missing items as failing their schema; say what happened instead.
   const last = issue.path?.at(-1);
   const missing = last?.type === 'array' && Array.isArray(last.input) && (last.key as number) >= last.input.length;
@@ -88,7 +89,10 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
   checkRecv(verb: unknown, data: unknown, hasData: boolean): Message<R> {
     if (typeof verb !== 'string') throw new ProtocolError('PIW_ERR_STRUCTURE', 'invalid message structure received');
     const schema = Object.hasOwn(this.recv, verb) ? (this.recv[verb] as VerbSchema) : undefined;
-    if (schema === undefined) throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${verb}`, verb);
+    if (schema === undefined) {
+      const named = clip(verb);
+      throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${named}`, named);
+    }
     if (!hasData) {
       if (schema !== NoData) throw new ProtocolError('PIW_ERR_MISSING_DATA', `missing data for: ${verb}`, verb);
       return { verb } as Message<R>;
