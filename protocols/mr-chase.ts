@@ -4,6 +4,8 @@ import { literal, nullable, str, taggedTuple, tuple } from './fields.js';
 import { buildState } from './records.js';
 
 export const mrChaseProtocol = defineProtocol('mr_chase', {
+  // IMPORT carries a build state: as large as a slave's BUILT.
+  maxFrame: 32 << 20,
   recv: {
     IMPORT: buildState,
     REMOVE: tuple([str(), nullable(str()), str()]), // package, version (null = whole package), skip reason ("" = delete)

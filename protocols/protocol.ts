@@ -50,16 +50,25 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
     .join('; ');
 }
 
+/** The largest frame a protocol's socket takes unless the protocol says otherwise. */
+export const DEFAULT_MAX_FRAME = 1 << 20;
+
 export class Protocol<R extends VerbMap, S extends VerbMap> {
   constructor(
     readonly name: string,
     readonly recv: R,
     readonly send: S,
+    /**
+     * The largest frame either end's socket takes (ZeroMQ's maxMessageSize): the largest message the
+     * protocol carries, with room to spare. A peer that sends a larger frame is disconnected by ZeroMQ
+     * before any of it reaches us, so no work is spent on it.
+     */
+    readonly maxFrame: number = DEFAULT_MAX_FRAME,
   ) {}
 
   /** The client's view: what the binding side receives, the client sends, and vice versa. */
   mirror(): Protocol<S, R> {
-    return new Protocol(this.name, this.send, this.recv);
+    return new Protocol(this.name, this.send, this.recv, this.maxFrame);
   }
 
   /** Validates an outgoing message; returns the data as it goes on the wire (floats marked). */
@@ -147,6 +156,6 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
   }
 }
 
-export function defineProtocol<R extends VerbMap, S extends VerbMap>(name: string, spec: { recv: R; send: S }): Protocol<R, S> {
-  return new Protocol(name, spec.recv, spec.send);
+export function defineProtocol<R extends VerbMap, S extends VerbMap>(name: string, spec: { recv: R; send: S; maxFrame?: number }): Protocol<R, S> {
+  return new Protocol(name, spec.recv, spec.send, spec.maxFrame);
 }

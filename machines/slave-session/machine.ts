@@ -113,17 +113,21 @@ const answer = (make: Make<ReportedReply>) =>
   ] as const;
 
 const logLine = (level: LogEntry['level'], message: (args: Args) => string) =>
-  ({ type: 'log', params: (args: Args) => ({ level, message: message(args) }) }) as const;
+  ({ type: 'log', params: (args: Args): LogEntry => ({ level, message: message(args) }) }) as const;
+
+/** An error line about the slave's own misbehaviour (counted per slave by the Slave Driver). */
+const faultLine = (message: (args: Args) => string) =>
+  ({ type: 'log', params: (args: Args): LogEntry => ({ level: 'error', message: message(args), fault: true }) }) as const;
 
 /** DIE with 0.18's error line, e.g. `slave 3: protocol error (IDLE after BUILD)` (behaviours 41, 49, 53). */
 const protocolError = [
-  logLine('error', ({ context, event }) =>
+  faultLine(({ context, event }) =>
     `${prefix(context)}: protocol error (${event.type} after ${context.lastReply?.verb ?? 'nothing'})`),
   ...answer({ verb: 'DIE' }),
 ] as const;
 
 /** A request before the previous one was answered: impossible for a REQ peer. Logged and dropped. */
-const dropEarly = logLine('error', ({ context, event }) =>
+const dropEarly = faultLine(({ context, event }) =>
   `${prefix(context)}: ignored ${event.type} sent before the reply to its last request`);
 
 /** Abandon the build with DONE after a failure of the master's side; nothing is recorded. */
@@ -500,7 +504,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     rejected: {
       type: 'final',
       output: { reason: 'rejected' },
-      entry: logLine('error', ({ event }) => `invalid first message from slave: ${event.type}`),
+      entry: faultLine(({ event }) => `invalid first message from slave: ${event.type}`),
     },
   },
 });
