@@ -46,6 +46,12 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     script: { file: 'upgrade-0.18.1-to-0.18.2.sql' },
     description: 'store web-log records a batch at a time',
   },
+  {
+    from: '0.18.2',
+    to: '0.18.3',
+    script: { file: 'upgrade-0.18.2-to-0.18.3.sql' },
+    description: 'record wheels of 2 GiB and more (files.filesize BIGINT)',
+  },
 ];
 
 // Beside this module when run from source; from dist/schema/ the scripts stay in the source tree.

@@ -7,7 +7,7 @@
  */
 
 /** The version of the data model this software reads and writes. */
-export const SCHEMA_VERSION = '0.18.2';
+export const SCHEMA_VERSION = '0.18.3';
 
 /** The version piwheels 0.18's piw-initdb writes: the oldest we upgrade from. */
 export const ORIGINAL_VERSION = '0.18';
