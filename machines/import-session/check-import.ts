@@ -6,14 +6,14 @@ import { fileStateProblem, isProjectName } from '../wheel-filename.js';
 import type { BuildStateWire } from './types.js';
 
 export function importProblem(build: BuildStateWire): string | undefined {
-  const [, pkg, , , status, , , files] = build;
+  const [, pkg, version, , status, , , files] = build;
   // 0.18's messages, word for word, in 0.18's order
   if (!status) return 'importing a failed build is not supported';
   if (files.length === 0) return 'no files listed for import';
   if (!isProjectName(pkg)) return `invalid package name ${JSON.stringify(pkg)}`;
   const seen = new Set<string>();
   for (const file of files) {
-    const problem = fileStateProblem(file, pkg);
+    const problem = fileStateProblem(file, pkg, version);
     if (problem !== undefined) return problem;
     if (seen.has(file[0])) return `file ${JSON.stringify(file[0])} is listed twice`;
     seen.add(file[0]);

@@ -45,9 +45,14 @@
  *   - SKIP only affects a build in progress (0.18 kept the flag and killed the next build on its first
  *     BUSY); once BUILT has been accepted the transfer and logging complete normally, as in 0.18.
  *   - A failed build is logged without files.
+ *   - A success whose files are not all this build's (another package's or version's: 0.18 let a slave
+ *     take over any file row by naming its file) or whose dependencies are not well-formed names (the apt
+ *     ones end up in a shell command on the project page) is recorded as a failure, the reason appended to
+ *     its output; nothing is transferred.
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
+import { buildFilesProblem } from '../wheel-filename.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
 import { timerMs } from '../common/timer.js';
@@ -374,6 +379,23 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
                   ...heardPlain,
                   assign({ build: ({ context, event }) => ({ ...context.build!, status: false, duration: event.data[1], output: event.data[2], files: [] }) }),
                   logLine('warning', ({ context }) => `${prefix(context)}: build failed ${buildName(context)}`),
+                ],
+              },
+              {
+                // Files that are not this build's (another package's, another version's) or carry names no
+                // page may show are refused: the build is recorded as failed, with the reason in its output.
+                guard: ({ context, event }) => buildFilesProblem(context.build!.package, context.build!.version, event.data[3]) !== undefined,
+                target: 'recording',
+                actions: [
+                  ...heardPlain,
+                  assign({
+                    build: ({ context, event }) => {
+                      const refused = buildFilesProblem(context.build!.package, context.build!.version, event.data[3])!;
+                      const output = `${event.data[2]}\n\n[piwheels master: build refused: ${refused}]`;
+                      return { ...context.build!, status: false, duration: event.data[1], output, files: [], refused };
+                    },
+                  }),
+                  logLine('warning', ({ context }) => `${prefix(context)}: build refused ${buildName(context)}: ${context.build!.refused}`),
                 ],
               },
               {

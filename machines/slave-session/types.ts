@@ -114,6 +114,8 @@ export interface SessionBuild {
   duration?: TimeDelta;
   output?: string;
   files?: TransferFile[];
+  /** Why the master refused a reported success (its files were not this build's), recorded as a failure. */
+  refused?: string;
 }
 
 export interface StatsSample {

@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { NO_DATA, TimeDelta } from '../../../protocols/index.js';
+import { NO_DATA, TimeDelta, type FileStateWire } from '../../../protocols/index.js';
 import { silenceWatch, slaveSessionMachine, STATS_KEPT, statsSamples } from '../../../machines/slave-session/index.js';
 import { armTwinName, armWheel, BUSY_TIMEOUT_MS, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
 import { deferred, EPOCH, PYPI, settle, SLAVE_ID, startSession } from './harness.js';
@@ -238,6 +238,23 @@ describe('building', () => {
     expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', true, builtOk()[1], builtOk()[2], []]]);
     expect(s.callsOf('requestPages')).toEqual([{ verb: 'PROJECT', data: 'foo' }]);
     expect(s.lastReply()).toEqual({ verb: 'DONE' });
+  });
+});
+
+describe('issue 11: a success whose files are not all this build\'s is refused', () => {
+  test.each([
+    ['a wheel of another package (a takeover of its file row)', ['numpy-1.0-py3-none-any.whl', 10, pureWheel[2], 'numpy', '1.0', 'py3', 'none', 'any', {}], 'wheel "numpy-1.0-py3-none-any.whl" is not a file of package "foo"'],
+    ['a wheel of another version', ['foo-0.9-py3-none-any.whl', 10, pureWheel[2], 'foo', '0.9', 'py3', 'none', 'any', {}], 'wheel "foo-0.9-py3-none-any.whl" is not a file of "foo" version "1.0"'],
+    ['an apt dependency that is a shell command', [...pureWheel.slice(0, 8), { apt: ['$(touch /tmp/PWNED)'] }], 'invalid apt package name "$(touch /tmp/PWNED)" in the dependencies of "foo-1.0-py3-none-any.whl"'],
+  ] as [string, FileStateWire, string][])('%s: recorded as a failure with the reason in its output, nothing transferred, DONE', async (_, file, reason) => {
+    const s = startSession();
+    await s.toBuilding();
+    const built = builtOk([pureWheel, file]);
+    await s.built(built);
+    expect(s.callsOf('expectFile')).toEqual([]);
+    expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', false, built[1], `${built[2]}\n\n[piwheels master: build refused: ${reason}]`, []]]);
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.logs).toContainEqual({ level: 'warning', message: `slave ${SLAVE_ID}: build refused foo 1.0: ${reason}` });
   });
 });
 
