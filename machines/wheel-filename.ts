@@ -144,14 +144,15 @@ export function isVersionOf(wheelVersion: string, version: string): boolean {
 }
 
 /**
- * What is wrong with a file state that claims to belong to `pkg` `version`, or `undefined` when nothing
- * is: its filename must be a plain wheel filename of that package (compared canonically) and version (so a
- * build cannot take over another package's file row by naming its file), its five tags must be the ones
+ * What is wrong with a file state that claims to belong to `pkg` (and `version`, when given: a slave's build
+ * is of one version, while piw-import may bring wheels of others), or `undefined` when nothing is: its
+ * filename must be a plain wheel filename of that package (compared canonically) and version (so a build
+ * cannot take over another package's file row by naming its file), its five tags must be the ones
  * its name gives, its size a non-negative integer, its hash 64 lowercase hex digits (the form the File
  * Juggler compares against, so anything else could never verify) and its dependencies well-formed names
  * (dependencies.ts: the apt ones end up in a shell command on the project page).
  */
-export function fileStateProblem(file: FileStateWire, pkg: string, version: string): string | undefined {
+export function fileStateProblem(file: FileStateWire, pkg: string, version?: string): string | undefined {
   const [filename, filesize, filehash, packageTag, versionTag, pyTag, abiTag, platformTag, dependencies] = file;
   let wheel: WheelFilename;
   try {
@@ -162,7 +163,7 @@ export function fileStateProblem(file: FileStateWire, pkg: string, version: stri
   if (canonicalizeName(wheel.distribution) !== canonicalizeName(pkg)) {
     return `wheel ${quote(filename)} is not a file of package ${quote(pkg)}`;
   }
-  if (!isVersionOf(wheel.version, version)) {
+  if (version !== undefined && !isVersionOf(wheel.version, version)) {
     return `wheel ${quote(filename)} is not a file of ${quote(pkg)} version ${quote(version)}`;
   }
   const tags = fileTags(wheel);

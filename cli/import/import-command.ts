@@ -26,10 +26,11 @@ import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
-import { toolErrors } from './errors.js';
+import { ToolError, toolErrors } from './errors.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
 import { converse } from './master-link.js';
 import { progressFor } from './progress.js';
+import { TRANSFER_START_TIMEOUT_MS, watchTransfer } from './transfer-watch.js';
 import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
 
 /** Where piw-import sends files: 0.18 hard-coded this address; ours is an option. */
@@ -172,17 +173,29 @@ export class ImportCommand extends MasterToolCommand<typeof schema> {
       log,
       transfer: async ({ filename }, signal) => {
         const wheel = byName.get(filename)!;
-        log.info(`sending ${filename}`);
+        const fileQueue = connectable(settings.fileQueue);
+        log.info(`sending ${filename} to the file queue at ${fileQueue}`);
         const progress = progressFor(this.context.stderr, filename, wheel.size, { quiet: settings.quiet });
-        await sendFile({
-          address: connectable(settings.fileQueue),
-          slaveId: 0,
-          path: wheel.path,
-          signal,
-          log,
-          ...(timeoutMs === undefined ? {} : { masterTimeoutMs: timeoutMs }),
-          onProgress: (sent, total) => progress.update(sent, total),
-        });
+        const startTimeoutMs = timeoutMs === undefined ? undefined : Math.min(timeoutMs, TRANSFER_START_TIMEOUT_MS);
+        const watch = watchTransfer({ filename, address: fileQueue, log, startTimeoutMs, signal });
+        try {
+          await sendFile({
+            address: fileQueue,
+            slaveId: 0,
+            path: wheel.path,
+            signal: watch.signal,
+            log,
+            ...(timeoutMs === undefined ? {} : { masterTimeoutMs: timeoutMs }),
+            onProgress: (sent, total) => {
+              watch.started();
+              progress.update(sent, total);
+            },
+          });
+        } catch (err) {
+          throw watch.signal.reason instanceof ToolError ? watch.signal.reason : err;
+        } finally {
+          watch.done();
+        }
         progress.finish();
       },
     });

@@ -6,14 +6,15 @@ import { fileStateProblem, isProjectName } from '../wheel-filename.js';
 import type { BuildStateWire } from './types.js';
 
 export function importProblem(build: BuildStateWire): string | undefined {
-  const [, pkg, version, , status, , , files] = build;
+  const [, pkg, , , status, , , files] = build;
   // 0.18's messages, word for word, in 0.18's order
   if (!status) return 'importing a failed build is not supported';
   if (files.length === 0) return 'no files listed for import';
   if (!isProjectName(pkg)) return `invalid package name ${JSON.stringify(pkg)}`;
   const seen = new Set<string>();
   for (const file of files) {
-    const problem = fileStateProblem(file, pkg, version);
+    // Package only: piw-import may bring wheels of other versions (its --package-version overrides them).
+    const problem = fileStateProblem(file, pkg);
     if (problem !== undefined) return problem;
     if (seen.has(file[0])) return `file ${JSON.stringify(file[0])} is listed twice`;
     seen.add(file[0]);
