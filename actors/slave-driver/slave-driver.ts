@@ -69,6 +69,8 @@ export interface SlaveDriverOptions {
   pypiSimpleUrl?: string;
   /** Failed VERIFYs of one file before its build is abandoned (the session's default when omitted). */
   maxSendAttempts?: number;
+  /** --max-file-size: a success reporting a larger wheel is recorded as a failure. */
+  maxFileSize?: number;
   /** The task's pause flag (behaviour 43). */
   paused?: () => boolean;
   slaveIds?: SlaveIdCounter;
@@ -95,6 +97,7 @@ export class SlaveDriver {
   readonly #ids: SlaveIdCounter;
   readonly #pypiSimpleUrl: string;
   readonly #maxSendAttempts: number | undefined;
+  readonly #maxFileSize: number | undefined;
   readonly #queues: BuildQueues;
   readonly #machine: SessionMachine;
   readonly #byPeer = new Map<PeerId, Slave>();
@@ -116,6 +119,7 @@ export class SlaveDriver {
     this.#ids = opts.slaveIds ?? slaveIdCounter();
     this.#pypiSimpleUrl = opts.pypiSimpleUrl ?? DEFAULT_PYPI_SIMPLE;
     this.#maxSendAttempts = opts.maxSendAttempts;
+    this.#maxFileSize = opts.maxFileSize;
     this.#queues = new BuildQueues(opts.now);
     this.#masterPaused = this.#paused();
     this.#machine = createSlaveSessionMachine(this.#services());
@@ -218,6 +222,7 @@ export class SlaveDriver {
         pypiSimpleUrl: this.#pypiSimpleUrl,
         masterPaused: this.#masterPaused,
         ...(this.#maxSendAttempts === undefined ? {} : { maxSendAttempts: this.#maxSendAttempts }),
+        ...(this.#maxFileSize === undefined ? {} : { maxFileSize: this.#maxFileSize }),
       },
     });
     const slave: Slave = { id, peer, session };

@@ -4,7 +4,7 @@
  * each decoded message as an event; the machine answers through the `reply` action and does everything
  * else through named actions and actors (see `types.ts` for the whole interface).
  *
- *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts? }
+ *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts?, maxFileSize? }
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
  *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
@@ -48,7 +48,8 @@
  *   - A success whose files are not all this build's (another package's or version's: 0.18 let a slave
  *     take over any file row by naming its file) or whose dependencies are not well-formed names (the apt
  *     ones end up in a shell command on the project page) is recorded as a failure, the reason appended to
- *     its output; nothing is transferred.
+ *     its output; nothing is transferred. So is one reporting a wheel over the master's --max-file-size
+ *     (the File Juggler would refuse it, and the version would be built again and again).
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
@@ -59,6 +60,7 @@ import { timerMs } from '../common/timer.js';
 import { replayStatus, replyStatus, slaveStatus } from './status.js';
 import type {
   ExpectFileInput,
+  FileStateWire,
   LogBuildInput,
   LogEntry,
   ReportedReply,
@@ -138,6 +140,15 @@ const dropEarly = faultLine(({ context, event }) =>
 /** Abandon the build with DONE after a failure of the master's side; nothing is recorded. */
 const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =>
   [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), ...answer({ verb: 'DONE' })] as const;
+
+/** Why the files of a reported success cannot be taken (not this build's, or over the size limit). */
+function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
+  const { package: pkg, version } = context.build!;
+  const problem = buildFilesProblem(pkg, version, files);
+  if (problem !== undefined || context.maxFileSize === null) return problem;
+  const big = files.find((f) => f[1] > context.maxFileSize!);
+  return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.maxFileSize} bytes`;
+}
 
 const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
 type WireType = (typeof wireTypes)[number];
@@ -236,6 +247,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     slaveId: input.slaveId,
     pypiSimpleUrl: input.pypiSimpleUrl,
     maxSendAttempts: input.maxSendAttempts ?? 3,
+    maxFileSize: input.maxFileSize ?? null,
     hello: null,
     sweepMs: input.sweepMs ?? DEFAULT_SWEEP_MS,
     sweepsToExpire: 1,
@@ -384,13 +396,13 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
               {
                 // Files that are not this build's (another package's, another version's) or carry names no
                 // page may show are refused: the build is recorded as failed, with the reason in its output.
-                guard: ({ context, event }) => buildFilesProblem(context.build!.package, context.build!.version, event.data[3]) !== undefined,
+                guard: ({ context, event }) => refusalOf(context, event.data[3]) !== undefined,
                 target: 'recording',
                 actions: [
                   ...heardPlain,
                   assign({
                     build: ({ context, event }) => {
-                      const refused = buildFilesProblem(context.build!.package, context.build!.version, event.data[3])!;
+                      const refused = refusalOf(context, event.data[3])!;
                       const output = `${event.data[2]}\n\n[piwheels master: build refused: ${refused}]`;
                       return { ...context.build!, status: false, duration: event.data[1], output, files: [], refused };
                     },

@@ -258,6 +258,18 @@ describe('issue 11: a success whose files are not all this build\'s is refused',
   });
 });
 
+test('issue 11: a success reporting a wheel over the master\'s --max-file-size is recorded as a failure, not refused at EXPECT and built again for ever', async () => {
+  const s = startSession({ input: { maxFileSize: 2 ** 31 } });
+  await s.toBuilding();
+  const big: FileStateWire = [pureWheel[0], 2 ** 31 + 1, ...pureWheel.slice(2)] as unknown as FileStateWire;
+  const built = builtOk([big]);
+  await s.built(built);
+  expect(s.callsOf('expectFile')).toEqual([]);
+  const reason = `wheel "foo-1.0-py3-none-any.whl" is 2147483649 bytes, over the master's limit of 2147483648 bytes`;
+  expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', false, built[1], `${built[2]}\n\n[piwheels master: build refused: ${reason}]`, []]]);
+  expect(s.lastReply()).toEqual({ verb: 'DONE' });
+});
+
 describe('transferring', () => {
   test('52–55, 57: armv6l twin added, files EXPECTed and SENT in filename order, logged only after the last verify, then BOTH and DONE', async () => {
     const s = startSession();
