@@ -9,7 +9,7 @@
  * the master then does not have is lost. Like a 0.18 slave it starts again with HELLO on a fresh socket
  * when the master falls silent (killed, restarting).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zmq from 'zeromq';
@@ -35,8 +35,8 @@ export interface WireSlaveOptions {
   label?: string;
   /** Silence before the slave gives up on the master and starts again (default 10 s). */
   replyTimeoutMs?: number;
-  /** Make each wheel a sparse file of this many bytes instead of a small zip. */
-  bigFile?: number;
+  /** Make each wheel a sparse file of this many bytes (for the package given) instead of a small zip. */
+  bigFile?: number | ((pkg: string) => number);
   /** Lets a test shape what the slave reports (hostile names, sizes, dependencies). */
   report?: (file: FileStateWire, pkg: string, version: string) => FileStateWire;
 }
@@ -127,10 +127,10 @@ export class WireSlave {
     let hash: string;
     if (this.#opts.bigFile !== undefined) {
       // A sparse file: no disk and no time to make, and its hash is that of so many zero bytes.
+      size = typeof this.#opts.bigFile === 'number' ? this.#opts.bigFile : this.#opts.bigFile(pkg);
       const handle = await open(file, 'w');
-      await handle.truncate(this.#opts.bigFile);
+      await handle.truncate(size);
       await handle.close();
-      size = this.#opts.bigFile;
       hash = await zeroHash(size);
     } else {
       const data = zipBuffer([
@@ -152,13 +152,17 @@ export class WireSlave {
   }
 }
 
+/** The state after the most zero bytes hashed so far: a larger size carries on from it. */
+let zeroes: { size: number; hash: Hash } = { size: 0, hash: createHash('sha256') };
+
 /** SHA-256 of `size` zero bytes, a megabyte at a time. */
 export async function zeroHash(size: number): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = size >= zeroes.size ? zeroes.hash.copy() : createHash('sha256');
   const block = Buffer.alloc(1 << 20);
-  for (let left = size; left > 0; left -= block.length) {
+  for (let left = size - (size >= zeroes.size ? zeroes.size : 0); left > 0; left -= block.length) {
     hash.update(left >= block.length ? block : block.subarray(0, left));
-    if ((left & 0x3fffffff) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  zeroes = { size, hash: hash.copy() };
   return hash.digest('hex');
 }
