@@ -49,6 +49,8 @@ export class WireSlave {
   builds = 0;
   /** Times the slave started again after the master fell silent or went away. */
   restarts = 0;
+  /** Since when the master has had nothing to build for this slave (SLEEP after SLEEP); undefined while it has. */
+  idleSince: number | undefined;
   /** Called as each file transfer begins (a test's moment to break something mid-transfer). */
   onSend: ((filename: string) => void) | undefined;
   readonly #opts: WireSlaveOptions;
@@ -99,9 +101,11 @@ export class WireSlave {
     while (this.#running) {
       const reply = await this.#ask(socket, { verb: 'IDLE', data: stats() });
       if (reply.verb === 'SLEEP') {
+        this.idleSince ??= Date.now();
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
+      this.idleSince = undefined;
       if (reply.verb === 'DIE') throw new Error('told to DIE');
       if (reply.verb !== 'BUILD') throw new Error(`IDLE answered ${reply.verb}`);
       this.builds++;
@@ -143,6 +147,11 @@ export class WireSlave {
     }
     const state: FileStateWire = [filename, size, hash, dist(pkg), version, 'cp311', 'cp311', 'linux_armv7l', {}];
     return { path: file, state: this.#opts.report?.(state, pkg, version) ?? state };
+  }
+
+  /** Whether the master has had nothing to build for this slave for `ms`. */
+  idleFor(ms: number): boolean {
+    return this.idleSince !== undefined && Date.now() - this.idleSince >= ms;
   }
 
   async stop(): Promise<void> {

@@ -58,8 +58,8 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
           { name: 'log', socket: 'pull', address: a.log },
           { name: 'status', socket: 'status', address: a.status },
         ],
-        count: 300,
-        perKind: { huge: 2, bignum: 12 },
+        count: 120,
+        perKind: { huge: 1, bignum: 6 },
         connections: 4,
         seed: 11,
       });

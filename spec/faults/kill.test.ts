@@ -12,7 +12,7 @@ import { consistency, lostBuilds, seedVersions } from './support/checks.js';
 import { printReport, record } from './support/report.js';
 import { faultWorld, type FaultWorld } from './support/world.js';
 
-const VERSIONS = 24;
+const VERSIONS = 16;
 
 let world: FaultWorld | undefined;
 let slaves: WireSlave[] = [];
@@ -40,12 +40,11 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
     await master.start();
     const a = master.addresses;
     const made = (label: string, bigFile?: number) =>
-      new WireSlave({ slaveQueue: a.slave, fileQueue: a.file, dir: path.join(world!.dir, label), label, replyTimeoutMs: 5000, ...(bigFile ? { bigFile } : {}) });
+      new WireSlave({ slaveQueue: a.slave, fileQueue: a.file, dir: path.join(world!.dir, label), label, replyTimeoutMs: 3000, ...(bigFile ? { bigFile } : {}) });
     // The big slave's wheels take long enough to send that a kill can land in the middle of one.
     const big = made('big', 96 << 20);
     slaves = [made('small-1'), made('small-2'), big];
     const random = prng(911);
-    const built = () => new Set(slaves.flatMap((s) => s.accepted.map((b) => `${b.package} ${b.version}`))).size;
 
     // 1: in the middle of a transfer.
     await new Promise<void>((resolve) => (big.onSend = () => resolve()));
@@ -58,7 +57,9 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
     await master.kill();
     await master.start();
 
-    await until(`all ${VERSIONS} versions to be built`, () => built() === VERSIONS);
+    // Done when nothing is left to build: a build recorded just before a kill was never acknowledged, and
+    // one cut off is queued again at the restart.
+    await until('every version to be built', () => slaves.every((s) => s.idleFor(3000)));
     await Promise.all(slaves.map((s) => s.stop()));
     // Pages are written a second after a build (--rewrite-delay 1); SIGTERM saves any still pending.
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -81,6 +82,7 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
     expect(check.missingFiles).toEqual([]);
     expect(check.brokenLinks).toEqual([]);
     expect(check.tempFiles).toEqual([]);
-    expect(check.rows).toBeGreaterThanOrEqual(VERSIONS);
+    // Every version built, each with its wheel and that wheel's armv6l twin.
+    expect(check.rows).toBe(2 * VERSIONS);
   }, 300_000);
 });
