@@ -151,7 +151,7 @@ function statusFrame(kind: FaultKind, random: () => number, bytes: (n: number) =
   const subscribe = (prefix: Buffer) => Buffer.concat([Buffer.from([1]), prefix]);
   switch (kind) {
     case 'huge':
-      return subscribe(Buffer.alloc(16 * MiB, 0x43));
+      return subscribe(Buffer.alloc(64 * MiB, 0x43));
     case 'bignum':
       return subscribe(Buffer.alloc(MiB, 0x44));
     case 'order':
