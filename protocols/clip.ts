@@ -7,12 +7,12 @@
 /** Characters of a long text shown before the ellipsis. */
 export const CLIP_LENGTH = 32;
 
-/** `text` itself when short; else `XXXX… (N characters)`. */
+/** `text` itself when short; else `abcd… (N characters)`. */
 export function clip(text: string, max = CLIP_LENGTH): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
-/** `text` as a JSON string when short; else `"XXXX…" (N characters)`. */
+/** `text` as a JSON string when short; else `"abcd…" (N characters)`. */
 export function clipQuoted(text: string, max = CLIP_LENGTH): string {
   return text.length <= max ? JSON.stringify(text) : `${JSON.stringify(`${text.slice(0, max)}…`)} (${text.length} characters)`;
 }
