@@ -138,7 +138,7 @@ async function builds(backend: Backend, world: FaultWorld, cluster: PrivateClust
     } else {
       await sleep(random() * 2000);
     }
-    if (fault === 'restart') cluster!.restart();
+    if (fault === 'restart') await cluster!.restart();
     else {
       await master.kill();
       await master.start();

@@ -46,10 +46,10 @@ test('pg_ctl restart twice under the load of four slaves: no acknowledged build 
   const built = () => new Set(slaves.flatMap((s) => s.accepted.map((b) => `${b.package} ${b.version}`))).size;
 
   await until('a quarter of the builds', () => built() >= VERSIONS / 4);
-  cluster.restart();
+  await cluster.restart();
   const afterFirst = built();
   await until('more builds after the restart', () => built() >= afterFirst + VERSIONS / 4);
-  cluster.restart();
+  await cluster.restart();
   await until(`all ${VERSIONS} versions to be built`, () => built() === VERSIONS);
   await Promise.all(slaves.map((s) => s.stop()));
   expect(await master.stop()).toBe(0);

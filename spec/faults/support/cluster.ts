@@ -4,14 +4,17 @@
  * a database of our schema and the master role. `restart()` is `pg_ctl restart -m fast`: every connection
  * is cut and the server comes back seconds later, as on a production upgrade.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from '../../../schema/connection.js';
 import { parseDsn } from '../../../schema/dsn.js';
 import { migrate } from '../../../schema/migrations.js';
-import { runPg } from '../../support/postgres-global-setup.js';
+import { pgBin, runPg } from '../../support/postgres-global-setup.js';
+
+const execFileAsync = promisify(execFile);
 import { MASTER_PASSWORD, MASTER_USER } from '../../support/postgres.js';
 
 export class PrivateCluster {
@@ -60,14 +63,23 @@ export class PrivateCluster {
     return cluster;
   }
 
-  #ctl(action: 'start' | 'restart'): void {
+  #ctlArgs(action: 'start' | 'restart'): string[] {
     const settings = [`-k ${this.dir}`, '-p 5432', "-c listen_addresses=''", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'].join(' ');
-    runPg('pg_ctl', ['-D', this.data, '-o', settings, '-l', path.join(this.dir, 'server.log'), '-m', 'fast', '-w', action]);
+    return ['-D', this.data, '-o', settings, '-l', path.join(this.dir, 'server.log'), '-m', 'fast', '-w', action];
   }
 
-  /** `pg_ctl restart -m fast`: connections cut, the server back once it accepts connections again. */
-  restart(): void {
-    this.#ctl('restart');
+  #ctl(action: 'start' | 'restart'): void {
+    runPg('pg_ctl', this.#ctlArgs(action));
+  }
+
+  /**
+   * `pg_ctl restart -m fast`: connections cut, the server back once it accepts connections again. Run
+   * without blocking, so the slaves in this process keep asking the master throughout.
+   */
+  async restart(): Promise<void> {
+    const args = [pgBin('pg_ctl'), ...this.#ctlArgs('restart')];
+    const [command, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0]!, args.slice(1)];
+    await execFileAsync(command, argv, { cwd: os.tmpdir() });
   }
 
   close(): void {
