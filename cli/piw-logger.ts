@@ -8,7 +8,7 @@
  * -v, always written to -l FILE). SIGTERM, SIGINT and SIGHUP stop reading and end the run normally.
  *
  * Exit status: 0 when the input was read to its end; 2 for a bad option or format; 1 when a file cannot
- * be read.
+ * be read, or the log queue is not the master's (a socket or directory of another user: actors/ipc).
  */
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
@@ -18,6 +18,7 @@ import { compileLogFormat, NAMED_FORMATS } from '../actors/logger/log-format.js'
 import { formatCounts } from '../actors/logger/log-reader.js';
 import { createLogPusher } from '../actors/logger/log-pusher.js';
 import { runLogger } from '../actors/logger/run-logger.js';
+import { checkIpcPeer } from '../actors/ipc/checks.js';
 import { DEFAULT_LOG_QUEUE } from '../actors/lumberjack/log-queue.js';
 import type { Logger } from '../actors/runtime/logger.js';
 import { PiwCommand, type Settings } from './common/command.js';
@@ -84,6 +85,8 @@ export class LoggerCommand extends PiwCommand<typeof schema> {
       throw err;
     }
     if (!parser.hasUserAgent) log.warn(`the log format ${JSON.stringify(parser.format)} has no %{User-Agent}i: every line will be ignored`);
+    // Records go only to a socket of the master's user (or, in a private directory, one still to come).
+    await checkIpcPeer(settings.logQueue);
     const stdin = this.context.stdin;
     const sources = await openSources(this.files, () => stdin);
     const pusher = createLogPusher({ address: settings.logQueue, drop: settings.drop });

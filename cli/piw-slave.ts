@@ -20,6 +20,7 @@ import * as v from 'valibot';
 import type { Logger } from '../actors/runtime/logger.js';
 import { checkClock, FILE_QUEUE_PORT, queueAddress, runSlave, SLAVE_QUEUE_PORT } from '../actors/slave/client/index.js';
 import { machineFacts } from '../actors/slave/machine-facts.js';
+import { serviceNotifier } from '../actors/systemd/index.js';
 import { PiwCommand, type Settings } from './common/command.js';
 import { optionalText, text } from './common/config.js';
 import { ConfigError } from './common/errors.js';
@@ -82,8 +83,11 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
       PIW_FILE_QUEUE, PIW_MASTER_TIMEOUT, PIW_TRANSFER_TIMEOUT) and from the [slave] section of the configuration files.
       PIW_ALLOW_ROOT=1 lets it run as root on a throw-away machine.
 
-      Under systemd: Type=simple, Restart=on-failure (a fatal protocol error is meant to restart the slave, as
-      in 0.18) and TimeoutStopSec=90 or more, since a running build gets up to a minute to stop before BYE.
+      Under systemd (scripts/systemd/piwheels-slave.service): Type=notify, READY once the master has
+      answered (or after 10 s of trying, with a STATUS saying so), STATUS lines for systemctl status
+      (waiting for master, idle, building PACKAGE VERSION), WATCHDOG=1 at half of WatchdogSec=, and
+      STOPPING=1 on SIGTERM; Restart=on-failure (a fatal protocol error is meant to restart the slave, as
+      in 0.18). A running build gets up to a minute to stop before BYE; the slave asks systemd for that time.
     `,
     examples: [['Build for the master at 10.0.0.1', '$0 -m 10.0.0.1']],
   });
@@ -132,6 +136,7 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
     const facts = await machineFacts({ python: settings.python });
     log.info(`PiWheels Slave version 0.18: ${settings.label}, ${facts.abiTag} ${facts.platformTag} (${settings.python})`);
 
+    const notifier = serviceNotifier();
     const stop = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
       log.warn(`received ${signal}; stopping`);
@@ -151,11 +156,13 @@ export class SlaveCommand extends PiwCommand<typeof schema> {
         facts,
         log,
         signal: stop.signal,
+        notifier,
       });
       log.warn(outcome.reason === 'dismissed' ? 'the master said DIE; stopped' : 'stopped');
       return 0;
     } finally {
       for (const s of SIGNALS) process.off(s, onSignal);
+      notifier.close();
     }
   }
 }

@@ -12,12 +12,25 @@ import { ProtocolError } from './errors.js';
 export const NoData = Symbol('NoData');
 export type NoData = typeof NoData;
 
-export type VerbSchema = v.GenericSchema | NoData;
+/**
+ * Marks a verb whose data is optional: sent bare or with data of this schema. piwheels 0.19 made Mr Chase's
+ * `DONE` carry the action done, while 0.18's tools validate a bare `DONE`: each gets the form it knows.
+ */
+export class MaybeData<S extends v.GenericSchema = v.GenericSchema> {
+  constructor(readonly schema: S) {}
+}
+export const maybeData = <S extends v.GenericSchema>(schema: S) => new MaybeData(schema);
+
+export type VerbSchema = v.GenericSchema | NoData | MaybeData;
 export type VerbMap = Record<string, VerbSchema>;
 
 /** The message union of a verb map: `{ verb, data }`, with no `data` for no-data verbs. */
 export type Message<M extends VerbMap> = {
-  [K in keyof M & string]: M[K] extends NoData ? { verb: K; data?: undefined } : { verb: K; data: v.InferInput<M[K] & v.GenericSchema> };
+  [K in keyof M & string]: M[K] extends NoData
+    ? { verb: K; data?: undefined }
+    : M[K] extends MaybeData<infer S>
+      ? { verb: K; data?: v.InferInput<S> }
+      : { verb: K; data: v.InferInput<M[K] & v.GenericSchema> };
 }[keyof M & string];
 
 export type DataOf<M extends VerbMap, K extends keyof M & string> = Extract<Message<M>, { verb: K }>['data'];
@@ -82,9 +95,10 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
       return undefined;
     }
     if (!('data' in msg) || msg.data === undefined) {
+      if (schema instanceof MaybeData) return undefined;
       throw new ProtocolError('PIW_ERR_MISSING_DATA', `data must be specified for ${msg.verb}`, msg.verb);
     }
-    const result = v.safeParse(schema, msg.data, FIRST_ISSUE);
+    const result = v.safeParse(schema instanceof MaybeData ? schema.schema : schema, msg.data, FIRST_ISSUE);
     if (!result.success) {
       throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${msg.verb}: ${describeIssues(result.issues)}`, msg.verb);
     }
@@ -103,11 +117,11 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
       throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${named}`, named);
     }
     if (!hasData) {
-      if (schema !== NoData) throw new ProtocolError('PIW_ERR_MISSING_DATA', `missing data for: ${verb}`, verb);
+      if (schema !== NoData && !(schema instanceof MaybeData)) throw new ProtocolError('PIW_ERR_MISSING_DATA', `missing data for: ${verb}`, verb);
       return { verb } as Message<R>;
     }
     if (schema === NoData) throw new ProtocolError('PIW_ERR_UNEXPECTED_DATA', `data not expected for: ${verb}`, verb);
-    const result = v.safeParse(schema, data, FIRST_ISSUE);
+    const result = v.safeParse(schema instanceof MaybeData ? schema.schema : schema, data, FIRST_ISSUE);
     if (!result.success) {
       throw new ProtocolError('PIW_ERR_INVALID_DATA', `invalid data for ${verb}: ${describeIssues(result.issues)}`, verb);
     }

@@ -24,7 +24,8 @@ export const oracleRequests = {
   SKIPVER: tuple([str(), str(), str()]),
   DELPKG: str(),
   DELVER: pkgVer(),
-  YANKVER: pkgVer(),
+  // package, version[, reason]: 0.18 sent no reason
+  YANKVER: oneOf([pkgVer(), tuple([str(), str(), str()])]),
   UNYANKVER: pkgVer(),
   LOGDOWNLOAD: downloadRecord,
   LOGSEARCH: searchRecord,
@@ -50,9 +51,27 @@ export const oracleRequests = {
   FILEDEPS: str(),
   SAVERWP: list(rewrite()),
   LOADRWP: NoData,
+  // piw-add, each one transaction: package, display name, description, skip, unskip, aliases, seen
+  ADDPKG: tuple([str(), str(), str(), str(), bool(), list(str()), datetime()]),
+  // package, display name, version, skip, unskip, released, yank, unyank, aliases, seen
+  ADDVER: tuple([str(), str(), str(), str(), bool(), datetime(), bool(), bool(), list(str()), datetime()]),
+  // Beyond 0.18 (piwheels 0.20's project data, PEP 658 metadata, build logs on the site):
+  PROJDATA: str(),
+  SETFILEMETA: tuple([str(), nullable(str()), str()]), // filename, requires_python, core metadata sha256
+  BUILDLOG: int(), // build_id
 } as const;
 
 const none = () => v.null();
+
+/** PROJDATA: `[releases, files]` of one package (see ProjectData in schema/api.ts). */
+const projectData = () =>
+  tuple([
+    // version, released, skip, yanked, yanked_reason, builds [build_id, abi_tag, status]
+    list(tuple([str(), datetime(), str(), bool(), str(), list(tuple([int(), str(), bool()]))])),
+    // version, filename, filesize, filehash, builder_abi, abi_tag, platform_tag, requires_python,
+    // core_metadata_hash, built_at, apt_dependencies, pip_dependencies
+    list(tuple([str(), str(), int(), str(), str(), str(), str(), nullable(str()), nullable(str()), datetime(), list(str()), list(str())])),
+  ]);
 
 /** GETSTATS: the statistics map (schema.md §4.5) plus builds_last_hour. */
 const statistics = () =>
@@ -111,6 +130,11 @@ export const oracleResults = {
   FILEDEPS: setOf(str()),
   SAVERWP: none(),
   LOADRWP: list(rewrite()),
+  ADDPKG: oneOf([literal('NEWPKG'), literal('UPDPKG'), literal('SKIPPKG')]),
+  ADDVER: oneOf([literal('NEWVER'), literal('UPDVER'), literal('NOPKG'), literal('SKIPVER')]),
+  PROJDATA: projectData(),
+  SETFILEMETA: none(),
+  BUILDLOG: nullable(str()), // null: no such build
 } as const;
 
 export const oracleProtocol = defineProtocol('the_oracle', {

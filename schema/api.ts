@@ -6,6 +6,7 @@
  */
 import type { OracleResult } from '../protocols/the-oracle.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
+import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from './add.js';
 
 /** `[package, added_at, command]` of the Secretary's buffer. */
 export type RewritePendingRow = OracleResult<'LOADRWP'>[number];
@@ -13,6 +14,15 @@ export type RewritePendingRow = OracleResult<'LOADRWP'>[number];
 export type ProjectVersionRow = OracleResult<'PROJVERS'>[number];
 /** `[version, abi_tag, filename, filesize, filehash, yanked]` */
 export type ProjectFileRow = OracleResult<'PROJFILES'>[number];
+/** PROJDATA: `[releases, files]`, everything the Scribe writes about one package. */
+export type ProjectData = OracleResult<'PROJDATA'>;
+/** `[version, released, skip, yanked, yanked_reason, builds: [build_id, abi_tag, status][]]` */
+export type ProjectRelease = ProjectData[0][number];
+/**
+ * `[version, filename, filesize, filehash, builder_abi, abi_tag, platform_tag, requires_python,
+ * core_metadata_hash, built_at, apt_dependencies, pip_dependencies]`
+ */
+export type ProjectFile = ProjectData[1][number];
 /** GETSTATS: the eight statistics plus builds in the last hour per unskipped build ABI. */
 export type Statistics = OracleResult<'GETSTATS'>;
 
@@ -43,9 +53,9 @@ export interface PiwheelsDb {
   deletePackage(pkg: string): Promise<void>;
   /** DELVER: the version and its builds, files and dependencies. */
   deleteVersion(pkg: string, version: string): Promise<void>;
-  /** YANKVER */
-  yankVersion(pkg: string, version: string): Promise<void>;
-  /** UNYANKVER */
+  /** YANKVER: `reason` is PEP 592's (PyPI's `yanked_reason`), '' for none. */
+  yankVersion(pkg: string, version: string, reason?: string): Promise<void>;
+  /** UNYANKVER: the reason goes too. */
   unyankVersion(pkg: string, version: string): Promise<void>;
   /** PKGEXISTS */
   testPackage(pkg: string): Promise<boolean>;
@@ -95,4 +105,14 @@ export interface PiwheelsDb {
   saveRewritesPending(rows: RewritePendingRow[]): Promise<void>;
   /** LOADRWP: oldest first. */
   loadRewritesPending(): Promise<RewritePendingRow[]>;
+  /** ADDPKG (piw-add): the package added or corrected in one transaction, or refused unchanged. */
+  addPackage(req: AddPackageRequest): Promise<AddPackageOutcome>;
+  /** ADDVER (piw-add): the version added or corrected in one transaction, or refused unchanged. */
+  addVersion(req: AddVersionRequest): Promise<AddVersionOutcome>;
+  /** PROJDATA: every version (with its builds) and every file of successful builds, unsorted. */
+  getProjectData(pkg: string): Promise<ProjectData>;
+  /** SETFILEMETA: the file's Requires-Python (null: none) and the SHA-256 of its METADATA. */
+  setFileMetadata(filename: string, requiresPython: string | null, coreMetadataHash: string): Promise<void>;
+  /** BUILDLOG: the build's output; null for an unknown build. */
+  getBuildLog(buildId: number): Promise<string | null>;
 }

@@ -27,6 +27,8 @@ export interface ConnectOptions {
   onNotice?: (message: string) => void;
   /** Embedded only: start from this dump rather than the data directory's contents (tests). */
   loadDataDir?: Blob | File;
+  /** Embedded only: serve the database to operators as this role's session (see embedded.ts). */
+  operators?: { role: string; idleInTransactionMs?: number };
 }
 
 const types = {
@@ -48,7 +50,11 @@ const types = {
 export async function connect(target: DatabaseTarget, opts: ConnectOptions = {}): Promise<Connection> {
   const onnotice = (notice: postgres.Notice) => opts.onNotice?.(String(notice.message));
   if (target.kind === 'embedded') {
-    const embedded = await startEmbedded({ dataDir: target.dataDir, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) });
+    const embedded = await startEmbedded({
+      dataDir: target.dataDir,
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      ...(opts.operators ? { operators: opts.operators } : {}),
+    });
     const sql = postgres({ path: embedded.socketPath, user: 'postgres', database: 'postgres', max: 1, types, onnotice });
     const conn = makeConnection(sql, target, embedded);
     try {

@@ -12,7 +12,8 @@ import type { Sql } from 'postgres';
 import { TimeDelta } from '../protocols/cbor/index.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
 import { accessLogStatement, fitAccessRecord, type AccessLogBatch } from './access-log.js';
-import type { PiwheelsDb, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
+import { addPackage, addVersion, type AddPackageOutcome, type AddPackageRequest, type AddVersionOutcome, type AddVersionRequest } from './add.js';
+import type { PiwheelsDb, ProjectData, ProjectFile, ProjectFileRow, ProjectRelease, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
 import type { Connection } from './connection.js';
 import { sanitize } from './text.js';
 
@@ -36,8 +37,27 @@ export class Database implements PiwheelsDb {
     return this.connection.target;
   }
 
+  /** The embedded database's socket for operators (psql, piw-abis), when it is served. */
+  get operatorSocket(): string | undefined {
+    return this.connection.embedded?.operatorSocket;
+  }
+
+  /** Why the embedded database could not be served to operators, when it was to be. */
+  get operatorsUnserved(): string | undefined {
+    return this.connection.embedded?.operatorsUnserved;
+  }
+
   close(): Promise<void> {
     return this.connection.close();
+  }
+
+  /**
+   * Runs `work` in one transaction, given a Database whose every method is part of it: all of its
+   * changes are kept, or (when `work` throws) none. On the embedded database the transaction holds the
+   * one session until it ends, so nothing else interleaves.
+   */
+  async transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    return (await this.sql.begin((tx) => work(new Database({ ...this.connection, sql: tx as unknown as Sql })))) as T;
   }
 
   async getAllPackages(): Promise<Set<string>> {
@@ -102,8 +122,8 @@ export class Database implements PiwheelsDb {
     await this.sql`SELECT delete_version(${pkg}, ${version})`;
   }
 
-  async yankVersion(pkg: string, version: string): Promise<void> {
-    await this.sql`SELECT yank_version(${pkg}, ${version})`;
+  async yankVersion(pkg: string, version: string, reason = ''): Promise<void> {
+    await this.sql`SELECT yank_version(${pkg}, ${version}, ${sanitize(reason)})`;
   }
 
   async unyankVersion(pkg: string, version: string): Promise<void> {
@@ -227,6 +247,50 @@ export class Database implements PiwheelsDb {
     return rows.map((r): ProjectFileRow => [r.version, r.abi_tag, r.filename, r.filesize, r.filehash, r.yanked]);
   }
 
+  async getProjectData(pkg: string): Promise<ProjectData> {
+    const [releases, files] = await Promise.all([
+      this.sql<{ version: string; released: Date; skipped: string; yanked: boolean; yanked_reason: string; builds: [number, string, boolean][] }[]>`
+        SELECT version, released, skipped, yanked, yanked_reason, builds FROM get_project_data_releases(${pkg})`,
+      this.sql<
+        {
+          version: string;
+          filename: string;
+          filesize: number;
+          filehash: string;
+          builder_abi: string;
+          abi_tag: string;
+          platform_tag: string;
+          requires_python: string | null;
+          core_metadata_hash: string | null;
+          built_at: Date;
+          apt_dependencies: string[];
+          pip_dependencies: string[];
+        }[]
+      >`
+        SELECT version, filename, filesize, filehash, builder_abi, abi_tag, platform_tag, requires_python,
+               core_metadata_hash, built_at, apt_dependencies, pip_dependencies
+        FROM get_project_data_files(${pkg})`,
+    ]);
+    return [
+      releases.map((r): ProjectRelease => [r.version, r.released, r.skipped, r.yanked, r.yanked_reason, r.builds]),
+      files.map(
+        (f): ProjectFile => [
+          f.version, f.filename, f.filesize, f.filehash, f.builder_abi, f.abi_tag, f.platform_tag, f.requires_python,
+          f.core_metadata_hash, f.built_at, f.apt_dependencies, f.pip_dependencies,
+        ],
+      ),
+    ];
+  }
+
+  async setFileMetadata(filename: string, requiresPython: string | null, coreMetadataHash: string): Promise<void> {
+    await this.sql`SELECT set_file_metadata(${filename}, ${requiresPython}, ${coreMetadataHash})`;
+  }
+
+  async getBuildLog(buildId: number): Promise<string | null> {
+    const rows = await this.sql<{ output: string }[]>`SELECT output FROM output WHERE build_id = ${buildId}`;
+    return rows[0]?.output ?? null;
+  }
+
   async getVersionFiles(pkg: string, version: string): Promise<Set<string>> {
     const rows = await this.sql<{ filename: string }[]>`SELECT filename FROM get_version_files(${pkg}, ${version})`;
     return new Set(rows.map((r) => r.filename));
@@ -304,6 +368,14 @@ export class Database implements PiwheelsDb {
     const rows = await this.sql<{ package: string; added_at: Date; command: 'PROJECT' | 'BOTH' }[]>`
       SELECT package, added_at, command FROM load_rewrites_pending()`;
     return rows.map((r): RewritePendingRow => [r.package, r.added_at, r.command]);
+  }
+
+  addPackage(req: AddPackageRequest): Promise<AddPackageOutcome> {
+    return addPackage(this, req);
+  }
+
+  addVersion(req: AddVersionRequest): Promise<AddVersionOutcome> {
+    return addVersion(this, req);
   }
 
   /**

@@ -15,18 +15,35 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { dbErrors } from './errors.js';
+import { quoteIdentifier } from './migrations.js';
+import { OPERATOR_SOCKET_NAME, serveOperators, type OperatorSocket } from './operator-socket.js';
+
+/** Operators (psql, piw-abis) served at once. */
+const OPERATORS = 4;
 
 export interface EmbeddedOptions {
   /** The data directory (created if missing); undefined keeps the database in memory. */
   dataDir: string | undefined;
   /** Start from a dump made by `PGlite.dumpDataDir()` instead of an empty database (tests). */
   loadDataDir?: Blob | File;
+  /**
+   * Serve the database to operators (psql, piw-abis) on `<dataDir>/.s.PGSQL.5432` (operator-socket.ts);
+   * `role` is the role the master's session runs as, set back when an operator leaves.
+   */
+  operators?: { role: string; idleInTransactionMs?: number };
 }
+
+/** What the session is set to before anyone uses it (startup parameters a client sends are not applied by PGlite). */
+export const SESSION_SETUP = "SET TIME ZONE 'UTC'";
 
 export interface EmbeddedServer {
   readonly pg: PGlite;
   /** The Unix socket file the `postgres` client connects to. */
   readonly socketPath: string;
+  /** The operators' socket file, when served. */
+  readonly operatorSocket: string | undefined;
+  /** Why operators were to be served but are not. */
+  readonly operatorsUnserved: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,6 +52,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   let pg: PGlite | undefined;
   let socketDir: string | undefined;
   let server: PGLiteSocketServer | undefined;
+  let operators: OperatorSocket | undefined;
   try {
     // Loaded on demand: a server-only process never pays for the WebAssembly build.
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
@@ -43,22 +61,42 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
       ...(opts.loadDataDir === undefined ? {} : { loadDataDir: opts.loadDataDir }),
     });
     await pg.waitReady;
-    // Startup parameters sent by a client are not applied by PGlite: set the session's zone here.
-    await pg.exec("SET TIME ZONE 'UTC'");
+    await pg.exec(SESSION_SETUP);
     await removeDeadSocketDirs();
     socketDir = await mkdtemp(path.join(os.tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
-    const socketPath = path.join(socketDir, '.s.PGSQL.5432');
-    server = new PGLiteSocketServer({ db: pg, path: socketPath, maxConnections: 2 });
+    const socketPath = path.join(socketDir, OPERATOR_SOCKET_NAME);
+    const serveOps = opts.operators !== undefined && opts.dataDir !== undefined;
+    // The master's client, the operators', and the one that sets the session back after them.
+    server = new PGLiteSocketServer({ db: pg, path: socketPath, maxConnections: serveOps ? 2 + OPERATORS + 1 : 2 });
     await server.start();
-    const [db, srv, dir] = [pg, server, socketDir];
+    // Not being able to serve operators (a data directory path too long for a socket, say) costs them
+    // psql, not the master its database: it is said, not thrown.
+    let operatorsUnserved: string | undefined;
+    if (serveOps) {
+      try {
+        operators = await serveOperators({
+          path: path.join(opts.dataDir!, OPERATOR_SOCKET_NAME),
+          upstream: socketPath,
+          restore: `RESET ALL; ${SESSION_SETUP}; SET ROLE ${quoteIdentifier(opts.operators!.role)}`,
+          maxClients: OPERATORS,
+          ...(opts.operators!.idleInTransactionMs === undefined ? {} : { idleInTransactionMs: opts.operators!.idleInTransactionMs }),
+        });
+      } catch (err) {
+        operatorsUnserved = `${path.join(opts.dataDir!, OPERATOR_SOCKET_NAME)}: ${(err as Error).message}`;
+      }
+    }
+    const [db, srv, dir, ops] = [pg, server, socketDir, operators];
     let stopped = false;
     return {
       pg: db,
       socketPath,
+      operatorSocket: ops?.path,
+      operatorsUnserved,
       async stop() {
         if (stopped) return;
         stopped = true;
         try {
+          await ops?.stop();
           await srv.stop();
           await db.close();
         } finally {
@@ -68,6 +106,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
       },
     };
   } catch (err) {
+    await operators?.stop().catch(() => {});
     await server?.stop().catch(() => {});
     await pg?.close().catch(() => {});
     if (socketDir !== undefined) await rm(socketDir, { recursive: true, force: true });
@@ -110,7 +149,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const [owner, started] = (await readFile(lockPath, 'utf8').catch(() => '')).trim().split(' ').map(Number);
+      const { owner, started } = await readLock(lockPath);
       // A lock in our own pid but another start time was left by a run that died and whose pid came back
       // (pid 1 in a container); in ours, it is this process's own.
       const ours = owner === process.pid && (started === undefined || started === STARTED);
@@ -118,7 +157,19 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       await unlink(lockPath).catch(() => {});
     }
   }
-  throw dbErrors.locked(dataDir, Number((await readFile(lockPath, 'utf8').catch(() => '0')).trim()));
+  throw dbErrors.locked(dataDir, (await readLock(lockPath)).owner ?? 0);
+}
+
+/** A lock file's contents: `<pid> <start time>` (a lock of an older run holds the pid alone). */
+async function readLock(lockPath: string): Promise<{ owner: number | undefined; started: number | undefined }> {
+  const [owner, started] = (await readFile(lockPath, 'utf8').catch(() => '')).trim().split(' ').map(Number);
+  return { owner, started };
+}
+
+/** The live process holding a data directory's lock (a running master, piw-initdb), if any. */
+export async function lockOwner(dataDir: string): Promise<number | undefined> {
+  const { owner } = await readLock(`${dataDir}.lock`);
+  return Number.isInteger(owner) && owner! > 0 && isAlive(owner!) ? owner : undefined;
 }
 
 function isAlive(pid: number): boolean {

@@ -22,11 +22,13 @@ export interface OpenOptions extends ConnectOptions {
   user?: string;
   /** Embedded only: create the schema when the database is empty (default true). */
   initialise?: boolean;
+  /** Embedded only: serve it to psql and piw-abis on `<data dir>/.s.PGSQL.5432` (the master does). */
+  serveOperators?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const target = parseDsn(opts.dsn || EMBEDDED_DSN);
-  const conn = await connect(target, opts);
+  const conn = await connect(target, { ...opts, ...(opts.serveOperators ? { operators: { role: opts.user ?? 'piwheels' } } : {}) });
   try {
     if (target.kind === 'embedded') {
       const user = opts.user ?? 'piwheels';

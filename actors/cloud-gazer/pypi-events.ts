@@ -14,7 +14,7 @@ import { PyPIEventFilter, VERSION_CACHE_SIZE } from '../../machines/cloud-gazer/
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isTransient } from './errors.js';
 import type { HttpOptions } from './http.js';
-import { DEFAULT_PYPI_JSON, PyPIDescriptions, type DescriptionSource } from './pypi-json.js';
+import { DEFAULT_PYPI_JSON, PyPIDescriptions, type DescriptionSource, type YankReasonSource } from './pypi-json.js';
 import { DEFAULT_PYPI_XMLRPC, PyPIXmlRpc, type ChangelogSource } from './pypi-xmlrpc.js';
 import type { Clock, Logger } from './ports.js';
 
@@ -25,6 +25,8 @@ type BreakerTuning = Pick<CircuitBreakerOptions, 'failureThreshold' | 'baseDelay
 export interface PyPIEventsOptions {
   readonly changelog: ChangelogSource;
   readonly descriptions: DescriptionSource;
+  /** Where the reasons of yanks come from; without one a yank has no reason. */
+  readonly yankReasons?: YankReasonSource;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly serial?: number;
@@ -50,6 +52,7 @@ export class PyPIEvents implements EventSource {
   readonly backoffMs: number;
   readonly #changelog: ChangelogSource;
   readonly #descriptions: DescriptionSource;
+  readonly #yankReasons: YankReasonSource | undefined;
   readonly #clock: Clock;
   readonly #buffer: PyPIBuffer;
   readonly #filter: PyPIEventFilter;
@@ -58,6 +61,7 @@ export class PyPIEvents implements EventSource {
   constructor(options: PyPIEventsOptions) {
     this.#changelog = options.changelog;
     this.#descriptions = options.descriptions;
+    this.#yankReasons = options.yankReasons;
     this.#clock = options.clock;
     this.backoffMs = options.backoffMs ?? EMPTY_READ_BACKOFF_MS;
     this.#buffer = new PyPIBuffer(options.serial ?? 0, options.buffer);
@@ -70,13 +74,15 @@ export class PyPIEvents implements EventSource {
   /** PyPIEvents over real HTTP: XML-RPC at `xmlrpcUrl`, JSON at `jsonUrl`. */
   static connect(
     urls: { xmlrpc?: string; json?: string },
-    deps: { clock: Clock; logger: Logger; http?: HttpOptions } & Omit<PyPIEventsOptions, 'changelog' | 'descriptions' | 'clock' | 'logger'>,
+    deps: { clock: Clock; logger: Logger; http?: HttpOptions } & Omit<PyPIEventsOptions, 'changelog' | 'descriptions' | 'yankReasons' | 'clock' | 'logger'>,
   ): PyPIEvents {
     const { http, ...rest } = deps;
+    const json = new PyPIDescriptions({ ...http, url: urls.json ?? DEFAULT_PYPI_JSON, clock: deps.clock, logger: deps.logger });
     return new PyPIEvents({
       ...rest,
       changelog: new PyPIXmlRpc(urls.xmlrpc ?? DEFAULT_PYPI_XMLRPC, http),
-      descriptions: new PyPIDescriptions({ ...http, url: urls.json ?? DEFAULT_PYPI_JSON, clock: deps.clock, logger: deps.logger }),
+      descriptions: json,
+      yankReasons: json,
     });
   }
 
@@ -115,7 +121,9 @@ export class PyPIEvents implements EventSource {
       if (pending === null) continue;
       const { wantsDescription, ...event } = pending;
       const description = wantsDescription ? await this.#descriptions.description(event.package) : null;
-      events.push({ ...event, description });
+      if (event.action === 'yank' && event.version !== null && this.#yankReasons !== undefined) {
+        events.push({ ...event, description, yankReason: await this.#yankReasons.yankReason(event.package, event.version) });
+      } else events.push({ ...event, description });
     }
     return events;
   }

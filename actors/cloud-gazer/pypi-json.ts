@@ -1,6 +1,8 @@
 /**
  * Project descriptions from PyPI's JSON API: `GET <pypi-json>/<package>/json`, field `info.summary`
- * (behaviour 121). A description is never worth stopping for, so every failure is null:
+ * (behaviour 121); and yank reasons (PEP 592): `GET <pypi-json>/<package>/<version>/json`, field
+ * `info.yanked_reason` (null or absent when PyPI has none: ''). Neither is ever worth stopping for, so
+ * every failure is null, and for descriptions:
  *  - unreachable, timed out, HTTP 5xx/408/429, or the breaker open → null, not remembered (try next time);
  *  - 404 (a package deleted since) → null; any other status, bad JSON or no `info.summary` → null with an
  *    error log (0.18 raised on statuses other than 404/408/5xx; we log instead);
@@ -21,6 +23,12 @@ export interface DescriptionSource {
   description(pkg: string): Promise<string | null>;
 }
 
+/** What PyPIEvents asks for the reason of a yank. */
+export interface YankReasonSource {
+  /** '' when the release was yanked without a reason; null when PyPI did not say. */
+  yankReason(pkg: string, version: string): Promise<string | null>;
+}
+
 export interface PyPIDescriptionsOptions extends HttpOptions {
   readonly url?: string;
   readonly clock: Clock;
@@ -35,7 +43,7 @@ export function truncateDescription(summary: string): string {
   return chars.length > MAX_DESCRIPTION ? chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…' : summary;
 }
 
-export class PyPIDescriptions implements DescriptionSource {
+export class PyPIDescriptions implements DescriptionSource, YankReasonSource {
   readonly url: string;
   readonly breaker: CircuitBreaker;
   readonly #logger: Logger;
@@ -70,6 +78,45 @@ export class PyPIDescriptions implements DescriptionSource {
     this.#cache.set(pkg, answer);
     if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
     return answer;
+  }
+
+  async yankReason(pkg: string, version: string): Promise<string | null> {
+    const url = `${this.url}/${encodeURIComponent(pkg)}/${encodeURIComponent(version)}/json`;
+    let info: Record<string, unknown> | null;
+    try {
+      info = await this.breaker.call(() => this.#info(url));
+    } catch (err) {
+      if (!isTransient(err)) this.#logger.error(`unable to get the yank reason of ${pkg} ${version}: ${messageOf(err)}`);
+      return null;
+    }
+    if (info === null) return null;
+    const reason = info['yanked_reason'];
+    if (reason === undefined || reason === null) return '';
+    if (typeof reason !== 'string') {
+      this.#logger.error(`info.yanked_reason is not a string for ${pkg} ${version}`);
+      return null;
+    }
+    return reason;
+  }
+
+  /** `info` of a JSON API document; null (logged) for 404 and other answers without one. */
+  async #info(url: string): Promise<Record<string, unknown> | null> {
+    const res = await httpExchange(url, { method: 'GET', headers: { Accept: 'application/json' } }, this.#http);
+    if (isServerTrouble(res.status)) throw new PyPIUnavailableError(url, `HTTP ${res.status} ${res.statusText}`.trim());
+    if (res.status === 404) return null;
+    if (res.status < 200 || res.status > 299) {
+      this.#logger.error(`HTTP ${res.status} from ${url}`);
+      return null;
+    }
+    try {
+      const data: unknown = JSON.parse(res.body);
+      const info = isRecord(data) ? data['info'] : undefined;
+      if (isRecord(info)) return info;
+    } catch {
+      // logged below
+    }
+    this.#logger.error(`no info in the JSON of ${url}`);
+    return null;
   }
 
   /** Throws only when PyPI gave no usable answer (so the breaker counts it); otherwise the description. */

@@ -7,6 +7,7 @@ import { PYPI_HOLD_SECONDS } from '../../machines/cloud-gazer/pypi-buffer.js';
 import { BUFFER_DELAY_MS, DEV_BUFFER_DELAY_MS } from '../../machines/secretary/secretary-machine.js';
 import { DEFAULT_PYPI_JSON } from '../cloud-gazer/pypi-json.js';
 import { DEFAULT_PYPI_XMLRPC } from '../cloud-gazer/pypi-xmlrpc.js';
+import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../ipc/defaults.js';
 import { DEFAULT_FILE_QUEUE } from '../file-juggler/file-juggler.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../file-juggler/file-checks.js';
 import { DEFAULT_LOG_QUEUE } from '../lumberjack/log-queue.js';
@@ -15,10 +16,11 @@ import { DEFAULT_ORACLES } from '../oracle/task.js';
 import { DEFAULT_PYPI_SIMPLE, DEFAULT_SLAVE_QUEUE } from '../slave-driver/slave-driver.js';
 
 export const DEFAULT_OUTPUT_PATH = '/var/www';
-export const DEFAULT_STATUS_QUEUE = 'ipc:///tmp/piw-status';
-export const DEFAULT_CONTROL_QUEUE = 'ipc:///tmp/piw-control';
 
+// The ipc queues' defaults are actors/ipc's, shared with every tool; re-exported here under 0.18's names.
 export {
+  DEFAULT_CONTROL_QUEUE,
+  DEFAULT_STATUS_QUEUE,
   DEFAULT_FILE_QUEUE,
   DEFAULT_IMPORT_QUEUE,
   DEFAULT_LOG_QUEUE,

@@ -1,7 +1,8 @@
 /**
  * The master's main part: everything of piw-master that is not a task (protocols.md §2, behaviours 24–36).
  *
- *   start()   opens the database (its version checked: behaviour 34), binds the status PUB and the
+ *   start()   checks every ipc queue's socket and directory (actors/ipc: nobody else's), opens the
+ *             database (its version checked: behaviour 34), binds the status PUB and the
  *             control PULL (HWM 10; ipc socket files made group-writable for monitors, 36), then hands the
  *             tasks to the root supervisor, which starts them in order, each within 10 s (24)
  *   running   every message on the bus's status queue is re-published unchanged on the PUB socket (28);
@@ -11,7 +12,10 @@
  *             database are closed and `done` resolves with the supervisor's outcome
  *
  * `quit()` may come at any time, even before or during start(): the master then stops as soon as it can.
+ * With a `notifier` (piw-master under systemd) service-status.ts tells systemd all of this as it happens:
+ * READY once the supervisor runs, STATUS lines, more time per task while starting and stopping.
  */
+import { dirname } from 'node:path';
 import { createActor, toPromise, waitFor, type Actor } from 'xstate';
 import { masterControlProtocol } from '../../protocols/master-control.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';
@@ -24,11 +28,14 @@ import { describe } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { supervisorMachine, type SupervisorOutput } from '../runtime/supervisor.js';
+import { prepareIpcBind } from '../ipc/checks.js';
+import { serviceNotifier, type ServiceNotifier } from '../systemd/index.js';
 import { createPullAdapter, type Receiver } from '../zmq/pull.js';
 import { createPublisherAdapter, type Publisher } from '../zmq/push.js';
 import type { MasterConfig } from './config.js';
 import { handleControl } from './control.js';
 import { masterHello } from './hello.js';
+import { reportMaster } from './service-status.js';
 import { masterTasks } from './tasks.js';
 
 export class MasterStartError extends PiwError {
@@ -47,6 +54,8 @@ export interface MasterOptions {
   readyTimeoutMs?: number;
   /** How long each task may take to stop before it is stopped outright (default 10 s). */
   stopTimeoutMs?: number;
+  /** Told what the master is doing, for systemd (service-status.ts); default: nothing is told. */
+  notifier?: ServiceNotifier;
 }
 
 /** Where the master's sockets ended up (the real port of a `tcp://…:*` address). */
@@ -59,6 +68,8 @@ export interface MasterEndpoints {
 }
 
 type Supervisor = Actor<typeof supervisorMachine>;
+
+const SILENT = serviceNotifier({ env: {} });
 
 export class Master {
   readonly endpoints: MasterEndpoints = {};
@@ -83,16 +94,23 @@ export class Master {
     if (this.#done !== undefined) throw new Error('the master has already been started');
     const { config } = this.#opts;
     const log = this.#log;
+    const notifier = this.#opts.notifier ?? SILENT;
     let release!: (output: SupervisorOutput) => void;
     this.#done = new Promise((resolve) => (release = resolve));
     try {
       const hello = await masterHello(new Date());
-      const database = this.#opts.database ?? (await openDatabase({ dsn: config.dsn, max: config.oracles + 2 }));
+      await checkQueues(config);
+      notifier.status('opening the database');
+      // The embedded database is served to psql and piw-abis too (schema/operator-socket.ts).
+      const database = this.#opts.database ?? (await openDatabase({ dsn: config.dsn, max: config.oracles + 2, serveOperators: true }));
       this.#closers.unshift(() => database.close());
       log.info(`using ${describeTarget(database.target)}`);
+      if (database.operatorSocket !== undefined) log.info(`operators reach it with: psql -h ${dirname(database.operatorSocket)} -U postgres postgres`);
+      if (database.operatorsUnserved !== undefined) log.warn(`the embedded database is not served to psql and piw-abis (${database.operatorsUnserved})`);
       const bus = createBus({ onError: (err, queue) => log.error(`a handler on queue ${queue} failed: ${describe(err)}`, err) });
       this.#bus = bus;
       this.#closers.unshift(() => bus.close());
+      notifier.status('binding the status and control queues');
       await this.#bindSockets(bus);
       const tasks = masterTasks(config, {
         bus,
@@ -113,6 +131,7 @@ export class Master {
         },
       });
       this.#root = root;
+      this.#closers.unshift(reportMaster(notifier, { root, bus }));
       this.#closers.unshift(
         bus.listen(queues.control, (msg) =>
           handleControl(msg, {
@@ -204,6 +223,21 @@ export class Master {
     }
     this.#log.info('closed all queues');
     return output;
+  }
+}
+
+/**
+ * Every ipc queue checked before anything starts (actors/ipc/checks.ts): a squatted socket or a directory
+ * someone else controls stops the master at once, naming the option, rather than after half its tasks.
+ * Nothing is made yet: each socket's bind makes the private default directory if need be.
+ */
+async function checkQueues(config: MasterConfig): Promise<void> {
+  for (const [queue, address] of Object.entries(config.queues)) {
+    try {
+      await prepareIpcBind(address, { create: false });
+    } catch (err) {
+      throw new MasterStartError(`unable to use the ${queue} queue (--${queue}-queue): ${describe(err)}`, { cause: err });
+    }
   }
 }
 

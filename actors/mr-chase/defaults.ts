@@ -1,7 +1,7 @@
 /** Mr Chase's defaults, in a module of their own so the tools can read them without loading the task. */
 
 /** --import-queue: piw-import, piw-remove and piw-rebuild talk to the master here (protocols.md §2). */
-export const DEFAULT_IMPORT_QUEUE = 'ipc:///tmp/piw-import';
+export { DEFAULT_IMPORT_QUEUE } from '../ipc/defaults.js';
 
 /**
  * How long a tool may take between SEND and SENT before its import is given up: twice the File Juggler's

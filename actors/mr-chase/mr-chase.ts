@@ -2,13 +2,14 @@
  * Mr Chase (protocols.md §4.3, behaviours 85–103): owns the import ROUTER socket and one import-session
  * actor per client, the end-point of piw-import, piw-remove and piw-rebuild.
  *
- *   import ROUTER (--import-queue, ipc:///tmp/piw-import, socket file 0600)
+ *   import ROUTER (--import-queue, piw-import in the ipc directory, socket file 0600)
  *                        requests → that client's session; the session's replies → that client
  *   db (request)         GETABIS, VEREXISTS, PKGEXISTS, LOGBUILD, SKIPPKG, SKIPVER, DELPKG, DELVER, DELBUILD,
- *                        PROJVERS, ALLPKGS (through a DbClient)
+ *                        PROJVERS, ALLPKGS, ADDPKG, ADDVER (through a DbClient)
  *   fs (request)         EXPECT / VERIFY as slave 0, one import's file at a time (the transfer slot)
  *   web, skip (request)  BOTH / PROJECT / DELPKG / DELVER to the Secretary; DELPKG / DELVER to the Slave Driver
  *   stats (push)         HOME for piw-rebuild home / search
+ *   refresh (push)       REFRESH to the Architect after piw-add changed what may be built
  *
  * The protocol's order, every check and every reply are the session machine's
  * (machines/import-session); this class only routes. A frame that fails to decode or validate is logged
@@ -48,7 +49,7 @@ import { TransferSlot } from './transfer-slot.js';
 export interface MrChaseOptions {
   bus: Bus;
   log: Logger;
-  /** --import-queue (default ipc:///tmp/piw-import). */
+  /** --import-queue (default: piw-import in the ipc directory, actors/ipc). */
   address?: string;
   /** What to do to an ipc socket file after bind (default 'private': 0600, the master's user only). */
   ipcMode?: IpcMode;
@@ -170,6 +171,7 @@ export class MrChase {
       ...sessionQueries({ bus: this.#bus, slot: this.#slot, owner: peer, slotWaitMs: this.#opts.slotWaitMs ?? DEFAULT_SLOT_WAIT_MS }),
       reply: (_, reply) => this.#reply(peer, reply),
       pushStats: (msg) => this.#pushStats(msg),
+      refreshBuilds: () => this.#refreshBuilds(),
       log: (_, entry) => this.#logFor(peer, entry),
     }).provide({ delays: { clientTimeout: this.#opts.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS } });
     const actor = createActor(machine, {
@@ -214,6 +216,15 @@ export class MrChase {
     }
   }
 
+  #refreshBuilds(): void {
+    try {
+      // Dropped when the Architect's queue is full or absent: its next minute's refresh finds the work anyway.
+      this.#bus.push(queues.refresh, { verb: 'REFRESH' });
+    } catch (err) {
+      this.#log.warn(`REFRESH not pushed to the Architect (${describe(err)})`);
+    }
+  }
+
   #logFor(peer: PeerId, { level, message }: LogEntry): void {
     const line = `client ${peer}: ${message}`;
     if (level === 'warning') this.#log.warn(line);
@@ -229,6 +240,10 @@ function describeRequest(msg: ImportRequest): string {
       return `REMOVE ${msg.data[0]} ${msg.data[1] ?? '(every version)'}${msg.data[2] === '' ? '' : ` skip ${JSON.stringify(msg.data[2])}`}`;
     case 'REBUILD':
       return `REBUILD ${msg.data.map((x) => x ?? '(every package)').join(' ')}`;
+    case 'ADDPKG':
+      return `ADDPKG ${msg.data[0]}`;
+    case 'ADDVER':
+      return `ADDVER ${msg.data[0]} ${msg.data[1]}`;
     default:
       return msg.verb;
   }

@@ -47,6 +47,9 @@ export function sessionQueries({ bus, slot, owner, slotWaitMs }: SessionPortsOpt
     deleteBuild: ({ package: pkg, version }, signal) => db(signal, (c) => c.deleteBuild(pkg, version)),
     projectVersions: ({ package: pkg }, signal) => db(signal, (c) => c.getProjectVersions(pkg)),
     allPackages: (_, signal) => db(signal, (c) => c.getAllPackages()),
+    // The time the names were seen is stamped here: the session machine has no clock.
+    addPackage: (req, signal) => db(signal, (c) => c.addPackage({ ...req, seen: new Date() })),
+    addVersion: (req, signal) => db(signal, (c) => c.addVersion({ ...req, seen: new Date() })),
 
     async expectFile({ slaveId, file }, signal) {
       await slot.acquire(owner, signal, slotWaitMs);

@@ -9,7 +9,8 @@
 import { PiwError } from '../../protocols/errors.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../../protocols/records.js';
 import type { OracleResult, OracleVerb } from '../../protocols/the-oracle.js';
-import type { PiwheelsDb, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
+import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
+import type { PiwheelsDb, ProjectData, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
 import type { Bus, RequestOptions } from '../runtime/bus.js';
 import { queues } from '../runtime/queues.js';
 import type { OracleRequest } from './oracle.js';
@@ -92,8 +93,8 @@ export class DbClient implements PiwheelsDb {
   async deleteVersion(pkg: string, version: string): Promise<void> {
     await this.call('DELVER', [pkg, version]);
   }
-  async yankVersion(pkg: string, version: string): Promise<void> {
-    await this.call('YANKVER', [pkg, version]);
+  async yankVersion(pkg: string, version: string, reason?: string): Promise<void> {
+    await this.call('YANKVER', reason === undefined ? [pkg, version] : [pkg, version, reason]);
   }
   async unyankVersion(pkg: string, version: string): Promise<void> {
     await this.call('UNYANKVER', [pkg, version]);
@@ -169,5 +170,22 @@ export class DbClient implements PiwheelsDb {
   }
   loadRewritesPending(): Promise<RewritePendingRow[]> {
     return this.call('LOADRWP');
+  }
+  addPackage(req: AddPackageRequest): Promise<AddPackageOutcome> {
+    return this.call('ADDPKG', [req.package, req.display, req.description, req.skip, req.unskip, [...req.aliases], req.seen]);
+  }
+  addVersion(req: AddVersionRequest): Promise<AddVersionOutcome> {
+    return this.call('ADDVER', [
+      req.package, req.display, req.version, req.skip, req.unskip, req.released, req.yank, req.unyank, [...req.aliases], req.seen,
+    ]);
+  }
+  getProjectData(pkg: string): Promise<ProjectData> {
+    return this.call('PROJDATA', pkg);
+  }
+  async setFileMetadata(filename: string, requiresPython: string | null, coreMetadataHash: string): Promise<void> {
+    await this.call('SETFILEMETA', [filename, requiresPython, coreMetadataHash]);
+  }
+  getBuildLog(buildId: number): Promise<string | null> {
+    return this.call('BUILDLOG', buildId);
   }
 }

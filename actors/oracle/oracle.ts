@@ -48,7 +48,7 @@ const answers: { [V in OracleVerb]: (db: PiwheelsDb, data: RequestOf<V>['data'])
   SKIPVER: async (db, [pkg, version, reason]) => nothing(await db.skipPackageVersion(pkg, version, reason)),
   DELPKG: async (db, pkg) => nothing(await db.deletePackage(pkg)),
   DELVER: async (db, [pkg, version]) => nothing(await db.deleteVersion(pkg, version)),
-  YANKVER: async (db, [pkg, version]) => nothing(await db.yankVersion(pkg, version)),
+  YANKVER: async (db, [pkg, version, reason]) => nothing(await db.yankVersion(pkg, version, reason ?? '')),
   UNYANKVER: async (db, [pkg, version]) => nothing(await db.unyankVersion(pkg, version)),
   LOGDOWNLOAD: async (db, record) => nothing(await db.logDownload(record)),
   LOGSEARCH: async (db, record) => nothing(await db.logSearch(record)),
@@ -74,6 +74,13 @@ const answers: { [V in OracleVerb]: (db: PiwheelsDb, data: RequestOf<V>['data'])
   FILEDEPS: (db, filename) => db.getFileAptDependencies(filename),
   SAVERWP: async (db, rows) => nothing(await db.saveRewritesPending(rows)),
   LOADRWP: (db) => db.loadRewritesPending(),
+  ADDPKG: (db, [pkg, display, description, skip, unskip, aliases, seen]) =>
+    db.addPackage({ package: pkg, display, description, skip, unskip, aliases, seen }),
+  ADDVER: (db, [pkg, display, version, skip, unskip, released, yank, unyank, aliases, seen]) =>
+    db.addVersion({ package: pkg, display, version, skip, unskip, released, yank, unyank, aliases, seen }),
+  PROJDATA: (db, pkg) => db.getProjectData(pkg),
+  SETFILEMETA: async (db, [filename, requiresPython, hash]) => nothing(await db.setFileMetadata(filename, requiresPython, hash)),
+  BUILDLOG: (db, buildId) => db.getBuildLog(buildId),
 };
 
 /** The OK result of verbs that return nothing. */

@@ -11,14 +11,8 @@ export class DbScribeData implements ScribeData {
   allPackages() {
     return this.db.getAllPackages();
   }
-  projectVersions(pkg: string) {
-    return this.db.getProjectVersions(pkg);
-  }
-  projectFiles(pkg: string) {
-    return this.db.getProjectFiles(pkg);
-  }
-  fileDependencies(filename: string) {
-    return this.db.getFileAptDependencies(filename);
+  projectData(pkg: string) {
+    return this.db.getProjectData(pkg);
   }
   description(pkg: string) {
     return this.db.getPackageDescription(pkg);
@@ -34,5 +28,11 @@ export class DbScribeData implements ScribeData {
   }
   versionFiles(pkg: string, version: string) {
     return this.db.getVersionFiles(pkg, version);
+  }
+  setFileMetadata(filename: string, requiresPython: string | null, coreMetadataHash: string) {
+    return this.db.setFileMetadata(filename, requiresPython, coreMetadataHash);
+  }
+  buildLog(buildId: number) {
+    return this.db.getBuildLog(buildId);
   }
 }

@@ -4,6 +4,17 @@
  * each page is written with async I/O, so the event loop (which also answers the slaves) is never held
  * for long. Calls may overlap: work on one package is done in call order, different packages proceed
  * concurrently, and rewrites of the root index requested meanwhile fold into one.
+ *
+ * Beyond 0.18, with each package's pages it writes (from one PROJDATA query):
+ * - the PEP 691 JSON beside each index page (`simple/index.json`, `simple/<pkg>/index.json`);
+ * - piwheels' project JSON (`project/<pkg>/json/index.json`);
+ * - `<wheel>.metadata` (PEP 658) for each wheel whose core metadata the database does not have yet, read
+ *   from the wheel itself (its central directory and METADATA member only) and recorded with SETFILEMETA,
+ *   before any index links the wheel with it: a wheel is read once, when the index that first lists it is
+ *   written (after it arrived from a slave or piw-import), or on a rebuild for wheels of older versions;
+ * - the build log of every build whose log the site does not have yet (BUILDLOG), gzip-compressed where
+ *   piwheels keeps them, so the project page can link each build, failed ones included.
+ * DELVER and DELPKG remove the metadata files and the build logs with the wheels and pages.
  */
 import { mkdir, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,17 +22,23 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { theScribeProtocol } from '../../protocols/the-scribe.js';
-import { tempNameOwner, writeFileAtomic } from '../support/atomic-file.js';
+import type { ProjectData } from '../../schema/api.js';
+import { tempNameOwner, writeFileAtomic, writeFilesAtomic, type FileContent } from '../support/atomic-file.js';
 import { staleUnlessOurs, sweepTree, type SweepResult } from '../support/temp-sweep.js';
 import { assertPlainName, isPlainName } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative, unlinkIfPresent } from '../support/fs-tree.js';
-import type { ProjectFileRow, ScribeData } from './data.js';
+import { readCoreMetadata } from '../support/wheel-metadata.js';
+import { hasLog, removeLog, writeLog } from './build-logs.js';
+import { BuildSet } from './build-set.js';
+import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
+import { projectJson, simpleProjectJson, simpleRootJson } from './json-pages.js';
 import { Coalescing, KeyedLock } from './locks.js';
 import { PackageCache } from './package-cache.js';
+import { projectModel, type FileInfo, type ProjectModel } from './project-model.js';
 import { DEFAULT_SITE, Templates } from './templates.js';
 import type { SiteInfo } from './templates.js';
-import { STATIC_SITEMAP_PAGES, fileRow, homeView, indexLink, installFile, projectView, sitemapChunks, sortByVersion, versionRow } from './views.js';
+import { STATIC_SITEMAP_PAGES, fileRow, homeView, indexLink, installFile, projectView, sitemapChunks, versionRow } from './views.js';
 
 /** A message of the scribe queue. */
 export type ScribeRequest = Message<(typeof theScribeProtocol)['recv']>;
@@ -53,7 +70,11 @@ export const LIST_CHUNK = 2_000;
 /** Table rows and package links rendered between turns of the event loop. */
 export const ROW_CHUNK = 500;
 /** The pages rendered once at start-up. */
-export const STATIC_PAGES = ['faq', 'packages', 'stats', '404'];
+export const STATIC_PAGES = ['faq', 'packages', 'stats', 'json', '404'];
+/** Wheels read for their metadata, and build logs checked or written, at once for one package. */
+export const FILE_WORK_CONCURRENCY = 8;
+/** What `<wheel>.metadata` is called. */
+export const metadataName = (filename: string) => `${filename}.metadata`;
 
 const silent: ScribeLog = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -66,6 +87,12 @@ export class Scribe {
   private readonly cache = new PackageCache();
   private readonly locks = new KeyedLock();
   private readonly rootIndex = new Coalescing(() => this.writeRootIndex());
+  /** Builds whose log the site has (seen or written by this Scribe), and builds the database has none for. */
+  private readonly logsOnSite = new BuildSet();
+  private readonly logsUnknown = new BuildSet();
+  /** What packages.json holds: package → [downloads in 30 days, all downloads]. */
+  private downloads = new Map<string, [number, number]>();
+  private readonly searchIndex = new Coalescing(() => writeFileAtomic(this.path('packages.json'), searchIndexChunks(this.downloads)));
 
   constructor(options: ScribeOptions) {
     this.data = options.data;
@@ -81,8 +108,9 @@ export class Scribe {
   }
 
   /**
-   * Removes the temp files of pages an earlier run left when it was killed mid-write (tempPathFor names,
-   * anywhere in the output tree); this run's own are left alone. The File Juggler sweeps its transfers'.
+   * Removes the temp files an earlier run left when it was killed mid-write (tempPathFor names, anywhere in
+   * the output tree: pages, JSON, `.metadata` files, build logs); this run's own are left alone. The File
+   * Juggler sweeps its transfers'.
    */
   async sweepTempFiles(signal?: AbortSignal): Promise<SweepResult> {
     const since = performance.timeOrigin;
@@ -112,7 +140,17 @@ export class Scribe {
     }
     await this.cache.load(await this.data.allPackages());
     this.log.info(`loaded ${this.cache.size} packages`);
-    if (!(await exists(this.path('simple', 'index.html')))) await this.rootIndex.request();
+    if (!(await exists(this.path('simple', 'index.html'))) || !(await exists(this.path('simple', 'index.json')))) await this.rootIndex.request();
+    // Search works from the start and finds new packages at once, not at the next SEARCH (every 5 min):
+    // the counts written last, or none, and every known package.
+    const written = await readSearchIndex(this.path('packages.json'));
+    let unlisted = 0;
+    for (const pkg of this.cache.list()) {
+      const counts = written.get(pkg);
+      if (counts === undefined) unlisted++;
+      this.downloads.set(pkg, counts ?? [0, 0]);
+    }
+    if (unlisted > 0 || written.size === 0) await this.searchIndex.request();
   }
 
   /** Carries out one scribe-queue request; the caller answers DONE once this resolves. */
@@ -133,54 +171,65 @@ export class Scribe {
     }
   }
 
-  /** PROJECT: the project page only (behaviour 145). */
+  /** PROJECT: the project page and project JSON only (behaviour 145). */
   async project(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    await this.locks.run(`pkg:${pkg}`, async () => {
-      await this.writeProjectPage(pkg, await sortByVersion(await this.data.projectFiles(pkg)));
-    });
+    await this.locks.run(`pkg:${pkg}`, () => this.writePackage(pkg, { index: false }));
   }
 
-  /** BOTH: package index and project page; a package new to the cache also rewrites the root index (144). */
+  /**
+   * BOTH: package index (HTML and JSON), project page and project JSON; a package new to the cache also
+   * rewrites the root index (144).
+   */
   async both(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
     const rootIndex = await this.locks.run(`pkg:${pkg}`, async () => {
-      const files = await sortByVersion(await this.data.projectFiles(pkg));
-      await Promise.all([this.writePackageIndex(pkg, files), this.writeProjectPage(pkg, files)]);
+      await this.writePackage(pkg, { index: true });
       // listed only once its own index exists; in this package's turn, so a DELPKG queued behind us wins
-      return this.cache.add(pkg) ? this.rootIndex.request() : null;
+      if (!this.cache.add(pkg)) return null;
+      if (!this.downloads.has(pkg)) this.downloads.set(pkg, [0, 0]);
+      return Promise.all([this.rootIndex.request(), this.searchIndex.request()]);
     });
     await rootIndex;
   }
 
-  /** DELVER (behaviour 152): the version's wheels go; both pages are rewritten without it. */
+  /** DELVER (behaviour 152): the version's wheels, metadata files and build logs go; both pages are rewritten without it. */
   async delver(pkg: string, version: string): Promise<void> {
     assertPlainName(pkg, 'package');
     await this.locks.run(`pkg:${pkg}`, async () => {
       for (const filename of await this.data.versionFiles(pkg, version)) {
         await this.removeFile(['simple', pkg], filename);
+        await this.removeMetadataFile(pkg, filename);
       }
-      const files = await sortByVersion(await this.data.projectFiles(pkg), version);
-      await Promise.all([this.writePackageIndex(pkg, files), this.writeProjectPage(pkg, files, version)]);
+      const data = await this.data.projectData(pkg);
+      await this.removeLogs(data[0].filter(([v]) => v === version).flatMap(([, , , , , builds]) => builds.map(([id]) => id)));
+      await this.writePackage(pkg, { index: true, exclude: version, data });
     });
   }
 
   /**
    * DELPKG (behaviours 153–155): drops the package from the root index, then removes its alias links, its
-   * wheels, both index pages and both directories. An empty or unsafe name is refused before anything is
-   * touched; missing files and directories that will not go are logged, not fatal.
+   * wheels and their metadata files, its build logs, both index pages, the JSON files and the directories.
+   * An empty or unsafe name is refused before anything is touched; missing files and directories that
+   * will not go are logged, not fatal.
    */
   async delpkg(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
     await this.locks.run(`pkg:${pkg}`, async () => {
       if (this.cache.delete(pkg)) await this.rootIndex.request(); // pip stops seeing it before its files go
+      if (this.downloads.delete(pkg)) await this.searchIndex.request();
       for (const alias of await this.data.aliases(pkg)) await this.removeFile(['project'], alias);
       for (const filename of Object.keys(await this.data.packageFiles(pkg))) {
         await this.removeFile(['simple', pkg], filename);
+        await this.removeMetadataFile(pkg, filename);
       }
+      const [releases] = await this.data.projectData(pkg);
+      await this.removeLogs(releases.flatMap(([, , , , , builds]) => builds.map(([id]) => id)));
       await this.removeFile(['simple', pkg], 'index.html');
+      await this.removeFile(['simple', pkg], 'index.json');
       await this.removeFile(['project', pkg], 'index.html');
-      for (const dir of [this.path('simple', pkg), this.path('project', pkg)]) {
+      await this.removeFile(['project', pkg, 'json'], 'index.json');
+      for (const dir of [this.path('simple', pkg), this.path('project', pkg, 'json'), this.path('project', pkg)]) {
         await rmdir(dir).catch((err: unknown) => this.log.error(`unable to remove directory ${dir}`, err));
       }
     });
@@ -197,48 +246,57 @@ export class Scribe {
 
   /** SEARCH (behaviour 141): packages.json, `[package, downloads_30_days, downloads_all]` in the map's order. */
   async search(downloads: Record<string, [number, number]>): Promise<void> {
-    await this.locks.run('search', async () => {
-      await writeFileAtomic(this.path('packages.json'), searchIndexChunks(downloads));
-    });
+    this.downloads = new Map(Object.entries(downloads));
+    // a package added since the query that made `downloads` stays searchable
+    for (const pkg of this.cache.list()) if (!this.downloads.has(pkg)) this.downloads.set(pkg, [0, 0]);
+    await this.searchIndex.request();
   }
 
   private path(...parts: string[]): string {
     return join(this.output, ...parts);
   }
 
-  /** simple/index.html (§3.1): every cached package, sorted. */
+  /** simple/index.html (§3.1) and simple/index.json (PEP 691): every cached package, sorted. */
   private async writeRootIndex(): Promise<void> {
-    const chunks = this.templates.renderList('simple/index.html', {}, this.cache.list(), LIST_CHUNK);
-    await writeFileAtomic(this.path('simple', 'index.html'), chunks);
-  }
-
-  /** simple/<pkg>/index.html (§3.2, behaviour 143), from the files sorted newest first. */
-  private async writePackageIndex(pkg: string, sortedFiles: readonly ProjectFileRow[]): Promise<void> {
-    const dir = this.path('simple', pkg);
-    await mkdirReplacingSymlink(dir);
-    const html = this.templates.renderList('simple/package.html', { package: pkg }, sortedFiles, ROW_CHUNK, indexLink);
-    await writeFileAtomic(join(dir, 'index.html'), html);
+    const packages = this.cache.list();
+    await writeFilesAtomic([
+      { path: this.path('simple', 'index.html'), data: this.templates.renderList('simple/index.html', {}, packages, LIST_CHUNK) },
+      { path: this.path('simple', 'index.json'), data: simpleRootJson(packages, LIST_CHUNK) },
+    ]);
   }
 
   /**
-   * project/<pkg>/index.html and the alias links (§3.3, behaviours 142, 146–151), from the files sorted
-   * newest first; `exclude` is a version being deleted.
+   * Everything of one package: its wheels' metadata files and its build logs where missing, then the
+   * project page and project JSON, and with `index` the package index in HTML and JSON, all from one
+   * PROJDATA (`data`, when the caller has it already); `exclude` is a version being deleted.
    */
-  private async writeProjectPage(pkg: string, sortedFiles: readonly ProjectFileRow[], exclude?: string): Promise<void> {
-    const depsFile = installFile(sortedFiles);
-    const [versionRows, aptDependencies, description, displayName, aliases] = await Promise.all([
-      this.data.projectVersions(pkg),
-      depsFile === null ? new Set<string>() : this.data.fileDependencies(depsFile),
+  private async writePackage(pkg: string, opts: { index: boolean; exclude?: string; data?: ProjectData }): Promise<void> {
+    const [data, description, displayName, aliases] = await Promise.all([
+      opts.data ?? this.data.projectData(pkg),
       this.data.description(pkg),
       this.data.displayName(pkg),
       this.data.aliases(pkg),
     ]);
-    const versions = await sortByVersion(versionRows, exclude);
+    const model = await projectModel(data, opts.exclude);
+    const [logs] = await Promise.all([this.publishLogs(model), this.publishMetadata(pkg, model.files)]);
+    const files: { path: string; data: FileContent }[] = [];
+    if (opts.index) {
+      const dir = this.path('simple', pkg);
+      await mkdirReplacingSymlink(dir);
+      files.push(
+        { path: join(dir, 'index.html'), data: this.templates.renderList('simple/package.html', { package: pkg }, model.files, ROW_CHUNK, indexLink) },
+        { path: join(dir, 'index.json'), data: simpleProjectJson(pkg, model.files, ROW_CHUNK) },
+      );
+    }
+    const projectDir = this.path('project', pkg);
+    await mkdirReplacingSymlink(projectDir);
+    await mkdirReplacingSymlink(join(projectDir, 'json'));
+    const install = installFile(model.files);
     const view = projectView({
       package: pkg,
-      versionsCount: versions.length,
-      filesCount: sortedFiles.length,
-      aptDependencies,
+      versionsCount: model.releases.length,
+      filesCount: model.files.length,
+      aptDependencies: install?.apt ?? [],
       description,
       displayName,
       now: this.now(),
@@ -246,16 +304,93 @@ export class Scribe {
     const rowContext = { package: pkg, visibleRows: view.visibleRows };
     const html = this.templates.render('pages/project.html', {
       ...view,
-      versionRows: await this.templates.renderRows('pages/project-version-rows.html', rowContext, versions, ROW_CHUNK, versionRow),
-      fileRows: await this.templates.renderRows('pages/project-file-rows.html', rowContext, sortedFiles, ROW_CHUNK, fileRow),
+      versionRows: await this.templates.renderRows('pages/project-version-rows.html', rowContext, model.releases, ROW_CHUNK, (r) => versionRow(r, logs)),
+      fileRows: await this.templates.renderRows('pages/project-file-rows.html', rowContext, model.files, ROW_CHUNK, fileRow),
     });
-    const dir = this.path('project', pkg);
-    await mkdirReplacingSymlink(dir);
-    await writeFileAtomic(join(dir, 'index.html'), html);
+    files.push(
+      { path: join(projectDir, 'index.html'), data: html },
+      {
+        path: join(projectDir, 'json', 'index.json'),
+        data: projectJson({ package: pkg, description: description ?? '', siteUrl: this.templates.siteUrl, model, logs }, ROW_CHUNK),
+      },
+    );
+    // a rewrite that changes nothing (the JSON of a package whose files did not change) costs no fsync
+    await writeFilesAtomic(files, { skipUnchanged: true });
     for (const alias of aliases) {
       if (!isPlainName(alias)) this.log.warn(`not linking unsafe alias ${JSON.stringify(alias)} of ${pkg}`);
-      else await symlinkRelative(dir, this.path('project', alias));
+      else await symlinkRelative(projectDir, this.path('project', alias));
     }
+  }
+
+  /**
+   * Reads the core metadata of every wheel the database has none for, writes `<wheel>.metadata` beside it
+   * and records Requires-Python and the metadata's hash (SETFILEMETA), updating `files` to match. A wheel
+   * that cannot be read (missing, not a zip, no METADATA) is logged and left without; its page is still
+   * written, and it is tried again with the package's next page.
+   */
+  private async publishMetadata(pkg: string, files: readonly FileInfo[]): Promise<void> {
+    const missing = files.filter((f) => f.metadataHash === null && isPlainName(f.filename));
+    await eachLimited(missing, FILE_WORK_CONCURRENCY, async (f) => {
+      const wheel = this.path('simple', pkg, f.filename);
+      let metadata;
+      try {
+        metadata = await readCoreMetadata(wheel, f.filename);
+      } catch (err) {
+        this.log.warn(`unable to read the metadata of ${wheel}: ${(err as Error).message}`);
+        return;
+      }
+      if (metadata === undefined) {
+        this.log.warn(`${wheel} has no METADATA`);
+        return;
+      }
+      await writeFileAtomic(this.path('simple', pkg, metadataName(f.filename)), metadata.bytes);
+      await this.data.setFileMetadata(f.filename, metadata.requiresPython, metadata.sha256);
+      f.requiresPython = metadata.requiresPython;
+      f.metadataHash = metadata.sha256;
+    });
+  }
+
+  /**
+   * Writes the log of every build of `model` the site lacks (BUILDLOG) and gives the ids of the builds whose
+   * log the site has. A log that cannot be read or written is logged; its build is shown without a link.
+   */
+  private async publishLogs(model: ProjectModel): Promise<Set<number>> {
+    const builds = model.releases.flatMap((r) => r.builds);
+    // each build's log is looked for once per run of the Scribe, not with every page
+    const unseen = builds.filter((b) => !this.logsOnSite.has(b.id) && !this.logsUnknown.has(b.id));
+    await eachLimited(unseen, FILE_WORK_CONCURRENCY, async (b) => {
+      if (await hasLog(this.output, b.id)) {
+        this.logsOnSite.add(b.id);
+        return;
+      }
+      try {
+        const text = await this.data.buildLog(b.id);
+        if (text === null) {
+          this.logsUnknown.add(b.id);
+          return;
+        }
+        await writeLog(this.output, b.id, text);
+        this.logsOnSite.add(b.id);
+      } catch (err) {
+        this.log.error(`unable to write the log of build ${b.id}`, err);
+      }
+    });
+    return new Set(builds.filter((b) => this.logsOnSite.has(b.id)).map((b) => b.id));
+  }
+
+  private async removeLogs(buildIds: readonly number[]): Promise<void> {
+    for (const id of buildIds) {
+      this.logsOnSite.delete(id);
+      await removeLog(this.output, id).catch((err: unknown) => this.log.error(`unable to remove the log of build ${id}`, err));
+    }
+  }
+
+  /** Unlinks `simple/<pkg>/<filename>.metadata`; absent is fine (wheels of earlier versions have none). */
+  private async removeMetadataFile(pkg: string, filename: string): Promise<void> {
+    if (!isPlainName(filename)) return;
+    await unlinkIfPresent(this.path('simple', pkg, metadataName(filename))).catch((err: unknown) =>
+      this.log.error(`unable to remove the metadata file of ${filename}`, err),
+    );
   }
 
   /** sitemap0.xml, sitemap1..N.xml, sitemap.xml (§3.6); sitemaps beyond N left from a bigger index go. */
@@ -263,13 +398,13 @@ export class Scribe {
     const urlset = 'sitemaps/urlset.xml';
     await writeFileAtomic(
       this.path('sitemap0.xml'),
-      this.templates.renderList(urlset, { prefix: '' }, STATIC_SITEMAP_PAGES, LIST_CHUNK),
+      this.templates.renderList(urlset, { prefix: '', suffix: '' }, STATIC_SITEMAP_PAGES, LIST_CHUNK),
     );
     const chunks = sitemapChunks(this.cache.list(), SITEMAP_SIZE);
     const names = ['sitemap0.xml'];
     for (const [i, chunk] of chunks.entries()) {
       const name = `sitemap${i + 1}.xml`;
-      await writeFileAtomic(this.path(name), this.templates.renderList(urlset, { prefix: 'project/' }, chunk, LIST_CHUNK));
+      await writeFileAtomic(this.path(name), this.templates.renderList(urlset, { prefix: 'project/', suffix: '/' }, chunk, LIST_CHUNK));
       names.push(name);
     }
     await writeFileAtomic(this.path('sitemap.xml'), this.templates.render('sitemaps/index.xml', { sitemaps: names, today: localDate(now) }));
@@ -294,6 +429,15 @@ export class Scribe {
   }
 }
 
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -301,9 +445,25 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The counts of a packages.json written before; none when it is missing or unreadable. */
+async function readSearchIndex(path: string): Promise<Map<string, [number, number]>> {
+  const counts = new Map<string, [number, number]>();
+  try {
+    const rows: unknown = JSON.parse(await readFile(path, 'utf8'));
+    if (Array.isArray(rows)) {
+      for (const row of rows) {
+        if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[1] === 'number' && typeof row[2] === 'number') counts.set(row[0], [row[1], row[2]]);
+      }
+    }
+  } catch {
+    // written afresh below
+  }
+  return counts;
+}
+
 /** packages.json as compact JSON, a few thousand entries per chunk. */
-async function* searchIndexChunks(downloads: Record<string, [number, number]>): AsyncGenerator<string> {
-  const entries = Object.entries(downloads);
+async function* searchIndexChunks(downloads: ReadonlyMap<string, [number, number]>): AsyncGenerator<string> {
+  const entries = [...downloads];
   yield '[';
   for (let start = 0; start < entries.length; start += LIST_CHUNK) {
     if (start > 0) await nextTurn();

@@ -51,6 +51,8 @@ function strict<T extends 'number' | 'string'>(type: T, filter: (value: T extend
 
 export class Templates {
   private readonly env: nunjucks.Environment;
+  /** The site's public address, without a trailing slash. */
+  readonly siteUrl: string;
 
   constructor(
     site: SiteInfo = DEFAULT_SITE,
@@ -62,7 +64,8 @@ export class Templates {
       trimBlocks: true,
       lstripBlocks: true,
     });
-    this.env.addGlobal('site', { ...site, url: site.url.replace(/\/+$/, '') });
+    this.siteUrl = site.url.replace(/\/+$/, '');
+    this.env.addGlobal('site', { ...site, url: this.siteUrl });
     this.env.addFilter('thousands', strict('number', thousands));
     this.env.addFilter('filesize', strict('number', formatSize));
     this.env.addFilter('pathpart', strict('string', pathSegment));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { TimeDelta } from '../../protocols/cbor/index.js';
 import { MAX_BUILD_OUTPUT } from '../../protocols/slave-driver.js';
 import type { FileStateWire } from '../../protocols/records.js';
+import { withoutServiceVariables } from '../systemd/index.js';
 import { describeWheel, toFileStateWire, type BuiltWheel } from './built-wheel.js';
 import { BuildAbortedError } from './errors.js';
 import { runInProcessGroup } from './process-group.js';
@@ -98,8 +99,9 @@ export async function build(pkg: string, version: string, options: BuildOptions)
 
   const run = await runInProcessGroup(python, pipWheelArgs(pkg, version, indexUrl, wheelDir, logFile), {
     cwd: dir,
-    // Git may only clone local paths (0.18); temp files of pip and compilers stay inside the build dir.
-    env: { ...env, GIT_ALLOW_PROTOCOL: 'file', TMPDIR: scratch },
+    // Git may only clone local paths (0.18); temp files of pip and compilers stay inside the build dir; a
+    // build never gets systemd's notification socket (it must not speak for the slave, nor feed its watchdog).
+    env: { ...withoutServiceVariables(env), GIT_ALLOW_PROTOCOL: 'file', TMPDIR: scratch },
     timeout,
     signal,
     grace,

@@ -69,10 +69,44 @@ export async function createPullAdapter<R extends VerbMap>(
   return receiver(socket, await bindSocket(socket, opts.address, opts.ipcMode), opts);
 }
 
+export interface SubscriberOptions<R extends VerbMap> extends ReceiverOptions<R> {
+  /**
+   * Told when the connection to the publisher is made (ZeroMQ's handshake) and lost (ZeroMQ keeps
+   * reconnecting). With it, ZMTP heartbeats every `heartbeatMs` (default 5 s) also notice a publisher
+   * that vanished without closing its connection (a tcp peer that lost power).
+   */
+  onLink?: (up: boolean) => void;
+  heartbeatMs?: number;
+}
+
 /** Connects a SUB socket subscribed to everything (`''`, behaviour 11): monitors on the status queue. */
-export function createSubscriberAdapter<R extends VerbMap>(opts: ReceiverOptions<R>): Receiver {
-  const socket = new zmq.Subscriber({ ...SOCKET_DEFAULTS, maxMessageSize: opts.protocol.maxFrame });
+export function createSubscriberAdapter<R extends VerbMap>(opts: SubscriberOptions<R>): Receiver {
+  const { onLink } = opts;
+  const heartbeatMs = opts.heartbeatMs ?? 5000;
+  const socket = new zmq.Subscriber({
+    ...SOCKET_DEFAULTS,
+    maxMessageSize: opts.protocol.maxFrame,
+    ...(onLink === undefined ? {} : { heartbeatInterval: heartbeatMs, heartbeatTimeout: heartbeatMs * 3 }),
+  });
+  if (onLink !== undefined) void watchLink(socket.events, onLink);
   socket.connect(opts.address);
   socket.subscribe('');
   return receiver(socket, opts.address, opts);
+}
+
+/**
+ * Reports the socket's connection as its monitor events come (read directly: the observer's emitter mode
+ * requires Node's `events` lazily, which a test runner that has moved on to another file refuses).
+ */
+async function watchLink(observer: zmq.Observer, onLink: (up: boolean) => void): Promise<void> {
+  try {
+    while (!observer.closed) {
+      const event = await observer.receive();
+      if (event.type === 'handshake') onLink(true);
+      else if (event.type === 'disconnect') onLink(false);
+      else if (event.type === 'end') return;
+    }
+  } catch {
+    // the observer closes with its socket
+  }
 }

@@ -7,6 +7,8 @@
 import { chmod, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type * as zmq from 'zeromq';
+import { prepareIpcBind } from '../ipc/checks.js';
+import { ipcPath } from '../ipc/defaults.js';
 import type { Logger } from '../runtime/logger.js';
 
 /** 0.18's context linger: queued messages get one second to leave when a socket closes. */
@@ -21,24 +23,23 @@ export type IpcMode =
   /** Add group write, like 0.18's `fix_ipc_mode` (control and status queues: monitors in the group). */
   | 'group-writable';
 
-export function ipcPath(address: string): string | undefined {
-  return address.startsWith('ipc://') ? address.slice('ipc://'.length) : undefined;
-}
+export { ipcPath };
 
 /**
  * Binds and returns the endpoint actually bound (a `tcp://host:*` address gets its real port); on failure
- * the socket is closed and the error thrown.
+ * the socket is closed and the error thrown. An ipc:// address is checked first (actors/ipc/checks.ts): a
+ * socket file or directory someone else made is refused rather than bound over or beside.
  *
  * ZeroMQ creates an ipc socket file with the process umask, and only then can its mode be set. Connecting
  * needs write permission on the file, so under the usual umask (022) no other user can connect in between;
- * an operator who runs the master with a group-writable umask and wants the import queue private from the
- * first instant should put it in a directory only the master's user can enter (e.g. under
- * `/run/piwheels`, mode 0700). Changing the umask around the bind would restrict every file the process
+ * and the default ipc directory is one only the master's user (and its group) can enter anyway
+ * (actors/ipc/defaults.ts). Changing the umask around the bind would restrict every file the process
  * writes meanwhile, web pages included.
  */
 export async function bindSocket(socket: zmq.Socket, address: string, ipcMode?: IpcMode): Promise<string> {
   const path = ipcPath(address);
   try {
+    await prepareIpcBind(address);
     await socket.bind(address);
     if (path !== undefined && ipcMode !== undefined) {
       if (ipcMode === 'private') await chmod(path, 0o600);

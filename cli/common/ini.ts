@@ -24,7 +24,9 @@ export function parseIni(text: string, filename: string): IniFile {
   let lastKey: string | undefined;
   const lines = text.replace(/^\ufeff/, '').split(/\r?\n/);
   lines.forEach((line, i) => {
-    if (/^\s*([#;].*)?$/.test(line)) {
+    // A comment line is skipped without ending a multi-line value (configparser does so); a blank line ends it.
+    if (/^\s*[#;]/.test(line)) return;
+    if (/^\s*$/.test(line)) {
       lastKey = undefined;
       return;
     }

@@ -37,16 +37,19 @@ function metavarsOf(command: unknown): Record<string, string> {
   return { ...COMMON_METAVARS, ...cls?.metavars };
 }
 
+/** Every command's metavars together (a tool's general help lists all its commands). */
+const allMetavars = (commands: readonly unknown[]) => Object.assign({}, ...commands.map(metavarsOf)) as Record<string, string>;
+
 class PiwCli extends Cli {
   constructor(
     opts: ConstructorParameters<typeof Cli>[0],
-    private readonly command: CommandClass,
+    private readonly commands: readonly CommandClass[],
   ) {
     super(opts);
   }
 
   override usage(command?: Parameters<Cli['usage']>[0], opts?: Parameters<Cli['usage']>[1]): string {
-    return nameValues(super.usage(command, opts), metavarsOf(command ?? this.command));
+    return nameValues(super.usage(command, opts), command === undefined || command === null ? allMetavars(this.commands) : metavarsOf(command));
   }
 }
 
@@ -59,15 +62,17 @@ export interface RunOptions {
   stderr?: NodeJS.WriteStream;
 }
 
-export async function runCli(command: CommandClass, opts: RunOptions): Promise<number> {
+/** Runs a command, or one of several (a tool with sub-commands: the first is the one usage errors describe). */
+export async function runCli(commands: CommandClass | CommandClass[], opts: RunOptions): Promise<number> {
+  const [command, ...others] = Array.isArray(commands) ? commands : [commands];
   const cli = new PiwCli({
     binaryName: opts.binaryName,
     binaryLabel: opts.binaryLabel ?? opts.binaryName,
     binaryVersion: VERSION,
     enableColors: false,
     enableCapture: false,
-  }, command);
-  cli.register(command);
+  }, [command!, ...others]);
+  for (const each of [command!, ...others]) cli.register(each);
   cli.register(Builtins.HelpCommand);
   cli.register(VersionCommand);
   const context = {
@@ -80,7 +85,7 @@ export async function runCli(command: CommandClass, opts: RunOptions): Promise<n
   try {
     instance = cli.process(argv, context);
   } catch (err) {
-    context.stderr.write(nameValues(cli.error(err as Error, { colored: false }), metavarsOf(command)));
+    context.stderr.write(nameValues(cli.error(err as Error, { colored: false }), allMetavars([command, ...others])));
     context.stderr.write(`Try the --help option for more information.\n`);
     return EXIT_USAGE;
   }
@@ -88,6 +93,6 @@ export async function runCli(command: CommandClass, opts: RunOptions): Promise<n
 }
 
 /** Runs the command and exits with its status (what a bin script does). */
-export async function main(command: CommandClass, opts: RunOptions): Promise<void> {
-  process.exitCode = await runCli(command, opts);
+export async function main(commands: CommandClass | CommandClass[], opts: RunOptions): Promise<void> {
+  process.exitCode = await runCli(commands, opts);
 }

@@ -17,7 +17,6 @@ import { readFile, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
-import { sendFile } from '../../actors/file-sender/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { canonicalizeName, isProjectName } from '../../machines/wheel-filename.js';
 import type { TimeDelta } from '../../protocols/cbor/values.js';
@@ -26,11 +25,9 @@ import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
-import { ToolError, toolErrors } from './errors.js';
+import { toolErrors } from './errors.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
-import { converse } from './master-link.js';
-import { progressFor } from './progress.js';
-import { TRANSFER_START_TIMEOUT_MS, watchTransfer } from './transfer-watch.js';
+import { sendImport } from './send-import.js';
 import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
 
 /** Where piw-import sends files: 0.18 hard-coded this address; ours is an option. */
@@ -154,7 +151,6 @@ export class ImportCommand extends MasterToolCommand<typeof schema> {
 
     const files = wheels.map((w) => fileStateOf(w, dependencies)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const build: BuildStateWire = [0, pkg, version, abi, true, duration, output, files];
-    const byName = new Map(wheels.map((w) => [w.filename, w]));
 
     if (!settings.yes) {
       this.summary(build, wheels, this.output, dependencies);
@@ -164,40 +160,15 @@ export class ImportCommand extends MasterToolCommand<typeof schema> {
       }
     }
 
-    const timeoutMs = this.timeoutMs(settings);
-    await converse({
-      address: settings.importQueue,
-      timeoutMs,
-      request: { verb: 'IMPORT', data: build },
-      what: 'import',
+    await sendImport({
+      build,
+      wheels,
+      importQueue: settings.importQueue,
+      fileQueue: connectable(settings.fileQueue),
+      timeoutMs: this.timeoutMs(settings),
       log,
-      transfer: async ({ filename }, signal) => {
-        const wheel = byName.get(filename)!;
-        const fileQueue = connectable(settings.fileQueue);
-        log.info(`sending ${filename} to the file queue at ${fileQueue}`);
-        const progress = progressFor(this.context.stderr, filename, wheel.size, { quiet: settings.quiet });
-        const startTimeoutMs = timeoutMs === undefined ? undefined : Math.min(timeoutMs, TRANSFER_START_TIMEOUT_MS);
-        const watch = watchTransfer({ filename, address: fileQueue, log, startTimeoutMs, signal });
-        try {
-          await sendFile({
-            address: fileQueue,
-            slaveId: 0,
-            path: wheel.path,
-            signal: watch.signal,
-            log,
-            ...(timeoutMs === undefined ? {} : { masterTimeoutMs: timeoutMs }),
-            onProgress: (sent, total) => {
-              watch.started();
-              progress.update(sent, total);
-            },
-          });
-        } catch (err) {
-          throw watch.signal.reason instanceof ToolError ? watch.signal.reason : err;
-        } finally {
-          watch.done();
-        }
-        progress.finish();
-      },
+      stderr: this.context.stderr,
+      quiet: settings.quiet,
     });
     log.info(`imported ${files.length} file${files.length === 1 ? '' : 's'} as a build of ${pkg} ${version} for ${abi}`);
 

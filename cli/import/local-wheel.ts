@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileSha256 } from '../../actors/slave/built-wheel.js';
 import { ZipReader } from '../../actors/slave/zip-reader.js';
+import { findMetadataEntry, metadataHeaders } from '../../actors/support/wheel-metadata.js';
 import { fileTags, parseWheelFilename, type WheelFilename } from '../../machines/wheel-filename.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { toolErrors } from './errors.js';
@@ -48,9 +49,7 @@ export async function readLocalWheel(path: string): Promise<LocalWheel> {
   }
   let metadata: LocalWheel['metadata'];
   try {
-    const wanted = `${wheel.distribution}-${wheel.version}.dist-info/METADATA`;
-    const candidates = zip.entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
-    const entry = candidates.find((e) => e.name === wanted) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    const entry = findMetadataEntry(zip.entries, filename);
     if (entry !== undefined) metadata = parseMetadata((await zip.read(entry)).toString('utf8'));
   } catch (err) {
     throw toolErrors.input(`${path} is not a wheel: ${describe(err)}`, err);
@@ -63,14 +62,7 @@ export async function readLocalWheel(path: string): Promise<LocalWheel> {
 
 /** Name and Version from a METADATA file's headers (RFC 822 style: they end at the first blank line). */
 export function parseMetadata(text: string): LocalWheel['metadata'] {
-  const headers = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') break;
-    const colon = line.indexOf(':');
-    if (colon <= 0 || /^\s/.test(line)) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(key)) headers.set(key, line.slice(colon + 1).trim());
-  }
+  const headers = metadataHeaders(text);
   const name = headers.get('name');
   const version = headers.get('version');
   return name && version ? { name, version } : undefined;

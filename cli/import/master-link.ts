@@ -2,7 +2,8 @@
  * One conversation of piw-import, piw-remove or piw-rebuild with the master's import queue, driven by the
  * tools' statechart (machines/import-session/tool.ts) over a REQ socket.
  *
- * Before anything is sent, an ipc:// queue is looked at: no socket file, a file nobody listens on (a
+ * Before anything is sent, an ipc:// queue is looked at: a socket or directory that is not the master's
+ * user's (a squatter's: actors/ipc/checks.ts) is refused, and no socket file, a file nobody listens on (a
  * master that died) or one this user may not open (the queue is the master's user's only) is reported at
  * once instead of after --timeout. Then each reply must come within `timeoutMs` (undefined: wait for ever,
  * as 0.18's tools did).
@@ -13,10 +14,10 @@
  * or a failed transfer.
  */
 import { connect } from 'node:net';
-import { lstat } from 'node:fs/promises';
 import { createActor, fromPromise } from 'xstate';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { createRequestClient } from '../../actors/zmq/request.js';
+import { inspectIpcPeer } from '../../actors/ipc/checks.js';
 import { ipcPath } from '../../actors/zmq/socket.js';
 import { ZmqError } from '../../actors/zmq/errors.js';
 import {
@@ -42,11 +43,14 @@ export interface ConversationOptions {
   /** What the request is, for messages: "import", "removal", "rebuild". */
   what: string;
   log: Logger;
+  /** Words the master's ERROR text for the user (piw-add's refusal codes); default: the text as it is. */
+  refusal?: (text: string) => string;
   /** Sends the file the master asked for (piw-import only); resolves once the master has every byte. */
   transfer?: (input: TransferInput, signal: AbortSignal) => Promise<void>;
 }
 
-export async function converse(opts: ConversationOptions): Promise<void> {
+/** Resolves with what DONE said was done (piw-add's action), if it said. */
+export async function converse(opts: ConversationOptions): Promise<string | undefined> {
   await checkImportQueue(opts.address);
   const client = createRequestClient({ protocol: importerProtocol, address: opts.address, ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) });
   const { log } = opts;
@@ -96,25 +100,22 @@ export async function converse(opts: ConversationOptions): Promise<void> {
     });
     if (outcome.status === 'failed') {
       const { error } = outcome;
-      throw error.code === 'PIW_ERR_MASTER_REFUSED' ? toolErrors.refused(opts.what, error.message) : error;
+      throw error.code === 'PIW_ERR_MASTER_REFUSED' ? toolErrors.refused(opts.what, opts.refusal?.(error.message) ?? error.message) : error;
     }
+    return outcome.action;
   } finally {
     await client.close();
   }
 }
 
-/** Fails at once, saying why, when an ipc:// import queue cannot be talked to. Other transports: nothing to see. */
+/**
+ * Fails at once, saying why, when an ipc:// import queue cannot be trusted or talked to. Other transports:
+ * nothing to see.
+ */
 export async function checkImportQueue(address: string): Promise<void> {
   const path = ipcPath(address);
   if (path === undefined) return;
-  let isSocket: boolean;
-  try {
-    isSocket = (await lstat(path)).isSocket();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw toolErrors.unreachable(address, code === 'ENOENT' ? 'no such socket; is piw-master running?' : (err as Error).message);
-  }
-  if (!isSocket) throw toolErrors.unreachable(address, `${path} is not a socket`);
+  if (!(await inspectIpcPeer(address)).present) throw toolErrors.unreachable(address, 'no such socket; is piw-master running?');
   await new Promise<void>((resolve, reject) => {
     const probe = connect({ path });
     probe.once('connect', () => {

@@ -23,6 +23,7 @@ import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE, defaultConfig, type Master
 import { Master } from '../../actors/master/master.js';
 import { handleSignals } from '../../actors/master/signals.js';
 import type { Logger } from '../../actors/runtime/logger.js';
+import { serviceNotifier } from '../../actors/systemd/index.js';
 import { parseDsn } from '../../schema/dsn.js';
 import { PiwCommand, type Settings } from '../common/command.js';
 import { flag, integer, optionalText, text } from '../common/config.js';
@@ -187,12 +188,20 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       environment variable PIW_ALLOW_ROOT=1 is set (for throw-away machines such as CI containers).
 
       Stop it with SIGTERM (systemd), Ctrl+C, or QUIT from piw-monitor; pending page rewrites are saved and
-      picked up at the next start.
+      picked up at the next start. Under systemd (scripts/systemd/piwheels-master.service, Type=notify) it
+      says READY once every task is ready and every socket bound, keeps a STATUS line for systemctl status
+      (slaves, builds queued, paused), pings WatchdogSec= at half its period and asks for more time while
+      a task starts or stops.
 
       Development mode (--dev-mode) is for working on piwheels itself: as in 0.18, new packages are added
       with the skip reason 'development mode' (so never built), logging includes debug lines and page
       rewrites are held 3 s; PyPI's events are not held back either. To try the whole pipeline against a
       local stand-in of PyPI, use --pypi-hold 0 --rewrite-delay 3 instead.
+
+      The ipc queues (status, control, import, log) default to sockets in a directory only the master's
+      user (and its group) can enter: PIW_IPC_DIR if set, /run/piwheels under systemd (RuntimeDirectory=),
+      else /tmp/piwheels-UID (made with mode 0700); the tools look in the same place. A socket or directory
+      someone else made there, or at an address given, is refused.
 
       Settings may also come from the environment (PIW_MASTER_DSN, PIW_MASTER_OUTPUT_PATH,
       PIW_MASTER_DEV_MODE, PIW_MASTER_DEBUG, PIW_MASTER_PYPI_HOLD, PIW_MASTER_REWRITE_DELAY,
@@ -330,14 +339,19 @@ export class MasterCommand extends PiwCommand<typeof schema> {
     }
     if (s.devMode) log.warn('Starting in development mode; DO NOT use this in production!');
     const config = masterConfig(s);
-    const master = new Master({ config, log });
-    const stopHandling = handleSignals((reason) => master.quit(reason), log);
+    const notifier = serviceNotifier();
+    const master = new Master({ config, log, notifier });
+    const stopHandling = handleSignals((reason) => {
+      notifier.stopping(`stopping: ${reason}`);
+      master.quit(reason);
+    }, log);
     try {
       await master.start();
       const outcome = await master.done;
       return outcome.failed ? 1 : 0;
     } finally {
       stopHandling();
+      notifier.close();
     }
   }
 }

@@ -23,4 +23,9 @@ export interface GazerEvent {
   readonly action: PyPIAction;
   /** `info.summary` for create and file events when PyPI's JSON API gave one; null otherwise. */
   readonly description: string | null;
+  /**
+   * For a yank, PEP 592's reason: the release's `info.yanked_reason` from PyPI's JSON API, '' when it
+   * gave none; null (or absent) when PyPI could not be asked.
+   */
+  readonly yankReason?: string | null;
 }

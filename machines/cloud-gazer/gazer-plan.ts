@@ -122,7 +122,7 @@ function* recordSpelling(pkg: string, spelling: string, seen: Date): GazerPlan {
 function* versionEvent(pkg: string, version: string, event: GazerEvent): GazerPlan {
   let rewrite: 'BOTH' | 'PROJECT' = 'BOTH';
   if (event.action === 'yank') {
-    yield* ask('YANKVER', [pkg, version]);
+    yield* ask('YANKVER', [pkg, version, event.yankReason ?? '']);
     yield* log(`yanked package ${pkg} version ${version}`);
   } else if (event.action === 'unyank') {
     yield* ask('UNYANKVER', [pkg, version]);

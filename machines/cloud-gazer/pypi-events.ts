@@ -61,6 +61,7 @@ export class PyPIEventFilter {
         return { ...base, action: 'remove', wantsDescription: false };
       case 'yank':
       case 'unyank':
+        // a yank's reason is the caller's to look up (PyPI's JSON API)
         return { ...base, action: parsed, wantsDescription: false };
     }
   }

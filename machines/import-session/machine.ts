@@ -10,6 +10,8 @@
  *                                                                                       ─(DONE)─▶ finished
  *        ─REMOVE─▶ removing:  exists? → skip? → web DELPKG|DELVER → skip queue → delete ─(DONE)─▶ finished
  *        ─REBUILD─▶ rebuilding: HOME|SEARCH → stats HOME; PROJECT|BOTH → one web request per package
+ *        ─ADDPKG / ADDVER─▶ adding: validating → writing (one transaction) ─┬─▶ rewriting ─(DONE action)─▶ finished
+ *                                                                           └─(ERROR NOPKG|SKIPPKG|SKIPVER)─▶ finished
  *        ─SENT─▶ finished (ERROR "protocol violation")
  *   Every refusal replies ERROR and ends in `finished`; a tool silent while a file is due ends in `abandoned`.
  *
@@ -34,8 +36,11 @@
 import { and, assign, not, setup } from 'xstate';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from '../slave-session/files.js';
+import { addProblem } from './check-add.js';
 import { importProblem } from './check-import.js';
+import { canonicalizeName } from '../wheel-filename.js';
 import type {
+  AddRequest,
   BuildStateWire,
   ImportReply,
   ImportRequest,
@@ -116,6 +121,23 @@ const deletion = (context: ImportSessionContext): WebRequest & SkipRequest => {
   const { pkg, version } = removal(context);
   return version === null ? { verb: 'DELPKG', data: pkg } : { verb: 'DELVER', data: [pkg, version] };
 };
+/** A piw-add request's fields by name. */
+const adding = (context: ImportSessionContext) => {
+  const add = context.add!;
+  if (add.verb === 'ADDPKG') {
+    const [display, description, skip, unskip, aliases] = add.data;
+    return { display, package: canonicalizeName(display), description, skip, unskip, aliases };
+  }
+  const [display, version, skip, unskip, released, yank, unyank, aliases] = add.data;
+  return { display, package: canonicalizeName(display), version, skip, unskip, released, yank, unyank, aliases };
+};
+const addedWhat = (context: ImportSessionContext) => {
+  const a = adding(context);
+  return 'version' in a ? `${a.package} ${a.version}` : a.package;
+};
+/** piw-add's refusals, as piwheels 0.19 words them in ERROR. */
+const REFUSALS = new Set(['NOPKG', 'SKIPPKG', 'SKIPVER']);
+
 const rebuildPackage = (context: ImportSessionContext) => {
   const [, pkg] = context.rebuild!;
   return pkg ?? null;
@@ -132,6 +154,7 @@ export const importSessionSetup = setup({
     // Provided by Mr Chase.
     reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: ImportSessionActions['reply']) => void,
     pushStats: actionNotProvided(NAME, 'pushStats') as (_: unknown, params: ImportSessionActions['pushStats']) => void,
+    refreshBuilds: actionNotProvided(NAME, 'refreshBuilds') as (_: unknown) => void,
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: ImportSessionActions['log']) => void,
 
     end: assign({ outcome: (_, outcome: ImportSessionOutput) => outcome }),
@@ -172,6 +195,8 @@ export const importSessionSetup = setup({
     deleteBuild: actor('deleteBuild'),
     projectVersions: actor('projectVersions'),
     allPackages: actor('allPackages'),
+    addPackage: actor('addPackage'),
+    addVersion: actor('addVersion'),
   },
   guards: {
     importInvalid: ({ context }) => importProblem(context.request!) !== undefined,
@@ -186,6 +211,9 @@ export const importSessionSetup = setup({
     homeOrSearch: ({ context }) => context.rebuild![0] === 'HOME' || context.rebuild![0] === 'SEARCH',
     everyPackage: ({ context }) => rebuildPackage(context) === null,
     nonePending: ({ context }) => context.cursor >= context.pending.length,
+    addInvalid: ({ context }) => addProblem(adding(context)) !== undefined,
+    addsPackage: ({ context }) => context.add!.verb === 'ADDPKG',
+    refused: (_, outcome: string) => REFUSALS.has(outcome),
   },
   delays: {
     clientTimeout: 3_600_000,
@@ -204,6 +232,8 @@ export const importSessionMachine = importSessionSetup.createMachine({
     sendAttempts: 0,
     remove: null,
     rebuild: null,
+    add: null,
+    action: '',
     pending: [],
     cursor: 0,
     outcome: null,
@@ -213,6 +243,8 @@ export const importSessionMachine = importSessionSetup.createMachine({
     IMPORT: { actions: { type: 'log', params: { level: 'warning', message: 'ignored IMPORT: a request is still being handled' } } },
     REMOVE: { actions: { type: 'log', params: { level: 'warning', message: 'ignored REMOVE: a request is still being handled' } } },
     REBUILD: { actions: { type: 'log', params: { level: 'warning', message: 'ignored REBUILD: a request is still being handled' } } },
+    ADDPKG: { actions: { type: 'log', params: { level: 'warning', message: 'ignored ADDPKG: a request is still being handled' } } },
+    ADDVER: { actions: { type: 'log', params: { level: 'warning', message: 'ignored ADDVER: a request is still being handled' } } },
     SENT: { actions: { type: 'log', params: { level: 'warning', message: 'ignored SENT: a request is still being handled' } } },
   },
   initial: 'idle',
@@ -222,6 +254,8 @@ export const importSessionMachine = importSessionSetup.createMachine({
         IMPORT: { target: 'importing', actions: assign({ request: ({ event }) => event.data }) },
         REMOVE: { target: 'removing', actions: assign({ remove: ({ event }) => event.data }) },
         REBUILD: { target: 'rebuilding', actions: assign({ rebuild: ({ event }) => event.data }) },
+        ADDPKG: { target: 'adding', actions: assign({ add: ({ event }): AddRequest => ({ verb: 'ADDPKG', data: event.data }) }) },
+        ADDVER: { target: 'adding', actions: assign({ add: ({ event }): AddRequest => ({ verb: 'ADDVER', data: event.data }) }) },
         // behaviour 86
         SENT: { target: 'finished', actions: refuse(() => 'protocol violation') },
       },
@@ -548,6 +582,70 @@ export const importSessionMachine = importSessionSetup.createMachine({
             src: 'requestPages',
             input: ({ context }) => ({ verb: context.rebuild![0] as 'PROJECT' | 'BOTH', data: context.pending[context.cursor]! }),
             onDone: { target: 'requestingPages', actions: 'advance' },
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+      },
+    },
+
+    // piw-add (piwheels 0.19's ADDPKG / ADDVER): checked, written in one transaction, pages rewritten.
+    adding: {
+      initial: 'validating',
+      states: {
+        validating: {
+          always: [
+            { guard: 'addInvalid', target: `#${NAME}.finished`, actions: refuse(({ context }) => addProblem(adding(context))!) },
+            { guard: 'addsPackage', target: 'writingPackage' },
+            { target: 'writingVersion' },
+          ],
+        },
+        writingPackage: {
+          invoke: {
+            id: 'addPackage',
+            src: 'addPackage',
+            input: ({ context }) => {
+              const { display, package: pkg, description, skip, unskip, aliases } = adding(context) as Extract<ReturnType<typeof adding>, { description: string }>;
+              return { display, package: pkg, description, skip, unskip, aliases };
+            },
+            onDone: [
+              { guard: { type: 'refused', params: ({ event }) => event.output }, target: `#${NAME}.finished`, actions: refuse(({ event }) => (event as { output: string }).output) },
+              { target: 'rewriting', actions: assign({ action: ({ event }) => event.output }) },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        writingVersion: {
+          invoke: {
+            id: 'addVersion',
+            src: 'addVersion',
+            input: ({ context }) => {
+              const { display, package: pkg, version, skip, unskip, released, yank, unyank, aliases } = adding(context) as Extract<
+                ReturnType<typeof adding>,
+                { version: string }
+              >;
+              return { display, package: pkg, version, skip, unskip, released, yank, unyank, aliases };
+            },
+            onDone: [
+              { guard: { type: 'refused', params: ({ event }) => event.output }, target: `#${NAME}.finished`, actions: refuse(({ event }) => (event as { output: string }).output) },
+              { target: 'rewriting', actions: assign({ action: ({ event }) => event.output }) },
+            ],
+            onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
+          },
+        },
+        // The database has changed: pages follow, and the Architect looks for new work at once.
+        rewriting: {
+          entry: ['refreshBuilds', info(({ context }) => `${context.action}: ${addedWhat(context)}`)],
+          invoke: {
+            id: 'requestPages',
+            src: 'requestPages',
+            input: ({ context }) => ({ verb: 'BOTH', data: adding(context).package }),
+            onDone: {
+              target: `#${NAME}.finished`,
+              actions: [
+                { type: 'reply', params: ({ context }): ImportReply => ({ verb: 'DONE', data: context.action }) },
+                { type: 'end', params: { outcome: 'done' } },
+              ],
+            },
             onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
           },
         },

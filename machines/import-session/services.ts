@@ -22,6 +22,8 @@ export interface ImportSessionServices extends ImportSessionQueries {
   reply(client: string, reply: ImportReply): void;
   /** Push to Big Brother's stats queue. */
   pushStats(msg: StatsPush): void;
+  /** Tell the Architect to look for new work. */
+  refreshBuilds(): void;
   /** Log a line about this client's session. */
   log(client: string, entry: LogEntry): void;
 }
@@ -36,6 +38,7 @@ export function createImportSessionMachine(services: ImportSessionServices) {
     actions: {
       reply: ({ context }, reply) => services.reply(context.client, reply),
       pushStats: (_, msg) => services.pushStats(msg),
+      refreshBuilds: () => services.refreshBuilds(),
       log: ({ context }, entry) => services.log(context.client, entry),
     },
     actors: {
@@ -54,6 +57,8 @@ export function createImportSessionMachine(services: ImportSessionServices) {
       deleteBuild: wrap(services, 'deleteBuild'),
       projectVersions: wrap(services, 'projectVersions'),
       allPackages: wrap(services, 'allPackages'),
+      addPackage: wrap(services, 'addPackage'),
+      addVersion: wrap(services, 'addVersion'),
     },
   });
 }

@@ -36,7 +36,7 @@ import type { VerbEvent } from './types.js';
 /** What a tool sends. */
 export type ImportToolMessage = Message<typeof importerProtocol.send>;
 /** The request that starts a conversation. */
-export type ImportToolRequest = Extract<ImportToolMessage, { verb: 'IMPORT' | 'REMOVE' | 'REBUILD' }>;
+export type ImportToolRequest = Extract<ImportToolMessage, { verb: 'IMPORT' | 'REMOVE' | 'REBUILD' | 'ADDPKG' | 'ADDVER' }>;
 
 export interface ImportToolInput {
   request: ImportToolRequest;
@@ -51,13 +51,16 @@ export interface TransferInput {
   file: FileStateWire;
 }
 
-export type ImportToolOutcome = { status: 'done' } | { status: 'failed'; error: ImportToolError };
+/** `action`: what DONE said was done (piw-add's NEWPKG, UPDPKG, NEWVER, UPDVER); 0.18's bare DONE says nothing. */
+export type ImportToolOutcome = { status: 'done'; action?: string } | { status: 'failed'; error: ImportToolError };
 
 export interface ImportToolContext {
   request: ImportToolRequest;
   /** The file being sent, while one is. */
   sending: TransferInput | null;
   error: ImportToolError | null;
+  /** DONE's data, when it had some. */
+  action: string | undefined;
 }
 
 const NAME = 'importTool';
@@ -93,7 +96,7 @@ export const importToolMachine = setup({
   },
 }).createMachine({
   id: NAME,
-  context: ({ input }) => ({ request: input.request, sending: null, error: null }),
+  context: ({ input }) => ({ request: input.request, sending: null, error: null, action: undefined }),
   entry: { type: 'send', params: ({ context }) => context.request },
   initial: 'awaiting',
   states: {
@@ -124,7 +127,7 @@ export const importToolMachine = setup({
             },
           },
         ],
-        DONE: 'done',
+        DONE: { target: 'done', actions: assign({ action: ({ event }) => event.data }) },
         ERROR: { target: 'failed', actions: { type: 'fail', params: ({ event }) => importToolErrors.refused(event.data) } },
         INVALID: { target: 'failed', actions: { type: 'fail', params: ({ event }) => importToolErrors.unexpected(event.error.message) } },
       },
@@ -151,5 +154,10 @@ export const importToolMachine = setup({
     done: { type: 'final' },
     failed: { type: 'final' },
   },
-  output: ({ context }) => (context.error === null ? { status: 'done' as const } : { status: 'failed' as const, error: context.error }),
+  output: ({ context }): ImportToolOutcome =>
+    context.error !== null
+      ? { status: 'failed', error: context.error }
+      : context.action === undefined
+        ? { status: 'done' }
+        : { status: 'done', action: context.action },
 });

@@ -6,6 +6,7 @@
 import type { BuildStateWire, FileStateWire, Message, OracleResult } from '../../protocols/index.js';
 import type { mrChaseProtocol, skipProtocol, statsProtocol, theScribeProtocol } from '../../protocols/index.js';
 import type { LogEntry, SessionBuild, TransferFile } from '../slave-session/types.js';
+import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
 
 /** A request from piw-import / piw-remove / piw-rebuild, as the protocol's `decode` returns it. */
 export type ImportRequest = Message<typeof mrChaseProtocol.recv>;
@@ -14,6 +15,8 @@ export type ImportReply = Message<typeof mrChaseProtocol.send>;
 
 export type RemoveData = Extract<ImportRequest, { verb: 'REMOVE' }>['data'];
 export type RebuildData = Extract<ImportRequest, { verb: 'REBUILD' }>['data'];
+/** A piw-add request, as received. */
+export type AddRequest = Extract<ImportRequest, { verb: 'ADDPKG' | 'ADDVER' }>;
 
 /** A web-queue request (to the Secretary): pages to rewrite or delete. */
 export type WebRequest = Extract<Message<typeof theScribeProtocol.recv>, { verb: 'PROJECT' | 'BOTH' | 'DELPKG' | 'DELVER' }>;
@@ -38,11 +41,18 @@ export interface ImportSessionInput {
 
 // --------------------------------------------------------------------------------------------- events
 
-/** A protocol message as a machine event named by its verb; a verb without data needs no `data`. */
-export type VerbEvent<M> = M extends { verb: infer V; data?: infer D }
-  ? undefined extends D
-    ? { type: V; data?: undefined }
-    : { type: V; data: D }
+/**
+ * A protocol message as a machine event named by its verb; a verb without data needs no `data`, a verb
+ * whose data is optional (`maybeData`) may have it.
+ */
+export type VerbEvent<M> = M extends { verb: infer V }
+  ? M extends { data: infer D }
+    ? { type: V; data: D }
+    : M extends { data?: infer D }
+      ? [D] extends [undefined]
+        ? { type: V; data?: undefined }
+        : { type: V; data?: D }
+      : { type: V }
   : never;
 
 /** A request from the tool, forwarded by Mr Chase after decoding and validation. */
@@ -64,6 +74,10 @@ export interface ImportSessionContext {
   /** REMOVE / REBUILD data. */
   remove: RemoveData | null;
   rebuild: RebuildData | null;
+  /** ADDPKG / ADDVER as received. */
+  add: AddRequest | null;
+  /** What the add did (NEWPKG, UPDPKG, NEWVER, UPDVER), the DONE reply's data. */
+  action: string;
   /** The versions whose builds REMOVE deletes, or the packages whose pages REBUILD requests, in order. */
   pending: string[];
   cursor: number;
@@ -82,6 +96,8 @@ export interface ImportSessionActions {
   reply: ImportReply;
   /** Push this message to Big Brother's stats queue (REBUILD HOME / SEARCH, behaviour 101). */
   pushStats: StatsPush;
+  /** Tell the Architect the database may have new work (after piw-add). */
+  refreshBuilds: void;
   /** Log a line in Mr Chase's log. */
   log: LogEntry;
 }
@@ -123,6 +139,10 @@ export interface ImportSessionActors {
   projectVersions: { input: { package: string }; output: OracleResult<'PROJVERS'> };
   /** ALLPKGS. */
   allPackages: { input: void; output: ReadonlySet<string> };
+  /** ADDPKG to the Oracle: one transaction; resolves with NEWPKG, UPDPKG or the refusal SKIPPKG. */
+  addPackage: { input: Omit<AddPackageRequest, 'seen'>; output: AddPackageOutcome };
+  /** ADDVER to the Oracle: one transaction; resolves with NEWVER, UPDVER or the refusal NOPKG / SKIPVER. */
+  addVersion: { input: Omit<AddVersionRequest, 'seen'>; output: AddVersionOutcome };
 }
 
 // --------------------------------------------------------------------------------------------- output

@@ -1,8 +1,11 @@
 /**
  * Benchmark: the Scribe writing project pages and package indexes (BOTH) for 20,000 packages from an
  * in-memory ScribeData into a temp dir, at several concurrencies (the Secretary's): once onto an empty
- * site (every directory new) and once more over it (the steady state: pages replaced), plus start-up,
- * HOME and SEARCH. Prints pages/s and the event loop's delay during each run (perf_hooks'
+ * site (every directory new, and every build's log written), once more over it (nothing changed: the
+ * steady state of piw-rebuild), and once more after a change to every package (each one's newest version
+ * yanked, so every page and JSON file is written again), plus start-up, HOME and SEARCH. A BOTH writes a package's
+ * index and project page, each also as JSON (4 files), and counts as 2 pages, as it did when it wrote
+ * only the 2 HTML files; wheels' metadata is taken as recorded (it is read once per wheel). Prints pages/s and the event loop's delay during each run (perf_hooks'
  * monitorEventLoopDelay): the worst stall is how long a slave's message could have waited. The longest
  * garbage-collector pause of the run is printed beside it, since GC pauses stall the loop too, and a disk
  * baseline (bare atomic writes, measured just before) shows how much of the time is the disk's.
@@ -42,6 +45,7 @@ function hugePackage(versions: number, filesPerVersion: number): MemoryPackage {
         size: 10_000_000 + f,
         hash: `${v}`.padStart(64, '0'),
         abi: `cp3${f}`,
+        metadataHash: `${v}`.padStart(64, '1'),
       }));
       return { version, builds: [{ abi: 'cp311', ok: true, files }] };
     }),
@@ -124,7 +128,15 @@ for (const concurrency of CONCURRENCIES) {
       console.log(`start-up (static pages, assets, simple/index.html of ${fmt(PACKAGES)}): ${fmt(start.seconds, 2)} s; ${stallText(start.stall)}`);
     }
     console.log(`disk baseline at concurrency ${concurrency}: ${fmt(await diskBaseline(8_000, concurrency))} bare atomic page writes/s`);
-    for (const pass of ['new site', 'rewrite']) {
+    for (const pass of ['new site', 'rewrite', 'rewrite after a change']) {
+      if (pass === 'rewrite after a change') {
+        // every page of every package changes: its newest version is yanked (the HTML, the JSON, both pages)
+        for (const p of packages) {
+          const newest = p.versions?.at(-1);
+          if (newest) newest.yanked = !newest.yanked;
+          data.put(p);
+        }
+      }
       let next = 0;
       const run = await measured(() =>
         Promise.all(

@@ -15,18 +15,16 @@
  *
  *   npx tsx scripts/faults/soak.ts [--frames 1500] [--connections 8] [--builds 300] [--kills 3] [--restarts 2] [--backends postgres,pglite]
  */
-import { fork } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consistency, lostBuilds, seedVersions } from '../../spec/faults/support/checks.js';
 import { PrivateCluster } from '../../spec/faults/support/cluster.js';
+import { runFlood } from '../../spec/faults/support/flood.js';
 import { mib, printReport, record } from '../../spec/faults/support/report.js';
 import { faultWorld, type FaultWorld } from '../../spec/faults/support/world.js';
 import type { Backend } from '../../spec/support/postgres.js';
 import { FAULT_KINDS, prng } from './frames.js';
-import type { FloodCounts, FloodMessage, FloodPlan } from './flood.js';
 import { HonestSlave } from './honest-slave.js';
 import { WireSlave } from './wire-slave.js';
 
@@ -49,15 +47,6 @@ async function until(condition: () => boolean, timeoutMs = 900_000): Promise<voi
     if (Date.now() > deadline) throw new Error('the soak gave up waiting');
     await sleep(50);
   }
-}
-
-function runFlood(plan: FloodPlan): Promise<{ sent: FloodCounts; ms: number }> {
-  const child = fork(fileURLToPath(new URL('./flood.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (msg: FloodMessage) => resolve({ sent: msg.sent, ms: msg.ms }));
-    child.once('exit', (code) => reject(new Error(`the flood exited (${code})`)));
-    child.send({ type: 'start', plan });
-  });
 }
 
 async function flood(backend: Backend, world: FaultWorld): Promise<void> {

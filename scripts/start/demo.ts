@@ -195,7 +195,8 @@ async function start(opts: DemoOptions, dirs: Layout, stack: Stack, step: <T>(wo
   stack.push(() => slave.stop(SLAVE_STOP_MS));
   await step(slave.waitFor(/Connected to master as slave/, { timeoutMs: START_TIMEOUT_MS }));
 
-  print(`Master: slave queue ${slaveQueue}, file queue ${fileQueue}, import queue ${ipc('import')}, control queue ${ipc('control')}`);
+  print(`Master: slave queue ${slaveQueue}, file queue ${fileQueue}, import queue ${ipc('import')}, status queue ${ipc('status')}, control queue ${ipc('control')}`);
+  print(`Monitor: piw-monitor --status-queue ${ipc('status')} --control-queue ${ipc('control')}`);
   print(`Slave: ${tags.abiTag} ${tags.platformTag} (${opts.python}), building in ${dirs.build}`);
   print(`Logs: ${path.join(dirs.logs, 'master.log')}, ${path.join(dirs.logs, 'slave.log')}`);
   print(`Site: ${web.url}/`);

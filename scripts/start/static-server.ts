@@ -2,7 +2,13 @@
  * A static file server for the master's output directory, as Apache serves `/var/www/piwheels` in
  * production: GET and HEAD only, a directory answered by its `index.html` (a directory URL without its
  * trailing slash is redirected to it, as pip and browsers expect), the site's own `404.html` for what is
- * missing, and no directory listings.
+ * missing, and no directory listings. As the README's nginx and Apache configurations do:
+ * - a directory with both `index.html` and `index.json` (the index under `/simple/`) answers with the one
+ *   the client prefers (PEP 691 content negotiation: `Accept`, or `?format=` as PyPI allows), with
+ *   `Vary: Accept, User-Agent` (pips 22.2 to 23.1 get the HTML: see negotiation.ts); one with only
+ *   `index.json` (a project's `/json/`) answers with that;
+ * - build logs (`*.txt.gz`) are sent as text with `Content-Encoding: gzip`, or unpacked for a client that
+ *   does not accept gzip; `/logs/…/N.txt` finds `N.txt.gz` too.
  *
  * Nothing outside the root is ever served: the URL path is decoded, refused if it holds a NUL or a
  * backslash, normalised, and the real path of what it names (symlinks resolved: the Scribe links project
@@ -13,6 +19,8 @@ import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { acceptsGzip, chooseIndexType, prefersHtml, SIMPLE_JSON } from './negotiation.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,6 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.whl': 'application/zip',
   '.zip': 'application/zip',
   '.gz': 'application/gzip',
+  '.metadata': 'text/plain; charset=utf-8',
 };
 
 export function contentType(file: string): string {
@@ -45,12 +54,61 @@ export interface StaticServerOptions {
   host?: string;
   /** 0 (the default) lets the system choose a free port. */
   port?: number;
+  /** Hears of every request once it is answered, as a web server's access log does. */
+  accessLog?: (entry: AccessEntry) => void;
 }
 
-type Found = { kind: 'file'; path: string; size: number; mtime: Date } | { kind: 'redirect'; location: string } | { kind: 'missing' };
+/** One answered request. */
+export interface AccessEntry {
+  method: string;
+  /** The request target as sent (path and query). */
+  url: string;
+  status: number;
+  /** The Content-Type answered. */
+  type: string | undefined;
+  accept: string | undefined;
+  userAgent: string | undefined;
+}
+
+interface FoundFile {
+  kind: 'file';
+  path: string;
+  size: number;
+  mtime: Date;
+  /** Set when the file was chosen by content negotiation: the type to send it as. */
+  type?: string;
+  /** A gzip-compressed text file (a build log). */
+  gzipText?: boolean;
+}
+type Found = FoundFile | { kind: 'redirect'; location: string } | { kind: 'missing' };
+
+/** What a request asks for, beyond its path. */
+interface Wants {
+  accept: string | undefined;
+  /** `?format=`, which wins over Accept. */
+  format: string | undefined;
+  userAgent: string | undefined;
+}
+
+const NO_WANTS: Wants = { accept: undefined, format: undefined, userAgent: undefined };
+
+async function fileAt(file: string): Promise<FoundFile | undefined> {
+  const info = await stat(file).catch(() => undefined);
+  return info?.isFile() ? { kind: 'file', path: file, size: info.size, mtime: info.mtime } : undefined;
+}
+
+/** A directory's index: negotiated between index.html and index.json, or whichever of them there is. */
+async function directoryIndex(dir: string, wants: Wants): Promise<FoundFile | undefined> {
+  const [html, json] = await Promise.all([fileAt(path.join(dir, 'index.html')), fileAt(path.join(dir, 'index.json'))]);
+  if (html && json) {
+    const type = wants.format !== undefined ? chooseIndexType(wants.format) : chooseIndexType(wants.accept, prefersHtml(wants.userAgent));
+    return type === SIMPLE_JSON ? { ...json, type } : { ...html, type };
+  }
+  return html ?? json;
+}
 
 /** What `urlPath` (still percent-encoded) names under `root` (a real path). */
-async function resolve(root: string, urlPath: string): Promise<Found> {
+async function resolve(root: string, urlPath: string, wants: Wants = NO_WANTS): Promise<Found> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -64,38 +122,58 @@ async function resolve(root: string, urlPath: string): Promise<Found> {
   try {
     real = await realpath(path.join(root, relative));
   } catch {
+    // `/logs/…/N.txt` is the log `N.txt.gz`, as Apache's MultiViews finds it
+    if (relative.endsWith('.txt')) {
+      const gz = await resolve(root, `${urlPath}.gz`);
+      if (gz.kind === 'file') return gz;
+    }
     return { kind: 'missing' };
   }
   if (real !== root && !real.startsWith(root + path.sep)) return { kind: 'missing' };
-  let info = await stat(real).catch(() => undefined);
+  const info = await stat(real).catch(() => undefined);
   if (info === undefined) return { kind: 'missing' };
-  let file = real;
   if (info.isDirectory()) {
     // Built from the normalised path, so a URL such as `//host` can never redirect off the site.
     if (!urlPath.endsWith('/')) return { kind: 'redirect', location: `/${relative.split('/').map(encodeURIComponent).join('/')}/` };
-    file = path.join(real, 'index.html');
-    info = await stat(file).catch(() => undefined);
-    if (info === undefined) return { kind: 'missing' };
+    return (await directoryIndex(real, wants)) ?? { kind: 'missing' };
   }
-  return info.isFile() ? { kind: 'file', path: file, size: info.size, mtime: info.mtime } : { kind: 'missing' };
+  if (!info.isFile()) return { kind: 'missing' };
+  const found: FoundFile = { kind: 'file', path: real, size: info.size, mtime: info.mtime };
+  if (real.endsWith('.txt.gz')) found.gzipText = true;
+  else if (path.basename(real) === 'index.json' && relative.startsWith('simple/')) found.type = SIMPLE_JSON;
+  return found;
 }
 
-function sendFile(req: IncomingMessage, res: ServerResponse, status: number, file: { path: string; size: number; mtime: Date }): void {
-  res.writeHead(status, {
-    'Content-Type': contentType(file.path),
-    'Content-Length': file.size,
+function sendFile(req: IncomingMessage, res: ServerResponse, status: number, file: FoundFile): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': file.type ?? contentType(file.path),
     'Last-Modified': file.mtime.toUTCString(),
     // Pages change with every build: let clients revalidate rather than cache them blindly.
     'Cache-Control': 'no-cache',
-  });
+  };
+  if (file.type !== undefined) headers['Vary'] = 'Accept, User-Agent';
+  let unpack = false;
+  if (file.gzipText) {
+    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    headers['Vary'] = 'Accept-Encoding';
+    unpack = !acceptsGzip(req.headers['accept-encoding']);
+    if (!unpack) headers['Content-Encoding'] = 'gzip';
+  }
+  if (!unpack) headers['Content-Length'] = file.size;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value); // kept for the access log
+  res.writeHead(status);
   if (req.method === 'HEAD') return void res.end();
   const stream = createReadStream(file.path);
   stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  if (!unpack) return void stream.pipe(res);
+  const gunzip = createGunzip();
+  gunzip.on('error', () => res.destroy());
+  stream.pipe(gunzip).pipe(res);
 }
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  for (const [name, value] of Object.entries({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers })) res.setHeader(name, value);
+  res.writeHead(status);
   res.end(text);
 }
 
@@ -104,7 +182,8 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   const raw = req.url ?? '/';
   const query = raw.indexOf('?');
   const urlPath = query < 0 ? raw : raw.slice(0, query);
-  const found = await resolve(root, urlPath);
+  const format = query < 0 ? undefined : (new URLSearchParams(raw.slice(query + 1)).get('format') ?? undefined);
+  const found = await resolve(root, urlPath, { accept: req.headers.accept, format, userAgent: req.headers['user-agent'] });
   if (found.kind === 'file') return sendFile(req, res, 200, found);
   if (found.kind === 'redirect') {
     return sendText(res, 301, `301 Moved Permanently: ${found.location}\n`, { Location: found.location + (query < 0 ? '' : raw.slice(query)) });
@@ -116,9 +195,21 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
 
 /** Serves `dir` (created by the caller; it may still be empty) until `close()`. */
 export async function serveDirectory(dir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
-  const { host = '127.0.0.1', port = 0 } = options;
+  const { host = '127.0.0.1', port = 0, accessLog } = options;
   const root = await realpath(dir);
   const server = createServer((req, res) => {
+    if (accessLog !== undefined) {
+      res.on('finish', () =>
+        accessLog({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          status: res.statusCode,
+          type: res.getHeader('content-type')?.toString(),
+          accept: req.headers.accept,
+          userAgent: req.headers['user-agent'],
+        }),
+      );
+    }
     handle(root, req, res).catch((err: Error) => {
       if (!res.headersSent) sendText(res, 500, `500 Internal Server Error: ${err.message}\n`);
       else res.destroy();

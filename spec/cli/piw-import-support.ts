@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, spawnTty } from './common/harness.js';
 
-export type Tool = 'piw-import' | 'piw-remove' | 'piw-rebuild';
+export type Tool = 'piw-import' | 'piw-remove' | 'piw-rebuild' | 'piw-add' | 'piw-abis' | 'piw-wheelhouse';
 
 export interface ToolRun {
   code: number;

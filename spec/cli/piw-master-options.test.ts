@@ -9,6 +9,7 @@ import os from 'node:os';
 import { fnmatch } from '../../cli/master/fnmatch.js';
 import { MasterCommand, masterConfig, parseSize } from '../../cli/master/command.js';
 import type { MasterConfig } from '../../actors/master/config.js';
+import { DEFAULT_IPC_DIR, ipcAddress } from '../../actors/ipc/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { run } from './common/harness.js';
 
@@ -113,7 +114,7 @@ test('behaviour 22: as root the master refuses to run, exit status 1, unless PIW
 });
 
 describe('settings → the master\'s configuration', () => {
-  test('0.18\'s defaults: the embedded database, /var/www, the manual\'s queues, a 5-minute PyPI hold, 60 s rewrites', async () => {
+  test('0.18\'s defaults: the embedded database, /var/www, the manual\'s queues (the ipc ones in the private ipc directory), a 5-minute PyPI hold, 60 s rewrites', async () => {
     const c = await configOf([]);
     expect(c).toMatchObject({
       dsn: undefined,
@@ -124,10 +125,10 @@ describe('settings → the master\'s configuration', () => {
       oracles: 3,
       maxFileSize: 2 * 1024 ** 3,
       queues: {
-        status: 'ipc:///tmp/piw-status',
-        control: 'ipc:///tmp/piw-control',
-        import: 'ipc:///tmp/piw-import',
-        log: 'ipc:///tmp/piw-logger',
+        status: ipcAddress(DEFAULT_IPC_DIR.path, 'piw-status'),
+        control: ipcAddress(DEFAULT_IPC_DIR.path, 'piw-control'),
+        import: ipcAddress(DEFAULT_IPC_DIR.path, 'piw-import'),
+        log: ipcAddress(DEFAULT_IPC_DIR.path, 'piw-logger'),
         slave: 'tcp://*:5555',
         file: 'tcp://*:5556',
       },

@@ -8,7 +8,7 @@
  * The tests run as root in CI: PIW_ALLOW_ROOT=1 is the documented way through (cli/common/root.ts); the
  * refusal itself is tested in piw-master-options.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPushAdapter } from '../../actors/zmq/push.js';
@@ -23,9 +23,10 @@ import { Database } from '../../schema/database.js';
 import { parseDsn } from '../../schema/dsn.js';
 import { createServerDatabase, type ServerDatabase } from '../support/postgres.js';
 import { tempDir } from '../actors/master/support/world.js';
-import { ROOT } from './common/harness.js';
+import { MASTER_READY, masterAddressArgs, spawnMasterIn } from './master-process.js';
+import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
+import { TASK_ORDER } from '../../actors/master/tasks.js';
 
-const CLI = path.join(ROOT, 'cli', 'piw-master.ts');
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 const children = new Set<ChildProcess>();
@@ -42,56 +43,8 @@ afterEach(async () => {
 const ipc = (name: string) => `ipc://${path.join(dir.path, name)}`;
 
 /** Every address in the temp dir or on a free loopback port, PyPI unreachable, the site in the temp dir. */
-function addressArgs(): string[] {
-  return [
-    '--status-queue', ipc('status'),
-    '--control-queue', ipc('control'),
-    '--import-queue', ipc('import'),
-    '--log-queue', ipc('log'),
-    '--slave-queue', 'tcp://127.0.0.1:*',
-    '--file-queue', 'tcp://127.0.0.1:*',
-    '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi',
-    '--pypi-json', 'http://127.0.0.1:9/pypi',
-    '-o', path.join(dir.path, 'www'),
-  ];
-}
-
-/** Starts piw-master; `waitFor` resolves once stderr matches, `exited` with the status and all of stderr. */
-function spawnMaster(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, HOME: dir.path, PIW_ALLOW_ROOT: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  const waiters: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
-  const check = () => {
-    for (const w of [...waiters]) {
-      if (w.pattern.test(stderr)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    }
-  };
-  child.stderr!.on('data', (d) => {
-    stderr += String(d);
-    check();
-  });
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`piw-master exited (${code}) before ${w.pattern}:\n${stderr}`));
-      resolve({ code, stderr });
-    }),
-  );
-  return {
-    child,
-    exited,
-    stderr: () => stderr,
-    waitFor: (pattern: RegExp) =>
-      pattern.test(stderr) ? Promise.resolve() : new Promise<void>((resolve, reject) => (waiters.push({ pattern, resolve, reject }), check())),
-  };
-}
+const addressArgs = () => masterAddressArgs(dir.path);
+const spawnMaster = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnMasterIn(dir.path, children, args, env);
 
 /** A monitor on the master's status and control queues. */
 function monitor() {
@@ -117,7 +70,7 @@ function monitor() {
   };
 }
 
-const READY = /INFO master: all tasks ready/;
+const READY = MASTER_READY;
 
 describe('piw-master on PostgreSQL', () => {
   let database: ServerDatabase;
@@ -237,5 +190,59 @@ describe('piw-master on the embedded database', () => {
     const { code } = await m.exited;
     expect(code).toBe(0);
     await access(path.join(data, 'piwheels', 'pgdata', 'PG_VERSION'));
+  });
+});
+
+describe('piw-master under systemd (Type=notify)', () => {
+  let database: ServerDatabase;
+  beforeAll(async () => {
+    database = await createServerDatabase('current');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  /** Every queue an ipc socket in the temp dir, so the listener can see which exist when READY comes. */
+  const QUEUES = ['status', 'control', 'import', 'log', 'slave', 'file'];
+  const ipcArgs = () => [
+    ...QUEUES.flatMap((q) => [`--${q}-queue`, ipc(q)]),
+    '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi',
+    '--pypi-json', 'http://127.0.0.1:9/pypi',
+    '-o', path.join(dir.path, 'www'),
+  ];
+
+  test('READY only once every socket is bound and every task ready; more time asked per task; WATCHDOG; STATUS with paused; STOPPING on SIGTERM', async () => {
+    const sockets = QUEUES.map((q) => path.join(dir.path, q));
+    const listener = await NotifyListener.start(undefined, sockets);
+    try {
+      const m = spawnMaster(['-v', '-d', database.masterDsn, ...ipcArgs()], { NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '1000000' });
+      const ready = await listener.next('READY', '1');
+      expect([...ready.sockets].sort()).toEqual([...sockets].sort());
+      // Big Brother's first STATS may or may not have come yet.
+      expect(ready.assignments.STATUS).toMatch(/^0 slaves \(0 building\)(; 0 builds queued)?$/);
+      const starting = listener.received.slice(0, listener.received.indexOf(ready));
+      expect(starting.slice(0, 2).map((n) => n.text)).toEqual(['STATUS=opening the database', 'STATUS=binding the status and control queues']);
+      // Each task's start is bounded by the supervisor's 10 s; systemd is asked for that and a margin.
+      const extensions = starting.filter((n) => 'EXTEND_TIMEOUT_USEC' in n.assignments);
+      expect(extensions.map((n) => n.assignments.STATUS)).toEqual(TASK_ORDER.map((id, i) => `starting task ${id} (${i + 1} of ${TASK_ORDER.length})`));
+      expect(new Set(extensions.map((n) => n.assignments.EXTEND_TIMEOUT_USEC))).toEqual(new Set(['15000000']));
+      await listener.next('WATCHDOG', '1');
+
+      const mon = monitor();
+      await mon.control.push({ verb: 'SLEEP', data: null });
+      await listener.next('STATUS', /^0 slaves \(0 building\)(; 0 builds queued)?; paused$/);
+      await mon.close();
+
+      m.child.kill('SIGTERM');
+      expect((await m.exited).code).toBe(0);
+      const stopping = listener.received.find((n) => 'STOPPING' in n.assignments)!;
+      expect(stopping.assignments.STATUS).toBe('stopping: SIGTERM');
+      const stops = listener.received.slice(listener.received.indexOf(stopping)).filter((n) => 'EXTEND_TIMEOUT_USEC' in n.assignments);
+      expect(stops.map((n) => n.assignments.STATUS)).toEqual([...TASK_ORDER].reverse().map((id) => `stopping task ${id}`));
+      expect(listener.values('STATUS').at(-1)).toBe('stopped');
+      expect(listener.values('READY')).toEqual(['1']);
+    } finally {
+      listener.close();
+    }
   });
 });

@@ -33,7 +33,11 @@ test('behaviour 204: project and index for one package (canonicalised) write its
   expect(await runTool('piw-rebuild', [...queue(), 'project', 'Foo.Bar'])).toMatchObject({ code: 0 });
   expect(await runTool('piw-rebuild', [...queue(), 'index', 'baz'])).toMatchObject({ code: 0 });
   expect(world.events).toEqual(['web PROJECT foo-bar', 'web BOTH baz']);
-  expect(await world.site()).toEqual(['project/baz/', 'project/baz/index.html', 'project/foo-bar/', 'project/foo-bar/index.html', 'simple/baz/', 'simple/baz/index.html']);
+  expect(await world.site()).toEqual([
+    'project/baz/', 'project/baz/index.html', 'project/baz/json/', 'project/baz/json/index.json',
+    'project/foo-bar/', 'project/foo-bar/index.html', 'project/foo-bar/json/', 'project/foo-bar/json/index.json',
+    'simple/baz/', 'simple/baz/index.html', 'simple/baz/index.json',
+  ]);
   expect(await readFile(join(world.output, 'project', 'foo-bar', 'index.html'), 'utf8')).toContain('foo-bar');
 });
 

@@ -20,6 +20,7 @@ import { TestMaster } from '../actors/slave/client/master.js';
 import { hangingProject } from '../actors/slave/client/projects.js';
 import { ScriptedMaster } from '../actors/slave/client/scripted-master.js';
 import { SilentFileQueue } from '../actors/slave/client/silent-file-queue.js';
+import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -223,4 +224,56 @@ describe('piw-slave: against the Slave Driver and the File Juggler', () => {
     expect(master.driver!.slaveIds()).toEqual([]);
     expect(master.driver!.buildQueues.pending(facts.abiTag)).toContainEqual(['piw-cli-hang', '1.0']);
   });
+});
+
+describe('piw-slave under systemd (Type=notify)', () => {
+  let master: ScriptedMaster;
+  beforeEach(async () => {
+    master = await ScriptedMaster.start();
+  });
+  afterEach(async () => {
+    await master.close();
+  });
+
+  test('STATUS waiting for master, READY at ACK, building, WATCHDOG; SIGTERM mid-job: STOPPING and more time for the build', async () => {
+    const listener = await NotifyListener.start(join(buildDir, 'notify'));
+    try {
+      const slave = start(['--slave-queue', master.address], environment({ NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '1000000' }));
+      const hello = await master.request(1);
+      const waiting = await listener.next('STATUS', `waiting for master at ${master.address}`);
+      await master.reply(hello, { verb: 'ACK', data: [7, standin.simpleUrl] });
+      await master.reply(await master.request(2), { verb: 'BUILD', data: ['piw-demo-pure', '1.0'] });
+      const ready = await listener.next('READY');
+      expect(ready.assignments.STATUS).toBe('idle (slave 7)');
+      expect(listener.received.indexOf(waiting)).toBeLessThan(listener.received.indexOf(ready));
+      await listener.next('STATUS', 'building piw-demo-pure 1.0 (slave 7)');
+      await listener.next('WATCHDOG', '1');
+      await master.untilBuilt(3);
+      slave.child.kill('SIGTERM');
+      expect((await slave.done).code).toBe(0);
+      const stopping = await listener.next('STOPPING', '1');
+      expect(stopping.assignments.STATUS).toBe('stopping: SIGTERM');
+      // a minute of grace for the build, BYE's five seconds, ten for the rest
+      const extend = await listener.next('EXTEND_TIMEOUT_USEC');
+      expect(extend.assignments).toEqual({ EXTEND_TIMEOUT_USEC: '75000000', STATUS: 'stopping: SIGTERM; stopping the build' });
+      expect(listener.values('READY')).toEqual(['1']);
+    } finally {
+      listener.close();
+    }
+  });
+
+  test('a master that does not answer: READY after 10 s anyway, with a STATUS saying the slave is still trying', async () => {
+    const listener = await NotifyListener.start();
+    try {
+      const slave = start(['--slave-queue', master.address], environment({ NOTIFY_SOCKET: listener.address }));
+      await master.request(1);
+      const ready = await listener.next('READY', '1');
+      expect(ready.assignments.STATUS).toBe(`waiting for master at ${master.address} (no answer in 10 s; still trying)`);
+      slave.child.kill('SIGTERM');
+      expect((await slave.done).code).toBe(0);
+      expect((await listener.next('STOPPING')).assignments).toEqual({ STOPPING: '1', STATUS: 'stopping: SIGTERM' });
+    } finally {
+      listener.close();
+    }
+  }, 30_000);
 });

@@ -101,12 +101,17 @@ async function restartMidTransfer(): Promise<Restart> {
 /** This process's group (field 5 of /proc/self/stat, after the parenthesised command name). */
 const ownProcessGroup = () => Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[2]);
 
-/** The successful and failed ABIs the project page shows for `version`; undefined until it does. */
-async function versionRow(pkg: string, version: string): Promise<{ ok: string; failed: string } | undefined> {
+/**
+ * The successful and failed ABIs the project page shows for `version` (as text), and the build logs they
+ * link to; undefined until it shows the version.
+ */
+async function versionRow(pkg: string, version: string): Promise<{ ok: string; failed: string; logs: string[] } | undefined> {
   const page = await farm.projectPage(pkg);
   const escaped = version.replace(/\./g, '\\.');
-  const m = page?.match(new RegExp(`<td>${escaped}(?: <span[^>]*>[^<]*</span>)*</td>\\s*<td class="abis ok">([^<]*)</td>\\s*<td class="abis failed">([^<]*)</td>`));
-  return m ? { ok: m[1]!, failed: m[2]! } : undefined;
+  const m = page?.match(new RegExp(`<td>${escaped}(?: <span[^>]*>[^<]*</span>)*</td>\\s*<td>[^<]*</td>\\s*<td class="abis ok">(.*?)</td>\\s*<td class="abis failed">(.*?)</td>`));
+  if (!m) return undefined;
+  const text = (cell: string) => cell.replace(/<[^>]*>/g, '');
+  return { ok: text(m[1]!), failed: text(m[2]!), logs: [...`${m[1]}${m[2]}`.matchAll(/href="([^"]*)"/g)].map((l) => l[1]!) };
 }
 
 /** The wheels the simple index lists for `pkg`, once it lists every one of `filenames`. */
@@ -246,7 +251,7 @@ test('a package new in the changelog is built by a slave, transferred, verified,
   const builds = await farm.builds(pkg);
   expect(builds).toHaveLength(1);
   expect(builds[0]).toMatchObject({ status: true, abi_tag: cp.abiTag });
-  expect(await readFile(path.join(farm.output, 'simple', 'index.html'), 'utf8')).toContain(`href="${pkg}"`);
+  expect(await readFile(path.join(farm.output, 'simple', 'index.html'), 'utf8')).toContain(`href="${pkg}/"`);
   await waitUntil('the project page of the pure package', async () => (await versionRow(pkg, '1.0'))?.ok === cp.abiTag, LONG);
   expect(await farm.projectPage(pkg)).toContain(`/simple/${pkg}/${filename}#sha256=${links.get(filename)}`);
 
@@ -270,6 +275,11 @@ test('a failing build is recorded with its full log and shown as failed on the p
     return r?.failed.includes(cp.abiTag) ? r : undefined;
   }, LONG);
   expect(row.ok).toBe('');
+  // the failed build links to its log on the site, which holds pip's output
+  expect(row.logs).toHaveLength(1);
+  const log = await fetch(farm.web.url + row.logs[0]!);
+  expect(log.status).toBe(200);
+  expect(await log.text()).toContain('broken on purpose: this build must fail');
   expect(await farm.indexLinks(pkg).then((links) => links?.size ?? 0)).toBe(0);
 }, LONG);
 

@@ -1,6 +1,7 @@
 /**
  * `npm start` as a user runs it (the package.json script, through npm): it prints one `Index:` line, pip
- * installs a demo wheel the local slave built from that index, Ctrl-C (SIGINT to the whole terminal
+ * installs a demo wheel the local slave built from that index, the `Monitor:` line it prints starts a
+ * piw-monitor that shows the demo's slave, Ctrl-C (SIGINT to the whole terminal
  * process group) stops it all, and a second start in the same directory serves the same index again and
  * stops on SIGTERM sent to npm. No process of the demo outlives it.
  */
@@ -10,6 +11,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../scripts/start/processes.js';
+import { startMonitor } from '../cli/monitor/support.js';
 import { Venv, waitUntil } from './support/farm.js';
 
 const LONG = 300_000;
@@ -84,6 +86,12 @@ test('npm start serves an index that pip installs a freshly built wheel from; Ct
   const installed = await venv.install(index, 'piw-demo-pure');
   expect(installed.code).toBe(0);
   expect((await venv.run('import piw_demo_pure; print(piw_demo_pure.hello())')).output).toContain('hello from piw-demo-pure 1.0');
+  // the Monitor line is a working piw-monitor command line: it shows the demo's slave
+  const monitorArgs = /^Monitor: piw-monitor (.+)$/m.exec(run.stdout())![1]!.split(' ');
+  const monitor = startMonitor(monitorArgs);
+  await monitor.waitForScreen(/▪ +\d+ demo-slave +cp\d+ /, LONG);
+  monitor.press('q');
+  expect(await monitor.exited).toBe(0);
   const ipcDir = /ipc:\/\/(\/\S+)\/import/.exec(run.stdout())![1]!;
   expect(await processesNaming(path.join(dir, 'demo'))).not.toHaveLength(0);
 

@@ -5,17 +5,16 @@
  * download statistics or read the status stream — while the master's own user can (the probe's check that
  * it works at all). Needs root (to add the user and run as it), as CI has.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canSwitchUser, secondUser } from '../actors/ipc/support/squatter.js';
 import { printReport, record } from './support/report.js';
 import { seedVersions } from './support/checks.js';
 import { faultWorld, type FaultWorld } from './support/world.js';
 
-const USER = 'piwfault';
 const PROBE = fileURLToPath(new URL('./support/ipc-probe.ts', import.meta.url));
-const asRoot = process.getuid?.() === 0;
 
 let world: FaultWorld | undefined;
 afterEach(async () => {
@@ -23,16 +22,6 @@ afterEach(async () => {
   world = undefined;
 });
 afterAll(() => printReport('a second local user'));
-
-function ensureUser(): { uid: number; gid: number } {
-  try {
-    execFileSync('id', ['-u', USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', USER]);
-  }
-  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
 
 interface ProbeResult {
   uid: number;
@@ -56,8 +45,9 @@ function probe(addresses: string[], as?: { uid: number; gid: number }, harmless 
   );
 }
 
-(asRoot ? test : test.skip)('another user cannot connect to any ipc socket of the master; the master\'s own user can', async () => {
-  const other = ensureUser();
+(canSwitchUser ? test : test.skip)('another user cannot connect to any ipc socket of the master; the master\'s own user can', async () => {
+  const { uid, gid } = secondUser();
+  const other = { uid, gid };
   world = await faultWorld('postgres');
   const { master } = world;
   await world.admin((sql) => seedVersions(sql, 1));

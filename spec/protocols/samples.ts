@@ -111,7 +111,7 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
   SKIPVER: { valid: ['foo', '0.1', 'broken'], invalid: [['foo', '0.1', null]] },
   DELPKG: pkg(),
   DELVER: pkgVer(),
-  YANKVER: pkgVer(),
+  YANKVER: { valid: ['foo', '0.1', 'broken on Python 3.12'], invalid: [['foo'], ['foo', '0.1', null], 'foo'] },
   UNYANKVER: pkgVer(),
   LOGDOWNLOAD: { valid: download, invalid: [download.slice(0, 12), replace(download, 2, 1600171200)] },
   LOGSEARCH: { valid: search, invalid: [replace(search, 3, 5)] },
@@ -137,6 +137,17 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
   FILEDEPS: pkg(),
   SAVERWP: { valid: [['foo', TS, 'PROJECT'], ['bar', TS_US, 'BOTH']], invalid: [[['foo', TS, 'DELETE']], [['foo', 'now', 'BOTH']], 'foo'] },
   LOADRWP: noData,
+  ADDPKG: {
+    valid: ['foo-bar', 'Foo_Bar', 'A package', '', true, ['foo.bar'], TS],
+    invalid: [['foo-bar', 'Foo_Bar', null, '', true, [], TS], ['foo-bar', 'Foo_Bar', '', '', 'yes', [], TS], ['foo-bar', 'Foo_Bar', '', '', true, [], TS, 1]],
+  },
+  ADDVER: {
+    valid: ['foo', 'Foo', '1.0', 'broken', false, TS, true, false, [], TS],
+    invalid: [['foo', 'Foo', '1.0', '', false, '2020-09-15', false, false, [], TS], ['foo', 'Foo', '1.0', '', false, TS, false, false, 'foo', TS]],
+  },
+  PROJDATA: pkg(),
+  SETFILEMETA: { valid: ['foo-0.1-py3-none-any.whl', '>=3.9', 'ab'.repeat(32)], invalid: [['foo-0.1-py3-none-any.whl', '>=3.9', null], ['foo.whl', 3, 'ab']] },
+  BUILDLOG: { valid: 42, invalid: ['42', null, 1.5] },
 };
 
 /** What `OK` carries for each Oracle verb (protocols.md §4.4). */
@@ -190,6 +201,17 @@ export const oracleResultSamples: Record<OracleVerb, Samples> = {
   FILEDEPS: { valid: new Set(['libc6']), invalid: [['libc6']] },
   SAVERWP: { valid: null, invalid: [0] },
   LOADRWP: { valid: [['foo', TS, 'BOTH']], invalid: [[['foo', '2020-09-15T12:00:00Z', 'BOTH']]] },
+  ADDPKG: { valid: 'NEWPKG', invalid: ['NEWVER', true, null] },
+  ADDVER: { valid: 'NOPKG', invalid: ['UPDPKG', false] },
+  PROJDATA: {
+    valid: [
+      [['0.1', TS, '', true, 'broken', [[1, 'cp311', true], [2, 'cp39', false]]]],
+      [['0.1', 'foo-0.1-py3-none-any.whl', 1234, 'ab'.repeat(32), 'cp311', 'none', 'any', '>=3.9', 'cd'.repeat(32), TS, ['libxml2'], []]],
+    ],
+    invalid: [[[['0.1', TS, '', true, null, []]], []], [[], [['0.1', 'foo.whl', 1, 'ab', 'cp311', 'none', 'any', null, null, 'now', [], []]]]],
+  },
+  SETFILEMETA: { valid: null, invalid: [0] },
+  BUILDLOG: { valid: 'Collecting foo\n', invalid: [5] },
 };
 
 export const protocolSamples: Record<string, ProtocolSamples> = {
@@ -246,12 +268,21 @@ export const protocolSamples: Record<string, ProtocolSamples> = {
         valid: ['PROJECT', 'foo'],
         invalid: [['PROJECT'], ['HOME', 'foo'], ['FOO'], 'HOME', ['project', 'foo'], ['BOTH', 5], []],
       },
+      ADDPKG: {
+        valid: ['Foo_Bar', 'A package', '', false, ['foo.bar']],
+        invalid: [['Foo_Bar', null, '', false, []], ['Foo_Bar', '', '', 0, []], ['Foo_Bar', '', '', false, ['x'], 'extra'], ['Foo_Bar', '', '', false, 'foo']],
+      },
+      ADDVER: {
+        valid: ['foo', '1.0', '', false, TS, true, false, []],
+        invalid: [['foo', '1.0', '', false, '2020-09-15 12:00:00', false, false, []], ['foo', '1.0', '', false, TS, false, false], ['foo', null, '', false, TS, false, false, []]],
+      },
       SENT: noData,
     },
     send: {
       SEND: { valid: fileState[0], invalid: [5] },
       ERROR: { valid: 'invalid ABI: cp27mu', invalid: [null] },
-      DONE: noData,
+      // bare to 0.18's tools (see the maybe-data tests), the action to piw-add
+      DONE: { valid: 'NEWPKG', invalid: [5, null, ['NEWPKG']] },
     },
   },
   the_oracle: {
@@ -346,6 +377,7 @@ export const moreValid: Record<string, Record<string, unknown[]>> = {
     IDLE: [replace(replace(slaveStats, 7, 0), 8, 0)],
   },
   mr_chase: {
+    DONE: [NONE], // 0.18's tools get it bare
     REMOVE: [['foo', '0.1', 'broken build']],
     REBUILD: [['HOME'], ['SEARCH'], ['PROJECT', null], ['BOTH', 'foo'], ['BOTH', null]],
   },

@@ -9,6 +9,7 @@ import * as protocols from '../../protocols/index.js';
 import {
   dbClientProtocol,
   encodeCbor,
+  MaybeData,
   oracleProtocol,
   oracleRequests,
   oracleResults,
@@ -83,6 +84,19 @@ describe.each(Object.entries(protocolSamples))('%s', (_name, ps) => {
           for (const data of samples.invalid) {
             expectRefused(() => sender.encode({ verb, data } as never), 'PIW_ERR_UNEXPECTED_DATA', `no data expected for ${verb}`, verb);
             expectRefused(() => receiver.decode(encodeCbor([verb, data])), 'PIW_ERR_UNEXPECTED_DATA', `data not expected for: ${verb}`, verb);
+          }
+        });
+      } else if (sender.send[verb] instanceof MaybeData) {
+        test('its data is optional: the bare form goes through both ends too', () => {
+          expect(receiver.decode(sender.encode({ verb } as never))).toEqual({ verb });
+          expect(receiver.checkRecv(verb, undefined, false)).toEqual({ verb });
+        });
+
+        test('invalid data is refused before sending and on receipt (behaviours.md 9)', () => {
+          const invalid = new RegExp(`^invalid data for ${escape(verb)}: .+`);
+          for (const data of samples.invalid) {
+            expectRefused(() => sender.encode({ verb, data } as never), 'PIW_ERR_INVALID_DATA', invalid, verb);
+            expectRefused(() => receiver.decode(encodeCbor([verb, data])), 'PIW_ERR_INVALID_DATA', invalid, verb);
           }
         });
       } else {

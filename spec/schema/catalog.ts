@@ -41,3 +41,17 @@ export async function rowsOf(sql: Sql, tables?: string[]): Promise<Record<string
   }
   return out;
 }
+
+/**
+ * The rows of a 0.18 database (`rowsOf`) as they read after an upgrade to SCHEMA_VERSION: every row kept,
+ * the columns later steps added at their defaults (0.18.3: a file's core metadata and Requires-Python, a
+ * version's yank reason), and the version moved on.
+ */
+export function upgradedRows(before: Record<string, unknown>, version: string): Record<string, unknown> {
+  return {
+    ...before,
+    configuration: (before.configuration as object[]).map((c) => ({ ...c, version })),
+    files: (before.files as object[]).map((f) => ({ ...f, requires_python: null, core_metadata_hash: null })),
+    versions: (before.versions as object[]).map((v) => ({ ...v, yanked_reason: '' })),
+  };
+}

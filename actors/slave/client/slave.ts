@@ -20,9 +20,11 @@ import { randomInt } from 'node:crypto';
 import { createActor, toPromise } from 'xstate';
 import { createSlaveClientMachine, type MasterReplyEvent } from '../../../machines/slave-client/index.js';
 import type { SendFileResult } from '../../file-sender/index.js';
+import type { ServiceNotifier } from '../../systemd/index.js';
 import { SlaveConnection, type MasterReply, type RequestOutcome } from './connection.js';
 import { slaveErrors } from './errors.js';
 import { STOP_GRACE_MS, type RunningBuild } from './running-build.js';
+import { reportSlave } from './service-status.js';
 import {
   createSlaveServices,
   DEFAULT_BUILD_TIMEOUT_MS,
@@ -33,6 +35,9 @@ import {
 
 /** How long BYE waits for the reply to a request still in flight (the REQ socket's turn) before giving up. */
 export const BYE_WAIT_MS = 5_000;
+
+/** What stopping takes beyond a build's grace and BYE's wait: removing the build's files, closing sockets. */
+const STOP_MARGIN_MS = 10_000;
 
 /** 0.18's pause after SLEEP, and its wait for a build after CONT: a random 5–10 s (behaviours 184, 186). */
 export const randomPauseMs = () => randomInt(5, 11) * 1000;
@@ -58,6 +63,10 @@ export interface SlaveOptions extends Omit<SlaveServiceSettings, 'buildTimeoutMs
   /** The pauses after SLEEP and CONT (default: 0.18's random 5–10 s). */
   pauseMs?: () => number;
   observer?: SlaveObserver;
+  /** Told the slave's states under systemd (READY at the first ACK, STATUS lines, STOPPING). */
+  notifier?: ServiceNotifier;
+  /** How long to wait for the master's ACK before telling the notifier READY anyway (default 10 s). */
+  readyWaitMs?: number;
 }
 
 export type SlaveOutcome = { reason: 'dismissed' } | { reason: 'stopped' };
@@ -120,7 +129,13 @@ export async function runSlave(opts: SlaveOptions): Promise<SlaveOutcome> {
   });
 
   actor = createActor(machine, { input: { hello: services.helloData() } });
-  const onAbort = () => actor.send({ type: 'STOP' });
+  const report = opts.notifier === undefined ? undefined : reportSlave(opts.notifier, opts.slaveQueue, opts.readyWaitMs);
+  if (report !== undefined) actor.subscribe((snapshot) => report.update(snapshot));
+  const onAbort = () => {
+    // A build gets its grace period to stop, then BYE its wait: systemd is told so before it counts.
+    report?.stopping(String(signal?.reason ?? 'STOP'), STOP_GRACE_MS + BYE_WAIT_MS + STOP_MARGIN_MS);
+    actor.send({ type: 'STOP' });
+  };
   const ended = toPromise(actor);
   actor.start();
   if (signal?.aborted) onAbort();
@@ -134,6 +149,7 @@ export async function runSlave(opts: SlaveOptions): Promise<SlaveOutcome> {
     return { reason: outcome.reason };
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    report?.close();
     actor.stop();
     await connection.close();
   }

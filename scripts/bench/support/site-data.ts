@@ -31,7 +31,22 @@ export function makePackages(count: number): MemoryPackage[] {
           return {
             abi,
             ok,
-            files: ok ? [{ filename: `${name.replace(/-/g, '_')}-${version}-${tag}.whl`, size: 1_000 + rand(5_000_000), hash: rand(1e9).toString(16).padStart(64, '0'), abi: tag.split('-')[1]!, aptDeps: rand(3) === 0 ? ['libc6', 'libxml2', 'zlib1g'] : [] }] : [],
+            // the steady state: each wheel's metadata recorded when it arrived; every build has its log
+            // (derived without drawing from `rand`, so the catalogue is the same as before these fields)
+            output: `building ${name} ${version} for ${abi}\n`.repeat(1 + ((i * 7 + v * 13) % 200)),
+            files: ok
+              ? [
+                  {
+                    filename: `${name.replace(/-/g, '_')}-${version}-${tag}.whl`,
+                    size: 1_000 + rand(5_000_000),
+                    hash: rand(1e9).toString(16).padStart(64, '0'),
+                    abi: tag.split('-')[1]!,
+                    aptDeps: rand(3) === 0 ? ['libc6', 'libxml2', 'zlib1g'] : [],
+                    requiresPython: (i + v) % 2 === 0 ? '>=3.8' : null,
+                    metadataHash: `${i}-${v}`.padStart(64, '1'),
+                  },
+                ]
+              : [],
           };
         }),
       };

@@ -184,16 +184,18 @@ describe('Cloud Gazer task body against a PyPI over HTTP', () => {
     expect(pypi.jsonCalls.map((c) => c.path)).toEqual(['/pypi/Foo_Bar/json', '/pypi/Foo.Bar/json']);
   });
 
-  test('111: yank and unyank', async () => {
+  test('111: yank (with its reason from the JSON API, PEP 592) and unyank', async () => {
     db.packages.set('foo', { skip: '', description: '' });
     db.versions.set('foo\x001.0', { released: utc(T - 100), skip: '', yanked: false });
+    pypi.json.set('foo/1.0', { info: { name: 'foo', version: '1.0', yanked: true, yanked_reason: 'Broken on <ARM>' } });
     publish([['foo', '1.0', 'yank release']]);
     const gazer = await startGazer();
     await tick(gazer);
-    expect(db.version('foo', '1.0')?.yanked).toBe(true);
+    expect(db.version('foo', '1.0')).toMatchObject({ yanked: true, yankedReason: 'Broken on <ARM>' });
+    expect(pypi.jsonCalls.map((c) => c.path)).toEqual(['/pypi/foo/1.0/json']);
     publish([['foo', '1.0', 'unyank release']]);
     await tick(gazer);
-    expect(db.version('foo', '1.0')?.yanked).toBe(false);
+    expect(db.version('foo', '1.0')).toMatchObject({ yanked: false, yankedReason: '' });
     expect(db.verbs()).toEqual(['NEWPKGNAME', 'YANKVER', 'SETPYPI', 'NEWPKGNAME', 'UNYANKVER', 'SETPYPI']);
     expect(web.sent).toEqual([
       { verb: 'BOTH', data: 'foo' },

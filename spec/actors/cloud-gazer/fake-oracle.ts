@@ -15,6 +15,7 @@ export interface VersionRow {
   released: Date;
   skip: string;
   yanked: boolean;
+  yankedReason?: string;
 }
 
 export class FakeOracle implements OraclePort {
@@ -108,6 +109,7 @@ export class FakeOracle implements OraclePort {
       case 'UNYANKVER': {
         const row = this.version(msg.data[0], msg.data[1]);
         if (row) row.yanked = msg.verb === 'YANKVER';
+        if (row) row.yankedReason = msg.verb === 'YANKVER' ? (msg.data[2] ?? '') : '';
         return null;
       }
       case 'DELVER':

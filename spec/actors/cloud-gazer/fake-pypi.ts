@@ -137,9 +137,10 @@ export class FakePyPI {
       return;
     }
     this.requests.push(base);
-    const json = /^\/pypi\/([^/]+)\/json$/.exec(path);
+    const json = /^\/pypi\/([^/]+)(\/[^/]+)?\/json$/.exec(path);
     if (req.method === 'GET' && json) {
-      this.#project(res, decodeURIComponent(json[1]!));
+      // a release's document is keyed `pkg/version`
+      this.#project(res, decodeURIComponent(json[1]!) + (json[2] === undefined ? '' : decodeURIComponent(json[2])));
       return;
     }
     res.writeHead(404).end('not found');

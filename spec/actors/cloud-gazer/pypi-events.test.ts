@@ -45,12 +45,14 @@ describe('PyPIEvents over HTTP (behaviours 117–127)', () => {
       { package: 'Foo', version: null, timestamp: at('2023-11-14T22:13:20Z'), action: 'create', description: 'The foo' },
       { package: 'Foo', version: '1.0', timestamp: at('2023-11-14T22:13:21Z'), action: 'create', description: 'The foo' },
       { package: 'Foo', version: '1.0', timestamp: at('2023-11-14T22:13:21Z'), action: 'source', description: 'The foo' },
-      { package: 'Foo', version: '0.9', timestamp: at('2023-11-14T22:13:24Z'), action: 'yank', description: null },
+      // the release's JSON is not there (404): no reason known
+      { package: 'Foo', version: '0.9', timestamp: at('2023-11-14T22:13:24Z'), action: 'yank', description: null, yankReason: null },
       { package: 'Foo', version: '0.9', timestamp: at('2023-11-14T22:13:25Z'), action: 'unyank', description: null },
       { package: 'Foo', version: '0.8', timestamp: at('2023-11-14T22:13:26Z'), action: 'remove', description: null },
     ]);
     expect(source.serial).toBe(S + 8);
-    expect(pypi.jsonCalls).toHaveLength(1); // the LRU cache answers the rest
+    // the LRU cache answers the other descriptions; the yank asks for its release
+    expect(pypi.jsonCalls.map((c) => c.path)).toEqual(['/pypi/Foo/json', '/pypi/Foo/0.9/json']);
   });
 
   test('the next read continues from the last serial read', async () => {

@@ -135,3 +135,29 @@ describe('project descriptions from the JSON API (behaviour 121)', () => {
     expect(logger.at('info')).toEqual(['PyPI JSON API back online']);
   });
 });
+
+describe('yank reasons from the JSON API (PEP 592)', () => {
+  test("GETs <pypi-json>/<pkg>/<version>/json and returns info.yanked_reason; none given is ''", async () => {
+    pypi.json.set('foo/1.0', { info: { name: 'foo', yanked: true, yanked_reason: 'Wrong wheel tags' } });
+    pypi.json.set('foo/1.1', { info: { name: 'foo', yanked: true, yanked_reason: null } });
+    pypi.json.set('foo/1.2', { info: { name: 'foo', yanked: true } });
+    const source = descriptions();
+    await expect(source.yankReason('foo', '1.0')).resolves.toBe('Wrong wheel tags');
+    await expect(source.yankReason('foo', '1.1')).resolves.toBe('');
+    await expect(source.yankReason('foo', '1.2')).resolves.toBe('');
+    expect(pypi.jsonCalls.map((c) => c.path)).toEqual(['/pypi/foo/1.0/json', '/pypi/foo/1.1/json', '/pypi/foo/1.2/json']);
+  });
+
+  test('no answer is null: 404 and PyPI trouble quietly, a bad reason or bad JSON logged', async () => {
+    pypi.json.set('foo/2.0', { status: 503 });
+    pypi.json.set('foo/3.0', { info: { yanked_reason: 42 } });
+    pypi.json.set('foo/4.0', { body: 'not json' });
+    const source = descriptions();
+    await expect(source.yankReason('foo', '1.0')).resolves.toBeNull();
+    await expect(source.yankReason('foo', '2.0')).resolves.toBeNull();
+    expect(logger.at('error')).toEqual([]);
+    await expect(source.yankReason('foo', '3.0')).resolves.toBeNull();
+    await expect(source.yankReason('foo', '4.0')).resolves.toBeNull();
+    expect(logger.at('error')).toHaveLength(2);
+  });
+});

@@ -3,7 +3,8 @@
  * logged and never answered (behaviour 85); paused, requests wait for RESUME (behaviour 17); a tool that
  * vanishes mid-import is given up and its transfer slot freed; stopping releases the socket for a restart.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { createActor, toPromise, waitFor } from 'xstate';
 import * as zmq from 'zeromq';
 import { MrChase, mrChaseTask } from '../../../actors/mr-chase/index.js';
@@ -152,8 +153,8 @@ describe('the task', () => {
     const log = memoryLogger('master');
     const homes: string[] = [];
     bus.listen(queues.stats, (msg) => void homes.push(msg.verb));
-    // a stale socket file from a master that died
-    await writeFile(`${dir.path}/import`, '');
+    // a stale socket file from a master that died (bound, nobody listening any more)
+    execFileSync('/usr/bin/python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', `${dir.path}/import`]);
     const root = createActor(supervisorMachine, {
       input: { log, tasks: [{ id: 'mr_chase', logic: mrChaseTask, input: { bus, address, log: log.child('mr_chase') } }] },
     });

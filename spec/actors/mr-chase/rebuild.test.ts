@@ -32,7 +32,11 @@ test('behaviour 102: REBUILD PROJECT / BOTH of a known package sends that reques
   expect(await ask(client, { verb: 'REBUILD', data: ['PROJECT', 'foo'] })).toBe('DONE');
   expect(await ask(client, { verb: 'REBUILD', data: ['BOTH', 'bar'] })).toBe('DONE');
   expect(world.events).toEqual(['web PROJECT foo', 'web BOTH bar']);
-  expect(await world.site()).toEqual(['project/bar/', 'project/bar/index.html', 'project/foo/', 'project/foo/index.html', 'simple/bar/', 'simple/bar/index.html']);
+  expect(await world.site()).toEqual([
+    'project/bar/', 'project/bar/index.html', 'project/bar/json/', 'project/bar/json/index.json',
+    'project/foo/', 'project/foo/index.html', 'project/foo/json/', 'project/foo/json/index.json',
+    'simple/bar/', 'simple/bar/index.html', 'simple/bar/index.json',
+  ]);
   expect(await readFile(join(world.output, 'simple', 'index.html'), 'utf8')).toContain('bar');
 });
 

@@ -28,6 +28,10 @@ export interface WheelOptions {
   payload?: number;
   /** Leave METADATA out. */
   noMetadata?: boolean;
+  /** METADATA's Requires-Python. */
+  requiresPython?: string;
+  /** METADATA's Requires-Dist lines. */
+  requiresDist?: string[];
 }
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -43,7 +47,11 @@ export function wheelBytes(filename: string, opts: WheelOptions = {}): Buffer {
   if (!opts.noMetadata) {
     members.push({
       name: `${dist}.dist-info/METADATA`,
-      data: `Metadata-Version: 2.1\nName: ${opts.name ?? wheel.distribution}\nVersion: ${opts.version ?? wheel.version}\nSummary: a test wheel\n\nA long description.\nName: not-a-header\n`,
+      data:
+        `Metadata-Version: 2.1\nName: ${opts.name ?? wheel.distribution}\nVersion: ${opts.version ?? wheel.version}\nSummary: a test wheel\n` +
+        (opts.requiresPython === undefined ? '' : `Requires-Python: ${opts.requiresPython}\n`) +
+        (opts.requiresDist ?? []).map((d) => `Requires-Dist: ${d}\n`).join('') +
+        `\nA long description.\nName: not-a-header\nRequires-Python: <0\n`,
     });
   }
   return zipBuffer(members);

@@ -17,6 +17,7 @@ import { createBus, type Bus } from '../../../actors/runtime/bus.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { queues } from '../../../actors/runtime/queues.js';
 import type { ScribeData } from '../../../actors/scribe/data.js';
+import { DbScribeData } from '../../../actors/scribe/db-data.js';
 import { Scribe } from '../../../actors/scribe/scribe.js';
 import { createRequestClient } from '../../../actors/zmq/request.js';
 import { importerProtocol } from '../../../protocols/mr-chase.js';
@@ -28,19 +29,9 @@ import type { TestBackend } from '../../support/postgres.js';
 export type WebMessage = Message<(typeof theScribeProtocol)['recv']>;
 export type SkipMessage = Message<(typeof skipProtocol)['recv']>;
 
-/** The Scribe's reads, answered by the Oracle over the bus (as the master's Scribe task would). */
+/** The Scribe's reads and writes, answered by the Oracle over the bus (as the master's Scribe task's are). */
 export function oracleScribeData(db: DbClient): ScribeData {
-  return {
-    allPackages: () => db.getAllPackages(),
-    projectVersions: (pkg) => db.getProjectVersions(pkg),
-    projectFiles: (pkg) => db.getProjectFiles(pkg),
-    fileDependencies: (filename) => db.getFileAptDependencies(filename),
-    description: (pkg) => db.getPackageDescription(pkg),
-    displayName: (pkg) => db.getProjectDisplayName(pkg),
-    aliases: (pkg) => db.getPackageAliases(pkg),
-    packageFiles: (pkg) => db.getPackageFiles(pkg),
-    versionFiles: (pkg, version) => db.getVersionFiles(pkg, version),
-  };
+  return new DbScribeData(db);
 }
 
 const show = (msg: { verb: string; data?: unknown }) =>

@@ -85,6 +85,21 @@ describe.each(BACKENDS)('the Oracle on %s', (kind) => {
     expect((await ask({ verb: 'PROJFILES', data: 'foo' }))[0]![5]).toBe(true);
     expect(await ask({ verb: 'UNYANKVER', data: ['foo', '1.0'] })).toBeNull();
 
+    // beyond 0.18: yank reasons, core metadata, everything about a package at once, build logs
+    expect(await ask({ verb: 'YANKVER', data: ['foo', '1.0', 'broken\x00 on <arm>'] })).toBeNull();
+    expect(await ask({ verb: 'SETFILEMETA', data: [file[0], '>=3.7, <4', 'cd'.repeat(32)] })).toBeNull();
+    const [releases, files] = await ask({ verb: 'PROJDATA', data: 'foo' });
+    expect(releases.map((r) => [r[0], r[2], r[3], r[4], r[5].map(([, abi, ok]) => [abi, ok])]).sort()).toEqual([
+      ['1.0', '', true, 'broken\ufffd on <arm>', [['cp34m', true]]], // a NUL replaced, as build logs' are
+      ['2.0', 'binary only', false, '', []],
+    ]);
+    expect(releases.find((r) => r[0] === '1.0')![1]).toBeInstanceOf(Date);
+    expect(files).toEqual([['1.0', file[0], 1000, file[2], 'cp34m', 'cp34m', 'linux_armv7l', '>=3.7, <4', 'cd'.repeat(32), expect.any(Date), ['libc6', 'libfoo'], []]]);
+    expect(await ask({ verb: 'BUILDLOG', data: id })).toEqual(expect.any(String));
+    expect(await ask({ verb: 'BUILDLOG', data: id + 1000 })).toBeNull();
+    expect(await ask({ verb: 'UNYANKVER', data: ['foo', '1.0'] })).toBeNull();
+    expect((await ask({ verb: 'PROJDATA', data: 'foo' }))[0].find((r) => r[0] === '1.0')!.slice(3, 5)).toEqual([false, '']);
+
     const record = (first: string): DownloadRecordWire => [first, '10.0.0.1', minutesAgo(1), 'armv7l', null, null, null, null, null, null, 'pip', null, null];
     expect(await ask({ verb: 'LOGDOWNLOAD', data: record(file[0]) })).toBeNull();
     expect(await ask({ verb: 'LOGSEARCH', data: record('foo') })).toBeNull();
@@ -111,6 +126,22 @@ describe.each(BACKENDS)('the Oracle on %s', (kind) => {
     expect(await ask({ verb: 'PKGDELETED', data: 'foo' })).toBe(true);
     expect(await ask({ verb: 'DELPKG', data: 'foo' })).toBeNull();
     expect(await ask({ verb: 'PKGEXISTS', data: 'foo' })).toBe(false);
+
+    // piw-add: each a transaction; the name given last is the display name; refusals change nothing
+    expect(await ask({ verb: 'ADDPKG', data: ['bar', 'Bar', 'Bar things', '', false, ['BAR'], at] })).toBe('NEWPKG');
+    expect(await ask({ verb: 'GETPROJNAME', data: 'bar' })).toBe('Bar');
+    expect(await ask({ verb: 'GETPKGNAMES', data: 'bar' })).toEqual(['BAR', 'Bar']);
+    expect(await ask({ verb: 'ADDPKG', data: ['bar', 'bar', '', 'licence', false, [], at] })).toBe('SKIPPKG');
+    expect(await ask({ verb: 'GETPROJNAME', data: 'bar' })).toBe('Bar');
+    expect(await ask({ verb: 'ADDVER', data: ['bar', 'bar', '1.0', '', false, at, true, false, [], at] })).toBe('NEWVER');
+    expect(await ask({ verb: 'PROJVERS', data: 'bar' })).toEqual([['1.0', '', '', '', true]]);
+    expect(await ask({ verb: 'ADDVER', data: ['bar', 'bar', '1.0', '', false, at, false, true, [], at] })).toBe('UPDVER');
+    expect(await ask({ verb: 'ADDVER', data: ['bar', 'bar', '1.0', 'broken', false, at, false, false, [], at] })).toBe('SKIPVER');
+    expect(await ask({ verb: 'PROJVERS', data: 'bar' })).toEqual([['1.0', '', '', '', false]]);
+    expect(await ask({ verb: 'ADDVER', data: ['nope', 'nope', '1.0', '', false, at, false, false, [], at] })).toBe('NOPKG');
+    // a name too long for its column fails the last step: the package added before it is undone too
+    await expect(client.request({ verb: 'ADDPKG', data: ['baz', 'baz', '', '', false, ['b'.repeat(300)], at] })).rejects.toThrow(/too long/);
+    expect(await ask({ verb: 'PKGEXISTS', data: 'baz' })).toBe(false);
 
     expect([...seen].sort()).toEqual(Object.keys(oracleRequests).sort());
   });

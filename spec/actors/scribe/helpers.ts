@@ -24,14 +24,14 @@ export class RecordingData extends MemoryScribeData {
   }
 
   override async allPackages() { this.note('ALLPKGS'); return super.allPackages(); }
-  override async projectVersions(p: string) { this.note('PROJVERS', p); return super.projectVersions(p); }
-  override async projectFiles(p: string) { this.note('PROJFILES', p); return super.projectFiles(p); }
-  override async fileDependencies(f: string) { this.note('FILEDEPS', f); return super.fileDependencies(f); }
+  override async projectData(p: string) { this.note('PROJDATA', p); return super.projectData(p); }
   override async description(p: string) { this.note('GETDESC', p); return super.description(p); }
   override async displayName(p: string) { this.note('GETPROJNAME', p); return super.displayName(p); }
   override async aliases(p: string) { this.note('GETPKGNAMES', p); return super.aliases(p); }
   override async packageFiles(p: string) { this.note('PKGFILES', p); return super.packageFiles(p); }
   override async versionFiles(p: string, v: string) { this.note('VERFILES', p, v); return super.versionFiles(p, v); }
+  override async setFileMetadata(f: string, rp: string | null, h: string) { this.note('SETFILEMETA', f, String(rp), h); return super.setFileMetadata(f, rp, h); }
+  override async buildLog(id: number) { this.note('BUILDLOG', String(id)); return super.buildLog(id); }
 }
 
 export interface LogLine {

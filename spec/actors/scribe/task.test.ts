@@ -57,8 +57,8 @@ describe('the Scribe task', () => {
     const names = await readdir(out.path);
     expect(names).toEqual(expect.arrayContaining(['faq.html', 'packages.html', 'stats.html', '404.html', 'simple', 'project']));
     const root = await readFile(path.join(out.path, 'simple', 'index.html'), 'utf8');
-    expect(root).toContain('<a href="bar">bar</a>');
-    expect(root).toContain('<a href="foo">foo</a>');
+    expect(root).toContain('<a href="bar/">bar</a>');
+    expect(root).toContain('<a href="foo/">foo</a>');
     await expect(run.quit()).resolves.toMatchObject({ failed: false });
   });
 
@@ -138,6 +138,11 @@ describe('the Scribe task', () => {
       `simple/foo/.index.html.${dead}-a.tmp`,
       `project/foo/.index.html.${dead}-b.tmp`,
       `.packages.json.${dead}-c.tmp`,
+      // the index beyond 0.18: PEP 691 JSON, project JSON, PEP 658 metadata, build logs
+      `simple/foo/.index.json.${dead}-d.tmp`,
+      `project/foo/json/.index.json.${dead}-e.tmp`,
+      `simple/foo/.foo-1.0-py3-none-any.whl.metadata.${dead}-f.tmp`,
+      `logs/0000/0000/.0001.txt.gz.${dead}-g.tmp`,
     ];
     const kept = ['simple/foo/foo-1.0-py3-none-any.whl', 'simple/.piw-transfer-1-abc.tmp', 'project/foo/notes.tmp', 'simple/foo/.index.html.tmp'];
     for (const file of [...planted, ...kept]) {
@@ -146,7 +151,7 @@ describe('the Scribe task', () => {
     }
     const run = startScribe();
     await run.running();
-    await eventually(() => run.lines('master.the_scribe').includes('removed 5 temp files of pages left by an earlier run'));
+    await eventually(() => run.lines('master.the_scribe').includes(`removed ${planted.length} temp files of pages left by an earlier run`));
     for (const file of planted) expect(await exists(path.join(out.path, file))).toBe(false);
     for (const file of kept) expect(await exists(path.join(out.path, file))).toBe(true);
   });

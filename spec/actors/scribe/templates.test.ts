@@ -26,7 +26,7 @@ test('list templates render in chunks that join into one document', async () => 
   expect(parts).toHaveLength(3);
   const whole = parts.join('');
   expect(whole.startsWith('<!DOCTYPE html>')).toBe(true);
-  expect(whole).toContain('<a href="p0">p0</a><a href="p1">p1</a><a href="p2">p2</a><a href="p3">p3</a><a href="p4">p4</a>\n');
+  expect(whole).toContain('<a href="p0/">p0</a><a href="p1/">p1</a><a href="p2/">p2</a><a href="p3/">p3</a><a href="p4/">p4</a>\n');
   expect(whole.endsWith('</html>\n')).toBe(true);
   const empty: string[] = [];
   for await (const part of templates.renderList('simple/index.html', {}, [], 2)) empty.push(part);
@@ -34,14 +34,14 @@ test('list templates render in chunks that join into one document', async () => 
 });
 
 test('static assets are listed', async () => {
-  expect(await templates.staticAssets()).toEqual(['favicon.svg', 'packages.js', 'piwheels-logo.svg', 'project.js', 'sitemap.xsl', 'styles.css']);
+  expect(await templates.staticAssets()).toEqual(['favicon.ico', 'favicon.svg', 'packages.js', 'piwheels-logo.svg', 'project.js', 'styles.css']);
 });
 
 test('rows rendered in slices are placed unescaped (they were escaped as they rendered), with the global row index', async () => {
   const rows = await templates.renderRows(
     'pages/project-file-rows.html',
     { package: 'p<', visibleRows: 2 },
-    ['<a>', 'b', 'c'].map((n, i) => ({ version: n, abi: 'none', filename: `${n}.whl`, size: i, hash: 'h' })),
+    ['<a>', 'b', 'c'].map((n, i) => ({ version: n, abi: 'none', filename: `${n}.whl`, size: i, hash: 'h', requiresPython: '' })),
     1,
   );
   const html = templates.render('pages/project.html', {

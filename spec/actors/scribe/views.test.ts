@@ -1,15 +1,29 @@
 import { fileRow, homeView, indexLink, installFile, projectView, sitemapChunks, sortByVersion, versionRow } from '../../../actors/scribe/views.js';
-import type { ProjectFileRow } from '../../../actors/scribe/data.js';
+import { projectModel, type FileInfo } from '../../../actors/scribe/project-model.js';
+import type { ProjectFile } from '../../../schema/api.js';
 import { SLICE } from '../../../actors/scribe/yielding.js';
 import { stats } from './helpers.js';
 
-const files: ProjectFileRow[] = [
+type Row = readonly [string, string, string, number, string, boolean];
+const files: Row[] = [
   ['1.0', 'cp311', 'x-1.0-a.whl', 10, 'h1', false],
   ['2.0rc1', 'none', 'x-2.0rc1.whl', 20, 'h2', true],
   ['1.0', 'cp311', 'x-1.0-b.whl', 10, 'h1', false],
   ['1.10', 'cp311', 'x-1.10.whl', 30, 'h3', false],
   ['junk', 'none', 'x-junk.whl', 1, 'h4', false],
 ];
+const T = new Date(2024, 0, 2, 3, 4, 5);
+const fileOf = ([version, abi, filename, size, hash]: Row): ProjectFile => [version, filename, size, hash, 'cp311', abi, 'any', null, null, T, [], []];
+const model = () =>
+  projectModel([
+    [
+      ['1.0', T, '', false, '', [[1, 'cp311', true], [2, 'cp39', false], [5, 'cp39', false]]],
+      ['2.0rc1', T, 'binary only', true, 'broken', [[3, 'cp311', true]]],
+      ['1.10', T, '', false, '', []],
+      ['junk', new Date(0), '', false, '', []],
+    ],
+    files.map(fileOf),
+  ]);
 
 test('rows sort newest version first (PEP 440, legacy last), stable within a version; DELVER excludes one version', async () => {
   expect((await sortByVersion(files)).map((f) => f[2])).toEqual(['x-2.0rc1.whl', 'x-1.10.whl', 'x-1.0-a.whl', 'x-1.0-b.whl', 'x-junk.whl']);
@@ -18,25 +32,36 @@ test('rows sort newest version first (PEP 440, legacy last), stable within a ver
 });
 
 test('sorting thousands of rows (several slices) agrees with a plain stable sort', async () => {
-  const many: ProjectFileRow[] = Array.from({ length: 3 * SLICE + 17 }, (_, i) => [`${i % 97}.${i % 13}`, 'none', `f${i}`, i, 'h', false]);
+  const many: Row[] = Array.from({ length: 3 * SLICE + 17 }, (_, i) => [`${i % 97}.${i % 13}`, 'none', `f${i}`, i, 'h', false]);
   const sorted = await sortByVersion(many);
-  const [major, minor] = [(r: ProjectFileRow) => Number(r[0].split('.')[0]), (r: ProjectFileRow) => Number(r[0].split('.')[1])];
+  const [major, minor] = [(r: Row) => Number(r[0].split('.')[0]), (r: Row) => Number(r[0].split('.')[1])];
   const expected = many.map((r, i) => ({ r, i })).sort((a, b) => major(b.r) - major(a.r) || minor(b.r) - minor(a.r) || a.i - b.i).map((x) => x.r);
   expect(sorted).toEqual(expected);
 });
 
-test('the install-box file is the newest that is not a pre-release', async () => {
-  expect(installFile(await sortByVersion(files))).toBe('x-1.10.whl');
-  expect(installFile(await sortByVersion(files.filter((f) => f[0] === '2.0rc1')))).toBeNull();
+test('the install-box file is the newest that is neither a pre-release nor yanked', async () => {
+  expect(installFile((await model()).files)?.filename).toBe('x-1.10.whl');
+  const only = await projectModel([[['2.0rc1', T, '', false, '', []]], [fileOf(files[1]!)]]);
+  expect(installFile(only.files)).toBeNull();
+  const yanked = await projectModel([[['1.10', T, '', true, '', []], ['1.0', T, '', false, '', []]], files.map(fileOf)]);
+  expect(installFile(yanked.files)?.filename).toBe('x-1.0-a.whl');
   expect(installFile([])).toBeNull();
 });
 
-test('rows of the package index and the project tables', () => {
-  expect(indexLink(files[1]!)).toEqual({ filename: 'x-2.0rc1.whl', hash: 'h2', yanked: true });
-  expect(fileRow(files[1]!)).toEqual({ version: '2.0rc1', abi: 'none', filename: 'x-2.0rc1.whl', size: 20, hash: 'h2' });
-  expect(versionRow(['2.0rc1', 'binary only', '', 'cp311', true])).toEqual({
-    version: '2.0rc1', prerelease: true, yanked: true, succeeded: '', failed: 'cp311', skip: 'binary only',
+test('rows of the package index and the project tables', async () => {
+  const m = await model();
+  const rc: FileInfo = m.files[0]!;
+  expect(indexLink(rc)).toEqual({ filename: 'x-2.0rc1.whl', hash: 'h2', yanked: true, yankedReason: 'broken', requiresPython: null, metadataHash: null });
+  expect(fileRow(rc)).toEqual({ version: '2.0rc1', abi: 'none', filename: 'x-2.0rc1.whl', size: 20, hash: 'h2', requiresPython: '' });
+  // the newest build of each ABI per outcome, linked when the site has its log
+  expect(versionRow(m.releases.find((r) => r.version === '1.0')!, new Set([1, 5]))).toEqual({
+    version: '1.0', prerelease: false, yanked: false, yankedReason: '', released: '2024-01-02',
+    succeeded: [{ abi: 'cp311', log: '/logs/0000/0000/0001.txt.gz' }], failed: [{ abi: 'cp39', log: '/logs/0000/0000/0005.txt.gz' }], skip: '',
   });
+  expect(versionRow(m.releases.find((r) => r.version === '2.0rc1')!, new Set())).toMatchObject({
+    prerelease: true, yanked: true, yankedReason: 'broken', succeeded: [{ abi: 'cp311', log: null }], failed: [], skip: 'binary only',
+  });
+  expect(versionRow(m.releases.find((r) => r.version === 'junk')!, new Set()).released).toBe(''); // never released: 1970
 });
 
 test('project view: display name falls back to the package; apt deps sorted', () => {
@@ -44,12 +69,13 @@ test('project view: display name falls back to the package; apt deps sorted', ()
     package: 'x',
     versionsCount: 2,
     filesCount: 4,
-    aptDependencies: new Set(['zlib1g', 'libc6']),
+    aptDependencies: new Set(['zlib1g', 'libxml2', 'libc6', 'libffi8']),
     description: null,
     displayName: null,
     now: new Date(2024, 1, 2, 3, 4),
   });
-  expect(view).toMatchObject({ name: 'x', description: '', apt: ['libc6', 'zlib1g'], pypiUrl: 'https://pypi.org/project/x' });
+  // libc6 and zlib1g are on every system
+  expect(view).toMatchObject({ name: 'x', description: '', apt: ['libffi8', 'libxml2'], pypiUrl: 'https://pypi.org/project/x' });
   expect([view.versionsCount, view.filesCount, view.updated]).toEqual([2, 4, '2024-02-02 03:04']);
 });
 
@@ -58,12 +84,12 @@ test('issue 11: the install box shows only Debian package names, whatever an old
     package: 'x',
     versionsCount: 1,
     filesCount: 1,
-    aptDependencies: new Set(['libc6', '$(touch /tmp/PWNED)', 'libfoo; rm -rf ~', 'libgtk-3-0']),
+    aptDependencies: new Set(['libxml2', '$(touch /tmp/PWNED)', 'libfoo; rm -rf ~', 'libgtk-3-0']),
     description: null,
     displayName: null,
     now: new Date(2024, 1, 2, 3, 4),
   });
-  expect(view.apt).toEqual(['libc6', 'libgtk-3-0']);
+  expect(view.apt).toEqual(['libgtk-3-0', 'libxml2']);
 });
 
 test('home view picks packages_built, files_count, downloads_last_month and downloads_all', () => {

@@ -40,3 +40,8 @@ test('a line that is neither a setting nor a header is refused with its place', 
 test('a byte-order mark and Windows line ends are accepted', () => {
   expect(parseIni('\ufeff[initdb]\r\nuser = pi\r\n', 'x').sections.initdb).toEqual({ user: 'pi' });
 });
+
+test('a comment line inside a multi-line value is skipped without ending it (as configparser does); a blank line ends it', () => {
+  const file = parseIni('[wheelhouse_uploader]\nartifact_indexes=\n    # the CI wheelhouse\n    http://a/\n    ; another\n    http://b/\n\nother = 1\n', 'setup.cfg');
+  expect(file.sections.wheelhouse_uploader).toEqual({ artifact_indexes: '\nhttp://a/\nhttp://b/', other: '1' });
+});

@@ -22,7 +22,7 @@ import { PYPI_HOLD_SECONDS } from '../../../machines/cloud-gazer/pypi-buffer.js'
 import { connect, type Connection } from '../../../schema/connection.js';
 import { parseDsn } from '../../../schema/dsn.js';
 import { makeSdist, startPypiStandin, type BuiltFile, type ProjectSource, type PypiStandin } from '../../../scripts/pypi-standin/index.js';
-import { freePort } from '../../../scripts/faults/master.js';
+import { freePort } from '../../../scripts/start/free-port.js';
 import { piwCommand, piwEnvironment, Service, type PiwCommandName } from '../../../scripts/start/processes.js';
 import { serveDirectory, type StaticServer } from '../../../scripts/start/static-server.js';
 import { createServerDatabase, type ServerDatabase } from '../../support/postgres.js';

@@ -267,11 +267,13 @@ describe('Cloud Gazer decisions', () => {
       ]);
     });
 
-    test('111: yank → YANKVER then BOTH, no NEWVER', () => {
+    test('111: yank → YANKVER with PyPI\'s reason (or none) then BOTH, no NEWVER', () => {
+      const reasoned = drive(planEvent({ ...event({ version: '1.0', action: 'yank' }), yankReason: 'broken on ARM' }, ctx(['foo'])));
+      expect(reasoned.steps[1]).toEqual(['db', 'YANKVER', ['foo', '1.0', 'broken on ARM']]);
       const { steps } = drive(planEvent(event({ version: '1.0', action: 'yank' }), ctx(['foo'])));
       expect(steps).toEqual([
         ['db', 'NEWPKGNAME', ['foo', 'foo', TS]],
-        ['db', 'YANKVER', ['foo', '1.0']],
+        ['db', 'YANKVER', ['foo', '1.0', '']],
         ['log', 'yanked package foo version 1.0'],
         ['web', 'BOTH', 'foo'],
       ]);

@@ -110,7 +110,10 @@ async function importFiles(files: { state: FileStateWire; content: Buffer }[], c
         later(() => toolInbox?.(frame));
       },
       pushStats: () => {},
+      refreshBuilds: () => {},
       log: () => {},
+      addPackage: async () => 'NEWPKG',
+      addVersion: async () => 'NEWVER',
       getAbis: async () => new Set(['cp311']),
       versionExists: async () => true,
       packageExists: async () => true,

@@ -8,7 +8,10 @@ import { importOf, wheel } from './harness.js';
 const ids = [
   'getAbis', 'versionExists', 'packageExists', 'logBuild', 'expectFile', 'verifyFile', 'requestPages', 'skipDeleted',
   'skipPackage', 'skipVersion', 'deletePackage', 'deleteVersion', 'deleteBuild', 'projectVersions', 'allPackages',
+  'addPackage', 'addVersion',
 ];
+
+const TS = new Date('2026-01-02T03:04:05Z');
 
 test('generated paths reach every state and transition of the import session machine; the build is logged only once every file is verified', () => {
   const requests: ImportSessionEvent[] = [
@@ -22,6 +25,9 @@ test('generated paths reach every state and transition of the import session mac
     { type: 'REBUILD', data: ['HOME'] },
     { type: 'REBUILD', data: ['PROJECT', 'foo'] },
     { type: 'REBUILD', data: ['BOTH', null] },
+    { type: 'ADDPKG', data: ['Foo', 'A package', '', false, ['FOO']] },
+    { type: 'ADDPKG', data: ['Foo', '', 'reason', true, []] },
+    { type: 'ADDVER', data: ['foo', '0.2', '', false, TS, true, false, []] },
     { type: 'SENT' },
   ];
   let logged = 0;
@@ -45,6 +51,10 @@ test('generated paths reach every state and transition of the import session mac
       doneEvent('verifyFile', false),
       doneEvent('projectVersions', [['0.1', '', 'cp34m', '', false]]),
       doneEvent('allPackages', new Set(['foo', 'bar'])),
+      doneEvent('addPackage', 'NEWPKG'),
+      doneEvent('addPackage', 'SKIPPKG'),
+      doneEvent('addVersion', 'UPDVER'),
+      doneEvent('addVersion', 'NOPKG'),
       ...['logBuild', 'expectFile', 'requestPages', 'skipDeleted', 'skipPackage', 'skipVersion', 'deletePackage', 'deleteVersion', 'deleteBuild']
         .map((id) => doneEvent(id, id === 'logBuild' ? 1 : undefined)),
       ...ids.map((id) => errorEvent(id, new Error(`${id} failed`))),

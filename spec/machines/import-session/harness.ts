@@ -83,6 +83,7 @@ export function runSession(world: World, input: Partial<ImportSessionInput> = {}
   const services: ImportSessionServices = {
     reply: (client, reply) => calls.push(`reply ${reply.verb}${reply.data === undefined ? '' : ` ${reply.data}`}${client === 'c1' ? '' : ` to ${client}`}`),
     pushStats: (msg) => calls.push(`stats ${msg.verb}`),
+    refreshBuilds: () => calls.push('refresh'),
     log: (_, entry) => logs.push(`${entry.level}: ${entry.message}`),
     getAbis: query('getAbis', () => 'GETABIS', () => world.abis),
     versionExists: query('versionExists', (i) => `VEREXISTS ${i.package} ${i.version}`, (i) => world.versions.has(`${i.package} ${i.version}`)),
@@ -99,6 +100,18 @@ export function runSession(world: World, input: Partial<ImportSessionInput> = {}
     deleteBuild: query('deleteBuild', (i) => `DELBUILD ${i.package} ${i.version}`, () => undefined),
     projectVersions: query('projectVersions', (i) => `PROJVERS ${i.package}`, () => world.projectVersions),
     allPackages: query('allPackages', () => 'ALLPKGS', () => world.packages),
+    // As the database decides: a known package or version is updated, unless a skip is asked of it.
+    addPackage: query(
+      'addPackage',
+      (i) => `ADDPKG ${i.package} as ${i.display} ${show([i.description, i.skip, i.unskip, i.aliases])}`,
+      (i) => (!world.packages.has(i.package) ? 'NEWPKG' : i.skip !== '' ? 'SKIPPKG' : 'UPDPKG'),
+    ),
+    addVersion: query(
+      'addVersion',
+      (i) => `ADDVER ${i.package} ${i.version} as ${i.display} ${show([i.skip, i.unskip, i.yank, i.unyank, i.aliases])}`,
+      (i) =>
+        !world.packages.has(i.package) ? 'NOPKG' : !world.versions.has(`${i.package} ${i.version}`) ? 'NEWVER' : i.skip !== '' ? 'SKIPVER' : 'UPDVER',
+    ),
   };
   const actor = createActor(createImportSessionMachine(services), { input: { client: 'c1', ...input }, clock });
   actor.start();

@@ -133,6 +133,15 @@ PROTOCOLS = {
         'ERROR': str,
         'DONE': NoData,
     }),
+    # piwheels 0.19+'s mr_chase (piw-add's verbs, DONE carrying the action), from its protocols.py
+    'mr_chase_019': Protocol(recv={
+        'ADDPKG': ExactSequence([str, str, str, bool, [str]]),
+        'ADDVER': ExactSequence([str, str, str, bool, utc_datetime, bool, bool, [str]]),
+    }, send={
+        'SEND': str,
+        'ERROR': str,
+        'DONE': str,
+    }),
     'monitor_stats': Protocol(send={
         'HELLO': _master_hello,
         'STATS': _master_stats,
