@@ -27,7 +27,7 @@ import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
 import { toolErrors } from './errors.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
-import { sendImport } from './send-import.js';
+import { confirmAndSendImport } from './send-import.js';
 import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
 
 /** Where piw-import sends files: 0.18 hard-coded this address; ours is an option. */
@@ -152,15 +152,7 @@ export class ImportCommand extends MasterToolCommand<typeof schema> {
     const files = wheels.map((w) => fileStateOf(w, dependencies)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const build: BuildStateWire = [0, pkg, version, abi, true, duration, output, files];
 
-    if (!settings.yes) {
-      this.summary(build, wheels, this.output, dependencies);
-      if (!(await this.ask('Proceed?'))) {
-        log.warn('User aborted import');
-        return EXIT_USAGE;
-      }
-    }
-
-    await sendImport({
+    const sent = await confirmAndSendImport({
       build,
       wheels,
       importQueue: settings.importQueue,
@@ -169,7 +161,11 @@ export class ImportCommand extends MasterToolCommand<typeof schema> {
       log,
       stderr: this.context.stderr,
       quiet: settings.quiet,
+      yes: settings.yes,
+      summary: () => this.summary(build, wheels, this.output, dependencies),
+      ask: (question) => this.ask(question),
     });
+    if (!sent) return EXIT_USAGE;
     log.info(`imported ${files.length} file${files.length === 1 ? '' : 's'} as a build of ${pkg} ${version} for ${abi}`);
 
     if (this.delete) {

@@ -27,7 +27,7 @@ import { toolErrors } from './errors.js';
 import { connectable, DEFAULT_IMPORT_FILE_QUEUE, DEFAULT_IMPORT_OUTPUT } from './import-command.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
 import { checkImportQueue } from './master-link.js';
-import { sendImport } from './send-import.js';
+import { confirmAndSendImport } from './send-import.js';
 import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
 
 const PURE_ABIS = new Set(['none', 'abi3']);
@@ -101,14 +101,7 @@ export class ImportFromCommand extends MasterToolCommand<typeof schema> {
       for (const c of chosen) wheels.push(await readLocalWheel(join(dir, c.filename)));
       const files = wheels.map((w) => fileStateOf(w, {})).sort((a, b) => (a[0] < b[0] ? -1 : 1));
       const build: BuildStateWire = [0, pkg, this.version, abi, true, new TimeDelta(0, 0, 0), `${DEFAULT_IMPORT_OUTPUT} from ${this.from}`, files];
-      if (!settings.yes) {
-        this.context.stdout.write(`Import ${files.length} wheel${files.length === 1 ? '' : 's'} of ${pkg} ${this.version} for ${abi}:\n${files.map((f) => `  ${f[0]}`).join('\n')}\n`);
-        if (!(await this.ask('Proceed?'))) {
-          log.warn('User aborted import');
-          return EXIT_USAGE;
-        }
-      }
-      await sendImport({
+      const sent = await confirmAndSendImport({
         build,
         wheels,
         importQueue: settings.importQueue,
@@ -117,7 +110,12 @@ export class ImportFromCommand extends MasterToolCommand<typeof schema> {
         log,
         stderr: this.context.stderr,
         quiet: settings.quiet,
+        yes: settings.yes,
+        summary: () =>
+          this.context.stdout.write(`Import ${files.length} wheel${files.length === 1 ? '' : 's'} of ${pkg} ${this.version} for ${abi}:\n${files.map((f) => `  ${f[0]}`).join('\n')}\n`),
+        ask: (question) => this.ask(question),
       });
+      if (!sent) return EXIT_USAGE;
       log.info(`imported ${files.length} file${files.length === 1 ? '' : 's'} from ${this.from} as a build of ${pkg} ${this.version} for ${abi}`);
       return EXIT_OK;
     } finally {

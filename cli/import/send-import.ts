@@ -61,3 +61,21 @@ export async function sendImport(opts: SendImportOptions): Promise<void> {
     },
   });
 }
+
+/**
+ * Sends the import once the user agrees: unless `yes`, `summary` is shown and `Proceed? [Y/n]` asked, and a
+ * no sends nothing (false, "User aborted import" logged, as 0.18 did).
+ */
+export async function confirmAndSendImport(
+  opts: SendImportOptions & { yes: boolean; summary: () => void; ask: (question: string) => Promise<boolean> },
+): Promise<boolean> {
+  if (!opts.yes) {
+    opts.summary();
+    if (!(await opts.ask('Proceed?'))) {
+      opts.log.warn('User aborted import');
+      return false;
+    }
+  }
+  await sendImport(opts);
+  return true;
+}

@@ -8,31 +8,17 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WireSlave } from '../../scripts/faults/wire-slave.js';
 import { seedVersions } from './support/checks.js';
-import { printReport, record } from './support/report.js';
-import { faultWorld, type FaultWorld } from './support/world.js';
+import { record } from './support/report.js';
+import { faultScene, until } from './support/scene.js';
+import { faultWorld } from './support/world.js';
 
 const GiB2 = 2 ** 31;
 
-let world: FaultWorld | undefined;
-let slaves: WireSlave[] = [];
-afterEach(async () => {
-  await Promise.all(slaves.map((s) => s.stop()));
-  slaves = [];
-  await world?.close();
-  world = undefined;
-});
-afterAll(() => printReport('the 2 GiB boundary'));
+const scene = faultScene('the 2 GiB boundary');
 
-async function until(what: string, condition: () => boolean, timeoutMs = 240_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('a wheel of exactly 2^31 bytes is stored and recorded once; one of 2^31 + 1 is refused as the slave reports it', async () => {
-  world = await faultWorld('postgres');
+  const world = (scene.world = await faultWorld('postgres'));
   const { master } = world;
   await world.admin(async (sql) => {
     await seedVersions(sql, 1, 'fault-big');
@@ -48,8 +34,8 @@ test('a wheel of exactly 2^31 bytes is stored and recorded once; one of 2^31 + 1
     bigFile: (pkg) => (pkg === 'fault-big-0' ? GiB2 : GiB2 + 1),
     replyTimeoutMs: 120_000,
   });
-  slaves = [slave];
-  await until('both builds to be done', () => slave.accepted.length === 2);
+  scene.slaves = [slave];
+  await until('both builds to be done', () => slave.accepted.length === 2, 240_000, 100);
   const seconds = (Date.now() - t0) / 1000;
   // Nothing more to build: both versions are recorded, neither is queued again.
   await new Promise((resolve) => setTimeout(resolve, 3000));

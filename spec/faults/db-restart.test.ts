@@ -9,48 +9,32 @@ import path from 'node:path';
 import { WireSlave } from '../../scripts/faults/wire-slave.js';
 import { consistency, lostBuilds, seedVersions } from './support/checks.js';
 import { PrivateCluster } from './support/cluster.js';
-import { printReport, record } from './support/report.js';
-import { faultWorld, type FaultWorld } from './support/world.js';
+import { record } from './support/report.js';
+import { faultScene, until } from './support/scene.js';
+import { faultWorld } from './support/world.js';
 
 const VERSIONS = 60;
 
-let cluster: PrivateCluster | undefined;
-let world: FaultWorld | undefined;
-let slaves: WireSlave[] = [];
-afterEach(async () => {
-  await Promise.all(slaves.map((s) => s.stop()));
-  slaves = [];
-  await world?.close();
-  cluster?.close();
-  world = undefined;
-  cluster = undefined;
-});
-afterAll(() => printReport('PostgreSQL restarts under slave load'));
+const scene = faultScene('PostgreSQL restarts under slave load');
 
-async function until(what: string, condition: () => boolean, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 test('pg_ctl restart twice under the load of four slaves: no acknowledged build is lost', async () => {
-  cluster = await PrivateCluster.create();
-  world = await faultWorld('postgres', { server: cluster });
+  const cluster = await PrivateCluster.create();
+  scene.cleanups.push(() => cluster.close());
+  const world = (scene.world = await faultWorld('postgres', { server: cluster }));
   const { master } = world;
   await world.admin((sql) => seedVersions(sql, VERSIONS));
   await master.start();
   const a = master.addresses;
-  slaves = Array.from({ length: 4 }, (_, i) => new WireSlave({ slaveQueue: a.slave, fileQueue: a.file, dir: path.join(world!.dir, `slave-${i}`), label: `slave-${i}` }));
+  const slaves = (scene.slaves = Array.from({ length: 4 }, (_, i) => new WireSlave({ slaveQueue: a.slave, fileQueue: a.file, dir: path.join(world.dir, `slave-${i}`), label: `slave-${i}` })));
   const built = () => new Set(slaves.flatMap((s) => s.accepted.map((b) => `${b.package} ${b.version}`))).size;
 
-  await until('a quarter of the builds', () => built() >= VERSIONS / 4);
+  await until('a quarter of the builds', () => built() >= VERSIONS / 4, 180_000, 20);
   await cluster.restart();
   const afterFirst = built();
-  await until('more builds after the restart', () => built() >= afterFirst + VERSIONS / 4);
+  await until('more builds after the restart', () => built() >= afterFirst + VERSIONS / 4, 180_000, 20);
   await cluster.restart();
-  await until(`all ${VERSIONS} versions to be built`, () => built() === VERSIONS);
+  await until(`all ${VERSIONS} versions to be built`, () => built() === VERSIONS, 180_000, 20);
   await Promise.all(slaves.map((s) => s.stop()));
   expect(await master.stop()).toBe(0);
 

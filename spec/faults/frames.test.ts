@@ -15,35 +15,24 @@ import { FAULT_KINDS } from '../../scripts/faults/frames.js';
 import { HonestSlave } from '../../scripts/faults/honest-slave.js';
 import { BACKENDS } from '../support/postgres.js';
 import { runFlood, totals } from './support/flood.js';
-import { mib, printReport, record } from './support/report.js';
-import { faultWorld, type FaultWorld } from './support/world.js';
+import { mib, record } from './support/report.js';
+import { faultScene, until } from './support/scene.js';
+import { faultWorld } from './support/world.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
-let world: FaultWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-afterAll(() => printReport('malformed messages on every socket'));
+const scene = faultScene('malformed messages on every socket');
 
 describe.each(BACKENDS)('the master on %s', (backend) => {
   test('a flood of malformed messages on every socket: the honest slave is answered throughout, memory comes back, the log keeps counts', async () => {
-    world = await faultWorld(backend);
+    const world = (scene.world = await faultWorld(backend));
     const { master } = world;
     await master.start();
     const a = master.addresses;
     const honest = new HonestSlave(a.slave, { thinkMs: 10, giveUpMs: 30_000 });
     try {
-      await until('the honest slave to settle in', () => honest.latencies.length >= 50);
+      await until('the honest slave to settle in', () => honest.latencies.length >= 50, 120_000, 20);
       const rssBefore = await master.rss();
       const logBefore = (await stat(master.logFile)).size;
       let peak = rssBefore;
@@ -65,7 +54,7 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
       });
       // The master works through what is queued; 50 more honest replies say it has caught up.
       const caughtUp = honest.latencies.length + 50;
-      await until('the honest slave to be answered after the flood', () => honest.latencies.length >= caughtUp || honest.lost > 0);
+      await until('the honest slave to be answered after the flood', () => honest.latencies.length >= caughtUp || honest.lost > 0, 120_000, 20);
       const during = honest.figures(mark);
       // Memory given back: what the master holds a few seconds later.
       await sleep(5000);

@@ -13,26 +13,12 @@ import { importerProtocol, type FileStateWire } from '../../protocols/index.js';
 import { TimeDelta } from '../../protocols/cbor/index.js';
 import { WireSlave } from '../../scripts/faults/wire-slave.js';
 import { seedVersions } from './support/checks.js';
-import { printReport, record } from './support/report.js';
-import { faultWorld, type FaultWorld } from './support/world.js';
+import { record } from './support/report.js';
+import { faultScene, until } from './support/scene.js';
+import { faultWorld } from './support/world.js';
 
-let world: FaultWorld | undefined;
-let slaves: WireSlave[] = [];
-afterEach(async () => {
-  await Promise.all(slaves.map((s) => s.stop()));
-  slaves = [];
-  await world?.close();
-  world = undefined;
-});
-afterAll(() => printReport('hostile file names and sizes'));
+const scene = faultScene('hostile file names and sizes');
 
-async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const VICTIM = 'fault_a_victim_0-1.0-cp311-cp311-linux_armv7l.whl';
 
@@ -49,7 +35,7 @@ const HOSTILE: Record<string, (f: FileStateWire) => FileStateWire> = {
 const CASES = Object.keys(HOSTILE);
 
 test('hostile file names and sizes from a slave are recorded as refused builds, from an importer refused; nothing is written, nothing taken over', async () => {
-  world = await faultWorld('postgres');
+  const world = (scene.world = await faultWorld('postgres'));
   const { master } = world;
   await world.admin(async (sql) => {
     await seedVersions(sql, 1, 'fault-a-victim'); // first in the queue's order: built before the takeover
@@ -66,8 +52,8 @@ test('hostile file names and sizes from a slave are recorded as refused builds, 
     // Every build but the victim's and the import package's lies.
     report: (f, pkg) => (pkg.startsWith('fault-hostile-') ? HOSTILE[CASES[Number(pkg.split('-').at(-1))]!]!(f) : f),
   });
-  slaves = [hostile];
-  await until('every build to be answered', () => hostile.accepted.length === CASES.length + 2);
+  scene.slaves = [hostile];
+  await until('every build to be answered', () => hostile.accepted.length === CASES.length + 2, 120_000, 50);
 
   const builds = await world.admin((sql) => sql`
     SELECT b.package, b.status, o.output, (SELECT COUNT(*)::int FROM files f WHERE f.build_id = b.build_id) AS files

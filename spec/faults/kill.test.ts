@@ -9,41 +9,27 @@ import { prng } from '../../scripts/faults/frames.js';
 import { WireSlave } from '../../scripts/faults/wire-slave.js';
 import { BACKENDS } from '../support/postgres.js';
 import { consistency, lostBuilds, seedVersions } from './support/checks.js';
-import { printReport, record } from './support/report.js';
-import { faultWorld, type FaultWorld } from './support/world.js';
+import { record } from './support/report.js';
+import { faultScene, until } from './support/scene.js';
+import { faultWorld } from './support/world.js';
 
 const VERSIONS = 16;
 
-let world: FaultWorld | undefined;
-let slaves: WireSlave[] = [];
-afterEach(async () => {
-  await Promise.all(slaves.map((s) => s.stop()));
-  slaves = [];
-  await world?.close();
-  world = undefined;
-});
-afterAll(() => printReport('kill -9'));
+const scene = faultScene('kill -9');
 
-async function until(what: string, condition: () => boolean, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(BACKENDS)('the master on %s', (backend) => {
   test('kill -9 mid-transfer and at a random moment: the tree and the database agree, no temp file stays, no acknowledged build is lost', async () => {
-    world = await faultWorld(backend);
+    const world = (scene.world = await faultWorld(backend));
     const { master } = world;
     await world.admin((sql) => seedVersions(sql, VERSIONS));
     await master.start();
     const a = master.addresses;
     const made = (label: string, bigFile?: number) =>
-      new WireSlave({ slaveQueue: a.slave, fileQueue: a.file, dir: path.join(world!.dir, label), label, replyTimeoutMs: 3000, ...(bigFile ? { bigFile } : {}) });
+      new WireSlave({ slaveQueue: a.slave, fileQueue: a.file, dir: path.join(world.dir, label), label, replyTimeoutMs: 3000, ...(bigFile ? { bigFile } : {}) });
     // The big slave's wheels take long enough to send that a kill can land in the middle of one.
     const big = made('big', 96 << 20);
-    slaves = [made('small-1'), made('small-2'), big];
+    const slaves = (scene.slaves = [made('small-1'), made('small-2'), big]);
     const random = prng(911);
 
     // 1: in the middle of a transfer.
@@ -59,7 +45,7 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
 
     // Done when nothing is left to build: a build recorded just before a kill was never acknowledged, and
     // one cut off is queued again at the restart.
-    await until('every version to be built', () => slaves.every((s) => s.idleFor(3000)));
+    await until('every version to be built', () => slaves.every((s) => s.idleFor(3000)), 180_000, 50);
     await Promise.all(slaves.map((s) => s.stop()));
     // Pages are written a second after a build (--rewrite-delay 1); SIGTERM saves any still pending.
     await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -10,18 +10,14 @@ import { chmod, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canSwitchUser, secondUser } from '../actors/ipc/support/squatter.js';
-import { printReport, record } from './support/report.js';
+import { record } from './support/report.js';
 import { seedVersions } from './support/checks.js';
-import { faultWorld, type FaultWorld } from './support/world.js';
+import { faultScene } from './support/scene.js';
+import { faultWorld } from './support/world.js';
 
 const PROBE = fileURLToPath(new URL('./support/ipc-probe.ts', import.meta.url));
 
-let world: FaultWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-afterAll(() => printReport('a second local user'));
+const scene = faultScene('a second local user');
 
 interface ProbeResult {
   uid: number;
@@ -48,7 +44,7 @@ function probe(addresses: string[], as?: { uid: number; gid: number }, harmless 
 (canSwitchUser ? test : test.skip)('another user cannot connect to any ipc socket of the master; the master\'s own user can', async () => {
   const { uid, gid } = secondUser();
   const other = { uid, gid };
-  world = await faultWorld('postgres');
+  const world = (scene.world = await faultWorld('postgres'));
   const { master } = world;
   await world.admin((sql) => seedVersions(sql, 1));
   // Only the socket files' own modes stand in the way.
