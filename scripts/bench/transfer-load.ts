@@ -7,13 +7,16 @@
  *
  * Prints transfer_load.py's own lines: per run MiB/s end to end (IMPORT → final DONE, i.e. register,
  * transfer, and VERIFY with fsync and rename) and the transfer phase (HELLO → DONE frame), then the
- * medians. `--node-arg` passes options to the master's node (`--cpu-prof`, `--perf-basic-prof`). `--root` runs the master of another checkout (e.g. an export of `main`, with this one's
- * node_modules linked in) against the same tool, for before/after figures in one sitting.
+ * medians; and the CPU time the master process (every thread) and the client spent per MiB over the runs,
+ * which is steadier than MiB/s on a machine others load. `--node-arg` passes options to the master's node
+ * (`--cpu-prof`, `--perf-basic-prof`, `--trace-gc`). `--root` runs the master of another checkout (e.g. an
+ * export of `main`, with this one's node_modules linked in) against the same tool, for before/after
+ * figures in one sitting.
  *
  *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--node-arg=--cpu-prof ...]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +44,13 @@ const TRANSFER_LOAD = [path.resolve(ROOT, '..', 'shared'), path.resolve(ROOT, '.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** user + system CPU seconds of a process and all its threads, from /proc/PID/stat (fields 14, 15; USER_HZ 100). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function psql(db: string, sql: string): void {
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -58,7 +68,7 @@ async function startMaster(dir: string, dsn: string): Promise<{ child: ChildProc
       '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi', '--pypi-json', 'http://127.0.0.1:9/pypi', '-v',
       '-o', path.join(dir, 'www'),
     ],
-    { cwd: MASTER_ROOT, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: MASTER_ROOT, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'inherit', 'pipe'] }, // stdout: --trace-gc
   );
   let log = '';
   child.stderr!.on('data', (d) => (log += String(d)));
@@ -91,15 +101,26 @@ async function main(): Promise<void> {
     master = started.child;
     console.log(`transfer_load.py against piw-master of ${MASTER_ROOT}`);
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on it shows in every figure)`);
+    const cpu = cpuSeconds(master.pid!);
+    const sizes = args.sizes.split(',');
+    const clientTimes = path.join(dir, 'client-times');
     execFileSync(
-      '/usr/bin/python3',
+      '/usr/bin/time',
       [
-        TRANSFER_LOAD, '--import-queue', started.importQueue, '--file-queue', started.fileQueue, '--sizes', ...args.sizes.split(','),
+        '-f', '%U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', started.importQueue, '--file-queue', started.fileQueue, '--sizes', ...sizes,
         '--repeat', args.repeat, '--abi', 'cp311', '--workdir', path.join(args.dir, 'piw-bench-transfer-load-files'),
         '--dsn', `host=${host} port=${port} dbname=${db} user=piwheels`,
       ],
       { stdio: 'inherit' },
     );
+    // CPU per MiB counts each side's work, not its waits for a core
+    const mib = sizes.reduce((sum, size) => sum + Number(size), 0) * Number(args.repeat);
+    const used = cpuSeconds(master.pid!) - cpu;
+    const [user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    const client = user! + system!;
+    const perMiB = (s: number) => `${((s * 1000) / mib).toFixed(2)} ms/MiB`;
+    console.log(`master CPU (every thread, register/transfer/verify): ${used.toFixed(2)} s for ${mib} MiB = ${perMiB(used)}`);
+    console.log(`client CPU (transfer_load.py, its one SHA-256 of each file included): ${client.toFixed(2)} s = ${perMiB(client)}`);
   } finally {
     if (master !== undefined && master.exitCode === null) {
       master.kill('SIGTERM');
