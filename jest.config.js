@@ -16,4 +16,6 @@ export default {
   // One PostgreSQL server for the whole run (spec/support/postgres-cluster.ts).
   globalSetup: '<rootDir>/spec/support/postgres-global-setup.ts',
   globalTeardown: '<rootDir>/spec/support/postgres-global-teardown.ts',
+  // Ends a run that something a test left open would keep alive (spec/support/exit-guard-reporter.mjs).
+  reporters: ['default', '<rootDir>/spec/support/exit-guard-reporter.mjs'],
 };

@@ -7,6 +7,8 @@
  */
 import { PiwError } from '../protocols/errors.js';
 import type { FileStateWire } from '../protocols/records.js';
+import { dependenciesProblem } from './dependencies.js';
+import { compareParsed, parseVersion } from './pep440.js';
 
 /** PEP 503 normalisation: lower case, every run of `-`, `_` and `.` becomes one `-`. */
 export function canonicalizeName(name: string): string {
@@ -131,13 +133,27 @@ export function armv6lTwin(file: FileStateWire): FileStateWire | undefined {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
- * What is wrong with a file state that claims to belong to `pkg`, or `undefined` when nothing is: its
- * filename must be a plain wheel filename of that package (compared canonically), its five tags must be
- * the ones its name gives, its size a non-negative integer and its hash 64 lowercase hex digits (the form
- * the File Juggler compares against, so anything else could never verify).
+ * Whether the version part of a wheel's name is `version`: the same text (with `-` written `_`, as PEP 427
+ * escapes it), or the same PEP 440 version (`1.0-beta` and `1.0b0`).
  */
-export function fileStateProblem(file: FileStateWire, pkg: string): string | undefined {
-  const [filename, filesize, filehash, packageTag, versionTag, pyTag, abiTag, platformTag] = file;
+export function isVersionOf(wheelVersion: string, version: string): boolean {
+  if (wheelVersion === version || wheelVersion === version.replace(/-/g, '_')) return true;
+  const a = parseVersion(wheelVersion);
+  const b = parseVersion(version);
+  return !a.legacy && !b.legacy && compareParsed(a, b) === 0;
+}
+
+/**
+ * What is wrong with a file state that claims to belong to `pkg` (and `version`, when given: a slave's build
+ * is of one version, while piw-import may bring wheels of others), or `undefined` when nothing is: its
+ * filename must be a plain wheel filename of that package (compared canonically) and version (so a build
+ * cannot take over another package's file row by naming its file), its five tags must be the ones
+ * its name gives, its size a non-negative integer, its hash 64 lowercase hex digits (the form the File
+ * Juggler compares against, so anything else could never verify) and its dependencies well-formed names
+ * (dependencies.ts: the apt ones end up in a shell command on the project page).
+ */
+export function fileStateProblem(file: FileStateWire, pkg: string, version?: string): string | undefined {
+  const [filename, filesize, filehash, packageTag, versionTag, pyTag, abiTag, platformTag, dependencies] = file;
   let wheel: WheelFilename;
   try {
     wheel = parseWheelFilename(filename);
@@ -146,6 +162,9 @@ export function fileStateProblem(file: FileStateWire, pkg: string): string | und
   }
   if (canonicalizeName(wheel.distribution) !== canonicalizeName(pkg)) {
     return `wheel ${quote(filename)} is not a file of package ${quote(pkg)}`;
+  }
+  if (version !== undefined && !isVersionOf(wheel.version, version)) {
+    return `wheel ${quote(filename)} is not a file of ${quote(pkg)} version ${quote(version)}`;
   }
   const tags = fileTags(wheel);
   const claimed = [packageTag, versionTag, pyTag, abiTag, platformTag];
@@ -156,6 +175,15 @@ export function fileStateProblem(file: FileStateWire, pkg: string): string | und
   if (!Number.isSafeInteger(filesize) || filesize < 0) return `invalid size for ${quote(filename)}: ${filesize}`;
   if (!SHA256_HEX.test(filehash)) {
     return `invalid hash for ${quote(filename)}: expected 64 lowercase hex digits of SHA-256`;
+  }
+  return dependenciesProblem(filename, dependencies);
+}
+
+/** The first problem of a successful build's files (fileStateProblem), or undefined. */
+export function buildFilesProblem(pkg: string, version: string, files: readonly FileStateWire[]): string | undefined {
+  for (const file of files) {
+    const problem = fileStateProblem(file, pkg, version);
+    if (problem !== undefined) return problem;
   }
   return undefined;
 }

@@ -20,6 +20,12 @@ export const LARGE_FILE_SIZE = 16 << 20;
 export const LARGE_CHUNK_SIZE = 4 << 20;
 /** The bytes a transfer may have asked for and not yet received (at least one chunk). */
 export const MAX_IN_FLIGHT = 16 << 20;
+/**
+ * The largest frame each end takes (ZeroMQ's maxMessageSize; a larger one disconnects the peer): a CHUNK's
+ * data is never longer than the master asks for, and the master's frames are a verb and two decimals.
+ */
+export const MAX_CLIENT_FRAME = LARGE_CHUNK_SIZE;
+export const MAX_MASTER_FRAME = 256;
 
 /** Bytes per FETCH for a file of this size. */
 export function chunkSizeFor(filesize: number): number {

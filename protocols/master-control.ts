@@ -15,6 +15,7 @@ const masterControlVerbs = {
 
 /** Control queue: monitors and tasks PUSH → master PULL. */
 export const masterControlProtocol = defineProtocol('master_control', {
+  maxFrame: 64 << 10, // a verb and at most a slave id
   recv: masterControlVerbs,
   send: {},
 });

@@ -22,6 +22,13 @@ export const slaveStatus = taggedTuple(2, [
   status('DIE', nullable(noDataMarker())), // NoData after BYE, a protocol error or a kill; null on expiry
 ]);
 
+/**
+ * The largest subscription the status PUB takes from a subscriber (0x01 and the prefix; ZMTP 3.1's
+ * SUBSCRIBE command is a few bytes more). Monitors subscribe to everything (an empty prefix); libzmq keeps
+ * every subscription in a trie of a node per byte, so a megabyte one would cost the master gigabytes.
+ */
+export const MAX_SUBSCRIPTION = 256;
+
 export const monitorStatsProtocol = defineProtocol('monitor_stats', {
   recv: {},
   send: {

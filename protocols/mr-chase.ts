@@ -9,6 +9,8 @@ export const ADD_ACTIONS = ['NEWPKG', 'UPDPKG', 'NEWVER', 'UPDVER'] as const;
 export const ADD_REFUSALS = ['NOPKG', 'SKIPPKG', 'SKIPVER'] as const;
 
 export const mrChaseProtocol = defineProtocol('mr_chase', {
+  // IMPORT carries a build state: as large as a slave's BUILT.
+  maxFrame: 32 << 20,
   recv: {
     IMPORT: buildState,
     REMOVE: tuple([str(), nullable(str()), str()]), // package, version (null = whole package), skip reason ("" = delete)

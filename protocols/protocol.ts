@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { encodeCbor, decodeCbor, unwrapFloats } from './cbor/index.js';
+import { clip, clipQuoted } from './clip.js';
 import { ProtocolError } from './errors.js';
 
 /** Marks a verb that carries no data (sent as a bare CBOR text string). */
@@ -47,7 +48,7 @@ function describeIssue(issue: v.BaseIssue<unknown>, prefix: readonly PathKey[]):
     const inner = issue.issues.filter((i) => i.type !== 'literal');
     if (inner.length) return inner.flatMap((i) => describeIssue(i, path));
   }
-  const where = path.map((k) => (typeof k === 'string' ? `[${JSON.stringify(k)}]` : `[${String(k)}]`)).join('');
+  const where = path.map((k) => (typeof k === 'string' ? `[${clipQuoted(k)}]` : `[${String(k)}]`)).join('');
   // A sequence too short reports its missing items as failing their schema; say what happened instead.
   const last = issue.path?.at(-1);
   const missing = last?.type === 'array' && Array.isArray(last.input) && (last.key as number) >= last.input.length;
@@ -62,16 +63,25 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
     .join('; ');
 }
 
+/** The largest frame a protocol's socket takes unless the protocol says otherwise. */
+export const DEFAULT_MAX_FRAME = 1 << 20;
+
 export class Protocol<R extends VerbMap, S extends VerbMap> {
   constructor(
     readonly name: string,
     readonly recv: R,
     readonly send: S,
+    /**
+     * The largest frame either end's socket takes (ZeroMQ's maxMessageSize): the largest message the
+     * protocol carries, with room to spare. A peer that sends a larger frame is disconnected by ZeroMQ
+     * before any of it reaches us, so no work is spent on it.
+     */
+    readonly maxFrame: number = DEFAULT_MAX_FRAME,
   ) {}
 
   /** The client's view: what the binding side receives, the client sends, and vice versa. */
   mirror(): Protocol<S, R> {
-    return new Protocol(this.name, this.send, this.recv);
+    return new Protocol(this.name, this.send, this.recv, this.maxFrame);
   }
 
   /** Validates an outgoing message; returns the data as it goes on the wire (floats marked). */
@@ -102,7 +112,10 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
   checkRecv(verb: unknown, data: unknown, hasData: boolean): Message<R> {
     if (typeof verb !== 'string') throw new ProtocolError('PIW_ERR_STRUCTURE', 'invalid message structure received');
     const schema = Object.hasOwn(this.recv, verb) ? (this.recv[verb] as VerbSchema) : undefined;
-    if (schema === undefined) throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${verb}`, verb);
+    if (schema === undefined) {
+      const named = clip(verb);
+      throw new ProtocolError('PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${named}`, named);
+    }
     if (!hasData) {
       if (schema !== NoData && !(schema instanceof MaybeData)) throw new ProtocolError('PIW_ERR_MISSING_DATA', `missing data for: ${verb}`, verb);
       return { verb } as Message<R>;
@@ -157,6 +170,6 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
   }
 }
 
-export function defineProtocol<R extends VerbMap, S extends VerbMap>(name: string, spec: { recv: R; send: S }): Protocol<R, S> {
-  return new Protocol(name, spec.recv, spec.send);
+export function defineProtocol<R extends VerbMap, S extends VerbMap>(name: string, spec: { recv: R; send: S; maxFrame?: number }): Protocol<R, S> {
+  return new Protocol(name, spec.recv, spec.send, spec.maxFrame);
 }

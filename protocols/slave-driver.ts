@@ -3,7 +3,15 @@ import { defineProtocol, NoData } from './protocol.js';
 import { bool, int, list, str, timedelta, tuple } from './fields.js';
 import { fileState, slaveHello, slaveStats } from './records.js';
 
+/**
+ * The longest build output a slave sends, in bytes of UTF-8: piw-slave cuts a longer pip log to its first
+ * and last halves of this (a 0.18 slave sends it whole; up to MAX_FRAME it still gets through).
+ */
+export const MAX_BUILD_OUTPUT = 16 << 20;
+
 export const slaveDriverProtocol = defineProtocol('slave_driver', {
+  // BUILT is the largest message: its output, and the file list (a few hundred bytes a wheel).
+  maxFrame: 32 << 20,
   recv: {
     HELLO: slaveHello,
     BYE: NoData,

@@ -6,9 +6,10 @@
  * PGlite has one backend session: every connection shares it (its settings, its role, its transaction),
  * so exactly one client connection is opened on it (see connection.ts) and session settings are made here
  * once. A data directory is locked (`<dir>.lock`, holding the owner's pid) while open: two PGlite instances
- * on one directory would corrupt it. A lock left by a dead process is taken over.
+ * on one directory would corrupt it. A lock left by a dead process is taken over, and so are the socket
+ * directories of dead processes (named after their pid) removed.
  */
-import { mkdtemp, mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
+import { lstat, mkdtemp, mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -61,7 +62,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     });
     await pg.waitReady;
     await pg.exec(SESSION_SETUP);
-    socketDir = await mkdtemp(path.join(os.tmpdir(), 'piw-pglite-'));
+    await removeDeadSocketDirs();
+    socketDir = await mkdtemp(path.join(os.tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     const socketPath = path.join(socketDir, OPERATOR_SOCKET_NAME);
     const serveOps = opts.operators !== undefined && opts.dataDir !== undefined;
     // The master's client, the operators', and the one that sets the session back after them.
@@ -113,6 +115,26 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   }
 }
 
+const SOCKET_DIR_PREFIX = 'piw-pglite-';
+/** When this process started (ms since the epoch): with the pid, what tells a lock's owner from a namesake. */
+const STARTED = Math.round(performance.timeOrigin);
+
+/**
+ * Removes the socket directories of embedded databases whose process died without stopping them (kill -9):
+ * each is named after its owner's pid, and only this user's are touched.
+ */
+async function removeDeadSocketDirs(): Promise<void> {
+  const tmp = os.tmpdir();
+  const uid = process.getuid?.();
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    const pid = Number(/^piw-pglite-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    const dir = path.join(tmp, name);
+    const st = await lstat(dir).catch(() => undefined);
+    if (st?.isDirectory() && (uid === undefined || st.uid === uid)) await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
 /** Takes `<dir>.lock` for this process; resolves with the function that gives it back. */
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   await mkdir(path.dirname(dataDir), { recursive: true });
@@ -120,25 +142,34 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockPath, 'wx', 0o600);
-      await handle.writeFile(`${process.pid}\n`);
+      await handle.writeFile(`${process.pid} ${STARTED}\n`);
       await handle.close();
       return async () => {
         await unlink(lockPath).catch(() => {});
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw dbErrors.locked(dataDir, owner);
+      const { owner, started } = await readLock(lockPath);
+      // A lock in our own pid but another start time was left by a run that died and whose pid came back
+      // (pid 1 in a container); in ours, it is this process's own.
+      const ours = owner === process.pid && (started === undefined || started === STARTED);
+      if (Number.isInteger(owner) && owner! > 0 && (ours || (owner !== process.pid && isAlive(owner!)))) throw dbErrors.locked(dataDir, owner!);
       await unlink(lockPath).catch(() => {});
     }
   }
-  throw dbErrors.locked(dataDir, Number((await readFile(lockPath, 'utf8').catch(() => '0')).trim()));
+  throw dbErrors.locked(dataDir, (await readLock(lockPath)).owner ?? 0);
+}
+
+/** A lock file's contents: `<pid> <start time>` (a lock of an older run holds the pid alone). */
+async function readLock(lockPath: string): Promise<{ owner: number | undefined; started: number | undefined }> {
+  const [owner, started] = (await readFile(lockPath, 'utf8').catch(() => '')).trim().split(' ').map(Number);
+  return { owner, started };
 }
 
 /** The live process holding a data directory's lock (a running master, piw-initdb), if any. */
 export async function lockOwner(dataDir: string): Promise<number | undefined> {
-  const owner = Number((await readFile(`${dataDir}.lock`, 'utf8').catch(() => '')).trim());
-  return Number.isInteger(owner) && owner > 0 && isAlive(owner) ? owner : undefined;
+  const { owner } = await readLock(`${dataDir}.lock`);
+  return Number.isInteger(owner) && owner! > 0 && isAlive(owner!) ? owner : undefined;
 }
 
 function isAlive(pid: number): boolean {

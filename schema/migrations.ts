@@ -50,7 +50,7 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     from: '0.18.2',
     to: '0.18.3',
     script: { file: 'upgrade-0.18.2-to-0.18.3.sql' },
-    description: "record wheels' Requires-Python and core metadata, yank reasons; query a project's data at once",
+    description: "record wheels of 2 GiB and more (files.filesize BIGINT), wheels' Requires-Python and core metadata, yank reasons; query a project's data at once",
   },
 ];
 

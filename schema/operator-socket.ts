@@ -45,6 +45,9 @@ export interface OperatorSocket {
   stop(): Promise<void>;
 }
 
+/** sun_path holds 108 bytes on Linux, the terminating NUL among them. */
+const MAX_SOCKET_PATH = 107;
+
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
@@ -170,6 +173,10 @@ export async function serveOperators(opts: OperatorSocketOptions): Promise<Opera
     upstream.on('error', close);
   });
 
+  // Node binds a longer path cut short (at sun_path's 108 bytes) rather than failing, somewhere no client looks.
+  if (Buffer.byteLength(opts.path) > MAX_SOCKET_PATH) {
+    throw new Error(`the socket path is ${Buffer.byteLength(opts.path)} bytes long, more than a Unix socket's ${MAX_SOCKET_PATH}`);
+  }
   await unlink(opts.path).catch(() => {}); // left by a master that died; the data directory's lock is ours
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -178,8 +185,14 @@ export async function serveOperators(opts: OperatorSocketOptions): Promise<Opera
       resolve();
     });
   });
-  // Owner only: the master's user (who owns the data anyway) and root.
-  await chmod(opts.path, 0o600);
+  try {
+    // Owner only: the master's user (who owns the data anyway) and root.
+    await chmod(opts.path, 0o600);
+  } catch (err) {
+    server.close();
+    await unlink(opts.path).catch(() => {});
+    throw err;
+  }
 
   return {
     path: opts.path,

@@ -367,7 +367,7 @@ export class FileJuggler {
     const transfer = this.#bySlave.get(frame.slaveId);
     // a transfer belongs to the first identity that says HELLO for it: another cannot take it over
     if (transfer === undefined || transfer.peer !== undefined || this.#stopped) {
-      this.#log.error(`HELLO from slave ${frame.slaveId} (${event.peer}) with no transfer expected`);
+      this.#router!.fault(event.peer, `HELLO from slave ${frame.slaveId} (${event.peer}) with no transfer expected`);
       return;
     }
     transfer.peer = event.peer;

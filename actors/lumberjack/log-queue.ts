@@ -8,10 +8,13 @@
  * or the write buffer is full nothing is read, and records wait in ZeroMQ's queues (back-pressure to
  * piw-logger) instead of piling up in memory.
  */
+import { performance } from 'node:perf_hooks';
 import * as zmq from 'zeromq';
 import { lumberjackProtocol } from '../../protocols/lumberjack.js';
 import type { Logger } from '../runtime/logger.js';
-import { SOCKET_DEFAULTS, bindSocket } from '../zmq/socket.js';
+import { FaultLog } from '../zmq/fault-log.js';
+import { decodeSingle } from '../zmq/pull.js';
+import { SOCKET_DEFAULTS, TurnBudget, bindSocket } from '../zmq/socket.js';
 import type { LogRecord } from './log-sink.js';
 
 /** The log queue's default address (protocols.md §2), in the ipc directory every tool shares. */
@@ -39,10 +42,16 @@ export interface LogQueue {
 }
 
 export async function bindLogQueue(opts: LogQueueOptions): Promise<LogQueue> {
-  const socket = new zmq.Pull({ ...SOCKET_DEFAULTS, ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }) });
+  const socket = new zmq.Pull({
+    ...SOCKET_DEFAULTS,
+    maxMessageSize: lumberjackProtocol.maxFrame,
+    ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }),
+  });
   const endpoint = await bindSocket(socket, opts.address);
+  const faults = new FaultLog({ log: opts.log, socket: 'log queue' });
   let closing!: () => void;
   const closed = new Promise<void>((resolve) => (closing = resolve));
+  const budget = new TurnBudget();
   const done = (async () => {
     while (!socket.closed) {
       const wait = opts.ready();
@@ -61,18 +70,11 @@ export async function bindLogQueue(opts: LogQueueOptions): Promise<LogQueue> {
         if (socket.closed) return;
         throw err;
       }
-      if (frames.length !== 1) {
-        opts.log.error('invalid message structure received');
-        continue;
-      }
-      let record: LogRecord;
-      try {
-        record = lumberjackProtocol.decode(frames[0]!);
-      } catch (err) {
-        opts.log.error((err as Error).message);
-        continue;
-      }
-      opts.accept(record);
+      const start = performance.now();
+      const record: LogRecord | undefined = decodeSingle(lumberjackProtocol, frames, faults);
+      if (record !== undefined) opts.accept(record);
+      const turn = budget.spent(start);
+      if (turn) await turn;
     }
   })();
   return {
@@ -82,6 +84,7 @@ export async function bindLogQueue(opts: LogQueueOptions): Promise<LogQueue> {
       socket.close();
       closing();
       await done.catch(() => {});
+      faults.close();
     },
   };
 }

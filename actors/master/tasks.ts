@@ -72,6 +72,7 @@ export function masterTasks(config: MasterConfig, deps: TaskDeps): SupervisedTas
       bus,
       address: config.queues.slave,
       pypiSimpleUrl: config.pypiSimple,
+      maxFileSize: config.maxFileSize,
       // One counter per master run: a restarted Slave Driver never hands out an id twice.
       slaveIds: slaveIdCounter(),
       onListening: listening('slave_driver'),

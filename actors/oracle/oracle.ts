@@ -5,11 +5,28 @@
  * left waiting.
  *
  * 0.18 answered an unknown or undecodable request with the text "''" (the repr of a KeyError, a QUIRK);
- * ours says what was wrong with it, e.g. "unknown message: FOO".
+ * ours says what was wrong with it, e.g. "unknown message: FOO". While the database cannot be reached
+ * (a restart), a request is tried again for up to a minute before it is answered ERROR.
  */
 import type { Message } from '../../protocols/protocol.js';
 import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/the-oracle.js';
 import type { PiwheelsDb } from '../../schema/api.js';
+import { isTransientDbError } from '../../schema/transient.js';
+import type { Logger } from '../runtime/logger.js';
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export type OracleRequest = Message<(typeof oracleProtocol)['recv']>;
 export type OracleReply = Message<(typeof oracleProtocol)['send']>;
@@ -71,25 +88,64 @@ function nothing(_: void): null {
   return null;
 }
 
+/** How long a request is tried again while the database is unreachable (a restart, a failover). */
+export const DEFAULT_RETRY_FOR_MS = 60_000;
+const FIRST_RETRY_MS = 100;
+const LONGEST_RETRY_MS = 2000;
+
+export interface OracleOptions {
+  /** How long to keep trying a request while the database is unreachable (default 60 s; 0: never). */
+  retryForMs?: number;
+  /** Where retries are reported (one line when they start, one when the database answers again). */
+  log?: Logger;
+  /** Aborting ends a retry at once with ERROR (the task stopping). */
+  signal?: AbortSignal;
+}
+
 export class Oracle {
   /** Requests answered so far. */
   answered = 0;
+  /** Attempts made again after the database was unreachable. */
+  retries = 0;
+  readonly #opts: OracleOptions;
 
   constructor(
     readonly id: number,
     private readonly db: PiwheelsDb,
-  ) {}
+    opts: OracleOptions = {},
+  ) {
+    this.#opts = opts;
+  }
 
-  /** Answers one (validated) request. */
+  /**
+   * Answers one (validated) request. A request that fails because the database cannot be reached is made
+   * again, waiting longer each time, until it succeeds or `retryForMs` has passed: a PostgreSQL restart
+   * must not cost a build its record. (A write that committed just before the connection broke is made
+   * twice; every write is one transaction, and LOGBUILD's second record supersedes the first.)
+   */
   async answer(request: OracleRequest): Promise<OracleReply> {
     this.answered++;
     const answer = Object.hasOwn(answers, request.verb) ? answers[request.verb] : undefined;
     if (answer === undefined) return { verb: 'ERROR', data: `unknown message: ${String(request.verb)}` };
-    try {
-      const data = await (answer as (db: PiwheelsDb, data: unknown) => Promise<unknown>)(this.db, request.data);
-      return { verb: 'OK', data };
-    } catch (err) {
-      return { verb: 'ERROR', data: err instanceof Error ? err.message : String(err) };
+    const retryFor = this.#opts.retryForMs ?? DEFAULT_RETRY_FOR_MS;
+    const started = Date.now();
+    let wait = FIRST_RETRY_MS;
+    let failures = 0;
+    for (;;) {
+      try {
+        const data = await (answer as (db: PiwheelsDb, data: unknown) => Promise<unknown>)(this.db, request.data);
+        if (failures > 0) this.#opts.log?.info(`oracle ${this.id}: the database answered ${request.verb} after ${failures} failed attempts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return { verb: 'OK', data };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (!isTransientDbError(err) || Date.now() - started + wait > retryFor || this.#opts.signal?.aborted) {
+          return { verb: 'ERROR', data: failures > 0 ? `${message} (after ${failures + 1} attempts)` : message };
+        }
+        if (failures++ === 0) this.#opts.log?.warn(`oracle ${this.id}: the database is unreachable (${message}); trying ${request.verb} again for up to ${retryFor / 1000} s`);
+        this.retries++;
+        await sleep(wait, this.#opts.signal);
+        wait = Math.min(wait * 2, LONGEST_RETRY_MS);
+      }
     }
   }
 

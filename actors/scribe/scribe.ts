@@ -23,8 +23,9 @@ import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { theScribeProtocol } from '../../protocols/the-scribe.js';
 import type { ProjectData } from '../../schema/api.js';
-import { writeFileAtomic, type FileContent } from '../support/atomic-file.js';
+import { tempNameOwner, writeFileAtomic, type FileContent } from '../support/atomic-file.js';
 import { AtomicWriter } from '../support/atomic-writer.js';
+import { staleUnlessOurs, sweepTree, type SweepResult } from '../support/temp-sweep.js';
 import { assertPlainName, isPlainName } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative, unlinkIfPresent } from '../support/fs-tree.js';
 import { readCoreMetadata } from '../support/wheel-metadata.js';
@@ -109,6 +110,26 @@ export class Scribe {
   /** The packages the root index lists, sorted. */
   get packages(): string[] {
     return this.cache.list();
+  }
+
+  /**
+   * Removes the temp files an earlier run left when it was killed mid-write (tempPathFor names, anywhere in
+   * the output tree: pages, JSON, `.metadata` files, build logs); this run's own are left alone. The File
+   * Juggler sweeps its transfers'.
+   */
+  async sweepTempFiles(signal?: AbortSignal): Promise<SweepResult> {
+    const since = performance.timeOrigin;
+    const result = await sweepTree(
+      this.output,
+      (name, path) => {
+        const pid = tempNameOwner(name);
+        return pid !== undefined && staleUnlessOurs(path, pid, since);
+      },
+      this.log,
+      signal,
+    );
+    if (result.removed > 0) this.log.info(`removed ${result.removed} temp files of pages left by an earlier run`);
+    return result;
   }
 
   /** Start-up (§2, behaviours 138–139): directories, static assets and pages, the package cache, the root index. */

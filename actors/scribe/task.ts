@@ -60,6 +60,9 @@ export const scribeTask = createTask<ScribeTaskInput>({
       ...(now === undefined ? {} : { now }),
     });
     await scribe.start();
+    // In the background: a farm's output tree has a million directories, and nothing waits for the sweep.
+    const sweeping = new AbortController();
+    const swept = scribe.sweepTempFiles(sweeping.signal).catch((err: unknown) => log.error(`unable to sweep temp files: ${describe(err)}`, err));
     const working = new Set<Promise<void>>();
     const unserve = bus.serve(queues.scribe, async (msg) => {
       log.debug(`<< ${describeRequest(msg)}`);
@@ -78,7 +81,8 @@ export const scribeTask = createTask<ScribeTaskInput>({
     return {
       async stop() {
         unserve();
-        await Promise.all(working);
+        sweeping.abort();
+        await Promise.all([...working, swept]);
         await scribe.stop();
       },
     };

@@ -1,4 +1,5 @@
 /** Builders of what each template shows (web-output.md §3), from the Oracle's rows. */
+import { isDebianPackageName } from '../../machines/dependencies.js';
 import { compareParsed, parseVersion } from '../../machines/pep440.js';
 import type { ParsedVersion } from '../../machines/pep440.js';
 import type { MasterStatsWire } from '../../protocols/records.js';
@@ -133,7 +134,8 @@ export function projectView(input: ProjectInput) {
     pypiUrl: `https://pypi.org/project/${pathSegment(name)}`,
     versionsCount: input.versionsCount,
     filesCount: input.filesCount,
-    apt: [...new Set(input.aptDependencies)].filter((d) => !ALWAYS_INSTALLED.has(d)).sort(),
+    // Recorded by 0.18 unchecked: only Debian package names may reach a line people paste into a shell.
+    apt: [...new Set(input.aptDependencies)].filter((d) => isDebianPackageName(d) && !ALWAYS_INSTALLED.has(d)).sort(),
     visibleRows: VISIBLE_ROWS,
     updated: localMinute(input.now),
   };

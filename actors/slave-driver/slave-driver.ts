@@ -35,6 +35,7 @@ import {
 } from '../../machines/slave-session/index.js';
 import { slaveDriverProtocol } from '../../protocols/slave-driver.js';
 import type { Message } from '../../protocols/protocol.js';
+import type { LogEntry } from '../../machines/common/log-entry.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
@@ -68,6 +69,8 @@ export interface SlaveDriverOptions {
   pypiSimpleUrl?: string;
   /** Failed VERIFYs of one file before its build is abandoned (the session's default when omitted). */
   maxSendAttempts?: number;
+  /** --max-file-size: a success reporting a larger wheel is recorded as a failure. */
+  maxFileSize?: number;
   /** The task's pause flag (behaviour 43). */
   paused?: () => boolean;
   slaveIds?: SlaveIdCounter;
@@ -94,6 +97,7 @@ export class SlaveDriver {
   readonly #ids: SlaveIdCounter;
   readonly #pypiSimpleUrl: string;
   readonly #maxSendAttempts: number | undefined;
+  readonly #maxFileSize: number | undefined;
   readonly #queues: BuildQueues;
   readonly #machine: SessionMachine;
   readonly #byPeer = new Map<PeerId, Slave>();
@@ -115,6 +119,7 @@ export class SlaveDriver {
     this.#ids = opts.slaveIds ?? slaveIdCounter();
     this.#pypiSimpleUrl = opts.pypiSimpleUrl ?? DEFAULT_PYPI_SIMPLE;
     this.#maxSendAttempts = opts.maxSendAttempts;
+    this.#maxFileSize = opts.maxFileSize;
     this.#queues = new BuildQueues(opts.now);
     this.#masterPaused = this.#paused();
     this.#machine = createSlaveSessionMachine(this.#services());
@@ -201,7 +206,7 @@ export class SlaveDriver {
     let slave = this.#byPeer.get(peer);
     if (slave === undefined) {
       if (msg.verb !== 'HELLO') {
-        this.#log.error(`invalid first message from slave: ${msg.verb}`);
+        this.#router!.fault(peer, `invalid first message from slave: ${msg.verb}`);
         return;
       }
       slave = this.#spawn(peer);
@@ -217,6 +222,7 @@ export class SlaveDriver {
         pypiSimpleUrl: this.#pypiSimpleUrl,
         masterPaused: this.#masterPaused,
         ...(this.#maxSendAttempts === undefined ? {} : { maxSendAttempts: this.#maxSendAttempts }),
+        ...(this.#maxFileSize === undefined ? {} : { maxFileSize: this.#maxFileSize }),
       },
     });
     const slave: Slave = { id, peer, session };
@@ -261,13 +267,21 @@ export class SlaveDriver {
     return {
       reply: (slaveId, reply) => this.#reply(slaveId, reply),
       publishStatus: (status) => this.#publish(status),
-      log: ({ level, message }) => (level === 'warning' ? this.#log.warn(message) : this.#log[level](message)),
+      log: (entry, slaveId) => this.#sessionLog(entry, slaveId),
       requestJob: (input) => this.#requestJob(input),
       logBuild: (build) => ports.logBuild(build),
       expectFile: ({ slaveId, file }, signal) => ports.expectFile(slaveId, file, signal),
       verifyFile: ({ slaveId, package: pkg }, signal) => ports.verifyFile(slaveId, pkg, signal),
       requestPages: (msg) => ports.requestPages(msg, this.#abort.signal),
     };
+  }
+
+  /** A slave's protocol errors are counted with its garbage (FaultLog), so a flood of them is summarised. */
+  #sessionLog({ level, message, fault }: LogEntry, slaveId: number): void {
+    const peer = this.#byId.get(slaveId)?.peer;
+    if (fault && peer !== undefined && this.#router !== undefined) this.#router.fault(peer, message);
+    else if (level === 'warning') this.#log.warn(message);
+    else this.#log[level](message);
   }
 
   #reply(slaveId: number, reply: SlaveReply): void {

@@ -1,13 +1,14 @@
 /**
  * One build, as piw-slave runs it (behaviours.md A.3, 195): `pip wheel` of one version with no
  * dependencies, in a fresh temp dir, as the leader of its own process group under RLIMIT_DATA 1 GiB, with
- * the -t timeout enforced (0.18 never did). The result carries pip's whole log, the wall time of pip
+ * the -t timeout enforced (0.18 never did). The result carries pip's log (cut in the middle past 16 MiB), the wall time of pip
  * alone, and every wheel with its size, SHA-256, tags and run-time dependencies.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimeDelta } from '../../protocols/cbor/index.js';
+import { MAX_BUILD_OUTPUT } from '../../protocols/slave-driver.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { withoutServiceVariables } from '../systemd/index.js';
 import { describeWheel, toFileStateWire, type BuiltWheel } from './built-wheel.js';
@@ -66,12 +67,25 @@ export function pipWheelArgs(pkg: string, version: string, indexUrl: string, whe
   ];
 }
 
+/**
+ * pip's log, cut to its first and last halves of MAX_BUILD_OUTPUT bytes when longer (the end says why a
+ * build failed, the start what was built): the master takes BUILT frames up to its slave queue's limit.
+ */
 async function readLog(path: string): Promise<string> {
+  let log: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    log = await readFile(path);
   } catch {
     return ''; // pip never got as far as opening its log
   }
+  return cutOutput(log, MAX_BUILD_OUTPUT);
+}
+
+export function cutOutput(log: Buffer, max: number): string {
+  if (log.length <= max) return log.toString('utf8');
+  const half = Math.floor(max / 2) - 64;
+  const cut = log.length - 2 * half;
+  return `${log.toString('utf8', 0, half)}\n[… ${cut.toLocaleString('en')} bytes of the log cut …]\n${log.toString('utf8', log.length - half)}`;
 }
 
 export async function build(pkg: string, version: string, options: BuildOptions): Promise<BuildResult> {

@@ -19,6 +19,14 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}-${(tempCounter++).toString(36)}.tmp`);
 }
 
+const TEMP_NAME = /^\..+\.(\d+)-[0-9a-z]+\.tmp$/;
+
+/** The pid in a temp name of `tempPathFor`; undefined for any other name. */
+export function tempNameOwner(name: string): number | undefined {
+  const m = TEMP_NAME.exec(name);
+  return m === null ? undefined : Number(m[1]);
+}
+
 /** Flushes a directory's entries (a rename or a new file in it) to disk. */
 export async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');

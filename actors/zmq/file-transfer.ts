@@ -7,6 +7,8 @@
  */
 import * as zmq from 'zeromq';
 import {
+  MAX_CLIENT_FRAME,
+  MAX_MASTER_FRAME,
   chunkFrames,
   formatMasterFrames,
   helloFrames,
@@ -16,6 +18,7 @@ import {
   type MasterFrame,
 } from '../../protocols/file-transfer.js';
 import type { Logger } from '../runtime/logger.js';
+import { FaultLog } from './fault-log.js';
 import type { PeerId } from './router.js';
 import { Outbox, SOCKET_DEFAULTS, bindSocket, receiveLoop, type EventTarget } from './socket.js';
 
@@ -32,15 +35,23 @@ export interface FileRouter {
   readonly endpoint: string;
   /** Sends FETCH or DONE to one client. */
   send(peer: PeerId, frame: MasterFrame): Promise<void>;
+  /** Counts (and, within limits, logs) a fault of `peer` the owner found; it counts towards shedding. */
+  fault(peer: PeerId, message: string): void;
   readonly closed: Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createFileRouter(opts: { address: string; target: EventTarget<FileRouterEvent>; log: Logger }): Promise<FileRouter> {
   const { target, log } = opts;
-  const socket = new zmq.Router({ ...SOCKET_DEFAULTS, sendHighWaterMark: FILE_ROUTER_HWM, receiveHighWaterMark: FILE_ROUTER_HWM });
+  const socket = new zmq.Router({
+    ...SOCKET_DEFAULTS,
+    sendHighWaterMark: FILE_ROUTER_HWM,
+    receiveHighWaterMark: FILE_ROUTER_HWM,
+    maxMessageSize: MAX_CLIENT_FRAME,
+  });
   const endpoint = await bindSocket(socket, opts.address);
   const outbox = new Outbox(socket);
+  const faults = new FaultLog({ log, socket: 'file queue' });
   // Identities come back on every chunk: keep the hex of the few live ones instead of re-encoding each time.
   const peers = new Map<string, PeerId>();
   const loop = receiveLoop(socket, log, (frames) => {
@@ -52,11 +63,12 @@ export async function createFileRouter(opts: { address: string; target: EventTar
       if (peers.size > 10_000) peers.clear();
       peers.set(raw, peer);
     }
+    if (faults.shedding(peer)) return;
     let frame: ClientFrame;
     try {
       frame = parseClientFrames(frames.slice(1));
     } catch (err) {
-      log.error(`file transfer from ${peer}: ${(err as Error).message}`);
+      faults.fault(peer, `file transfer from ${peer}: ${(err as Error).message}`);
       target.send({ type: 'file.invalid', peer, error: err as Error });
       return;
     }
@@ -65,10 +77,12 @@ export async function createFileRouter(opts: { address: string; target: EventTar
   return {
     endpoint,
     send: (peer, frame) => outbox.send([Buffer.from(peer, 'hex'), ...formatMasterFrames(frame)]),
+    fault: (peer, message) => faults.fault(peer, message),
     closed: loop,
     async close() {
       socket.close();
       await loop;
+      faults.close();
     },
   };
 }
@@ -88,7 +102,12 @@ export interface FileDealer {
 /** A fresh DEALER for one transfer, connected to the master's file queue. */
 export function createFileDealer(opts: { address: string; target: EventTarget<FileDealerEvent>; log: Logger }): FileDealer {
   const { target, log } = opts;
-  const socket = new zmq.Dealer({ ...SOCKET_DEFAULTS, sendHighWaterMark: FILE_DEALER_HWM, receiveHighWaterMark: FILE_DEALER_HWM });
+  const socket = new zmq.Dealer({
+    ...SOCKET_DEFAULTS,
+    sendHighWaterMark: FILE_DEALER_HWM,
+    receiveHighWaterMark: FILE_DEALER_HWM,
+    maxMessageSize: MAX_MASTER_FRAME,
+  });
   socket.connect(opts.address);
   const outbox = new Outbox(socket);
   const loop = receiveLoop(socket, log, (frames) => {

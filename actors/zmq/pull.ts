@@ -1,11 +1,13 @@
 /**
  * PULL (control queue, logger queue) and SUB (monitors on the status queue): one CBOR frame per message
  * (protocols.md §1.4). A valid message becomes a `wire.message` event for the target; anything else is
- * logged ("unable to deserialize data", behaviours 21, 27) and dropped, and the loop goes on.
+ * logged ("unable to deserialize data", behaviours 21, 27; past a few a window, counted: FaultLog) and
+ * dropped, and the loop goes on. Frames over the protocol's `maxFrame` are refused by ZeroMQ.
  */
 import * as zmq from 'zeromq';
 import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
 import type { Logger } from '../runtime/logger.js';
+import { FaultLog } from './fault-log.js';
 import { SOCKET_DEFAULTS, bindSocket, receiveLoop, type EventTarget, type IpcMode } from './socket.js';
 
 export type WireEvent<R extends VerbMap> = { type: 'wire.message'; msg: Message<R> };
@@ -24,31 +26,33 @@ interface ReceiverOptions<R extends VerbMap> {
   log: Logger;
 }
 
-function decodeInto<R extends VerbMap>(opts: ReceiverOptions<R>) {
-  return (frames: Buffer[]) => {
-    if (frames.length !== 1) {
-      opts.log.error('invalid message structure received');
-      return;
-    }
-    let msg: Message<R>;
-    try {
-      msg = opts.protocol.decode(frames[0]!);
-    } catch (err) {
-      opts.log.error((err as Error).message);
-      return;
-    }
-    opts.target.send({ type: 'wire.message', msg });
-  };
+/** The frame's message, or undefined after counting what is wrong with it. */
+export function decodeSingle<R extends VerbMap>(protocol: Protocol<R, VerbMap>, frames: Buffer[], faults: FaultLog): Message<R> | undefined {
+  if (frames.length !== 1) {
+    faults.fault(undefined, 'invalid message structure received');
+    return undefined;
+  }
+  try {
+    return protocol.decode(frames[0]!);
+  } catch (err) {
+    faults.fault(undefined, (err as Error).message);
+    return undefined;
+  }
 }
 
 function receiver(socket: zmq.Pull | zmq.Subscriber, endpoint: string, opts: ReceiverOptions<any>): Receiver {
-  const closed = receiveLoop(socket, opts.log, decodeInto(opts));
+  const faults = new FaultLog({ log: opts.log, socket: `${opts.protocol.name} queue` });
+  const closed = receiveLoop(socket, opts.log, (frames) => {
+    const msg = decodeSingle(opts.protocol, frames, faults);
+    if (msg !== undefined) opts.target.send({ type: 'wire.message', msg });
+  });
   return {
     endpoint,
     closed,
     async close() {
       socket.close();
       await closed;
+      faults.close();
     },
   };
 }
@@ -57,7 +61,11 @@ function receiver(socket: zmq.Pull | zmq.Subscriber, endpoint: string, opts: Rec
 export async function createPullAdapter<R extends VerbMap>(
   opts: ReceiverOptions<R> & { ipcMode?: IpcMode; hwm?: number },
 ): Promise<Receiver> {
-  const socket = new zmq.Pull({ ...SOCKET_DEFAULTS, ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }) });
+  const socket = new zmq.Pull({
+    ...SOCKET_DEFAULTS,
+    maxMessageSize: opts.protocol.maxFrame,
+    ...(opts.hwm === undefined ? {} : { receiveHighWaterMark: opts.hwm }),
+  });
   return receiver(socket, await bindSocket(socket, opts.address, opts.ipcMode), opts);
 }
 
@@ -77,6 +85,7 @@ export function createSubscriberAdapter<R extends VerbMap>(opts: SubscriberOptio
   const heartbeatMs = opts.heartbeatMs ?? 5000;
   const socket = new zmq.Subscriber({
     ...SOCKET_DEFAULTS,
+    maxMessageSize: opts.protocol.maxFrame,
     ...(onLink === undefined ? {} : { heartbeatInterval: heartbeatMs, heartbeatTimeout: heartbeatMs * 3 }),
   });
   if (onLink !== undefined) void watchLink(socket.events, onLink);

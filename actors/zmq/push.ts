@@ -3,6 +3,7 @@
  * CBOR frame per message, validated before anything is sent (behaviour 9).
  */
 import * as zmq from 'zeromq';
+import { MAX_SUBSCRIPTION } from '../../protocols/monitor-stats.js';
 import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
 import { Outbox, SOCKET_DEFAULTS, bindSocket, type IpcMode } from './socket.js';
 
@@ -55,13 +56,16 @@ export interface Publisher<S extends VerbMap> {
   close(): Promise<void>;
 }
 
-/** Binds the status PUB socket; its ipc file is made group-writable (behaviour 36). */
+/**
+ * Binds the status PUB socket; its ipc file is made group-writable (behaviour 36). What subscribers send
+ * it (their subscriptions) may be at most MAX_SUBSCRIPTION bytes: a larger one disconnects the subscriber.
+ */
 export async function createPublisherAdapter<S extends VerbMap>(opts: {
   protocol: Protocol<VerbMap, S>;
   address: string;
   ipcMode?: IpcMode;
 }): Promise<Publisher<S>> {
-  const socket = new zmq.Publisher(SOCKET_DEFAULTS);
+  const socket = new zmq.Publisher({ ...SOCKET_DEFAULTS, maxMessageSize: MAX_SUBSCRIPTION });
   const endpoint = await bindSocket(socket, opts.address, opts.ipcMode);
   const outbox = new Outbox(socket);
   return {

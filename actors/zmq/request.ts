@@ -38,7 +38,7 @@ export function createRequestClient<R extends VerbMap, S extends VerbMap>(
   let tail: Promise<unknown> = Promise.resolve();
 
   function open(): zmq.Request {
-    const s = new zmq.Request(SOCKET_DEFAULTS);
+    const s = new zmq.Request({ ...SOCKET_DEFAULTS, maxMessageSize: protocol.maxFrame });
     s.connect(address);
     return s;
   }

@@ -5,6 +5,7 @@
  * nothing a peer sends can stop.
  */
 import { chmod, stat } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import type * as zmq from 'zeromq';
 import { prepareIpcBind } from '../ipc/checks.js';
 import { ipcPath } from '../ipc/defaults.js';
@@ -106,23 +107,48 @@ export class Outbox {
 }
 
 /**
+ * How long a receive loop may work through queued messages before it lets the rest of the process run.
+ * zeromq.js hands over queued messages without a turn of the event loop in between, so a socket under a
+ * flood would otherwise keep every other socket, timer and reply waiting until its queue is empty.
+ */
+export const RECEIVE_SLICE_MS = 2;
+
+/** Counts a receive loop's handling time; `spent` resolves at once unless the loop is due to yield a turn. */
+export class TurnBudget {
+  #busy = 0;
+
+  /** Adds the time since `start` (a performance.now()); a promise of the next turn when it is time to yield. */
+  spent(start: number): Promise<void> | undefined {
+    this.#busy += performance.now() - start;
+    if (this.#busy < RECEIVE_SLICE_MS) return undefined;
+    this.#busy = 0;
+    return new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
  * Runs `handle` for every multipart message until the socket closes. A handler that throws is logged and
- * the loop carries on: a peer's garbage never stops the socket. Receives directly rather than through the
- * socket's async iterator, which wraps every message in one more promise.
+ * the loop carries on: a peer's garbage never stops the socket. After RECEIVE_SLICE_MS of handling it
+ * yields a turn of the event loop, so that no socket's peers can starve the others. Receives directly
+ * rather than through the socket's async iterator, which wraps every message in one more promise.
  */
 export async function receiveLoop(
   socket: zmq.Readable<Buffer[]> & zmq.Socket,
   log: Logger,
   handle: (frames: Buffer[]) => void,
 ): Promise<void> {
+  const budget = new TurnBudget();
   try {
     while (!socket.closed) {
       const frames = await socket.receive();
+      const start = performance.now();
       try {
         handle(frames);
       } catch (err) {
         log.error(`failed to handle a message: ${err instanceof Error ? err.message : String(err)}`, err);
       }
+      const turn = budget.spent(start);
+      if (turn) await turn;
     }
   } catch (err) {
     // Closing the socket fails a receive already waiting (EAGAIN): that means "done".

@@ -13,6 +13,8 @@ export type ToolErrorCode =
   | 'PIW_ERR_MASTER_UNREACHABLE'
   /** The master did not answer within --timeout. */
   | 'PIW_ERR_MASTER_TIMEOUT'
+  /** The master asked for a file but never fetched it over the file queue. */
+  | 'PIW_ERR_TRANSFER_NOT_STARTED'
   /** The master answered ERROR. */
   | 'PIW_ERR_MASTER_REFUSED'
   /** piw-import cannot work out what it is importing. */
@@ -42,6 +44,12 @@ export const toolErrors = {
     new ToolError(
       'PIW_ERR_MASTER_TIMEOUT',
       `no reply from the master at ${address} within ${seconds} s; is piw-master running (and not paused)?`,
+      EXIT_ERROR,
+    ),
+  transferNotStarted: (filename: string, address: string, seconds: number) =>
+    new ToolError(
+      'PIW_ERR_TRANSFER_NOT_STARTED',
+      `the master asked for ${filename} but did not fetch it over the file queue at ${address} within ${seconds} s; is --file-queue the master's file queue?`,
       EXIT_ERROR,
     ),
   refused: (what: string, text: string) => new ToolError('PIW_ERR_MASTER_REFUSED', `the master refused the ${what}: ${text}`, EXIT_ERROR),

@@ -31,6 +31,9 @@ import { ProtocolError } from '../../protocols/errors.js';
 import { importerProtocol } from '../../protocols/mr-chase.js';
 import { toolErrors } from './errors.js';
 
+/** How long a reply may take before the user is told what piw-import is waiting for (and again after each). */
+const REPLY_NOTICE_MS = 10_000;
+
 export interface ConversationOptions {
   /** --import-queue */
   address: string;
@@ -58,7 +61,10 @@ export async function converse(opts: ConversationOptions): Promise<string | unde
           actions: {
             send: (_, msg) => {
               log.debug(`>> ${msg.verb}`);
-              client.request(msg).then(
+              log.info(`asking the master on its import queue at ${opts.address}: ${msg.verb}`);
+              // Say what is awaited rather than wait in silence (a paused or overloaded master).
+              const waiting = setInterval(() => log.warn(`waiting for the master's answer to ${msg.verb}`), REPLY_NOTICE_MS);
+              client.request(msg).finally(() => clearInterval(waiting)).then(
                 (reply) => {
                   log.debug(`<< ${reply.verb}${reply.data === undefined ? '' : ` ${reply.data}`}`);
                   actor.send(masterReplyEvent(reply));

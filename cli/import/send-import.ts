@@ -6,9 +6,11 @@
 import { sendFile } from '../../actors/file-sender/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import type { BuildStateWire } from '../../protocols/records.js';
+import { ToolError } from './errors.js';
 import type { LocalWheel } from './local-wheel.js';
 import { converse } from './master-link.js';
 import { progressFor, type MaybeTty } from './progress.js';
+import { TRANSFER_START_TIMEOUT_MS, watchTransfer } from './transfer-watch.js';
 
 export interface SendImportOptions {
   build: BuildStateWire;
@@ -33,17 +35,28 @@ export async function sendImport(opts: SendImportOptions): Promise<void> {
     log,
     transfer: async ({ filename }, signal) => {
       const wheel = byName.get(filename)!;
-      log.info(`sending ${filename}`);
+      log.info(`sending ${filename} to the file queue at ${opts.fileQueue}`);
       const progress = progressFor(opts.stderr, filename, wheel.size, { quiet: opts.quiet });
-      await sendFile({
-        address: opts.fileQueue,
-        slaveId: 0,
-        path: wheel.path,
-        signal,
-        log,
-        ...(timeoutMs === undefined ? {} : { masterTimeoutMs: timeoutMs }),
-        onProgress: (sent, total) => progress.update(sent, total),
-      });
+      const startTimeoutMs = timeoutMs === undefined ? undefined : Math.min(timeoutMs, TRANSFER_START_TIMEOUT_MS);
+      const watch = watchTransfer({ filename, address: opts.fileQueue, log, startTimeoutMs, signal });
+      try {
+        await sendFile({
+          address: opts.fileQueue,
+          slaveId: 0,
+          path: wheel.path,
+          signal: watch.signal,
+          log,
+          ...(timeoutMs === undefined ? {} : { masterTimeoutMs: timeoutMs }),
+          onProgress: (sent, total) => {
+            watch.started();
+            progress.update(sent, total);
+          },
+        });
+      } catch (err) {
+        throw watch.signal.reason instanceof ToolError ? watch.signal.reason : err;
+      } finally {
+        watch.done();
+      }
       progress.finish();
     },
   });

@@ -7,29 +7,23 @@
  * standard error, and to -l FILE) once the terminal is restored. The terminal is restored on q and Ctrl-C,
  * on SIGTERM, SIGINT and SIGHUP, and on an error, before the error is reported.
  */
-import { Command, Option } from 'clipanion';
+import { Command } from 'clipanion';
 import * as v from 'valibot';
-import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../../actors/master/config.js';
-import { checkIpcPeer } from '../../actors/ipc/index.js';
-import { createMonitorClient } from '../../actors/monitor/index.js';
 import { createLogger, type LogEntry, type Logger } from '../../actors/runtime/logger.js';
 import { PiwCommand, type Settings } from '../common/command.js';
 import { FatalError } from '../common/errors.js';
-import { address } from '../import/tool-command.js';
+import { controlQueueOption, followMaster, MASTER_QUEUE_METAVARS, masterQueueEntries, masterQueueSettings, statusQueueOption } from '../common/master-queues.js';
 import { runMonitorApp } from './app.js';
 import { openTerminal } from './terminal.js';
 
-const schema = v.object({
-  statusQueue: address(DEFAULT_STATUS_QUEUE),
-  controlQueue: address(DEFAULT_CONTROL_QUEUE),
-});
+const schema = v.object(masterQueueEntries);
 
 /** Log lines kept while the screen is up (the newest; a flood of garbage must not fill the memory). */
 const HELD_LINES = 200;
 
 export class MonitorCommand extends PiwCommand<typeof schema> {
   static override paths = [Command.Default];
-  static metavars = { '--status-queue': 'ADDR', '--control-queue': 'ADDR' };
+  static metavars = MASTER_QUEUE_METAVARS;
   static override usage = Command.Usage({
     description: 'Monitor (and control) the piwheels master in a terminal',
     details: `
@@ -51,19 +45,12 @@ export class MonitorCommand extends PiwCommand<typeof schema> {
   readonly section = 'monitor';
   readonly logName = 'monitor';
 
-  statusQueue = Option.String('--status-queue', {
-    description: `The address of the queue used to report status to monitors (default: ${DEFAULT_STATUS_QUEUE})`,
-  });
-  controlQueue = Option.String('--control-queue', {
-    description: `The address of the queue a monitor can use to control the master (default: ${DEFAULT_CONTROL_QUEUE})`,
-  });
+  statusQueue = statusQueueOption();
+  controlQueue = controlQueueOption();
 
   settings() {
     return {
-      options: {
-        statusQueue: { flag: '--status-queue', given: this.statusQueue, env: 'PIW_STATUS_QUEUE' },
-        controlQueue: { flag: '--control-queue', given: this.controlQueue, env: 'PIW_CONTROL_QUEUE' },
-      },
+      options: masterQueueSettings(this),
       schema,
     };
   }
@@ -78,10 +65,7 @@ export class MonitorCommand extends PiwCommand<typeof schema> {
         if (held.push(entry) > HELD_LINES) held.shift();
       },
     });
-    // Only the master's user's sockets (actors/ipc): another user's would show a forged farm and take our commands.
-    await checkIpcPeer(settings.statusQueue);
-    await checkIpcPeer(settings.controlQueue);
-    const client = createMonitorClient({ statusQueue: settings.statusQueue, controlQueue: settings.controlQueue, log: quiet });
+    const client = await followMaster(settings, quiet);
     const io = openTerminal();
     const app = runMonitorApp({ client, io });
     const onSignal = () => app.stop();

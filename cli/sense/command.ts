@@ -9,10 +9,7 @@
  */
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
-import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../../actors/master/config.js';
 import { handleSignals } from '../../actors/master/signals.js';
-import { checkIpcPeer } from '../../actors/ipc/index.js';
-import { createMonitorClient } from '../../actors/monitor/index.js';
 import { serviceNotifier } from '../../actors/systemd/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { findSenseHat } from '../../actors/sense/discover.js';
@@ -21,7 +18,7 @@ import { openMatrix } from '../../actors/sense/matrix.js';
 import { runSense } from '../../actors/sense/run-sense.js';
 import { ROTATIONS, type Rotation } from '../../machines/sense/rotation.js';
 import { PiwCommand, type Settings } from '../common/command.js';
-import { address } from '../import/tool-command.js';
+import { controlQueueOption, followMaster, MASTER_QUEUE_METAVARS, masterQueueEntries, masterQueueSettings, statusQueueOption } from '../common/master-queues.js';
 
 const rotation = () =>
   v.optional(
@@ -35,14 +32,13 @@ const rotation = () =>
   );
 
 const schema = v.object({
-  statusQueue: address(DEFAULT_STATUS_QUEUE),
-  controlQueue: address(DEFAULT_CONTROL_QUEUE),
+  ...masterQueueEntries,
   rotate: rotation(),
 });
 
 export class SenseCommand extends PiwCommand<typeof schema> {
   static override paths = [Command.Default];
-  static metavars = { '--status-queue': 'ADDR', '--control-queue': 'ADDR', '--rotate': 'DEGREES' };
+  static metavars = { ...MASTER_QUEUE_METAVARS, '--rotate': 'DEGREES' };
   static override usage = Command.Usage({
     description: 'Monitor and steer a piwheels master on a Raspberry Pi Sense HAT',
     details: `
@@ -66,19 +62,14 @@ export class SenseCommand extends PiwCommand<typeof schema> {
   readonly section = 'sense';
   readonly logName = 'sense';
 
-  statusQueue = Option.String('--status-queue', {
-    description: `The address of the queue used to report status to monitors (default: ${DEFAULT_STATUS_QUEUE})`,
-  });
-  controlQueue = Option.String('--control-queue', {
-    description: `The address of the queue a monitor can use to control the master (default: ${DEFAULT_CONTROL_QUEUE})`,
-  });
+  statusQueue = statusQueueOption();
+  controlQueue = controlQueueOption();
   rotate = Option.String('-r,--rotate', { description: 'The rotation of the HAT in degrees; must be 0 (the default), 90, 180, or 270' });
 
   settings() {
     return {
       options: {
-        statusQueue: { flag: '--status-queue', given: this.statusQueue, env: 'PIW_STATUS_QUEUE' },
-        controlQueue: { flag: '--control-queue', given: this.controlQueue, env: 'PIW_CONTROL_QUEUE' },
+        ...masterQueueSettings(this),
         rotate: { flag: '--rotate', given: this.rotate, env: 'PIW_SENSE_ROTATE' },
       },
       schema,
@@ -93,17 +84,13 @@ export class SenseCommand extends PiwCommand<typeof schema> {
       throw err;
     });
     log.info(`Sense HAT: matrix ${devices.framebuffer}, joystick ${devices.joystick}; following ${settings.statusQueue}`);
-    // Only the master's user's sockets (actors/ipc), and systemd told what piw-sense does (actors/systemd).
+    // systemd is told what piw-sense does (actors/systemd).
     const notifier = serviceNotifier();
-    try {
-      await checkIpcPeer(settings.statusQueue);
-      await checkIpcPeer(settings.controlQueue);
-    } catch (err) {
+    const client = await followMaster(settings, log).catch(async (err: unknown) => {
       notifier.close();
       await Promise.allSettled([matrix.close(), joystick.close()]);
       throw err;
-    }
-    const client = createMonitorClient({ statusQueue: settings.statusQueue, controlQueue: settings.controlQueue, log });
+    });
     const stop = new AbortController();
     const unhandle = handleSignals((reason) => {
       notifier.stopping(`stopping: ${reason}`);

@@ -3,4 +3,6 @@ export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export interface LogEntry {
   level: LogLevel;
   message: string;
+  /** The line is about the peer's misbehaviour (a protocol error): its owner may count and summarise those. */
+  fault?: boolean;
 }

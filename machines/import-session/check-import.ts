@@ -13,6 +13,7 @@ export function importProblem(build: BuildStateWire): string | undefined {
   if (!isProjectName(pkg)) return `invalid package name ${JSON.stringify(pkg)}`;
   const seen = new Set<string>();
   for (const file of files) {
+    // Package only: piw-import may bring wheels of other versions (its --package-version overrides them).
     const problem = fileStateProblem(file, pkg);
     if (problem !== undefined) return problem;
     if (seen.has(file[0])) return `file ${JSON.stringify(file[0])} is listed twice`;

@@ -25,8 +25,8 @@ export interface SlaveSessionServices {
   reply(slaveId: number, reply: SlaveReply): void;
   /** Push a `SLAVE` status message to the monitors. */
   publishStatus(status: SlaveStatus): void;
-  /** Log a line; the message already names the slave. */
-  log(entry: LogEntry): void;
+  /** Log a line; the message already names the slave, whose id comes too (faults are counted per slave). */
+  log(entry: LogEntry, slaveId: number): void;
   /**
    * Pop a job for the slave's ABI, or null; synchronously (the usual case: the queues are in memory)
    * or as a promise. An answer that comes after the session ended is dropped: the Slave Driver should
@@ -75,7 +75,7 @@ export function createSlaveSessionMachine(services: SlaveSessionServices) {
     actions: {
       reply: ({ context }, reply) => services.reply(context.slaveId, reply),
       publishStatus: (_, status) => services.publishStatus(status),
-      log: (_, entry) => services.log(entry),
+      log: ({ context }, entry) => services.log(entry, context.slaveId),
       requestJob: ({ self }, input) =>
         answerWith(self, () => services.requestJob(input), (job) => ({ type: 'JOB', job }), (error) => ({ type: 'JOB_FAILED', error })),
       logBuild: ({ self }, input) =>

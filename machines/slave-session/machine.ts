@@ -4,7 +4,7 @@
  * each decoded message as an event; the machine answers through the `reply` action and does everything
  * else through named actions and actors (see `types.ts` for the whole interface).
  *
- *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts? }
+ *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts?, maxFileSize? }
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
  *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
@@ -45,15 +45,22 @@
  *   - SKIP only affects a build in progress (0.18 kept the flag and killed the next build on its first
  *     BUSY); once BUILT has been accepted the transfer and logging complete normally, as in 0.18.
  *   - A failed build is logged without files.
+ *   - A success whose files are not all this build's (another package's or version's: 0.18 let a slave
+ *     take over any file row by naming its file) or whose dependencies are not well-formed names (the apt
+ *     ones end up in a shell command on the project page) is recorded as a failure, the reason appended to
+ *     its output; nothing is transferred. So is one reporting a wheel over the master's --max-file-size
+ *     (the File Juggler would refuse it, and the version would be built again and again).
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
+import { buildFilesProblem } from '../wheel-filename.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
 import { timerMs } from '../common/timer.js';
 import { replayStatus, replyStatus, slaveStatus } from './status.js';
 import type {
   ExpectFileInput,
+  FileStateWire,
   LogBuildInput,
   LogEntry,
   ReportedReply,
@@ -113,22 +120,35 @@ const answer = (make: Make<ReportedReply>) =>
   ] as const;
 
 const logLine = (level: LogEntry['level'], message: (args: Args) => string) =>
-  ({ type: 'log', params: (args: Args) => ({ level, message: message(args) }) }) as const;
+  ({ type: 'log', params: (args: Args): LogEntry => ({ level, message: message(args) }) }) as const;
+
+/** An error line about the slave's own misbehaviour (counted per slave by the Slave Driver). */
+const faultLine = (message: (args: Args) => string) =>
+  ({ type: 'log', params: (args: Args): LogEntry => ({ level: 'error', message: message(args), fault: true }) }) as const;
 
 /** DIE with 0.18's error line, e.g. `slave 3: protocol error (IDLE after BUILD)` (behaviours 41, 49, 53). */
 const protocolError = [
-  logLine('error', ({ context, event }) =>
+  faultLine(({ context, event }) =>
     `${prefix(context)}: protocol error (${event.type} after ${context.lastReply?.verb ?? 'nothing'})`),
   ...answer({ verb: 'DIE' }),
 ] as const;
 
 /** A request before the previous one was answered: impossible for a REQ peer. Logged and dropped. */
-const dropEarly = logLine('error', ({ context, event }) =>
+const dropEarly = faultLine(({ context, event }) =>
   `${prefix(context)}: ignored ${event.type} sent before the reply to its last request`);
 
 /** Abandon the build with DONE after a failure of the master's side; nothing is recorded. */
 const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =>
   [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), ...answer({ verb: 'DONE' })] as const;
+
+/** Why the files of a reported success cannot be taken (not this build's, or over the size limit). */
+function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
+  const { package: pkg, version } = context.build!;
+  const problem = buildFilesProblem(pkg, version, files);
+  if (problem !== undefined || context.maxFileSize === null) return problem;
+  const big = files.find((f) => f[1] > context.maxFileSize!);
+  return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.maxFileSize} bytes`;
+}
 
 const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
 type WireType = (typeof wireTypes)[number];
@@ -227,6 +247,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     slaveId: input.slaveId,
     pypiSimpleUrl: input.pypiSimpleUrl,
     maxSendAttempts: input.maxSendAttempts ?? 3,
+    maxFileSize: input.maxFileSize ?? null,
     hello: null,
     sweepMs: input.sweepMs ?? DEFAULT_SWEEP_MS,
     sweepsToExpire: 1,
@@ -373,6 +394,23 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
                 ],
               },
               {
+                // Files that are not this build's (another package's, another version's) or carry names no
+                // page may show are refused: the build is recorded as failed, with the reason in its output.
+                guard: ({ context, event }) => refusalOf(context, event.data[3]) !== undefined,
+                target: 'recording',
+                actions: [
+                  ...heardPlain,
+                  assign({
+                    build: ({ context, event }) => {
+                      const refused = refusalOf(context, event.data[3])!;
+                      const output = `${event.data[2]}\n\n[piwheels master: build refused: ${refused}]`;
+                      return { ...context.build!, status: false, duration: event.data[1], output, files: [], refused };
+                    },
+                  }),
+                  logLine('warning', ({ context }) => `${prefix(context)}: build refused ${buildName(context)}: ${context.build!.refused}`),
+                ],
+              },
+              {
                 target: 'transferring',
                 actions: [
                   ...heardPlain,
@@ -500,7 +538,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
     rejected: {
       type: 'final',
       output: { reason: 'rejected' },
-      entry: logLine('error', ({ event }) => `invalid first message from slave: ${event.type}`),
+      entry: faultLine(({ event }) => `invalid first message from slave: ${event.type}`),
     },
   },
 });

@@ -51,6 +51,12 @@ export interface SlaveSessionInput {
    * so the version is built again later). 0.18 retried forever; default 3.
    */
   maxSendAttempts?: number;
+  /**
+   * The largest wheel the master takes (its --max-file-size): a success reporting a larger one is recorded
+   * as a failure (the File Juggler would refuse it at EXPECT, and the version would be built again for
+   * ever). None when omitted.
+   */
+  maxFileSize?: number;
 }
 
 // --------------------------------------------------------------------------------------------- events
@@ -114,6 +120,8 @@ export interface SessionBuild {
   duration?: TimeDelta;
   output?: string;
   files?: TransferFile[];
+  /** Why the master refused a reported success (its files were not this build's), recorded as a failure. */
+  refused?: string;
 }
 
 export interface StatsSample {
@@ -125,6 +133,7 @@ export interface SlaveSessionContext {
   slaveId: number;
   pypiSimpleUrl: string;
   maxSendAttempts: number;
+  maxFileSize: number | null;
   /** HELLO data, verbatim (behaviour 38); null until HELLO. */
   hello: SlaveHelloWire | null;
   /** The sweep period in ms: min(input sweepMs, busy timeout), at least 1. */

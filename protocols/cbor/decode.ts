@@ -11,7 +11,8 @@
  * `PreciseDate`, 2/3 as integers, 258 as `Set`, 2001 as `TimeDelta`, 2002 as `NO_DATA`; any other tag as an
  * `OpaqueTag` and simple values other than false/true/null as `CborSimpleValue`, which no schema accepts.
  */
-import { CborSimpleValue, Float64, NO_DATA, OpaqueTag, PreciseDate, TimeDelta } from './values.js';
+import { clipQuoted } from '../clip.js';
+import { CborSimpleValue, Float64, LargeInteger, NO_DATA, OpaqueTag, PreciseDate, TimeDelta } from './values.js';
 import {
   TAG_BIGNUM_NEGATIVE,
   TAG_BIGNUM_POSITIVE,
@@ -26,6 +27,8 @@ export class CborDecodeError extends Error {}
 
 /** Deeper than any piwheels message (BUILT is 5 levels) and far below the JS stack limit. */
 const MAX_DEPTH = 64;
+/** The longest bignum worked out as a number (2^512); longer ones stay bytes (LargeInteger). */
+const MAX_BIGNUM_BYTES = 64;
 const BREAK = Symbol('break');
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -34,6 +37,13 @@ const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?(
 // Python's datetime range, in milliseconds (microseconds since the epoch would pass 2^53 before year 2255).
 const MAX_EPOCH_MS = 253402300800_000; // 10000-01-01T00:00:00Z, excluded
 const MIN_EPOCH_MS = -62135596800_000; // 0001-01-01T00:00:00Z
+
+/** What a decoded item is, for an error message: never its contents. */
+function describeItem(item: unknown): string {
+  if (item === null) return 'null';
+  if (typeof item !== 'object') return typeof item;
+  return Array.isArray(item) ? 'an array' : (Object.getPrototypeOf(item)?.constructor?.name ?? 'an object');
+}
 
 function fail(message: string): never {
   throw new CborDecodeError(message);
@@ -52,7 +62,7 @@ function isLeap(year: number): boolean {
 /** Tag 0, as Python builds a `datetime` from it: every field range-checked, offsets folded into UTC. */
 function parseDatetime(text: unknown): PreciseDate {
   const m = typeof text === 'string' ? RFC3339.exec(text) : null;
-  if (!m) fail(`invalid datetime string: ${JSON.stringify(text)}`);
+  if (!m) fail(`invalid datetime string: ${typeof text === 'string' ? clipQuoted(text) : describeItem(text)}`);
   const year = +m[1]!, month = +m[2]!, day = +m[3]!, hour = +m[4]!, minute = +m[5]!, second = +m[6]!;
   const offsetHours = m[8] ? +m[9]! : 0;
   const offsetMins = m[8] ? +m[10]! : 0;
@@ -61,7 +71,7 @@ function parseDatetime(text: unknown): PreciseDate {
     year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
     hour > 23 || minute > 59 || second > 59 || offsetMins > 59 || Math.abs(offsetMinutes) >= 24 * 60
   ) {
-    fail(`invalid datetime string: ${JSON.stringify(text)}`);
+    fail(`invalid datetime string: ${clipQuoted(text as string)}`);
   }
   // Date.UTC maps years 0-99 to 1900-1999: those take the long way.
   let ms = Date.UTC(year, month - 1, day, hour, minute, second);
@@ -85,14 +95,17 @@ function parseEpoch(value: unknown): PreciseDate {
 }
 
 function inRange(ms: number, extraMicroseconds: number, source: unknown): PreciseDate {
-  if (!(ms >= MIN_EPOCH_MS && ms < MAX_EPOCH_MS)) fail(`datetime out of range: ${JSON.stringify(source)}`);
+  if (!(ms >= MIN_EPOCH_MS && ms < MAX_EPOCH_MS)) fail(`datetime out of range: ${typeof source === 'string' ? clipQuoted(source) : String(source)}`);
   return new PreciseDate(ms, extraMicroseconds);
 }
 
-function parseBignum(value: unknown, negative: boolean): number | bigint {
+function parseBignum(value: unknown, negative: boolean): number | bigint | LargeInteger {
   if (!(value instanceof Uint8Array)) fail('invalid bignum value');
-  // Parsed from hex in one step: shifting byte by byte would be quadratic in a hostile peer's long bignum.
-  let n = value.length ? BigInt('0x' + Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex')) : 0n;
+  let start = 0;
+  while (start < value.length && value[start] === 0) start++;
+  if (value.length - start > MAX_BIGNUM_BYTES) return new LargeInteger(negative, value);
+  // Parsed from hex in one step: shifting byte by byte would be quadratic.
+  let n = start < value.length ? BigInt('0x' + Buffer.from(value.buffer, value.byteOffset + start, value.length - start).toString('hex')) : 0n;
   if (negative) n = -1n - n;
   return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }

@@ -6,7 +6,7 @@
  * no way to write a whole `float` such as a load average of 1 as an 8-byte float. The decoder is ours too
  * (decode.ts says why).
  */
-import { CborSimpleValue, Float64, NoDataMarker, OpaqueTag, TimeDelta, microsecondOf } from './values.js';
+import { CborSimpleValue, Float64, LargeInteger, NoDataMarker, OpaqueTag, TimeDelta, microsecondOf } from './values.js';
 import { TAG_BIGNUM_NEGATIVE, TAG_BIGNUM_POSITIVE, TAG_DATETIME_STRING, TAG_NO_DATA, TAG_SET, TAG_TIMEDELTA } from './tags.js';
 
 const MAX_DEPTH = 64;
@@ -203,6 +203,10 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
   if (value instanceof OpaqueTag) {
     w.head(6, value.tag);
     return writeValue(w, value.value, depth + 1);
+  }
+  if (value instanceof LargeInteger) {
+    w.head(6, value.negative ? TAG_BIGNUM_NEGATIVE : TAG_BIGNUM_POSITIVE);
+    return w.bytes(value.magnitude);
   }
   if (value instanceof CborSimpleValue) {
     if (value.value < 24) return w.byte(0xe0 | value.value);

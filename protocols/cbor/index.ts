@@ -7,6 +7,7 @@ export {
   PreciseDate,
   microsecondOf,
   OpaqueTag,
+  LargeInteger,
   CborSimpleValue,
   NoDataMarker,
   NO_DATA,

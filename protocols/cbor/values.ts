@@ -140,6 +140,32 @@ export class OpaqueTag {
   ) {}
 }
 
+/**
+ * An integer of more than 64 bytes (beyond ±2^512), from bignum tag 2 or 3: no piwheels message carries one,
+ * so it is kept as its bytes and never worked out. A hostile peer's bignum of megabytes would otherwise cost
+ * a BigInt of megabytes, and its decimal text (in a validation error) seconds to minutes of the master's
+ * one thread. No schema accepts it; where a protocol takes anything, it goes back out as it came.
+ */
+export class LargeInteger {
+  constructor(
+    readonly negative: boolean,
+    /** The big-endian magnitude as on the wire (for a negative number, −1 − n as CBOR has it). */
+    readonly magnitude: Uint8Array,
+  ) {}
+
+  /** How many bits the magnitude takes. */
+  get bits(): number {
+    const m = this.magnitude;
+    let i = 0;
+    while (i < m.length && m[i] === 0) i++;
+    return i === m.length ? 0 : (m.length - i) * 8 - Math.clz32(m[i]!) + 24;
+  }
+
+  toString(): string {
+    return `${this.negative ? '-' : ''}<integer of ${this.bits} bits>`;
+  }
+}
+
 /** A CBOR simple value other than false/true/null, e.g. `undefined` (23): cbor2's `CBORSimpleValue`. */
 export class CborSimpleValue {
   constructor(readonly value: number) {

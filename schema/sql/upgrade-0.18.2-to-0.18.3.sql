@@ -1,5 +1,13 @@
--- 0.18.2 → 0.18.3: what the index needs for 2026's standards, and the project data piwheels publishes.
+-- 0.18.2 → 0.18.3: wheels of 2 GiB and more; what the index needs for 2026's standards, and the project
+-- data piwheels publishes.
 --
+-- * files.filesize becomes BIGINT. It was an INTEGER (0.18's), so a wheel of 2^31 bytes or more (the
+--   master's --max-file-size defaults to 2G) could be transferred and stored but not recorded: LOGBUILD
+--   failed ("value … is out of range for type integer"), the build was queued again and the next slave sent
+--   the same wheel again, for ever. Everything that carries a file's size out of the database returns
+--   BIGINT too: get_project_files() (its result type changes, so it is dropped and made again, with its
+--   grants) and get_project_data_files() below. The index on (platform_tag, filesize) is rebuilt by the
+--   ALTER; the statistics already sum sizes into BIGINT.
 -- * files.requires_python and files.core_metadata_hash: the wheel's Requires-Python and the SHA-256 of its
 --   METADATA (PEP 658's `<wheel>.metadata`), both read from the wheel by the Scribe and stored with
 --   set_file_metadata(); NULL until then (files of earlier versions get theirs on a rebuild). A wheel
@@ -12,6 +20,7 @@
 -- Build logs are read from the output table, which the master may already SELECT.
 
 ALTER TABLE files
+    ALTER COLUMN filesize TYPE BIGINT,
     ADD COLUMN requires_python    VARCHAR(100) NULL,
     ADD COLUMN core_metadata_hash CHAR(64) NULL;
 
@@ -45,6 +54,29 @@ CREATE OR REPLACE FUNCTION unyank_version(pkg TEXT, ver TEXT)
 AS $sql$
     UPDATE versions SET yanked = false, yanked_reason = '' WHERE package = pkg AND version = ver;
 $sql$;
+
+-- 0.18's get_project_files(), with the size as BIGINT.
+DROP FUNCTION get_project_files(TEXT);
+CREATE FUNCTION get_project_files(pkg TEXT)
+    RETURNS TABLE (
+        version  VARCHAR,
+        abi_tag  VARCHAR,
+        filename VARCHAR,
+        filesize BIGINT,
+        filehash CHAR(64),
+        yanked   BOOLEAN
+    )
+    LANGUAGE SQL STABLE RETURNS NULL ON NULL INPUT SECURITY DEFINER
+    SET search_path = public, pg_temp
+AS $sql$
+    SELECT b.version, f.abi_tag, f.filename, f.filesize, f.filehash, v.yanked
+    FROM builds b
+    JOIN files f ON f.build_id = b.build_id
+    JOIN versions v ON v.package = b.package AND v.version = b.version
+    WHERE b.status AND b.package = pkg;
+$sql$;
+REVOKE ALL ON FUNCTION get_project_files(TEXT) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION get_project_files(TEXT) TO {username};
 
 -- Every version of the package with its builds (id, builder ABI, status), oldest build first.
 CREATE FUNCTION get_project_data_releases(pkg TEXT)
@@ -98,7 +130,7 @@ CREATE FUNCTION get_project_data_files(pkg TEXT)
     SET search_path = public, pg_temp
 AS $sql$
     SELECT
-        b.version, f.filename, f.filesize::BIGINT, f.filehash, b.abi_tag, f.abi_tag, f.platform_tag,
+        b.version, f.filename, f.filesize, f.filehash, b.abi_tag, f.abi_tag, f.platform_tag,
         f.requires_python, f.core_metadata_hash, b.built_at,
         ARRAY(
             SELECT a.dependency FROM (

@@ -15,7 +15,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { defaultConfig, Master } from '../../actors/master/index.js';
 import { createLogger } from '../../actors/runtime/logger.js';
 import { layOutHat } from '../sense/stand-in-hat.js';
+import { freePort } from '../start/free-port.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,14 +36,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOADTOOLS = path.resolve(ROOT, '../../shared/loadtools/slave_load.py');
 const TICKS_PER_SECOND = 100; // USER_HZ
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** CPU seconds (user + system, all threads) and RSS (MiB) of a process. */
 function usage(pid: number): { cpu: number; rssMiB: number } {

@@ -18,4 +18,5 @@ export const TEST_PACKAGES = {
   'libsystemd-dev': "libsystemd, which npm ci builds sd-notify (the daemons' sd_notify) against",
   systemd: 'systemd-analyze, which verifies the units in scripts/systemd',
   'python3-zmq': "pyzmq, for the squatter of the ipc tests (another user binding the master's sockets)",
+  passwd: "useradd, for the fault suite's second local user (spec/faults/local-user.test.ts)",
 };

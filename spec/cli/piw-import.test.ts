@@ -212,6 +212,23 @@ describe('when the master is not there', () => {
   });
 });
 
+describe('issue 11: a transfer that never starts', () => {
+  test('the master\'s file queue is elsewhere: piw-import says what it waits for (-v: the addresses) and gives up after 30 s, not --timeout, with nothing deleted', async () => {
+    const w = await writeWheel(dir, 'foo-1.0-cp311-cp311-linux_x86_64.whl');
+    // A port nobody listens on: the DEALER connects to nothing and no FETCH ever comes.
+    const nowhere = 'tcp://127.0.0.1:9';
+    const r = await runTool('piw-import', ['-y', '-v', '--delete', '--timeout', '300', '--import-queue', world.address, '--file-queue', nowhere, w.path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`asking the master on its import queue at ${world.address}: IMPORT`);
+    expect(r.stderr).toContain(`sending ${w.filename} to the file queue at ${nowhere}`);
+    expect(r.stderr).toMatch(new RegExp(`waiting for the master to fetch ${w.filename.replace(/\./g, '\\.')}: no answer from its file queue after 5 s \\(is --file-queue right\\?\\)`));
+    expect(r.stderr).toContain(
+      `the master asked for ${w.filename} but did not fetch it over the file queue at ${nowhere} within 30 s; is --file-queue the master's file queue?`,
+    );
+    expect(await exists(w.path)).toBe(true);
+  }, 120_000);
+});
+
 describe('on a terminal', () => {
   test('behaviour 200: shows what it will import and asks; yes imports, with a progress line for a large file', async () => {
     const w = await writeWheel(dir, 'foo-1.0-cp311-cp311-linux_x86_64.whl', { payload: 3 << 20 });

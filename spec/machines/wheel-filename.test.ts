@@ -2,6 +2,7 @@ import {
   armv6lTwin,
   armv6lTwinName,
   canonicalizeName,
+  buildFilesProblem,
   fileStateProblem,
   fileTags,
   InvalidWheelFilenameError,
@@ -145,37 +146,70 @@ describe('fileStateProblem: a file state must describe a wheel of its build', ()
   const good: FileStateWire = ['Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl', 10, HASH, 'Foo_Bar', '0.1', 'cp34', 'none', 'linux_armv7l', {}];
 
   test('a consistent file state of the package passes (names compared canonically)', () => {
-    expect(fileStateProblem(good, 'foo-bar')).toBeUndefined();
-    expect(fileStateProblem(good, 'foo.bar')).toBeUndefined();
+    expect(fileStateProblem(good, 'foo-bar', '0.1')).toBeUndefined();
+    expect(fileStateProblem(good, 'foo.bar', '0.1')).toBeUndefined();
   });
 
   test('a hostile filename is refused with the filename check\'s message', () => {
-    expect(fileStateProblem(['../x.whl', 10, HASH, 'x', '', '', '', '', {}], 'x')).toBe(
+    expect(fileStateProblem(['../x.whl', 10, HASH, 'x', '', '', '', '', {}], 'x', '0.1')).toBe(
       'invalid wheel filename "../x.whl": contains a path separator',
     );
   });
 
   test('a wheel of another package is refused', () => {
-    expect(fileStateProblem(good, 'foo')).toBe('wheel "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl" is not a file of package "foo"');
+    expect(fileStateProblem(good, 'foo', '0.1')).toBe('wheel "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl" is not a file of package "foo"');
   });
 
   test('tags that disagree with the name are refused', () => {
     const lying: FileStateWire = [...good.slice(0, 7), 'linux_x86_64', {}] as unknown as FileStateWire;
-    expect(fileStateProblem(lying, 'foo-bar')).toBe(
+    expect(fileStateProblem(lying, 'foo-bar', '0.1')).toBe(
       'the tags of "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl" (Foo_Bar, 0.1, cp34, none, linux_x86_64) ' +
         'do not match its name (Foo_Bar, 0.1, cp34, none, linux_armv7l)',
     );
   });
 
   test('a negative or fractional size is refused', () => {
-    expect(fileStateProblem([good[0], -1, ...good.slice(2)] as unknown as FileStateWire, 'foo-bar')).toBe(
+    expect(fileStateProblem([good[0], -1, ...good.slice(2)] as unknown as FileStateWire, 'foo-bar', '0.1')).toBe(
       'invalid size for "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl": -1',
     );
-    expect(fileStateProblem([good[0], 1.5, ...good.slice(2)] as unknown as FileStateWire, 'foo-bar')).toMatch(/invalid size/);
+    expect(fileStateProblem([good[0], 1.5, ...good.slice(2)] as unknown as FileStateWire, 'foo-bar', '0.1')).toMatch(/invalid size/);
+  });
+
+  test('issue 11: a wheel of another version of the package is refused; the same PEP 440 version written otherwise is not', () => {
+    expect(fileStateProblem(good, 'foo-bar', '0.2')).toBe('wheel "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl" is not a file of "foo-bar" version "0.2"');
+    expect(fileStateProblem(good, 'foo-bar', '0.1.0')).toBeUndefined();
+    const beta: FileStateWire = ['foo-1.0b0-py3-none-any.whl', 10, HASH, 'foo', '1.0b0', 'py3', 'none', 'any', {}];
+    expect(fileStateProblem(beta, 'foo', '1.0-beta')).toBeUndefined();
+    const legacy: FileStateWire = ['foo-2004d_r1-py3-none-any.whl', 10, HASH, 'foo', '2004d_r1', 'py3', 'none', 'any', {}];
+    expect(fileStateProblem(legacy, 'foo', '2004d-r1')).toBeUndefined();
+    expect(buildFilesProblem('foo', '1.0-beta', [beta, legacy])).toBe('wheel "foo-2004d_r1-py3-none-any.whl" is not a file of "foo" version "1.0-beta"');
+  });
+
+  test.each([
+    ['$(touch /tmp/PWNED)'],
+    ['libc6; rm -rf ~'],
+    ['LibFoo'],
+    ['x'],
+    ['-libfoo'],
+    ['libfoo bar'],
+    ['libfoo\n'],
+    ['a'.repeat(256)],
+  ])('issue 11: apt dependency %j is refused (Debian package names only)', (name) => {
+    const file: FileStateWire = [...good.slice(0, 8), { apt: ['libc6', name] }] as unknown as FileStateWire;
+    expect(fileStateProblem(file, 'foo-bar', '0.1')).toMatch(/^invalid apt package name ".*"( \(\d+ characters\))? in the dependencies of "Foo_Bar-0\.1-cp34-noabi-linux_armv7l\.whl"/);
+  });
+
+  test('issue 11: Debian package names, multiarch ones included, pass; so do library paths and pip names; other tools are refused', () => {
+    const deps = { apt: ['libc6', 'libstdc++6', 'libgtk-3-0', 'python3.11', 'libc6:armhf', 'g++'], '': ['/opt/vc/lib/libbcm_host.so'], pip: ['numpy'] };
+    expect(fileStateProblem([...good.slice(0, 8), deps] as unknown as FileStateWire, 'foo-bar', '0.1')).toBeUndefined();
+    expect(fileStateProblem([...good.slice(0, 8), { '': ['relative/lib.so'] }] as unknown as FileStateWire, 'foo-bar', '0.1')).toMatch(/^invalid library path name/);
+    expect(fileStateProblem([...good.slice(0, 8), { brew: ['x'] }] as unknown as FileStateWire, 'foo-bar', '0.1')).toBe(
+      'unknown dependency tool "brew" for "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl"',
+    );
   });
 
   test.each([['A'.repeat(64)], ['a'.repeat(63)], ['g'.repeat(64)], ['']])('hash %j is refused', (hash) => {
-    expect(fileStateProblem([good[0], good[1], hash, ...good.slice(3)] as unknown as FileStateWire, 'foo-bar')).toBe(
+    expect(fileStateProblem([good[0], good[1], hash, ...good.slice(3)] as unknown as FileStateWire, 'foo-bar', '0.1')).toBe(
       'invalid hash for "Foo_Bar-0.1-cp34-noabi-linux_armv7l.whl": expected 64 lowercase hex digits of SHA-256',
     );
   });

@@ -204,4 +204,19 @@ describe('hostile input', () => {
     const frame = encodeCbor(['SAVERWP', Array.from({ length: 500_000 }, () => 1)]);
     expectRefusal(() => oracleProtocol.decode(frame), 'PIW_ERR_INVALID_DATA', 'invalid data for SAVERWP: expected a sequence of exactly 3 @ data[0]', 'SAVERWP');
   });
+
+  test('issue 11: a HELLO whose data is a 64 MiB bignum is refused at once as invalid data, its digits never written out', () => {
+    const frame = Buffer.concat([hex('82 6548454c4c4f c2 5a04000000'), Buffer.alloc(64 << 20, 0xa5)]);
+    expectRefusal(() => slaveDriverProtocol.decode(frame), 'PIW_ERR_INVALID_DATA', 'invalid data for HELLO: expected a sequence of exactly 10', 'HELLO');
+  });
+
+  test('issue 11: an unknown verb of a megabyte is named in a few dozen characters, never whole', () => {
+    const verb = 'X'.repeat(1 << 20);
+    for (const frame of [encodeCbor(verb), encodeCbor([verb, 1])]) {
+      const err = refusal(() => slaveDriverProtocol.decode(frame));
+      expect(err.code).toBe('PIW_ERR_UNKNOWN_MESSAGE');
+      expect(err.message).toMatch(/^unknown message: X{32}… \(1048576 characters\)$/);
+      expect(err.verb!.length).toBeLessThan(100);
+    }
+  });
 });

@@ -156,6 +156,14 @@ describe.each(BACKENDS)('database API on %s', (kind) => {
       expect(duration).toBe(90.5);
     });
 
+    test('issue 11: LOGBUILD of wheels of 2 GiB and more keeps their sizes (files.filesize is BIGINT)', async () => {
+      const sizes = [2 ** 31 - 1, 2 ** 31, 5 * 2 ** 30, 2 ** 53 - 1];
+      const files = sizes.map((size, i) => wheel('foo', '1.0', 'cp34m', { size, platform: `linux_armv${i + 6}l` }));
+      await b.db.logBuild(build('foo', '1.0', 'cp34m', files));
+      const read = (await b.db.getProjectFiles('foo')).map((f) => f[3]).sort((x, y) => x - y);
+      expect(read).toEqual(sizes);
+    });
+
     test('LOGBUILD of a failure stores build and output only (behaviour 174)', async () => {
       const id = await b.db.logBuild(build('foo', '1.0', 'cp34m', [], { output: 'it broke' }));
       const [row] = await b.admin((sql) => sql`SELECT status FROM builds WHERE build_id = ${id}`);

@@ -4,7 +4,7 @@
  * refused with the piw-initdb command that fixes it (behaviour 34, with our version); bad targets say what
  * is wrong.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbedded } from '../../schema/embedded.js';
@@ -46,6 +46,31 @@ describe('the embedded database', () => {
     await writeFile(`${dataDir}.lock`, '999999999\n');
     const db = await openDatabase({ dsn: `pglite:${dataDir}` });
     await db.close();
+  });
+
+  test('issue 11: a lock in this process\'s pid from an earlier start (a killed run whose pid came back) is taken over', async () => {
+    const dataDir = `${dir}/namesake`;
+    await writeFile(`${dataDir}.lock`, `${process.pid} ${Math.round(performance.timeOrigin) - 60_000}\n`);
+    const db = await openDatabase({ dsn: `pglite:${dataDir}` });
+    await db.close();
+  });
+
+  test('issue 11: the socket directories of embedded databases whose process died (kill -9) are removed at the next start', async () => {
+    const dead = path.join(os.tmpdir(), 'piw-pglite-4000000-zzzzzz');
+    const living = path.join(os.tmpdir(), `piw-pglite-${process.ppid}-zzzzzz`);
+    for (const d of [dead, living]) {
+      await mkdir(d, { recursive: true });
+      await writeFile(path.join(d, '.s.PGSQL.5432'), '');
+    }
+    try {
+      const server = await startEmbedded({ dataDir: undefined });
+      await server.stop();
+      await expect(stat(dead)).rejects.toThrow(/ENOENT/);
+      expect((await stat(living)).isDirectory()).toBe(true);
+    } finally {
+      await rm(dead, { recursive: true, force: true });
+      await rm(living, { recursive: true, force: true });
+    }
   });
 
   test('an embedded database of another version is refused, naming the piw-initdb command', async () => {

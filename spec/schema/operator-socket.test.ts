@@ -4,7 +4,7 @@
  * settings are undone when they leave; at most so many operators at once; SSL requests are declined.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -92,6 +92,10 @@ test('a data directory too deep for a socket path: no operator socket, said why,
   try {
     expect(other.operatorSocket).toBeUndefined();
     expect(other.operatorsUnserved).toContain('.s.PGSQL.5432');
+    expect(other.operatorsUnserved).toMatch(/more than a Unix socket's 107/);
+    // Nothing bound at a cut-short path either (Node binds one rather than failing, and kept it listening).
+    const cut = join(dir, 'a-directory-name-long-enough'.repeat(4)).slice(0, 107);
+    await expect(stat(cut)).rejects.toMatchObject({ code: 'ENOENT' });
     const sql = postgres({ path: other.socketPath, user: 'postgres', database: 'postgres', max: 1 });
     expect((await sql`SELECT 1 AS one`)[0]!.one).toBe(1);
     await sql.end();

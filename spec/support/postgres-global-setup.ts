@@ -19,7 +19,7 @@ import path from 'node:path';
 
 const PORT = '5432';
 
-function pgBin(name: string): string {
+export function pgBin(name: string): string {
   const dirs = process.env.PIW_TEST_PG_BINDIR
     ? [process.env.PIW_TEST_PG_BINDIR]
     : existsSync('/usr/lib/postgresql')
@@ -32,7 +32,7 @@ function pgBin(name: string): string {
 }
 
 /** Runs a PostgreSQL program, as `postgres` when we are root. */
-function runPg(program: string, args: string[]): void {
+export function runPg(program: string, args: string[]): void {
   const asRoot = process.getuid?.() === 0;
   const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', pgBin(program), ...args]] : [pgBin(program), args];
   const result = spawnSync(cmd, argv, { cwd: os.tmpdir(), encoding: 'utf8' });

@@ -150,6 +150,11 @@ describe('a refused IMPORT says why and changes nothing', () => {
     ['tags that do not match the filename', (w) => [[[w.filename, w.size, w.hash, 'foo', '1.0', 'py2', 'none', 'any', {}]], {}], 'do not match its name'],
     ['a hash that is not SHA-256 hex', (w) => [[[w.filename, w.size, 'ABC', 'foo', '1.0', 'py3', 'none', 'any', {}]], {}], 'invalid hash'],
     ['a negative size', (w) => [[[w.filename, -1, w.hash, 'foo', '1.0', 'py3', 'none', 'any', {}]], {}], 'invalid size'],
+    [
+      'issue 11: an apt dependency that is a shell command',
+      (w) => [[[w.filename, w.size, w.hash, 'foo', '1.0', 'py3', 'none', 'any', { apt: ['$(touch /tmp/PWNED)'] }]], {}],
+      'invalid apt package name "$(touch /tmp/PWNED)"',
+    ],
   ];
   test.each(refusals)('%s', async (_, make, message) => {
     const w = await writeWheel(dir, 'foo-1.0-py3-none-any.whl');

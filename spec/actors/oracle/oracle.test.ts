@@ -218,3 +218,78 @@ describe('the task actor', () => {
     }
   });
 });
+
+describe('issue 11: requests are tried again while the database is unreachable', () => {
+  test('on PostgreSQL: LOGBUILD cut off by the server (its backend terminated) is made again and recorded once the server answers', async () => {
+    const b = await openBackend('postgres');
+    const bus = createBus();
+    const log = memoryLogger('master.the_oracle');
+    const served = serveDatabase({ bus, db: b.db, log });
+    const client = new DbClient(bus);
+    try {
+      await b.admin(async (sql) => {
+        await sql`INSERT INTO build_abis (abi_tag) VALUES ('cp34m')`;
+      });
+      await client.addNewPackage('foo');
+      await client.addNewPackageVersion('foo', '1.0', new Date('2020-01-01T00:00:00Z'));
+      const [pending] = await b.admin((sql) =>
+        sql.begin(async (tx) => {
+          // Hold LOGBUILD up, cut its connection off as a restart would, then let the next attempt through.
+          await tx`LOCK TABLE builds IN ACCESS EXCLUSIVE MODE`;
+          const pending = client.logBuild(build('foo', '1.0', 'cp34m', [wheel('foo', '1.0', 'cp34m')]));
+          for (;;) {
+            const [{ n }] = (await tx`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE usename = 'piwheels' AND wait_event_type = 'Lock'`) as unknown as [{ n: number }];
+            if (n > 0) break;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          await tx`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'piwheels' AND wait_event_type = 'Lock'`;
+          return [pending] as const; // not awaited here: the next attempt waits for this transaction's lock
+        }),
+      );
+      const logged = await pending;
+      expect(Number.isInteger(logged)).toBe(true);
+      expect(served.oracles.reduce((n, o) => n + o.retries, 0)).toBeGreaterThan(0);
+      expect(log.entries.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^oracle \d: the database is unreachable \(.+\); trying LOGBUILD again for up to 60 s$/),
+        expect.stringMatching(/^oracle \d: the database answered LOGBUILD after 1 failed attempts in \d+\.\d s$/),
+      ]);
+      expect(await client.getVersionFiles('foo', '1.0')).toEqual(new Set([wheel('foo', '1.0', 'cp34m')[0]]));
+    } finally {
+      await served.stop();
+      await b.close();
+    }
+  });
+
+  test('an error that is not about reaching the database is answered at once; an outage longer than retryForMs is answered ERROR', async () => {
+    let calls = 0;
+    const refused = Object.assign(new Error('connect ECONNREFUSED /run/postgresql/.s.PGSQL.5432'), { code: 'ECONNREFUSED' });
+    const db = {
+      getPypiSerial: async () => {
+        calls++;
+        throw refused;
+      },
+      testPackage: async () => {
+        calls++;
+        throw Object.assign(new Error('permission denied for function test_package'), { code: '42501' });
+      },
+    };
+    const oracle = new Oracle(1, db as never, { retryForMs: 500 });
+    expect(await oracle.answer({ verb: 'PKGEXISTS', data: 'foo' })).toEqual({ verb: 'ERROR', data: 'permission denied for function test_package' });
+    expect(calls).toBe(1);
+    calls = 0;
+    const reply = await oracle.answer({ verb: 'GETPYPI' });
+    expect(reply).toEqual({ verb: 'ERROR', data: expect.stringMatching(/^connect ECONNREFUSED .* \(after \d+ attempts\)$/) });
+    expect(calls).toBeGreaterThan(2);
+  });
+
+  test('stopping the task ends a retry at once', async () => {
+    const bus = createBus();
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const served = serveDatabase({ bus, db: { getPypiSerial: async () => Promise.reject(refused) } as never, retryForMs: 600_000 });
+    const client = new DbClient(bus);
+    const pending = client.getPypiSerial();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await served.stop();
+    await expect(pending).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

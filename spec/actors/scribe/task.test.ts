@@ -4,7 +4,7 @@
  * real files; requests on the scribe queue answered DONE, failures logged and still answered, requests held
  * while the master sleeps.
  */
-import { access, readFile, readdir } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scribeTask } from '../../../actors/scribe/task.js';
 import { queues } from '../../../actors/runtime/queues.js';
@@ -128,4 +128,32 @@ describe('the Scribe task', () => {
     await expect(answer).rejects.toMatchObject({ code: 'PIW_ERR_BUS_HANDLER' });
     expect(await exists(path.join(out.path, 'project', 'foo', 'index.html'))).toBe(false);
   });
+
+  test('issue 11: temp files of pages left by a killed run are removed at start, anywhere in the tree; this run\'s own writes and other files are not', async () => {
+    await seed();
+    const dead = 4_000_000; // above any pid Linux hands out (pid_max is at most 2^22)
+    const planted = [
+      `.index.html.${dead}-1.tmp`,
+      `simple/.index.html.${dead}-2.tmp`,
+      `simple/foo/.index.html.${dead}-a.tmp`,
+      `project/foo/.index.html.${dead}-b.tmp`,
+      `.packages.json.${dead}-c.tmp`,
+      // the index beyond 0.18: PEP 691 JSON, project JSON, PEP 658 metadata, build logs
+      `simple/foo/.index.json.${dead}-d.tmp`,
+      `project/foo/json/.index.json.${dead}-e.tmp`,
+      `simple/foo/.foo-1.0-py3-none-any.whl.metadata.${dead}-f.tmp`,
+      `logs/0000/0000/.0001.txt.gz.${dead}-g.tmp`,
+    ];
+    const kept = ['simple/foo/foo-1.0-py3-none-any.whl', 'simple/.piw-transfer-1-abc.tmp', 'project/foo/notes.tmp', 'simple/foo/.index.html.tmp'];
+    for (const file of [...planted, ...kept]) {
+      await mkdir(path.dirname(path.join(out.path, file)), { recursive: true });
+      await writeFile(path.join(out.path, file), 'x');
+    }
+    const run = startScribe();
+    await run.running();
+    await eventually(() => run.lines('master.the_scribe').includes(`removed ${planted.length} temp files of pages left by an earlier run`));
+    for (const file of planted) expect(await exists(path.join(out.path, file))).toBe(false);
+    for (const file of kept) expect(await exists(path.join(out.path, file))).toBe(true);
+  });
 });
+

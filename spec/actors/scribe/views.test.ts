@@ -79,6 +79,19 @@ test('project view: display name falls back to the package; apt deps sorted', ()
   expect([view.versionsCount, view.filesCount, view.updated]).toEqual([2, 4, '2024-02-02 03:04']);
 });
 
+test('issue 11: the install box shows only Debian package names, whatever an older database holds', () => {
+  const view = projectView({
+    package: 'x',
+    versionsCount: 1,
+    filesCount: 1,
+    aptDependencies: new Set(['libxml2', '$(touch /tmp/PWNED)', 'libfoo; rm -rf ~', 'libgtk-3-0']),
+    description: null,
+    displayName: null,
+    now: new Date(2024, 1, 2, 3, 4),
+  });
+  expect(view.apt).toEqual(['libgtk-3-0', 'libxml2']);
+});
+
 test('home view picks packages_built, files_count, downloads_last_month and downloads_all', () => {
   expect(homeView(stats({ packagesBuilt: 1, filesCount: 2, downloadsLastMonth: 3, downloadsAll: 4 }), new Date(2024, 0, 1)).stats).toEqual({
     packagesBuilt: 1, filesCount: 2, downloadsLastMonth: 3, downloadsAll: 4,

@@ -4,21 +4,13 @@
  * is served as usual and no session has failed.
  */
 import { encodeCbor, TimeDelta } from '../../../protocols/index.js';
+// deterministic, so a failure can be replayed
+import { prng } from '../../../scripts/faults/frames.js';
 import { builtOk } from '../../machines/support/slave-fixtures.js';
 import { builtFailed, helloData, startDriver, statsData, type Harness } from './support/harness.js';
 
 let h: Harness;
 afterEach(async () => h.close());
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const frames: (() => Buffer)[] = [
   () => encodeCbor(['HELLO', helloData({ busyTimeoutMs: 60_000 })]),

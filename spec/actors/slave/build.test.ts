@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, builtMessageData, type BuildResult } from '../../../actors/slave/build.js';
-import { slaveClientProtocol, slaveDriverProtocol } from '../../../protocols/slave-driver.js';
+import { build, builtMessageData, cutOutput, type BuildResult } from '../../../actors/slave/build.js';
+import { TimeDelta } from '../../../protocols/cbor/index.js';
+import { MAX_BUILD_OUTPUT, slaveClientProtocol, slaveDriverProtocol } from '../../../protocols/slave-driver.js';
 import { CEXT, BROKEN } from '../../../scripts/pypi-standin/fixtures.js';
 import { pureProject } from '../../../scripts/pypi-standin/sdist.js';
 import { startPypiStandin, type PypiStandin } from '../../../scripts/pypi-standin/server.js';
@@ -140,5 +141,21 @@ describe('build (behaviours.md A.3, 193–195)', () => {
     expect(existsSync(result.files[0]!.path)).toBe(true);
     await result.cleanup();
     expect(existsSync(result.dir)).toBe(false);
+  });
+});
+
+describe('issue 11: build output is cut to what the slave queue carries', () => {
+  test('a log within MAX_BUILD_OUTPUT is whole; a longer one keeps its first and last halves around a line saying how much was cut', () => {
+    expect(cutOutput(Buffer.from('short log\n'), 1000)).toBe('short log\n');
+    const log = Buffer.concat([Buffer.alloc(3000, 'a'), Buffer.alloc(4000, 'b'), Buffer.alloc(3000, 'z')]);
+    const cut = cutOutput(log, 1128);
+    expect(cut).toBe(`${'a'.repeat(500)}\n[… 9,000 bytes of the log cut …]\n${'z'.repeat(500)}`);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(1128);
+  });
+
+  test('the cut fits the slave queue: a BUILT of the longest output is within slave_driver.maxFrame', () => {
+    const output = cutOutput(Buffer.alloc(MAX_BUILD_OUTPUT * 2, 'x'), MAX_BUILD_OUTPUT);
+    const frame = slaveClientProtocol.encode({ verb: 'BUILT', data: [false, TimeDelta.fromSeconds(1), output, []] });
+    expect(frame.length).toBeLessThan(slaveDriverProtocol.maxFrame);
   });
 });

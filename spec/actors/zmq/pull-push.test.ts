@@ -117,4 +117,36 @@ describe('PUSH / PULL / PUB sockets', () => {
       await dir.remove();
     }
   });
+
+  test('issue 11: a 16 MiB subscription is refused: the publisher\'s memory stays put and a monitor keeps its stream', async () => {
+    const dir = await tempDir();
+    const pub = await createPublisherAdapter({ protocol: monitorStatsProtocol, address: `ipc://${dir.path}/status` });
+    const events = new Collector<StatusEvent>();
+    const sub = createSubscriberAdapter({ protocol: monitorProtocol, address: pub.endpoint, target: events, log: memoryLogger() });
+    const hostile = new zmq.XSubscriber({ linger: 0 });
+    const status = { verb: 'SLAVE' as const, data: [2, new Date('2020-09-15T12:00:00Z'), 'SEND', 'x.whl'] as [number, Date, 'SEND', string] };
+    try {
+      while (events.events.length === 0) {
+        await pub.publish(status);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const before = process.memoryUsage().rss;
+      hostile.connect(pub.endpoint);
+      await hostile.send(Buffer.concat([Buffer.from([1]), Buffer.alloc(16 << 20, 0x41)]));
+      // The publisher takes in subscriptions as it sends: keep publishing, and watch its memory meanwhile.
+      let peak = before;
+      const received = events.events.length;
+      for (let i = 0; i < 200 || events.events.length <= received; i++) {
+        await pub.publish(status);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+      expect((peak - before) >> 20).toBeLessThan(64);
+    } finally {
+      hostile.close();
+      await sub.close();
+      await pub.close();
+      await dir.remove();
+    }
+  });
 });

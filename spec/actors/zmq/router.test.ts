@@ -166,3 +166,56 @@ describe('ROUTER adapter sockets', () => {
     await expect(router.closed).resolves.toBeUndefined();
   });
 });
+
+describe('issue 11: limits at the edge of a ROUTER', () => {
+  test('a frame over the protocol\'s maxFrame never arrives (ZeroMQ drops the peer); the peer\'s later connection and others are served', async () => {
+    const events = new Collector<SlaveEvent>();
+    const log = memoryLogger('master.slave_driver');
+    const router = await createRouterAdapter({ protocol: slaveDriverProtocol, address: 'tcp://127.0.0.1:*', target: events, log });
+    const rogue = new zmq.Dealer({ linger: 0 });
+    rogue.connect(router.endpoint);
+    const client = createRequestClient({ protocol: slaveClientProtocol, address: router.endpoint, timeoutMs: 30_000 });
+    try {
+      await rogue.send([Buffer.alloc(0), Buffer.alloc(slaveDriverProtocol.maxFrame + 1, 0x41)]);
+      await rogue.send([Buffer.alloc(0), encodeCbor('BYE')]);
+      const reply = client.request(hello);
+      const [event] = await events.take(1);
+      expect(event).toMatchObject({ type: 'wire.message', msg: { verb: 'HELLO' } });
+      await router.reply((event as Extract<SlaveEvent, { type: 'wire.message' }>).peer, { verb: 'ACK', data: [1, 'x'] });
+      await reply;
+      // Whatever reached the router from the rogue came after the big frame, on a new connection.
+      expect(events.events.filter((e) => e.type === 'wire.invalid')).toEqual([]);
+      expect(log.entries).toEqual([]);
+    } finally {
+      rogue.close();
+      await client.close();
+      await router.close();
+    }
+  });
+
+  test('a peer past its fault budget has its messages dropped unread: a thousand bad frames cost a few decodes and log lines, and an honest peer is served', async () => {
+    const events = new Collector<SlaveEvent>();
+    const log = memoryLogger('master.slave_driver');
+    const router = await createRouterAdapter({ protocol: slaveDriverProtocol, address: 'tcp://127.0.0.1:*', target: events, log });
+    const rogue = new zmq.Dealer({ linger: 0 });
+    rogue.connect(router.endpoint);
+    const client = createRequestClient({ protocol: slaveClientProtocol, address: router.endpoint, timeoutMs: 30_000 });
+    try {
+      for (let i = 0; i < 1000; i++) await rogue.send([Buffer.alloc(0), Buffer.from([0xff, i & 0xff])]);
+      // Eleven decoded (the budget of ten, and the one that went past it); the rest dropped unread.
+      await eventually(() => events.events.filter((e) => e.type === 'wire.invalid').length === 11);
+      const reply = client.request(hello);
+      await eventually(() => events.events.some((e) => e.type === 'wire.message'));
+      const honest = events.events.find((e) => e.type === 'wire.message') as Extract<SlaveEvent, { type: 'wire.message' }>;
+      await router.reply(honest.peer, { verb: 'ACK', data: [1, 'x'] });
+      await expect(reply).resolves.toMatchObject({ verb: 'ACK' });
+      expect(events.events.filter((e) => e.type === 'wire.invalid').length).toBe(11);
+      expect(log.entries.length).toBe(10);
+    } finally {
+      rogue.close();
+      await client.close();
+      await router.close();
+    }
+  });
+});
+

@@ -141,7 +141,9 @@ export function startMonitor(args: string[], opts: { cols?: number; rows?: numbe
     pending++;
     term.write(d, () => pending--);
   });
-  const exited = new Promise<number>((resolve) => child.onExit(({ exitCode }) => resolve(exitCode)));
+  // Settles once the emulator has parsed everything the monitor wrote (xterm parses writes later), so a
+  // test that checks the screen after exit sees the monitor's last output, its restore sequences among it.
+  const exited = new Promise<number>((resolve) => child.onExit(({ exitCode }) => term.write('', () => resolve(exitCode))));
   const screen = () => {
     const buffer = term.buffer.active;
     const lines: string[] = [];

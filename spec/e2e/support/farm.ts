@@ -14,7 +14,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Sql } from 'postgres';
@@ -23,6 +22,7 @@ import { PYPI_HOLD_SECONDS } from '../../../machines/cloud-gazer/pypi-buffer.js'
 import { connect, type Connection } from '../../../schema/connection.js';
 import { parseDsn } from '../../../schema/dsn.js';
 import { makeSdist, startPypiStandin, type BuiltFile, type ProjectSource, type PypiStandin } from '../../../scripts/pypi-standin/index.js';
+import { freePort } from '../../../scripts/start/free-port.js';
 import { piwCommand, piwEnvironment, Service, type PiwCommandName } from '../../../scripts/start/processes.js';
 import { serveDirectory, type StaticServer } from '../../../scripts/start/static-server.js';
 import { createServerDatabase, type ServerDatabase } from '../../support/postgres.js';
@@ -36,14 +36,6 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');

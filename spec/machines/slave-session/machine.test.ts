@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { NO_DATA, TimeDelta } from '../../../protocols/index.js';
+import { NO_DATA, TimeDelta, type FileStateWire } from '../../../protocols/index.js';
 import { silenceWatch, slaveSessionMachine, STATS_KEPT, statsSamples } from '../../../machines/slave-session/index.js';
 import { armTwinName, armWheel, BUSY_TIMEOUT_MS, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
 import { deferred, EPOCH, PYPI, settle, SLAVE_ID, startSession } from './harness.js';
@@ -239,6 +239,35 @@ describe('building', () => {
     expect(s.callsOf('requestPages')).toEqual([{ verb: 'PROJECT', data: 'foo' }]);
     expect(s.lastReply()).toEqual({ verb: 'DONE' });
   });
+});
+
+describe('issue 11: a success whose files are not all this build\'s is refused', () => {
+  test.each([
+    ['a wheel of another package (a takeover of its file row)', ['numpy-1.0-py3-none-any.whl', 10, pureWheel[2], 'numpy', '1.0', 'py3', 'none', 'any', {}], 'wheel "numpy-1.0-py3-none-any.whl" is not a file of package "foo"'],
+    ['a wheel of another version', ['foo-0.9-py3-none-any.whl', 10, pureWheel[2], 'foo', '0.9', 'py3', 'none', 'any', {}], 'wheel "foo-0.9-py3-none-any.whl" is not a file of "foo" version "1.0"'],
+    ['an apt dependency that is a shell command', [...pureWheel.slice(0, 8), { apt: ['$(touch /tmp/PWNED)'] }], 'invalid apt package name "$(touch /tmp/PWNED)" in the dependencies of "foo-1.0-py3-none-any.whl"'],
+  ] as [string, FileStateWire, string][])('%s: recorded as a failure with the reason in its output, nothing transferred, DONE', async (_, file, reason) => {
+    const s = startSession();
+    await s.toBuilding();
+    const built = builtOk([pureWheel, file]);
+    await s.built(built);
+    expect(s.callsOf('expectFile')).toEqual([]);
+    expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', false, built[1], `${built[2]}\n\n[piwheels master: build refused: ${reason}]`, []]]);
+    expect(s.lastReply()).toEqual({ verb: 'DONE' });
+    expect(s.logs).toContainEqual({ level: 'warning', message: `slave ${SLAVE_ID}: build refused foo 1.0: ${reason}` });
+  });
+});
+
+test('issue 11: a success reporting a wheel over the master\'s --max-file-size is recorded as a failure, not refused at EXPECT and built again for ever', async () => {
+  const s = startSession({ input: { maxFileSize: 2 ** 31 } });
+  await s.toBuilding();
+  const big: FileStateWire = [pureWheel[0], 2 ** 31 + 1, ...pureWheel.slice(2)] as unknown as FileStateWire;
+  const built = builtOk([big]);
+  await s.built(built);
+  expect(s.callsOf('expectFile')).toEqual([]);
+  const reason = `wheel "foo-1.0-py3-none-any.whl" is 2147483649 bytes, over the master's limit of 2147483648 bytes`;
+  expect(s.callsOf('logBuild')).toEqual([[SLAVE_ID, 'foo', '1.0', 'cp311', false, built[1], `${built[2]}\n\n[piwheels master: build refused: ${reason}]`, []]]);
+  expect(s.lastReply()).toEqual({ verb: 'DONE' });
 });
 
 describe('transferring', () => {

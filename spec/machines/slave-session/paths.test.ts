@@ -14,6 +14,8 @@ const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent
   { type: 'BUSY', data: statsData(at), at },
   { type: 'BUILT', data: builtOk([pureWheel, armWheel]), at },
   { type: 'BUILT', data: builtFailed(), at },
+  // Issue 11: a wheel of another package, refused.
+  { type: 'BUILT', data: builtOk([['bar-1.0-py3-none-any.whl', 10, pureWheel[2], 'bar', '1.0', 'py3', 'none', 'any', {}]]), at },
   { type: 'SENT', data: undefined, at },
   { type: 'BYE', data: undefined, at },
   { type: 'KILL' },

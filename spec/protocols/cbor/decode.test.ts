@@ -9,6 +9,7 @@ import {
   decodeCbor,
   encodeCbor,
   Float64,
+  LargeInteger,
   NO_DATA,
   OpaqueTag,
   PreciseDate,
@@ -95,10 +96,30 @@ describe('integers', () => {
     expect(() => decode('c205')).toThrow(CborDecodeError); // a bignum must be a byte string
   });
 
-  test('a bignum of a million bytes decodes exactly', () => {
+  test('a bignum of 64 bytes (512 bits) still decodes exactly', () => {
+    const frame = Buffer.concat([bytes('c3 5840'), Buffer.alloc(64, 0xff)]);
+    expect(decodeCbor(frame)).toBe(-(1n << 512n));
+  });
+
+  test('leading zero bytes of a bignum do not count: a million of them before 05 is 5', () => {
+    expect(decodeCbor(Buffer.concat([bytes('c2 5a000f4241'), Buffer.alloc(1_000_000), bytes('05')]))).toBe(5);
+  });
+
+  test('issue 11: a bignum of a million bytes is a LargeInteger, its bytes kept and its value never computed', () => {
     const magnitude = Buffer.alloc(1_000_000, 0xff);
-    const frame = Buffer.concat([bytes('c2 5a000f4240'), magnitude]);
-    expect(decodeCbor(frame)).toBe((1n << 8_000_000n) - 1n);
+    for (const [tag, negative] of [['c2', false], ['c3', true]] as const) {
+      const frame = Buffer.concat([bytes(`${tag} 5a000f4240`), magnitude]);
+      const value = decodeCbor(frame);
+      expect(value).toBeInstanceOf(LargeInteger);
+      expect(value).toMatchObject({ negative, magnitude: new Uint8Array(magnitude) });
+      expect(String(value)).toBe(`${negative ? '-' : ''}<integer of 8000000 bits>`);
+      expect(encodeCbor(value)).toEqual(frame); // forwarded as it came where a protocol takes anything
+    }
+  });
+
+  test('issue 11: a datetime text of a megabyte is refused in a bounded message', () => {
+    const frame = Buffer.concat([bytes('c0 7a00100000'), Buffer.alloc(1 << 20, 0x59)]);
+    expect(() => decodeCbor(frame)).toThrow(/^invalid datetime string: "Y{32}…" \(1048576 characters\)$/);
   });
 });
 
