@@ -185,7 +185,7 @@ parentPort.on('message', (m) => {
 const PLACE_GROUP = 8;
 
 /** Content bigger than this (characters or bytes) is posted to the worker in parts of about this size. */
-const PART_SIZE = 1 << 20;
+const PART_SIZE = 1 << 16;
 
 /**
  * Content as UTF-8 in an ArrayBuffer of its own, to hand to a worker without copying (a structured clone
