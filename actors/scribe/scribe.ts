@@ -1,8 +1,8 @@
 /**
  * The Scribe (web-output.md §2–§5, behaviours 138–156): writes every file of the site except wheels, one
- * method per verb of the scribe queue. Every file is written atomically; long lists render in chunks and
- * each page is written with async I/O, so the event loop (which also answers the slaves) is never held
- * for long. Calls may overlap: work on one package is done in call order, different packages proceed
+ * method per verb of the scribe queue. Every file is written atomically; long lists render in chunks, and
+ * a package's pages, JSON files and logs are written by worker threads (AtomicWriter), so the event loop
+ * (which also answers the slaves) is never held for long and spends no time on system calls. Calls may overlap: work on one package is done in call order, different packages proceed
  * concurrently, and rewrites of the root index requested meanwhile fold into one.
  *
  * Beyond 0.18, with each package's pages it writes (from one PROJDATA query):
@@ -23,12 +23,13 @@ import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { theScribeProtocol } from '../../protocols/the-scribe.js';
 import type { ProjectData } from '../../schema/api.js';
-import { tempNameOwner, writeFileAtomic, writeFilesAtomic, type FileContent } from '../support/atomic-file.js';
+import { tempNameOwner, writeFileAtomic, type FileContent } from '../support/atomic-file.js';
+import { AtomicWriter } from '../support/atomic-writer.js';
 import { staleUnlessOurs, sweepTree, type SweepResult } from '../support/temp-sweep.js';
 import { assertPlainName, isPlainName } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative, unlinkIfPresent } from '../support/fs-tree.js';
 import { readCoreMetadata } from '../support/wheel-metadata.js';
-import { hasLog, removeLog, writeLog } from './build-logs.js';
+import { MIN_GZIP, logPath, removeLog } from './build-logs.js';
 import { BuildSet } from './build-set.js';
 import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
@@ -61,6 +62,8 @@ export interface ScribeOptions {
   site?: Partial<SiteInfo>;
   /** Another `web-templates/` folder. */
   templatesDir?: string;
+  /** What writes the packages' pages and logs (default: one of its own, with 4 workers). */
+  writer?: AtomicWriter;
 }
 
 /** URLs per sitemap file (the sitemaps protocol's limit). */
@@ -71,7 +74,7 @@ export const LIST_CHUNK = 2_000;
 export const ROW_CHUNK = 500;
 /** The pages rendered once at start-up. */
 export const STATIC_PAGES = ['faq', 'packages', 'stats', 'json', '404'];
-/** Wheels read for their metadata, and build logs checked or written, at once for one package. */
+/** Wheels read for their metadata, and build logs read from the database, at once for one package. */
 export const FILE_WORK_CONCURRENCY = 8;
 /** What `<wheel>.metadata` is called. */
 export const metadataName = (filename: string) => `${filename}.metadata`;
@@ -84,6 +87,7 @@ export class Scribe {
   private readonly log: ScribeLog;
   private readonly now: () => Date;
   private readonly templates: Templates;
+  private readonly writer: AtomicWriter;
   private readonly cache = new PackageCache();
   private readonly locks = new KeyedLock();
   private readonly rootIndex = new Coalescing(() => this.writeRootIndex());
@@ -100,6 +104,7 @@ export class Scribe {
     this.log = options.log ?? silent;
     this.now = options.now ?? (() => new Date());
     this.templates = new Templates({ ...DEFAULT_SITE, ...options.site }, options.templatesDir);
+    this.writer = options.writer ?? new AtomicWriter();
   }
 
   /** The packages the root index lists, sorted. */
@@ -151,6 +156,11 @@ export class Scribe {
       this.downloads.set(pkg, counts ?? [0, 0]);
     }
     if (unlisted > 0 || written.size === 0) await this.searchIndex.request();
+  }
+
+  /** Ends the writer's workers, once every request has been carried out; nothing more can be written. */
+  async stop(): Promise<void> {
+    await this.writer.stop();
   }
 
   /** Carries out one scribe-queue request; the caller answers DONE once this resolves. */
@@ -259,7 +269,7 @@ export class Scribe {
   /** simple/index.html (§3.1) and simple/index.json (PEP 691): every cached package, sorted. */
   private async writeRootIndex(): Promise<void> {
     const packages = this.cache.list();
-    await writeFilesAtomic([
+    await this.writer.writeFiles([
       { path: this.path('simple', 'index.html'), data: this.templates.renderList('simple/index.html', {}, packages, LIST_CHUNK) },
       { path: this.path('simple', 'index.json'), data: simpleRootJson(packages, LIST_CHUNK) },
     ]);
@@ -278,19 +288,20 @@ export class Scribe {
       this.data.aliases(pkg),
     ]);
     const model = await projectModel(data, opts.exclude);
-    const [logs] = await Promise.all([this.publishLogs(model), this.publishMetadata(pkg, model.files)]);
+    const dir = this.path('simple', pkg);
+    const projectDir = this.path('project', pkg);
+    const [logs] = await Promise.all([
+      this.publishLogs(model),
+      this.publishMetadata(pkg, model.files),
+      this.makeDirs([...(opts.index ? [dir] : []), projectDir, join(projectDir, 'json')]),
+    ]);
     const files: { path: string; data: FileContent }[] = [];
     if (opts.index) {
-      const dir = this.path('simple', pkg);
-      await mkdirReplacingSymlink(dir);
       files.push(
         { path: join(dir, 'index.html'), data: this.templates.renderList('simple/package.html', { package: pkg }, model.files, ROW_CHUNK, indexLink) },
         { path: join(dir, 'index.json'), data: simpleProjectJson(pkg, model.files, ROW_CHUNK) },
       );
     }
-    const projectDir = this.path('project', pkg);
-    await mkdirReplacingSymlink(projectDir);
-    await mkdirReplacingSymlink(join(projectDir, 'json'));
     const install = installFile(model.files);
     const view = projectView({
       package: pkg,
@@ -315,11 +326,20 @@ export class Scribe {
       },
     );
     // a rewrite that changes nothing (the JSON of a package whose files did not change) costs no fsync
-    await writeFilesAtomic(files, { skipUnchanged: true });
+    await this.writer.writeFiles(files, { skipUnchanged: true });
     for (const alias of aliases) {
       if (!isPlainName(alias)) this.log.warn(`not linking unsafe alias ${JSON.stringify(alias)} of ${pkg}`);
       else await symlinkRelative(projectDir, this.path('project', alias));
     }
+  }
+
+  /**
+   * Makes the directories (parents first) where missing, with one look at all of them; a symlink in the
+   * way (project/<name> left from when the name was an alias) is replaced by a directory.
+   */
+  private async makeDirs(dirs: string[]): Promise<void> {
+    const made = await this.writer.makeDirectories(dirs);
+    for (const [i, dir] of dirs.entries()) if (!made[i]) await mkdirReplacingSymlink(dir);
   }
 
   /**
@@ -358,23 +378,29 @@ export class Scribe {
     const builds = model.releases.flatMap((r) => r.builds);
     // each build's log is looked for once per run of the Scribe, not with every page
     const unseen = builds.filter((b) => !this.logsOnSite.has(b.id) && !this.logsUnknown.has(b.id));
-    await eachLimited(unseen, FILE_WORK_CONCURRENCY, async (b) => {
-      if (await hasLog(this.output, b.id)) {
+    const present = await this.writer.present(
+      unseen.map((b) => logPath(this.output, b.id)),
+      MIN_GZIP,
+    );
+    const missing: { id: number; text: string }[] = [];
+    await eachLimited(unseen, FILE_WORK_CONCURRENCY, async (b, i) => {
+      if (present[i]) {
         this.logsOnSite.add(b.id);
         return;
       }
       try {
         const text = await this.data.buildLog(b.id);
-        if (text === null) {
-          this.logsUnknown.add(b.id);
-          return;
-        }
-        await writeLog(this.output, b.id, text);
-        this.logsOnSite.add(b.id);
+        if (text === null) this.logsUnknown.add(b.id);
+        else missing.push({ id: b.id, text });
       } catch (err) {
-        this.log.error(`unable to write the log of build ${b.id}`, err);
+        this.log.error(`unable to read the log of build ${b.id}`, err);
       }
     });
+    const failures = await this.writer.placeFiles(missing.map(({ id, text }) => ({ path: logPath(this.output, id), data: text, gzip: true })));
+    for (const [i, { id }] of missing.entries()) {
+      if (failures[i] === undefined) this.logsOnSite.add(id);
+      else this.log.error(`unable to write the log of build ${id}`, failures[i]);
+    }
     return new Set(builds.filter((b) => this.logsOnSite.has(b.id)).map((b) => b.id));
   }
 
@@ -430,10 +456,13 @@ export class Scribe {
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -7,7 +7,8 @@
  * cannot carry out (the database failing mid-page, a hostile package name, a full disk) is logged as an
  * error and still answered: one bad page never stops the site being written.
  *
- * Stopping stops serving, then waits for the pages being written, so none is left half-done.
+ * Stopping stops serving, then waits for the pages being written, so none is left half-done, then ends
+ * the Scribe's writing workers.
  */
 import { DbClient } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
@@ -82,6 +83,7 @@ export const scribeTask = createTask<ScribeTaskInput>({
         unserve();
         sweeping.abort();
         await Promise.all([...working, swept]);
+        await scribe.stop();
       },
     };
   },

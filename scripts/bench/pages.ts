@@ -12,8 +12,10 @@
  *
  *   npx tsx scripts/bench/pages.ts [packages=20000] [concurrency,…=1,4,8]
  *
- * Every write is fsynced (file and directory), so the figures depend on the disk; libuv's thread pool
- * (UV_THREADPOOL_SIZE, default 4) bounds how many fsyncs run at once.
+ * Every new page is fsynced (file and directory; a replaced page its file only), so the figures depend on
+ * the disk; the Scribe's writer (4 worker threads) bounds how many fsyncs run at once, and libuv's thread
+ * pool (UV_THREADPOOL_SIZE, default 4) those of the disk baseline. Build logs are not fsynced, but each is
+ * a new file: on a file system where creating one is dear, the new-site pass pays for them.
  *
  * The original 0.18 master writes about 150 pages/s; the target here is ≥ 1,500.
  */

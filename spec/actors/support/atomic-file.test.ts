@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempPathFor, writeFileAtomic, writeFilesAtomic } from '../../../actors/support/atomic-file.js';
+import { tempPathFor, writeFileAtomic } from '../../../actors/support/atomic-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -78,62 +78,4 @@ test('temp names are hidden, unique and beside the target', () => {
   const b = tempPathFor('/out/simple/foo/index.html');
   expect(a).toMatch(/^\/out\/simple\/foo\/\.index\.html\.\d+-[0-9a-z]+\.tmp$/);
   expect(a).not.toBe(b);
-});
-
-describe('writeFilesAtomic: several files, one fsync each and one per directory', () => {
-  test('writes and replaces every file, in several directories, with the mode asked for', async () => {
-    await mkdir(join(dir, 'sub'));
-    await writeFile(join(dir, 'old.html'), 'old');
-    async function* chunks() {
-      yield '{"a":';
-      yield '1}';
-    }
-    await writeFilesAtomic([
-      { path: join(dir, 'old.html'), data: 'new' },
-      { path: join(dir, 'sub', 'a.json'), data: chunks() },
-      { path: join(dir, 'sub', 'b.bin'), data: new Uint8Array([7]) },
-    ]);
-    expect(await readFile(join(dir, 'old.html'), 'utf8')).toBe('new');
-    expect(await readFile(join(dir, 'sub', 'a.json'), 'utf8')).toBe('{"a":1}');
-    expect((await stat(join(dir, 'sub', 'b.bin'))).mode & 0o777).toBe(0o644);
-    expect((await readdir(join(dir, 'sub'))).sort()).toEqual(['a.json', 'b.bin']);
-  });
-
-  test('content that fails part-way replaces nothing and leaves no temp file', async () => {
-    await writeFile(join(dir, 'a.html'), 'kept');
-    async function* failing() {
-      yield 'half';
-      throw new Error('the database went away');
-    }
-    await expect(
-      writeFilesAtomic([
-        { path: join(dir, 'a.html'), data: 'replaced?' },
-        { path: join(dir, 'b.html'), data: failing() },
-      ]),
-    ).rejects.toThrow('the database went away');
-    expect(await readFile(join(dir, 'a.html'), 'utf8')).toBe('kept');
-    expect(await readdir(dir)).toEqual(['a.html']);
-  });
-});
-
-test('writeFilesAtomic with skipUnchanged leaves files that hold the content already alone, and replaces the rest', async () => {
-  await writeFilesAtomic([
-    { path: join(dir, 'same.json'), data: '{"a":1}' },
-    { path: join(dir, 'other.json'), data: 'old' },
-  ]);
-  const before = await stat(join(dir, 'same.json'));
-  await writeFilesAtomic(
-    [
-      { path: join(dir, 'same.json'), data: ['{"a":', '1}'] },
-      { path: join(dir, 'other.json'), data: 'new' },
-      { path: join(dir, 'fresh.json'), data: 'x' },
-    ],
-    { skipUnchanged: true },
-  );
-  expect((await stat(join(dir, 'same.json'))).ino).toBe(before.ino); // not replaced
-  expect(await readFile(join(dir, 'other.json'), 'utf8')).toBe('new');
-  expect(await readFile(join(dir, 'fresh.json'), 'utf8')).toBe('x');
-  // the same content with another mode is replaced, to get the mode right
-  await writeFilesAtomic([{ path: join(dir, 'same.json'), data: '{"a":1}' }], { skipUnchanged: true, mode: 0o600 });
-  expect((await stat(join(dir, 'same.json'))).mode & 0o777).toBe(0o600);
 });
