@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import xtermHeadless from '@xterm/headless';
 import * as pty from 'node-pty';
 import * as zmq from 'zeromq';
+import { boundAddress, masterReady } from './support/master-log.js';
 
 const { values } = parseArgs({
   options: {
@@ -77,14 +78,7 @@ async function startMaster(dir: string): Promise<{ child: ChildProcess; status: 
     ],
     { cwd: ROOT, env: { ...process.env, XDG_DATA_HOME: path.join(dir, 'data'), PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  let log = '';
-  child.stderr!.on('data', (d) => (log += String(d)));
-  const deadline = Date.now() + 180_000;
-  while (!/all tasks ready/.test(log)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`piw-master did not start:\n${log}`);
-    await sleep(100);
-  }
-  const endpoint = /listening for slaves on (tcp:\/\/\S+)/.exec(log)![1]!.replace(/\[::ffff:([\d.]+)\]/, '$1');
+  const endpoint = boundAddress(await masterReady(child), 'listening for slaves on');
   return { child, status: ipc('status'), control: ipc('control'), slaveQueue: endpoint };
 }
 

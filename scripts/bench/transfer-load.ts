@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import startPostgres from '../../spec/support/postgres-global-setup.js';
 import teardownPostgres from '../../spec/support/postgres-global-teardown.js';
+import { boundAddress, masterReady } from './support/master-log.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,14 +71,7 @@ async function startMaster(dir: string, dsn: string): Promise<{ child: ChildProc
     ],
     { cwd: MASTER_ROOT, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'inherit', 'pipe'] }, // stdout: --trace-gc
   );
-  let log = '';
-  child.stderr!.on('data', (d) => (log += String(d)));
-  const deadline = Date.now() + 180_000;
-  while (!/all tasks ready/.test(log)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`piw-master did not start:\n${log}`);
-    await sleep(100);
-  }
-  const fileQueue = /listening for file transfers on (tcp:\/\/\S+)/.exec(log)![1]!.replace(/\[::ffff:([\d.]+)\]/, '$1');
+  const fileQueue = boundAddress(await masterReady(child), 'listening for file transfers on');
   return { child, importQueue, fileQueue };
 }
 

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { consistency, lostBuilds, seedVersions } from '../../spec/faults/support/checks.js';
 import { PrivateCluster } from '../../spec/faults/support/cluster.js';
-import { runFlood } from '../../spec/faults/support/flood.js';
+import { everySocket, runFlood } from '../../spec/faults/support/flood.js';
 import { mib, printReport, record } from '../../spec/faults/support/report.js';
 import { faultWorld, type FaultWorld } from '../../spec/faults/support/world.js';
 import type { Backend } from '../../spec/support/postgres.js';
@@ -62,14 +62,7 @@ async function flood(backend: Backend, world: FaultWorld): Promise<void> {
   let peak = rssBefore;
   const sampler = setInterval(() => void master.rss().then((rss) => (peak = Math.max(peak, rss)), () => undefined), 100);
   const { sent, ms } = await runFlood({
-    targets: [
-      { name: 'slave', socket: 'request', address: a.slave },
-      { name: 'import', socket: 'request', address: a.import },
-      { name: 'file', socket: 'file', address: a.file },
-      { name: 'control', socket: 'pull', address: a.control },
-      { name: 'log', socket: 'pull', address: a.log },
-      { name: 'status', socket: 'status', address: a.status },
-    ],
+    targets: everySocket(a),
     count: Number(args.frames),
     perKind: { huge: 2, bignum: 20 },
     connections: Number(args.connections),

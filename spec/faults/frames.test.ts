@@ -14,7 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { FAULT_KINDS } from '../../scripts/faults/frames.js';
 import { HonestSlave } from '../../scripts/faults/honest-slave.js';
 import { BACKENDS } from '../support/postgres.js';
-import { runFlood, totals } from './support/flood.js';
+import { everySocket, runFlood, totals } from './support/flood.js';
 import { mib, record } from './support/report.js';
 import { faultScene, until } from './support/scene.js';
 import { faultWorld } from './support/world.js';
@@ -39,14 +39,7 @@ describe.each(BACKENDS)('the master on %s', (backend) => {
       const sampler = setInterval(() => void master.rss().then((rss) => (peak = Math.max(peak, rss)), () => undefined), 100);
       const mark = honest.latencies.length;
       const { sent, ms } = await runFlood({
-        targets: [
-          { name: 'slave', socket: 'request', address: a.slave },
-          { name: 'import', socket: 'request', address: a.import },
-          { name: 'file', socket: 'file', address: a.file },
-          { name: 'control', socket: 'pull', address: a.control },
-          { name: 'log', socket: 'pull', address: a.log },
-          { name: 'status', socket: 'status', address: a.status },
-        ],
+        targets: everySocket(a),
         count: 120,
         perKind: { huge: 1, bignum: 6 },
         connections: 4,

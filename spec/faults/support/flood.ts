@@ -1,7 +1,8 @@
 /** Runs scripts/faults/flood.ts in a child process and resolves with what it sent. */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FloodCounts, FloodMessage, FloodPlan } from '../../../scripts/faults/flood.js';
+import type { FloodCounts, FloodMessage, FloodPlan, FloodTarget } from '../../../scripts/faults/flood.js';
+import type { MasterAddresses } from '../../../scripts/faults/master.js';
 
 const FLOOD = fileURLToPath(new URL('../../../scripts/faults/flood.ts', import.meta.url));
 
@@ -17,4 +18,16 @@ export function runFlood(plan: FloodPlan): Promise<{ sent: FloodCounts; ms: numb
 /** Total messages sent per target. */
 export function totals(sent: FloodCounts): Record<string, number> {
   return Object.fromEntries(Object.entries(sent).map(([target, kinds]) => [target, Object.values(kinds).reduce((a, b) => a + (b ?? 0), 0)]));
+}
+
+/** Every socket of a master, as the flood's targets. */
+export function everySocket(a: MasterAddresses): FloodTarget[] {
+  return [
+    { name: 'slave', socket: 'request', address: a.slave },
+    { name: 'import', socket: 'request', address: a.import },
+    { name: 'file', socket: 'file', address: a.file },
+    { name: 'control', socket: 'pull', address: a.control },
+    { name: 'log', socket: 'pull', address: a.log },
+    { name: 'status', socket: 'status', address: a.status },
+  ];
 }
