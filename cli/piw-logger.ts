@@ -12,12 +12,12 @@
  */
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
-import { LoggerError } from '../actors/logger/errors.js';
-import { openSources } from '../actors/logger/line-source.js';
-import { compileLogFormat, NAMED_FORMATS } from '../actors/logger/log-format.js';
-import { formatCounts } from '../actors/logger/log-reader.js';
-import { createLogPusher } from '../actors/logger/log-pusher.js';
-import { runLogger } from '../actors/logger/run-logger.js';
+import { LoggerError } from '../actors/access-log/errors.js';
+import { openSources } from '../actors/access-log/line-source.js';
+import { compileLogFormat, NAMED_FORMATS } from '../actors/access-log/log-format.js';
+import { formatCounts } from '../actors/access-log/log-reader.js';
+import { createLogPusher } from '../actors/access-log/log-pusher.js';
+import { runLogger } from '../actors/access-log/run-logger.js';
 import { checkIpcPeer } from '../actors/ipc/checks.js';
 import { DEFAULT_LOG_QUEUE } from '../actors/lumberjack/log-queue.js';
 import type { Logger } from '../actors/runtime/logger.js';

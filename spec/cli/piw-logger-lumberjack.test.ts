@@ -11,7 +11,7 @@ import { DatabaseLogSink } from '../../actors/lumberjack/database-sink.js';
 import { lumberjackTask } from '../../actors/lumberjack/lumberjack.js';
 import { memoryLogger } from '../../actors/runtime/logger.js';
 import { openBackend, type TestBackend } from '../support/postgres.js';
-import { MIXED, combined, tempDir } from '../actors/logger/samples.js';
+import { MIXED, combined, tempDir } from '../actors/access-log/samples.js';
 import { until } from '../actors/lumberjack/sinks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

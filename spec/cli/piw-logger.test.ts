@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as zmq from 'zeromq';
 import { lumberjackProtocol } from '../../protocols/lumberjack.js';
-import { MIXED, combined, tempDir } from '../actors/logger/samples.js';
+import { MIXED, combined, tempDir } from '../actors/access-log/samples.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');

@@ -1,4 +1,4 @@
-import { findClosingQuote, unescapeLogItem } from '../../../actors/logger/apache-escape.js';
+import { findClosingQuote, unescapeLogItem } from '../../../actors/access-log/apache-escape.js';
 
 describe("unescapeLogItem: Apache's log escaping undone", () => {
   it.each([

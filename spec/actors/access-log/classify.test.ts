@@ -1,6 +1,6 @@
-import { classify, pageName, productToken } from '../../../actors/logger/classify.js';
-import type { LogLine } from '../../../actors/logger/log-format.js';
-import { pipUserData } from '../../../actors/logger/pip-user-agent.js';
+import { classify, pageName, productToken } from '../../../actors/access-log/classify.js';
+import type { LogLine } from '../../../actors/access-log/log-format.js';
+import { pipUserData } from '../../../actors/access-log/pip-user-agent.js';
 
 const TIME = Date.UTC(2020, 8, 15, 12, 0, 0);
 const BROWSER = 'Mozilla/5.0 (X11; Linux armv7l) Firefox/68.0';

@@ -1,5 +1,5 @@
-import { compileLogFormat } from '../../../actors/logger/log-format.js';
-import { LogReader, formatCounts } from '../../../actors/logger/log-reader.js';
+import { compileLogFormat } from '../../../actors/access-log/log-format.js';
+import { LogReader, formatCounts } from '../../../actors/access-log/log-reader.js';
 import { MIXED, combined } from './samples.js';
 
 describe('LogReader: lines in, records out, with counts', () => {

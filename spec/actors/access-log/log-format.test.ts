@@ -1,5 +1,5 @@
-import { compileLogFormat, NAMED_FORMATS } from '../../../actors/logger/log-format.js';
-import { LoggerError } from '../../../actors/logger/errors.js';
+import { compileLogFormat, NAMED_FORMATS } from '../../../actors/access-log/log-format.js';
+import { LoggerError } from '../../../actors/access-log/errors.js';
 
 const UA = 'Mozilla/5.0 (X11; Linux armv7l) Firefox/68.0';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { openSources, readLines, type LineSource } from '../../../actors/logger/line-source.js';
-import { LoggerError } from '../../../actors/logger/errors.js';
+import { openSources, readLines, type LineSource } from '../../../actors/access-log/line-source.js';
+import { LoggerError } from '../../../actors/access-log/errors.js';
 
 let dir: string;
 beforeEach(async () => {

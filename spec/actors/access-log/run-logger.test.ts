@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import * as zmq from 'zeromq';
-import { compileLogFormat } from '../../../actors/logger/log-format.js';
-import { createLogPusher } from '../../../actors/logger/log-pusher.js';
-import { openSources } from '../../../actors/logger/line-source.js';
-import { runLogger } from '../../../actors/logger/run-logger.js';
+import { compileLogFormat } from '../../../actors/access-log/log-format.js';
+import { createLogPusher } from '../../../actors/access-log/log-pusher.js';
+import { openSources } from '../../../actors/access-log/line-source.js';
+import { runLogger } from '../../../actors/access-log/run-logger.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { ProtocolError } from '../../../protocols/errors.js';
 import { lumberjackProtocol } from '../../../protocols/lumberjack.js';
