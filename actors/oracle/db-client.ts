@@ -8,7 +8,7 @@
  */
 import { PiwError } from '../../protocols/errors.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../../protocols/records.js';
-import type { OracleResult, OracleVerb } from '../../protocols/the-oracle.js';
+import type { OracleResult, OracleVerb } from '../../protocols/oracle.js';
 import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
 import type { PiwheelsDb, ProjectData, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
 import type { Bus, RequestOptions } from '../runtime/bus.js';

@@ -9,7 +9,7 @@
  * (a restart), a request is tried again for up to a minute before it is answered ERROR.
  */
 import type { Message } from '../../protocols/protocol.js';
-import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/the-oracle.js';
+import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/oracle.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { isTransientDbError } from '../../schema/transient.js';
 import type { Logger } from '../runtime/logger.js';

@@ -4,11 +4,11 @@
  * replies and publications with the protocol itself.
  */
 import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
-import { oracleProtocol } from '../../protocols/the-oracle.js';
+import { oracleProtocol } from '../../protocols/oracle.js';
 import { fileJugglerFsProtocol } from '../../protocols/file-juggler-fs.js';
-import { theScribeProtocol } from '../../protocols/the-scribe.js';
+import { theScribeProtocol } from '../../protocols/scribe.js';
 import { skipProtocol } from '../../protocols/cloud-gazer.js';
-import { buildsQueueProtocol } from '../../protocols/the-architect.js';
+import { buildsQueueProtocol } from '../../protocols/architect.js';
 import { refreshProtocol } from '../../protocols/refresh.js';
 import { statsProtocol } from '../../protocols/big-brother.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';

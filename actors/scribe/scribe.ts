@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../protocols/the-scribe.js';
+import type { theScribeProtocol } from '../../protocols/scribe.js';
 import type { ProjectData } from '../../schema/api.js';
 import { tempNameOwner, writeFileAtomic, type FileContent } from '../support/atomic-file.js';
 import { AtomicWriter } from '../support/atomic-writer.js';

@@ -16,7 +16,7 @@
  */
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import type { Message } from '../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../protocols/the-scribe.js';
+import type { theScribeProtocol } from '../../protocols/scribe.js';
 import { RewriteQueue } from './rewrite-queue.js';
 import type { Rewrite, RewriteCommand, RewriteRow } from './rewrite-queue.js';
 
