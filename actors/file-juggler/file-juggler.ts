@@ -40,7 +40,7 @@ import type { FileStateWire } from '../../protocols/records.js';
 import type { Bus } from '../runtime/bus.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { createFileRouter, type FileRouter, type FileRouterEvent } from '../zmq/file-transfer.js';
+import { createFileRouter, type FileRouter, type FileRouterEvent } from '../zmq/transfer-sockets.js';
 import type { PeerId } from '../zmq/router.js';
 import { commitWheel, type Committed } from './commit.js';
 import { diskStats } from './disk-stats.js';

@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import { createActor, toPromise } from 'xstate';
 import { ReceivedRanges, clientTransferMachine, masterFrameEvent, type ClientTransferOutput } from '../../machines/file-transfer/index.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
-import { createFileDealer } from '../zmq/file-transfer.js';
+import { createFileDealer } from '../zmq/transfer-sockets.js';
 import { BlockReader } from './block-reader.js';
 import { fileSenderErrors } from './errors.js';
 

@@ -1,6 +1,6 @@
 import * as zmq from 'zeromq';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
-import { createFileDealer, createFileRouter, type FileDealerEvent, type FileRouterEvent } from '../../../actors/zmq/file-transfer.js';
+import { createFileDealer, createFileRouter, type FileDealerEvent, type FileRouterEvent } from '../../../actors/zmq/transfer-sockets.js';
 import { Collector, transports } from './support.js';
 
 describe.each(transports)('file-transfer ROUTER ⇄ DEALER over %s', (_name, transport) => {
