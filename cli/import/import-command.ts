@@ -25,10 +25,10 @@ import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
-import { toolErrors } from './errors.js';
+import { toolErrors } from '../master-link/errors.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
 import { confirmAndSendImport } from './send-import.js';
-import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
+import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from '../master-link/tool-command.js';
 
 /** Where piw-import sends files: 0.18 hard-coded this address; ours is an option. */
 export const DEFAULT_IMPORT_FILE_QUEUE = 'tcp://localhost:5556';

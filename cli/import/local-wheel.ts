@@ -10,7 +10,7 @@ import { ZipReader } from '../../actors/slave/zip-reader.js';
 import { findMetadataEntry, metadataHeaders } from '../../actors/support/wheel-metadata.js';
 import { fileTags, parseWheelFilename, type WheelFilename } from '../../machines/wheel-filename.js';
 import type { FileStateWire } from '../../protocols/records.js';
-import { toolErrors } from './errors.js';
+import { toolErrors } from '../master-link/errors.js';
 
 export interface LocalWheel {
   path: string;

@@ -11,8 +11,8 @@ import type { Logger } from '../../actors/runtime/logger.js';
 import type { ImportToolRequest } from '../../machines/import-session/tool.js';
 import type { Settings } from '../common/command.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
-import { converse } from './master-link.js';
-import { MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
+import { converse } from '../master-link/master-link.js';
+import { MasterToolCommand, packageArgument, toolSchemaEntries } from '../master-link/tool-command.js';
 
 /** The manual's parts and the protocol's (behaviour 204). */
 export const REBUILD_PARTS = { home: 'HOME', search: 'SEARCH', project: 'PROJECT', index: 'BOTH' } as const;

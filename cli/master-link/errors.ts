@@ -1,5 +1,5 @@
 /**
- * How piw-import, piw-remove and piw-rebuild fail, with stable codes. Bad input from the command line
+ * How piw-import, piw-remove, piw-rebuild and piw-add fail, with stable codes. Bad input from the command line
  * (a file that is not a readable wheel, a bad --duration) ends with status 2 like any bad option; the
  * master refusing, going silent or not being there ends with status 1.
  */

@@ -13,8 +13,8 @@ import * as v from 'valibot';
 import type { Logger } from '../../actors/runtime/logger.js';
 import type { Settings } from '../common/command.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
-import { converse } from './master-link.js';
-import { MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
+import { converse } from '../master-link/master-link.js';
+import { MasterToolCommand, packageArgument, toolSchemaEntries } from '../master-link/tool-command.js';
 
 /** The database keeps at most this many characters of a skip reason. */
 export const MAX_SKIP_REASON = 100;
