@@ -20,6 +20,7 @@
 import { assign, fromCallback, fromPromise, setup, type ActorSystem, type AnyActorRef, type EventObject } from 'xstate';
 import { PiwError } from '../../protocols/errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { hostSpawner, sessionHostMachine, type ChildSpawner } from './session-host.js';
 
 export type TaskKind = 'pauseable' | 'pausing' | 'nonstop';
 
@@ -56,6 +57,11 @@ export interface TaskContext<I> {
   every(intervalMs: number, job: () => unknown): Periodic;
   /** Crashes the task with this error. */
   fail(error: unknown): void;
+  /**
+   * Spawns the task's peer sessions as children of its session host (`<task>` → `sessions` → …), so they
+   * belong to the master's actor system and stop when the task stops (see sessions.ts for the registry).
+   */
+  readonly sessions: ChildSpawner;
 }
 
 export interface TaskHandle {
@@ -189,6 +195,7 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
       stop: fromPromise<void, Internals<I>>(({ input }) => stopHandle(input as Internals<unknown>)),
       // Lives as long as the actor: when the supervisor stops it outright, the task's work is told to end.
       lifetime: fromCallback<EventObject, Internals<I>>(({ input }) => () => input.abort.abort()),
+      sessions: sessionHostMachine,
     },
     actions: {
       tellParentReady: ({ context, self }) => {
@@ -222,10 +229,14 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
         whenRunning: () => gate.whenRunning(),
         every: (intervalMs, job) => periodic(ctx as TaskContext<unknown>, gate, intervalMs, job),
         fail: (error) => (self as AnyActorRef).send({ type: 'task.fail', error }),
+        sessions: hostSpawner(() => (self.getSnapshot()?.children as Record<string, AnyActorRef | undefined> | undefined)?.sessions),
       };
       return { ctx, gate, abort, handle: undefined, crash: undefined, quitRequested: false };
     },
-    invoke: { src: 'lifetime', input: ({ context }) => context },
+    invoke: [
+      { src: 'lifetime', input: ({ context }) => context },
+      { id: 'sessions', src: 'sessions' },
+    ],
     initial: 'starting',
     states: {
       starting: {

@@ -4,19 +4,24 @@
  * each decoded message as an event; the machine answers through the `reply` action and does everything
  * else through named actions and actors (see `types.ts` for the whole interface).
  *
- *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts?, maxFileSize? }
+ *   input    SlaveSessionInput    { peer, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts?, maxFileSize? }
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
+ *            REGISTERED { slaveId }                                   — the answer to register
  *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
  *            LOGGED / LOG_FAILED { error }, PAGES_DONE / PAGES_FAILED { error } — answers to logBuild, requestPages
- *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  requestJob(RequestJobInput)
+ *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  register(RegisterInput)  requestJob(RequestJobInput)
  *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)
  *   actors   expectFile  verifyFile
  *   delays   sweep (the silence check period, from input and the busy timeout in HELLO; raises SWEEP)
  *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
  *
+ * The Slave Driver spawns a session for every new connection and hands it every message; the session
+ * itself rejects a first message that is not HELLO (behaviour 39: logged as a fault, no reply, the session
+ * ends as `rejected`), so a connection gets a slave id only once its HELLO is accepted (register).
+ *
  * States follow the last reply, which is what 0.18's order checks look at:
- *   greeting ─HELLO/ACK─► connected.ready ─IDLE─► requesting ─JOB─► building (BUILD) | ready (SLEEP)
+ *   greeting ─HELLO─► registering ─REGISTERED/ACK─► connected.ready ─IDLE─► requesting ─JOB─► building (BUILD) | ready (SLEEP)
  *   building ─BUSY/CONT─► building ; ─BUSY/DONE (skipped)─► ready
  *   building ─BUILT─► recording (failure, or nothing to send) | transferring (SEND ⇄ SENT) ─► recording
  *   recording: logBuild → requestPages → DONE → ready
@@ -63,6 +68,7 @@ import type {
   FileStateWire,
   LogBuildInput,
   LogEntry,
+  RegisterInput,
   ReportedReply,
   RequestJobInput,
   RequestPagesInput,
@@ -168,6 +174,7 @@ export const slaveSessionSetup = setup({
     reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: SlaveReply) => void,
     publishStatus: actionNotProvided(NAME, 'publishStatus') as (_: unknown, params: SlaveStatus) => void,
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
+    register: actionNotProvided(NAME, 'register') as (_: unknown, params: RegisterInput) => void,
     requestJob: actionNotProvided(NAME, 'requestJob') as (_: unknown, params: RequestJobInput) => void,
     logBuild: actionNotProvided(NAME, 'logBuild') as (_: unknown, params: LogBuildInput) => void,
     requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
@@ -244,7 +251,8 @@ const nextSweep = slaveSessionSetup.raise({ type: 'SWEEP' }, { id: 'sweep', dela
 export const slaveSessionMachine = slaveSessionSetup.createMachine({
   id: NAME,
   context: ({ input }) => ({
-    slaveId: input.slaveId,
+    peer: input.peer,
+    slaveId: 0,
     pypiSimpleUrl: input.pypiSimpleUrl,
     maxSendAttempts: input.maxSendAttempts ?? 3,
     maxFileSize: input.maxFileSize ?? null,
@@ -293,23 +301,38 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
         ...onWire(() => ({ target: 'rejected' as const })),
         BYE: { target: 'rejected' },
         HELLO: {
+          target: 'registering',
+          actions: assign(({ context, event }) => ({
+            hello: event.data,
+            ...silenceWatch(event.data[1].totalMilliseconds, context.sweepMs),
+            firstSeen: event.at,
+            lastSeen: event.at,
+          })),
+        },
+      },
+    },
+
+    /** HELLO accepted: the Slave Driver gives the slave its id (answered at once, behaviour 37). */
+    registering: {
+      entry: { type: 'register', params: ({ context }) => ({ peer: context.peer, hello: context.hello! }) },
+      on: {
+        ...onWire((type) => ({ actions: [...heard(type), dropEarly] })),
+        REGISTERED: {
           target: 'connected',
           actions: [
-            assign(({ context, event }) => ({
-              hello: event.data,
-              ...silenceWatch(event.data[1].totalMilliseconds, context.sweepMs),
-              firstSeen: event.at,
-              lastSeen: event.at,
-            })),
+            assign({ slaveId: ({ event }) => event.slaveId }),
             {
               type: 'log',
-              params: ({ context, event }) => ({
-                level: 'warning',
-                message: `${prefix(context)}: hello (build_timeout=${event.data[0].totalSeconds}s, busy_timeout=${event.data[1].totalSeconds}s, abi=${event.data[3]}, platform=${event.data[4]}, label=${event.data[5]}, os=${event.data[6]} ${event.data[7]})`,
-              }),
+              params: ({ context }) => {
+                const hello = context.hello!;
+                return {
+                  level: 'warning',
+                  message: `${prefix(context)}: hello (build_timeout=${hello[0].totalSeconds}s, busy_timeout=${hello[1].totalSeconds}s, abi=${hello[3]}, platform=${hello[4]}, label=${hello[5]}, os=${hello[6]} ${hello[7]})`,
+                };
+              },
             },
             // HELLO before ACK on the status stream (behaviour 70).
-            { type: 'publishStatus', params: ({ context, event }) => slaveStatus(context.slaveId, event.at, 'HELLO', event.data) },
+            { type: 'publishStatus', params: ({ context }) => slaveStatus(context.slaveId, context.firstSeen!, 'HELLO', context.hello!) },
             ...answer(({ context }) => ({ verb: 'ACK', data: [context.slaveId, context.pypiSimpleUrl] })),
           ],
         },

@@ -35,8 +35,11 @@ export type { BuildStateWire, FileStateWire, SlaveHelloWire, SlaveStatsWire };
 // ---------------------------------------------------------------------------------------------- input
 
 export interface SlaveSessionInput {
-  /** The id the Slave Driver gave this connection (1, 2, … per master run; behaviour 37). */
-  slaveId: number;
+  /**
+   * The connection this session speaks for, as its owner names it (the slave's ZeroMQ identity): handed
+   * back to `reply`, `log` and `register` so the owner knows where to send; the machine never reads it.
+   */
+  peer: string;
   /** The index URL sent in ACK (`--pypi-simple`, default `https://pypi.org/simple`). */
   pypiSimpleUrl: string;
   /** Whether the Slave Driver task is paused when the session starts (later: PAUSE / RESUME events). */
@@ -86,6 +89,8 @@ export type SlaveControlEvent =
   | { type: 'RESUME' }
   /** A new monitor asked for the state: publish HELLO, the kept stats, then the last reply (behaviour 71). */
   | { type: 'REPLAY' }
+  /** The answer to the `register` action: the id the Slave Driver gave the slave (behaviour 37). */
+  | { type: 'REGISTERED'; slaveId: number }
   /** The answer to the `requestJob` action: a job, or null when the ABI's queue has nothing (44–46). */
   | { type: 'JOB'; job: RequestJobOutput }
   /** `requestJob` could not be answered. */
@@ -130,6 +135,9 @@ export interface StatsSample {
 }
 
 export interface SlaveSessionContext {
+  /** See SlaveSessionInput. */
+  peer: string;
+  /** The id the Slave Driver gave the slave once its HELLO was accepted (1, 2, …); 0 before. */
   slaveId: number;
   pypiSimpleUrl: string;
   maxSendAttempts: number;
@@ -178,6 +186,11 @@ export interface SlaveSessionActions {
   /** Log a line in the Slave Driver's log, e.g. `slave 3: protocol error (IDLE after BUILD)`. */
   log: LogEntry;
   /**
+   * A HELLO was accepted: give the slave the next id (1, 2, …, never one a rejected connection used up,
+   * behaviours 37, 39); answered by REGISTERED.
+   */
+  register: RegisterInput;
+  /**
    * Ask the Slave Driver's queue for a job; it answers by sending JOB (or JOB_FAILED) to this session,
    * at once or later. An action and an event rather than an invoked actor: IDLE is the hottest request
    * after BUSY, and an actor per IDLE costs about nine times as much as a message to the parent.
@@ -190,6 +203,12 @@ export interface SlaveSessionActions {
 }
 
 // ------------------------------------------------------------------------------------------- services
+
+/** `register` (action): the connection and what its HELLO said. */
+export interface RegisterInput {
+  peer: string;
+  hello: SlaveHelloWire;
+}
 
 /** `requestJob` (action): pop the head of the slave's ABI queue, skipping in-flight and deleted entries (A.1). */
 export interface RequestJobInput {
@@ -232,6 +251,7 @@ export type SlaveSessionEndReason =
 
 export interface SlaveSessionOutput {
   reason: SlaveSessionEndReason;
+  /** 0 for a rejected connection (it never had one). */
   slaveId: number;
   /** The (package, version) the slave held when it went, so the Slave Driver can release it; else null. */
   build: { package: string; version: string } | null;
