@@ -1,58 +1,13 @@
 /**
- * The session host: the actor under which a task's peer sessions live (`slave_driver` → `sessions` →
- * `slave:…`). Every task invokes one (actors/runtime/task.ts), so a session is an actor of the master's one
- * system, listed with the rest (actor-tree.ts), and stopping the task stops the host and with it every
- * session. Code that runs without a task (benchmarks, tests of one part) makes a host of its own.
- *
- *   host.spawn { id, make }   spawns `make().logic` with `make().input` as the child `id` (a child still
- *                             under that id is stopped first); `make` is a function so that the logic,
- *                             which may hold closures and cycles, is not part of the event an inspector sees
- *   host.stop { id }          stops that child
- *   a child that ends         (final state or error) is taken out of the children at once
- *
- * `hostSpawner(host)` is the imperative face of it: `spawn` returns the new child's ref synchronously (the
- * host handles the event at once, as nothing else runs inside it).
+ * Spawning a task's peer sessions under its session host (the chart is machines/session-host; every task
+ * invokes one, so a session is an actor of the master's one system, listed with the rest by actor-tree.ts).
+ * `hostSpawner(host)` is its imperative face: `spawn` returns the new child's ref synchronously (the host
+ * handles the event at once, as nothing else runs inside it). Code that runs without a task (benchmarks,
+ * tests of one part) makes a host of its own with `standaloneHost()`.
  */
-import { createActor, enqueueActions, setup, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom } from 'xstate';
+import { createActor, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom } from 'xstate';
+import { sessionHostMachine, type SessionHostEvent } from '../../machines/session-host/index.js';
 import { PiwError } from '../../protocols/errors.js';
-
-export type SessionHostEvent =
-  | { type: 'host.spawn'; id: string; make: () => { logic: AnyActorLogic; input: unknown } }
-  | { type: 'host.stop'; id: string }
-  | { type: `xstate.done.actor.${string}` }
-  | { type: `xstate.error.actor.${string}`; error: unknown };
-
-const DONE_PREFIX = 'xstate.done.actor.';
-const ERROR_PREFIX = 'xstate.error.actor.';
-
-/** The id of the child a done / error event is about. */
-function endedChild(type: string): string {
-  return type.startsWith(DONE_PREFIX) ? type.slice(DONE_PREFIX.length) : type.slice(ERROR_PREFIX.length);
-}
-
-export const sessionHostMachine = setup({
-  types: { events: {} as SessionHostEvent },
-  actions: {
-    spawnSession: enqueueActions(({ event, enqueue }) => {
-      if (event.type !== 'host.spawn') return;
-      const { logic, input } = event.make();
-      enqueue.stopChild(event.id);
-      enqueue.spawnChild(logic, { id: event.id as never, input });
-    }),
-    stopSession: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'host.stop') enqueue.stopChild(event.id);
-    }),
-    forgetEnded: enqueueActions(({ event, enqueue }) => enqueue.stopChild(endedChild(event.type))),
-  },
-}).createMachine({
-  id: 'sessions',
-  on: {
-    'host.spawn': { actions: 'spawnSession' },
-    'host.stop': { actions: 'stopSession' },
-    'xstate.done.actor.*': { actions: 'forgetEnded' },
-    'xstate.error.actor.*': { actions: 'forgetEnded' },
-  },
-});
 
 export class SessionHostError extends PiwError {
   constructor(id: string) {

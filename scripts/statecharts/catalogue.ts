@@ -7,6 +7,8 @@ import { secretaryMachine } from '../../machines/secretary/secretary-machine.js'
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
+import { supervisorMachine } from '../../machines/supervisor/index.js';
+import { taskMachine } from '../../machines/task/index.js';
 
 export function allMachines(): Record<string, AnyStateMachine> {
   return {
@@ -19,5 +21,7 @@ export function allMachines(): Record<string, AnyStateMachine> {
     secretary: secretaryMachine,
     farm: farmMachine,
     'sense-navigation': navigationMachine,
+    supervisor: supervisorMachine,
+    task: taskMachine,
   };
 }
