@@ -1,5 +1,6 @@
 /** Every statechart of machines/, by the name its drawing gets. */
 import type { AnyStateMachine } from 'xstate';
+import { architectRefreshMachine } from '../../machines/architect/index.js';
 import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
@@ -19,5 +20,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     secretary: secretaryMachine,
     farm: farmMachine,
     'sense-navigation': navigationMachine,
+    'architect-refresh': architectRefreshMachine,
   };
 }
