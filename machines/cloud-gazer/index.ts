@@ -1,3 +1,4 @@
+export * from './circuit-breaker.js';
 export * from './changelog.js';
 export * from './gazer-plan.js';
 export * from './pypi-actions.js';
