@@ -21,18 +21,19 @@
  * (behaviour 130: "Cancelled query during shutdown"). A failed query is logged and tried again at the
  * next interval: the database being away for a while must not crash the master.
  */
-import { createActor, fromPromise, waitFor } from 'xstate';
+import { fromPromise } from 'xstate';
 import {
   ARCHITECT_INTERVAL_MS,
   architectRefreshMachine,
   BUILD_QUEUE_LIMIT,
-  QueryCancelledError,
   REFRESH_GAP_MS,
 } from '../../machines/architect/refresh-machine.js';
+import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { BuildQueue } from '../../schema/database.js';
 import type { Bus } from '../runtime/bus.js';
 import { queues } from '../runtime/queues.js';
-import { createTask } from '../runtime/task.js';
+import { createTask, type TaskContext } from '../runtime/task.js';
+import { logAction, runTaskMachine } from '../runtime/task-machine.js';
 
 export { ARCHITECT_INTERVAL_MS, BUILD_QUEUE_LIMIT, REFRESH_GAP_MS };
 
@@ -56,42 +57,25 @@ export const architectTask = createTask<ArchitectInput>({
   kind: 'pauseable',
   start(ctx) {
     const { bus, buildQueue, intervalMs, refreshGapMs, limit } = ctx.input;
-    const log = ctx.log;
     const machine = architectRefreshMachine.provide({
       actors: {
         whenRunning: fromPromise(() => ctx.whenRunning()),
-        buildQueue: fromPromise<BuildQueue, { limit: number }>(async ({ input }) => {
-          try {
-            const queue = await buildQueue(input.limit, ctx.signal);
-            if (!ctx.signal.aborted) return queue;
-          } catch (err) {
-            if (!ctx.signal.aborted) throw err;
-          }
-          throw new QueryCancelledError();
-        }),
+        buildQueue: fromPromise<BuildQueue, { limit: number }>(({ input }) =>
+          unlessCancelled(ctx.signal, 'the build queue query', () => buildQueue(input.limit, ctx.signal)),
+        ),
         publish: fromPromise<boolean, BuildQueue>(async ({ input }) => bus.push(queues.builds, { verb: 'QUEUE', data: input })),
       },
-      actions: {
-        log: (_, { level, message, error }) => log[level === 'warning' ? 'warn' : level](message, error),
-      },
+      actions: { log: logAction(ctx.log) },
     });
-    const actor = createActor(machine, {
-      input: {
-        ...(intervalMs === undefined ? {} : { intervalMs }),
-        ...(refreshGapMs === undefined ? {} : { refreshGapMs }),
-        ...(limit === undefined ? {} : { limit }),
-      },
+    const run = runTaskMachine(ctx as TaskContext<unknown>, machine, {
+      ...(intervalMs === undefined ? {} : { intervalMs }),
+      ...(refreshGapMs === undefined ? {} : { refreshGapMs }),
+      ...(limit === undefined ? {} : { limit }),
     });
-    actor.subscribe({ error: (err) => ctx.fail(err) });
-    actor.start();
-    const unlisten = bus.listen(queues.refresh, () => actor.send({ type: 'REFRESH' }));
+    const unlisten = bus.listen(queues.refresh, () => run.actor.send({ type: 'REFRESH' }));
     return {
       // Stopping aborts ctx.signal; the stop waits for the cancelled query to wind down.
-      async stop() {
-        unlisten();
-        await waitFor(actor, (s) => !s.hasTag('busy')).catch(() => undefined);
-        actor.stop();
-      },
+      stop: () => (unlisten(), run.stop()),
     };
   },
 });

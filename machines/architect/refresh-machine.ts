@@ -6,7 +6,7 @@
  *   events   REFRESH (Cloud Gazer recorded versions to build)
  *   actors   whenRunning   resolves when work may go on (at once unless the master is paused); rejects
  *                          once the task stops
- *            buildQueue    get_build_queue(limit); rejects with QueryCancelledError when the task stops
+ *            buildQueue    get_build_queue(limit); rejects with CancelledError (common/cancelled.ts) when the task stops
  *            publish       pushes QUEUE on the builds queue; resolves false when the queue is full
  *   actions  log(LogEntry)
  *   delays   interval (from the end of one query to the next, 60 s), refreshGap (3 s)
@@ -29,7 +29,7 @@
  */
 import { and, assign, enqueueActions, setup, stateIn } from 'xstate';
 import type { BuildQueue } from '../../schema/database.js';
-import { defineError } from '../../protocols/errors.js';
+import { wasCancelled } from '../common/cancelled.js';
 import { describeError, type LogEntry } from '../common/log-entry.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { timerMs } from '../common/timer.js';
@@ -41,9 +41,6 @@ export const ARCHITECT_INTERVAL_MS = 60_000;
 export const BUILD_QUEUE_LIMIT = 100_000;
 /** The least time from the end of one query a REFRESH asked for to the start of the next. */
 export const REFRESH_GAP_MS = 3_000;
-
-/** The query was cancelled because the task is stopping (behaviour 130). */
-export const QueryCancelledError = defineError('PIW_ERR_QUERY_CANCELLED', () => 'the build queue query was cancelled: the Architect is stopping');
 
 export interface ArchitectRefreshInput {
   intervalMs?: number;
@@ -91,7 +88,7 @@ export const architectRefreshSetup = setup({
     wanted: ({ context }) => context.wanted,
     forRefresh: ({ context }) => context.forRefresh,
     /** The query's failure is its cancellation at shutdown. */
-    cancelled: ({ event }) => (event as { error?: unknown }).error instanceof QueryCancelledError,
+    cancelled: wasCancelled,
     accepted: (_, accepted: boolean) => accepted,
   },
   delays: {

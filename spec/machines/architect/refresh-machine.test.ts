@@ -6,9 +6,9 @@
 import { createActor, fromPromise, waitFor, type SnapshotFrom } from 'xstate';
 import {
   architectRefreshMachine,
-  QueryCancelledError,
   type BuildQueue,
 } from '../../../machines/architect/index.js';
+import { CancelledError } from '../../../machines/common/cancelled.js';
 import type { LogEntry } from '../../../machines/common/log-entry.js';
 import { NotProvidedError } from '../../../machines/common/not-provided.js';
 import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
@@ -24,7 +24,7 @@ test('generated paths reach every state and every transition of the refresh cycl
       errorEvent('whenRunning', new Error('task stopped')),
       doneEvent('buildQueue', queue),
       errorEvent('buildQueue', new Error('connection refused')),
-      errorEvent('buildQueue', new QueryCancelledError()),
+      errorEvent('buildQueue', new CancelledError('the build queue query')),
       doneEvent('publish', true),
       doneEvent('publish', false),
       ...delayedEvents(s),
@@ -135,7 +135,7 @@ test('a failed query is logged with the interval and the cycle waits for the nex
 test('behaviour 130: a query cancelled at shutdown is logged and ends the cycle', async () => {
   const m = live();
   await waitFor(m.actor, () => m.queries.length === 1);
-  m.queries[0]!.fail(new QueryCancelledError());
+  m.queries[0]!.fail(new CancelledError('the build queue query'));
   await waitFor(m.actor, (s) => s.status === 'done');
   expect(m.logs).toEqual([{ level: 'info', message: 'Cancelled query during shutdown' }]);
   expect(m.pushed).toEqual([]);
