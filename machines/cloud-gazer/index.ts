@@ -4,3 +4,4 @@ export * from './gazer-plan.js';
 export * from './pypi-actions.js';
 export * from './pypi-buffer.js';
 export * from './pypi-events.js';
+export * from './poll-cycle.js';
