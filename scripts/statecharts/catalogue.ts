@@ -1,5 +1,7 @@
 /** Every statechart of machines/, by the name its drawing gets. */
 import type { AnyStateMachine } from 'xstate';
+import { architectRefreshMachine } from '../../machines/architect/index.js';
+import { circuitBreakerMachine, pollCycleMachine } from '../../machines/cloud-gazer/index.js';
 import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
@@ -23,5 +25,8 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'sense-navigation': navigationMachine,
     supervisor: supervisorMachine,
     task: taskMachine,
+    'architect-refresh': architectRefreshMachine,
+    'pypi-circuit-breaker': circuitBreakerMachine,
+    'cloud-gazer-poll': pollCycleMachine,
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * Runs a task's own statechart (machines/architect, machines/cloud-gazer, …) inside the task: a machine
+ * error crashes the task, and stopping waits for the work tagged `busy` to wind down (the task's signal
+ * has already aborted it, so it ends as cancelled) before the machine stops.
+ */
+import { createActor, waitFor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom } from 'xstate';
+import type { LogEntry } from '../../machines/common/log-entry.js';
+import type { Logger } from './logger.js';
+import type { TaskContext } from './task.js';
+
+export interface TaskMachine<M extends AnyStateMachine> {
+  readonly actor: Actor<M>;
+  stop(): Promise<void>;
+}
+
+export function runTaskMachine<M extends AnyStateMachine>(ctx: TaskContext<unknown>, machine: M, input: InputFrom<M>): TaskMachine<M> {
+  const actor = createActor(machine, { input }) as Actor<M>;
+  actor.subscribe({ error: (err) => ctx.fail(err) });
+  actor.start();
+  return {
+    actor,
+    async stop() {
+      await waitFor(actor, (s) => !(s as AnyMachineSnapshot).hasTag('busy')).catch(() => undefined);
+      actor.stop();
+    },
+  };
+}
+
+/** The `log` action of a task's machine, writing to the task's logger. */
+export function logAction(log: Logger) {
+  return (_: unknown, { level, message, error }: LogEntry) => log[level === 'warning' ? 'warn' : level](message, error);
+}
