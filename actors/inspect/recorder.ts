@@ -13,7 +13,7 @@
  * `eventsPerActor` lines each.
  */
 import type { AnyActor, AnyActorLogic, AnyActorRef, InspectionEvent } from 'xstate';
-import { activeStateIds, type ChartIndex } from './charts.js';
+import { activeStateIds, isMachine, type ChartIndex } from './charts.js';
 import { formatStateValue, summarize } from './summary.js';
 
 export interface EventLine {
@@ -69,6 +69,12 @@ export interface RecorderOptions {
   now?: () => number;
 }
 
+/** An actor's id; one made without an id (the root) goes by its machine's. */
+function nameOf(ref: AnyActor): string {
+  const logic = ref.logic as AnyActorLogic | undefined;
+  return ref.id === ref.sessionId && isMachine(logic) ? logic.id : ref.id;
+}
+
 export class Recorder {
   readonly #actors = new Map<string, ActorRecord>();
   readonly #charts: ChartIndex;
@@ -99,8 +105,8 @@ export class Recorder {
         const record = this.#actors.get((event.actorRef as AnyActorRef).sessionId);
         if (record === undefined) return;
         const line: EventLine = { at: this.#now(), type: event.event.type, data: summarize(event.event, this.#eventBudget) };
-        const from = event.sourceRef as AnyActorRef | undefined;
-        if (from !== undefined && from !== event.actorRef) line.from = from.id;
+        const from = event.sourceRef as AnyActor | undefined;
+        if (from !== undefined && from !== event.actorRef) line.from = nameOf(from);
         record.ring[record.next] = line;
         record.next = (record.next + 1) % this.#eventsPerActor;
         record.count++;
@@ -219,8 +225,7 @@ export class Recorder {
     const status = snapshot?.status ?? 'unknown';
     const row: ActorRow = {
       key: record.key,
-      // An actor made without an id (the root) goes by its machine's.
-      id: ref.id === ref.sessionId && chart !== undefined ? chart.machine.id : ref.id,
+      id: nameOf(ref),
       machine: chart !== undefined,
       status,
       state: chart !== undefined && snapshot?.value !== undefined ? formatStateValue(snapshot.value) : status,
