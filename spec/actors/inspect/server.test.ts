@@ -5,7 +5,7 @@
  * what it refuses: another Host (DNS rebinding), other methods, unknown paths, too many streams.
  */
 import { request } from 'node:http';
-import { createActor, setup, type AnyActor } from 'xstate';
+import { createActor, setup, type Actor } from 'xstate';
 import { ChartIndex } from '../../../actors/inspect/charts.js';
 import { Recorder } from '../../../actors/inspect/recorder.js';
 import { InspectServer } from '../../../actors/inspect/server.js';
@@ -20,7 +20,7 @@ const counter = setup({ types: { events: {} as { type: 'INC'; by: number } | { t
 });
 
 let server: InspectServer;
-let root: AnyActor;
+let root: Actor<typeof counter>;
 let drawn = 0;
 
 beforeAll(async () => {
