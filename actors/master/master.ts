@@ -14,9 +14,11 @@
  * `quit()` may come at any time, even before or during start(): the master then stops as soon as it can.
  * With a `notifier` (piw-master under systemd) service-status.ts tells systemd all of this as it happens:
  * READY once the supervisor runs, STATUS lines, more time per task while starting and stopping.
+ * With `config.inspect` (piw-master --inspect) the root is created with actors/inspect's observer and the
+ * live view is served; without it that module is not even loaded.
  */
 import { dirname } from 'node:path';
-import { createActor, toPromise, waitFor, type Actor } from 'xstate';
+import { createActor, toPromise, waitFor, type Actor, type InspectionEvent } from 'xstate';
 import { masterControlProtocol } from '../../protocols/master-control.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';
 import { PiwError } from '../../protocols/errors.js';
@@ -28,6 +30,8 @@ import { describe } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { supervisorMachine, type SupervisorOutput } from '../runtime/supervisor.js';
+import type { InspectAddress } from '../inspect/address.js';
+import type { Inspector } from '../inspect/index.js';
 import { prepareIpcBind } from '../ipc/checks.js';
 import { serviceNotifier, type ServiceNotifier } from '../systemd/index.js';
 import { createPullAdapter, type Receiver } from '../zmq/pull.js';
@@ -65,6 +69,8 @@ export interface MasterEndpoints {
   slave?: string;
   file?: string;
   import?: string;
+  /** The live view's page (--inspect). */
+  inspect?: string;
 }
 
 type Supervisor = Actor<typeof supervisorMachine>;
@@ -112,6 +118,7 @@ export class Master {
       this.#closers.unshift(() => bus.close());
       notifier.status('binding the status and control queues');
       await this.#bindSockets(bus);
+      const inspect = config.inspect === undefined ? undefined : await this.#serveInspector(config.inspect);
       const tasks = masterTasks(config, {
         bus,
         database,
@@ -123,6 +130,7 @@ export class Master {
         },
       });
       const root = createActor(supervisorMachine, {
+        ...(inspect === undefined ? {} : { inspect }),
         input: {
           log,
           tasks,
@@ -210,6 +218,21 @@ export class Master {
     );
     this.#closers.unshift(() => control.close());
     this.endpoints.control = control.endpoint;
+  }
+
+  /** The live view's server; returns the observer the root is created with. */
+  async #serveInspector(address: InspectAddress): Promise<(event: InspectionEvent) => void> {
+    const { startInspector } = await import('../inspect/index.js');
+    let inspector: Inspector;
+    try {
+      inspector = await startInspector({ address });
+    } catch (err) {
+      throw new MasterStartError(`unable to serve the live view (--inspect) at ${address.host}:${address.port}: ${describe(err)}`, { cause: err });
+    }
+    this.#closers.unshift(() => inspector.close());
+    this.endpoints.inspect = inspector.url;
+    this.#log.info(`live view of the actors at ${inspector.url}`);
+    return inspector.observe;
   }
 
   /** Closes what start() opened, newest first; a failure is logged and the rest still closed. */
