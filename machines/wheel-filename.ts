@@ -5,7 +5,7 @@
  * `name-version[-build]-python-abi-platform.whl`. Used by Mr Chase, the File Juggler, the slave and
  * piw-import. Pure: no I/O.
  */
-import { PiwError } from '../protocols/errors.js';
+import { defineError } from '../protocols/errors.js';
 import type { FileStateWire } from '../protocols/records.js';
 import { dependenciesProblem } from './dependencies.js';
 import { compareParsed, parseVersion } from './pep440.js';
@@ -34,13 +34,12 @@ export interface WheelFilename {
   readonly platformTag: string;
 }
 
-export class InvalidWheelFilenameError extends PiwError {
-  static readonly code = 'PIW_ERR_INVALID_WHEEL_FILENAME';
-  constructor(readonly filename: string, readonly reason: string) {
-    super(InvalidWheelFilenameError.code, `invalid wheel filename ${quote(filename)}: ${reason}`);
-    this.name = 'InvalidWheelFilenameError';
-  }
-}
+export const InvalidWheelFilenameError = defineError('PIW_ERR_INVALID_WHEEL_FILENAME', (filename: string, reason: string) => ({
+  message: `invalid wheel filename ${quote(filename)}: ${reason}`,
+  filename,
+  reason,
+}));
+export type InvalidWheelFilenameError = InstanceType<typeof InvalidWheelFilenameError>;
 
 /** A filename for a message: JSON-quoted (so NUL and control characters show) and cut at 100 characters. */
 function quote(text: string): string {

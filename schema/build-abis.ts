@@ -6,7 +6,7 @@
  * next query.
  */
 import type { Sql, TransactionSql } from 'postgres';
-import { PiwError } from '../protocols/errors.js';
+import { defineError } from '../protocols/errors.js';
 
 export interface BuildAbiRow {
   abi: string;
@@ -16,12 +16,7 @@ export interface BuildAbiRow {
   queued: number;
 }
 
-export class BuildAbiError extends PiwError {
-  constructor(message: string) {
-    super('PIW_ERR_BUILD_ABI', message);
-    this.name = 'BuildAbiError';
-  }
-}
+export const BuildAbiError = defineError('PIW_ERR_BUILD_ABI', (message: string) => message);
 
 const ABI = /^[A-Za-z0-9][A-Za-z0-9._]{0,99}$/;
 

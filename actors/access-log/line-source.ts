@@ -29,13 +29,14 @@ export async function openSources(files: readonly string[], stdin: () => Readabl
       sources.push({ name: 'standard input', open: stdin });
       continue;
     }
+    let directory: boolean;
     try {
-      const info = await stat(name);
-      if (info.isDirectory()) throw new Error('it is a directory');
+      directory = (await stat(name)).isDirectory();
       await access(name, constants.R_OK);
     } catch (err) {
       throw loggerErrors.input(name, err);
     }
+    if (directory) throw loggerErrors.input(name, 'it is a directory');
     sources.push({
       name,
       open: () => {

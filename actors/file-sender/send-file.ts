@@ -69,11 +69,14 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
   }
   try {
     const stats = await fstatAsync(fd);
-    if (!stats.isFile()) throw new Error('not a regular file');
-    filesize = stats.size;
+    filesize = stats.isFile() ? stats.size : -1;
   } catch (err) {
     await closeAsync(fd).catch(() => undefined);
     throw fileSenderErrors.file(path, err);
+  }
+  if (filesize < 0) {
+    await closeAsync(fd).catch(() => undefined);
+    throw fileSenderErrors.file(path, 'not a regular file');
   }
 
   const reader = new BlockReader(fd, filesize);

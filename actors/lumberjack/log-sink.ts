@@ -9,7 +9,7 @@
  */
 import type { Message } from '../../protocols/protocol.js';
 import type { lumberjackProtocol } from '../../protocols/lumberjack.js';
-import { PiwError } from '../../protocols/errors.js';
+import { defineError } from '../../protocols/errors.js';
 
 /** One record from the log queue, as the Lumberjack receives it (protocols.md §3.7, §4.9). */
 export type LogRecord = Message<(typeof lumberjackProtocol)['recv']>;
@@ -22,12 +22,8 @@ export interface LogSink {
   writeBatch(records: readonly LogRecord[]): Promise<void>;
 }
 
-export class RejectedBatchError extends PiwError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('PIW_ERR_LOG_REJECTED', message, options);
-    this.name = 'RejectedBatchError';
-  }
-}
+export const RejectedBatchError = defineError('PIW_ERR_LOG_REJECTED', (message: string, cause?: unknown) => ({ message, cause }));
+export type RejectedBatchError = InstanceType<typeof RejectedBatchError>;
 
 /** Keeps what it is given, in order (tests, and benchmarks that leave the database out). */
 export class MemoryLogSink implements LogSink {

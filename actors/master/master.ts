@@ -21,7 +21,7 @@ import { dirname } from 'node:path';
 import { createActor, toPromise, waitFor, type Actor, type InspectionEvent } from 'xstate';
 import { masterControlProtocol } from '../../protocols/master-control.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';
-import { PiwError } from '../../protocols/errors.js';
+import { defineErrors, PiwError } from '../../protocols/errors.js';
 import { describeTarget } from '../../schema/dsn.js';
 import type { Database } from '../../schema/database.js';
 import { openDatabase } from '../../schema/open.js';
@@ -42,12 +42,12 @@ import { masterHello } from './hello.js';
 import { reportMaster } from './service-status.js';
 import { masterTasks } from './tasks.js';
 
-export class MasterStartError extends PiwError {
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super('PIW_ERR_MASTER_START', `the master did not start: ${reason}`, options);
-    this.name = 'MasterStartError';
-  }
-}
+export class MasterStartError extends PiwError {}
+
+const startErrors = defineErrors(MasterStartError, {
+  failed: ['PIW_ERR_MASTER_START', (reason: string, cause: unknown) => ({ message: `the master did not start: ${reason}`, cause })],
+  again: ['PIW_ERR_MASTER_STARTED', () => 'the master has already been started'],
+});
 
 export interface MasterOptions {
   config: MasterConfig;
@@ -97,7 +97,7 @@ export class Master {
    * carried out). Rejects with MasterStartError, everything released, when start-up failed.
    */
   async start(): Promise<void> {
-    if (this.#done !== undefined) throw new Error('the master has already been started');
+    if (this.#done !== undefined) throw startErrors.again();
     const { config } = this.#opts;
     const log = this.#log;
     const notifier = this.#opts.notifier ?? SILENT;
@@ -159,7 +159,7 @@ export class Master {
       void finished.then(async (output) => release(await this.#close(output)));
       if (reached.status === 'done' && reached.output!.failed) {
         const output = await this.#done;
-        throw new MasterStartError(output.reason, { cause: output.error });
+        throw startErrors.failed(output.reason, output.error);
       }
       if (reached.status !== 'done') log.info('all tasks ready');
     } catch (err) {
@@ -259,7 +259,7 @@ async function checkQueues(config: MasterConfig): Promise<void> {
     try {
       await prepareIpcBind(address, { create: false });
     } catch (err) {
-      throw new MasterStartError(`unable to use the ${queue} queue (--${queue}-queue): ${describe(err)}`, { cause: err });
+      throw startErrors.failed(`unable to use the ${queue} queue (--${queue}-queue): ${describe(err)}`, err);
     }
   }
 }
@@ -269,6 +269,6 @@ async function bound<T>(queue: 'status' | 'control', address: string, bind: () =
   try {
     return await bind();
   } catch (err) {
-    throw new MasterStartError(`unable to bind the ${queue} queue (--${queue}-queue) to ${address}: ${describe(err)}`, { cause: err });
+    throw startErrors.failed(`unable to bind the ${queue} queue (--${queue}-queue) to ${address}: ${describe(err)}`, err);
   }
 }

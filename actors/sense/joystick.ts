@@ -14,7 +14,7 @@ import { setTimeout } from 'node:timers/promises';
 import { pictureDirection, type Rotation, type StickDirection } from '../../machines/sense/rotation.js';
 import type { StickMessage } from '../../machines/sense/stick.js';
 import { senseStickProtocol } from '../../protocols/sense-stick.js';
-import { SenseError } from './errors.js';
+import { senseErrors } from './errors.js';
 
 const EV_KEY = 1;
 const KEYS: Record<number, StickDirection> = { 103: 'up', 108: 'down', 105: 'left', 106: 'right', 28: 'enter' };
@@ -89,7 +89,7 @@ export interface Joystick {
 
 /** Opens the joystick's device (non-blocking) now, so that a device that cannot be read is known at once. */
 export async function openJoystick(device: string, rotation: Rotation, recordSize = inputEventSize()): Promise<Joystick> {
-  const fail = (err: unknown) => new SenseError('PIW_ERR_SENSE_DEVICE', `cannot read the Sense HAT's joystick ${device}: ${(err as Error).message}`, { cause: err });
+  const fail = (err: unknown) => senseErrors.device(`cannot read the Sense HAT's joystick ${device}`, err);
   let handle: FileHandle;
   try {
     handle = await open(device, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -34,13 +34,14 @@ export async function readLocalWheel(path: string): Promise<LocalWheel> {
     throw toolErrors.input(`${path} is not a wheel: ${describe(err)}`, err);
   }
   let size: number;
+  let regular: boolean;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
+    [regular, size] = [info.isFile(), info.size];
   } catch (err) {
     throw toolErrors.input(`cannot read ${path}: ${describe(err)}`, err);
   }
+  if (!regular) throw toolErrors.input(`cannot read ${path}: not a regular file`);
   let zip: ZipReader;
   try {
     zip = await ZipReader.open(path);

@@ -27,6 +27,7 @@ import {
   type ImportToolRequest,
   type TransferInput,
 } from '../../machines/import-session/tool.js';
+import { importToolErrors } from '../../machines/import-session/errors.js';
 import { ProtocolError } from '../../protocols/errors.js';
 import { importerProtocol } from '../../protocols/mr-chase.js';
 import { toolErrors } from './errors.js';
@@ -81,7 +82,7 @@ export async function converse(opts: ConversationOptions): Promise<string | unde
           },
           actors: {
             transfer: fromPromise<void, TransferInput>(({ input, signal }) => {
-              if (opts.transfer === undefined) throw new Error(`the master asked for ${input.filename}, but this request sends no files`);
+              if (opts.transfer === undefined) throw importToolErrors.unexpected(`it asked for ${input.filename}, but this request sends no files`);
               return opts.transfer(input, signal);
             }),
           },
@@ -100,7 +101,7 @@ export async function converse(opts: ConversationOptions): Promise<string | unde
     });
     if (outcome.status === 'failed') {
       const { error } = outcome;
-      throw error.code === 'PIW_ERR_MASTER_REFUSED' ? toolErrors.refused(opts.what, opts.refusal?.(error.message) ?? error.message) : error;
+      throw error.code === 'PIW_ERR_MASTER_ERROR' ? toolErrors.refused(opts.what, opts.refusal?.(error.message) ?? error.message, error) : error;
     }
     return outcome.action;
   } finally {

@@ -5,7 +5,7 @@
  */
 import type { FileStateWire, Message, SlaveHelloWire, SlaveStatsWire, TimeDelta } from '../../protocols/index.js';
 import type { slaveClientProtocol } from '../../protocols/index.js';
-import type { TransferErrorCode } from '../file-transfer/errors.js';
+import type { ErrorCode } from '../../protocols/errors.js';
 import type { LogEntry } from '../common/log-entry.js';
 
 export type { LogEntry, SlaveHelloWire, SlaveStatsWire };
@@ -129,4 +129,4 @@ export interface CleanupInput {
 }
 
 /** A `transfer` failure with this code means the master fell silent (machines/file-transfer's TransferError). */
-export const MASTER_SILENT: TransferErrorCode = 'PIW_ERR_TRANSFER_TIMEOUT';
+export const MASTER_SILENT: ErrorCode = 'PIW_ERR_TRANSFER_TIMEOUT';

@@ -22,8 +22,7 @@ import {
   TAG_SET,
   TAG_TIMEDELTA,
 } from './tags.js';
-
-export class CborDecodeError extends Error {}
+import { CborDecodeError } from './errors.js';
 
 /** Deeper than any piwheels message (BUILT is 5 levels) and far below the JS stack limit. */
 const MAX_DEPTH = 64;

@@ -12,7 +12,6 @@ import { lumberjackProtocol } from '../../protocols/lumberjack.js';
 import { MIXED, combined, tempDir } from '../actors/access-log/samples.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CLI = join(ROOT, 'cli/piw-logger.ts');
 
 interface Run {
@@ -23,7 +22,7 @@ interface Run {
 
 /** Starts piw-logger; `input` is written to its stdin (then closed unless `keepOpen`). */
 function start(args: string[], input = '', keepOpen = false) {
-  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, HOME: dir.path }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, HOME: dir.path }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

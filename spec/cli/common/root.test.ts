@@ -11,7 +11,7 @@ describe('refuseRoot', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(RootRefusedError);
-    expect((error as RootRefusedError).code).toBe('PIW_ERR_ROOT');
+    expect((error as InstanceType<typeof RootRefusedError>).code).toBe('PIW_ERR_ROOT');
     expect((error as Error).message).toMatch(/^Slave must not be run as root; .*PIW_ALLOW_ROOT=1/);
     expect(classify(error)).toMatchObject({ exitCode: 1, expected: true });
   });

@@ -1,11 +1,9 @@
 /**
- * get_build_queue(limit) over a few rows in memory, by behaviours.md A.1 and A.2 (schema.md's
- * builds_pending): per version not yet covered, only the lexically lowest outstanding build ABI is queued;
- * a wheel tagged `none` covers every ABI, a failure or an ABI-specific wheel only its own; skipped packages,
- * versions and ABIs are never queued; each ABI's list is oldest release first, at most `limit` long.
- * ABIs with nothing to build are absent, as they are from the SQL function's rows.
+ * get_build_queue(limit) over a few rows in memory, answered by the specs' one reference queue
+ * (spec/support/reference-queue.ts, behaviours.md A.1 and A.2).
  */
 import type { BuildQueue } from '../../../../actors/architect/index.js';
+import { referenceQueue } from '../../../support/reference-queue.js';
 
 export interface MemoryBuild {
   package: string;
@@ -40,29 +38,15 @@ export class MemoryBuildQueue {
   }
 
   queue(limit: number): BuildQueue {
-    const buildAbis = [...this.abis].filter(([, a]) => a.skip === '').map(([abi]) => abi);
-    const attempted = new Set<string>();
-    const key = (pkg: string, ver: string, abi: string) => `${pkg}\0${ver}\0${abi}`;
-    for (const b of this.builds) {
-      if (b.files.length === 0) attempted.add(key(b.package, b.version, b.abi));
-      for (const tag of b.files) {
-        for (const abi of tag === 'none' ? buildAbis : [tag]) attempted.add(key(b.package, b.version, abi));
-      }
-    }
-    const queued = new Map<string, { package: string; version: string; released: Date }[]>();
-    for (const v of this.versions) {
-      if (v.skip !== '' || this.packages.get(v.package)!.skip !== '') continue;
-      const outstanding = buildAbis.filter((abi) => !attempted.has(key(v.package, v.version, abi))).sort();
-      if (outstanding.length === 0) continue;
-      const abi = outstanding[0]!;
-      if (!queued.has(abi)) queued.set(abi, []);
-      queued.get(abi)!.push(v);
-    }
-    const out: BuildQueue = {};
-    for (const abi of [...queued.keys()].sort()) {
-      const list = queued.get(abi)!.sort((a, b) => a.released.getTime() - b.released.getTime()).slice(0, limit);
-      out[abi] = list.map((v) => [v.package, v.version]);
-    }
-    return out;
+    return referenceQueue(
+      {
+        packages: [...this.packages].map(([pkg, { skip }]) => ({ package: pkg, skip })),
+        versions: this.versions,
+        abis: [...this.abis].map(([abi, { skip }]) => ({ abi_tag: abi, skip })),
+        builds: this.builds.map((b, i) => ({ build_id: i, package: b.package, version: b.version, abi_tag: b.abi })),
+        files: this.builds.flatMap((b, i) => b.files.map((tag) => ({ build_id: i, abi_tag: tag }))),
+      },
+      limit,
+    );
   }
 }

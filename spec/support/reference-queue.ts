@@ -1,19 +1,38 @@
 /**
- * A straightforward reference implementation of the 0.18 build queue (schema.md §3, behaviours.md A.1,
- * A.2), written from the rules in plain TypeScript over the tables' rows, to check the maintained queue
- * against. Ties in release time are broken by package and version, as get_build_queue() breaks them.
+ * The one reference implementation of the 0.18 build queue (schema.md §3, behaviours.md A.1, A.2) in the
+ * specs, written from the rules in plain TypeScript over the tables' rows: the maintained queue in SQL is
+ * checked against it (spec/schema/build-queue.test.ts, rows read by `queueRows`), and the Architect's
+ * in-memory catalogue answers with it (spec/actors/architect/support/memory-build-queue.ts).
+ *
+ * Per version not yet covered, only the lexically lowest outstanding build ABI is queued; a wheel tagged
+ * `none` covers every ABI, a failure or an ABI-specific wheel only its own; skipped packages, versions and
+ * ABIs are never queued; each ABI's list is oldest release first (ties broken by package and version, as
+ * get_build_queue() breaks them), at most `limit` long; ABIs with nothing to build are absent.
  */
 import type { Sql } from 'postgres';
 import type { BuildQueue } from '../../schema/database.js';
 
-export async function referenceQueue(sql: Sql, limit: number): Promise<BuildQueue> {
+/** The rows the queue is computed from, as the tables hold them. */
+export interface QueueRows {
+  packages: { package: string; skip: string }[];
+  versions: { package: string; version: string; released: Date; skip: string }[];
+  abis: { abi_tag: string; skip: string }[];
+  builds: { build_id: number; package: string; version: string; abi_tag: string }[];
+  files: { build_id: number; abi_tag: string }[];
+}
+
+export async function queueRows(sql: Sql): Promise<QueueRows> {
   const [packages, versions, abis, builds, files] = await Promise.all([
-    sql<{ package: string; skip: string }[]>`SELECT package, skip FROM packages`,
-    sql<{ package: string; version: string; released: Date; skip: string }[]>`SELECT package, version, released, skip FROM versions`,
-    sql<{ abi_tag: string; skip: string }[]>`SELECT abi_tag, skip FROM build_abis`,
-    sql<{ build_id: number; package: string; version: string; abi_tag: string }[]>`SELECT build_id, package, version, abi_tag FROM builds`,
-    sql<{ build_id: number; abi_tag: string }[]>`SELECT build_id, abi_tag FROM files`,
+    sql<QueueRows['packages']>`SELECT package, skip FROM packages`,
+    sql<QueueRows['versions']>`SELECT package, version, released, skip FROM versions`,
+    sql<QueueRows['abis']>`SELECT abi_tag, skip FROM build_abis`,
+    sql<QueueRows['builds']>`SELECT build_id, package, version, abi_tag FROM builds`,
+    sql<QueueRows['files']>`SELECT build_id, abi_tag FROM files`,
   ]);
+  return { packages, versions, abis, builds, files };
+}
+
+export function referenceQueue({ packages, versions, abis, builds, files }: QueueRows, limit: number): BuildQueue {
   const packageSkip = new Map(packages.map((p) => [p.package, p.skip]));
   const targetAbis = abis.filter((a) => a.skip === '').map((a) => a.abi_tag).sort();
   const filesOf = new Map<number, string[]>();
