@@ -4,6 +4,7 @@ import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
+import { oracleRequestMachine } from '../../machines/oracle/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
@@ -23,5 +24,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'sense-navigation': navigationMachine,
     supervisor: supervisorMachine,
     task: taskMachine,
+    oracle: oracleRequestMachine,
   };
 }
