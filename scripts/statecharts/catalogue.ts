@@ -1,5 +1,6 @@
 /** Every statechart of machines/, by the name its drawing gets. */
 import type { AnyStateMachine } from 'xstate';
+import { bigBrotherMachine } from '../../machines/big-brother/index.js';
 import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
@@ -25,5 +26,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     supervisor: supervisorMachine,
     task: taskMachine,
     oracle: oracleRequestMachine,
+    'big-brother': bigBrotherMachine,
   };
 }
