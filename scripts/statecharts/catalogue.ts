@@ -4,6 +4,7 @@ import { bigBrotherMachine } from '../../machines/big-brother/index.js';
 import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
+import { writeSchedulerMachine } from '../../machines/scribe/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
 import { oracleRequestMachine } from '../../machines/oracle/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
@@ -27,5 +28,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     task: taskMachine,
     oracle: oracleRequestMachine,
     'big-brother': bigBrotherMachine,
+    scribe: writeSchedulerMachine,
   };
 }
