@@ -24,7 +24,6 @@ import { actionNotProvided } from '../common/not-provided.js';
 const NAME = 'scribe';
 
 export type RefreshTarget = 'rootIndex' | 'searchIndex';
-export const REFRESH_TARGETS: readonly RefreshTarget[] = ['rootIndex', 'searchIndex'];
 
 export interface WriteSchedulerContext {
   /** Jobs not yet started, per key, oldest first. */
