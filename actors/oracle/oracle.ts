@@ -6,27 +6,17 @@
  *
  * 0.18 answered an unknown or undecodable request with the text "''" (the repr of a KeyError, a QUIRK);
  * ours says what was wrong with it, e.g. "unknown message: FOO". While the database cannot be reached
- * (a restart), a request is tried again for up to a minute before it is answered ERROR.
+ * (a restart), a request is tried again for up to a minute before it is answered ERROR: each request is an
+ * actor of the chart in machines/oracle, which decides when to try again and what to answer.
  */
+import { createActor, toPromise, type AnyActorRef } from 'xstate';
+import { DEFAULT_RETRY_FOR_MS, oracleRequestMachine } from '../../machines/oracle/index.js';
 import type { Message } from '../../protocols/protocol.js';
 import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/oracle.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { isTransientDbError } from '../../schema/transient.js';
+import { writeLine } from '../runtime/log-line.js';
 import type { Logger } from '../runtime/logger.js';
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 export type OracleRequest = Message<(typeof oracleProtocol)['recv']>;
 export type OracleReply = Message<(typeof oracleProtocol)['send']>;
@@ -88,10 +78,7 @@ function nothing(_: void): null {
   return null;
 }
 
-/** How long a request is tried again while the database is unreachable (a restart, a failover). */
-export const DEFAULT_RETRY_FOR_MS = 60_000;
-const FIRST_RETRY_MS = 100;
-const LONGEST_RETRY_MS = 2000;
+export { DEFAULT_RETRY_FOR_MS };
 
 export interface OracleOptions {
   /** How long to keep trying a request while the database is unreachable (default 60 s; 0: never). */
@@ -125,28 +112,42 @@ export class Oracle {
    */
   async answer(request: OracleRequest): Promise<OracleReply> {
     this.answered++;
-    const answer = Object.hasOwn(answers, request.verb) ? answers[request.verb] : undefined;
-    if (answer === undefined) return { verb: 'ERROR', data: `unknown message: ${String(request.verb)}` };
-    const retryFor = this.#opts.retryForMs ?? DEFAULT_RETRY_FOR_MS;
-    const started = Date.now();
-    let wait = FIRST_RETRY_MS;
-    let failures = 0;
-    for (;;) {
-      try {
-        const data = await (answer as (db: PiwheelsDb, data: unknown) => Promise<unknown>)(this.db, request.data);
-        if (failures > 0) this.#opts.log?.info(`oracle ${this.id}: the database answered ${request.verb} after ${failures} failed attempts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        return { verb: 'OK', data };
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (!isTransientDbError(err) || Date.now() - started + wait > retryFor || this.#opts.signal?.aborted) {
-          return { verb: 'ERROR', data: failures > 0 ? `${message} (after ${failures + 1} attempts)` : message };
-        }
-        if (failures++ === 0) this.#opts.log?.warn(`oracle ${this.id}: the database is unreachable (${message}); trying ${request.verb} again for up to ${retryFor / 1000} s`);
-        this.retries++;
-        await sleep(wait, this.#opts.signal);
-        wait = Math.min(wait * 2, LONGEST_RETRY_MS);
-      }
+    if (!Object.hasOwn(answers, request.verb)) return { verb: 'ERROR', data: `unknown message: ${String(request.verb)}` };
+    const { signal } = this.#opts;
+    const actor = createActor(this.#machine, {
+      input: { oracle: this.id, request, at: Date.now(), stopping: signal?.aborted ?? false, retryForMs: this.#opts.retryForMs ?? DEFAULT_RETRY_FOR_MS },
+    });
+    const stop = () => actor.send({ type: 'STOP' });
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return (await toPromise(actor.start())) as OracleReply;
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
+  }
+
+  /** The request chart with this Oracle's query and log. */
+  readonly #machine = oracleRequestMachine.provide({
+    actions: {
+      query: ({ self, context }, { request }) => {
+        if (context.failures > 0) this.retries++;
+        this.#query(self, request as OracleRequest);
+      },
+      log: (_, line) => {
+        if (this.#opts.log !== undefined) writeLine(this.#opts.log, line);
+      },
+    },
+  });
+
+  /** Runs the request's query and tells its chart how it went. */
+  #query(self: AnyActorRef, request: OracleRequest): void {
+    const answer = answers[request.verb] as (db: PiwheelsDb, data: unknown) => Promise<unknown>;
+    // a query that throws at once fails like one that rejects
+    new Promise((resolve) => resolve(answer(this.db, request.data))).then(
+      (data) => self.send({ type: 'ANSWERED', data, at: Date.now() }),
+      (err: unknown) =>
+        self.send({ type: 'FAILED', message: err instanceof Error ? err.message : String(err), unreachable: isTransientDbError(err), at: Date.now() }),
+    );
   }
 
   /** Answers one frame as it arrives on a socket: decoded and checked first, the reply encoded. */

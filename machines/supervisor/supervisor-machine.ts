@@ -37,7 +37,7 @@ const DONE_PREFIX = 'xstate.done.actor.';
 type Context = SupervisorContext;
 
 /** The task a child-actor event is about, and what went wrong with it. */
-export function childEnd(event: SupervisorEvent): { id: string; error: unknown } {
+function childEnd(event: SupervisorEvent): { id: string; error: unknown } {
   if (event.type.startsWith(ERROR_PREFIX)) {
     return { id: event.type.slice(ERROR_PREFIX.length), error: (event as { error: unknown }).error };
   }

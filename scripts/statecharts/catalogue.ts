@@ -2,10 +2,13 @@
 import type { AnyStateMachine } from 'xstate';
 import { architectRefreshMachine } from '../../machines/architect/index.js';
 import { circuitBreakerMachine, pollCycleMachine } from '../../machines/cloud-gazer/index.js';
+import { bigBrotherMachine } from '../../machines/big-brother/index.js';
 import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
+import { writeSchedulerMachine } from '../../machines/scribe/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
+import { oracleRequestMachine } from '../../machines/oracle/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
@@ -28,5 +31,8 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'architect-refresh': architectRefreshMachine,
     'pypi-circuit-breaker': circuitBreakerMachine,
     'cloud-gazer-poll': pollCycleMachine,
+    oracle: oracleRequestMachine,
+    'big-brother': bigBrotherMachine,
+    scribe: writeSchedulerMachine,
   };
 }

@@ -97,3 +97,6 @@ export function toMasterStatsWire(s: MasterStats): MasterStatsWire {
     s.cpuTemp,
   ];
 }
+
+/** The figures of this machine Big Brother reads every 10 s (the disk comes from STATFS). */
+export type MachineFigures = Pick<MasterStats, 'memSize' | 'memFree' | 'swapSize' | 'swapFree' | 'loadAverage' | 'cpuTemp'>;
