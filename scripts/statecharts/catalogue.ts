@@ -5,6 +5,7 @@ import { circuitBreakerMachine, pollCycleMachine } from '../../machines/cloud-ga
 import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
+import { batchingMachine } from '../../machines/lumberjack/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
@@ -24,5 +25,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'architect-refresh': architectRefreshMachine,
     'pypi-circuit-breaker': circuitBreakerMachine,
     'cloud-gazer-poll': pollCycleMachine,
+    'lumberjack-batching': batchingMachine,
   };
 }
