@@ -90,6 +90,8 @@ export const architectRefreshSetup = setup({
     /** The query's failure is its cancellation at shutdown. */
     cancelled: wasCancelled,
     accepted: (_, accepted: boolean) => accepted,
+    /** A REFRESH waits and the gap since the last query it asked for is over. */
+    refreshDue: and(['wanted', stateIn(`#${NAME}.running.gap.open`)]),
   },
   delays: {
     interval: ({ context }) => timerMs(context.intervalMs),
@@ -182,7 +184,7 @@ export const architectRefreshMachine = architectRefreshSetup.createMachine({
             waiting: {
               after: { interval: 'held' },
               always: {
-                guard: and(['wanted', stateIn(`#${NAME}.running.gap.open`)]),
+                guard: 'refreshDue',
                 target: 'held',
                 actions: assign({ forRefresh: true }),
               },

@@ -131,6 +131,8 @@ const batchingSetup = setup({
     firstFailure: ({ context }) => context.failures === 0,
     retried: ({ context }) => context.failures > 0,
     draining: stateIn(`#${NAME}.shutdown.draining`),
+    /** The database refused a part of one record: that record is the one. */
+    refusedAlone: and(['rejected', 'headAlone']),
   },
   delays: {
     flushDelay: ({ context }) => timerMs(context.policy.flushDelayMs),
@@ -196,7 +198,7 @@ export const batchingMachine = batchingSetup.createMachine({
             ],
             onError: [
               {
-                guard: and(['rejected', 'headAlone']),
+                guard: 'refusedAlone',
                 target: 'dropped',
                 actions: [
                   {
