@@ -77,7 +77,10 @@ export class LogBatcher {
 
   add(record: LogRecord): void {
     this.buffer.push(record);
-    if (this.actor.getSnapshot().hasTag('accepting')) this.actor.send({ type: 'ADDED', waiting: this.buffer.length });
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.hasTag('accepting') && this.buffer.length >= snapshot.context.wakeAt) {
+      this.actor.send({ type: 'ADDED', waiting: this.buffer.length });
+    }
   }
 
   /** Whether fewer than `maxBuffered` records are held. */

@@ -5,7 +5,8 @@
  * costs nothing per record) and come into the machine a batch at a time.
  *
  *   input    BatchingInput { policy }
- *   events   ADDED { waiting }     records now waiting in the buffer (sent while the machine is `accepting`)
+ *   events   ADDED { waiting }     records now waiting in the buffer: sent while the machine is `accepting`, once
+ *                                  `waiting` reaches `context.wakeAt` (not for every record: adding stays cheap)
  *            BATCH { records }     the answer to `takeBatch`: up to maxBatch records off the buffer's head
  *            DRAIN { deadlineMs }  the task is stopping: write everything, paused or not, until the deadline
  *   actors   whenRunning   resolves when work may go on (at once unless paused); rejects once the task stops
@@ -75,6 +76,8 @@ export interface BatchingContext {
   /** The wait before the next attempt at the head part. */
   retryMs: number;
   drainDeadlineMs: number;
+  /** While `accepting`: the number of waiting records at which the owner sends ADDED. */
+  wakeAt: number;
 }
 
 export type BatchingEvent =
@@ -148,7 +151,7 @@ export const batchingMachine = batchingSetup.createMachine({
   id: NAME,
   context: ({ input }) => {
     const policy = { ...DEFAULT_BATCH_POLICY, ...input.policy };
-    return { policy, parts: [], failures: 0, retryMs: policy.retryInitialMs, drainDeadlineMs: 0 };
+    return { policy, parts: [], failures: 0, retryMs: policy.retryInitialMs, drainDeadlineMs: 0, wakeAt: 1 };
   },
   type: 'parallel',
   states: {
@@ -158,11 +161,13 @@ export const batchingMachine = batchingSetup.createMachine({
         /** Nothing waits (every record added while accepting is reported, so none came unseen). */
         idle: {
           tags: 'accepting',
+          entry: assign({ wakeAt: 1 }),
           on: { ADDED: [{ guard: 'full', target: 'held' }, { target: 'collecting' }] },
         },
         /** The first record of a quiet spell came: a write starts after flushDelay, or once a batch is full. */
         collecting: {
           tags: 'accepting',
+          entry: assign(({ context }) => ({ wakeAt: context.policy.maxBatch })),
           always: { guard: 'draining', target: 'held' },
           after: { flushDelay: 'held' },
           on: { ADDED: { guard: 'full', target: 'held' } },

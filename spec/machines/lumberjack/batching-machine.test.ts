@@ -78,7 +78,8 @@ function live(policy: Record<string, number> = {}) {
   const add = (rs: LogRecord[]) => {
     for (const r of rs) {
       buffer.push(r);
-      if (actor.getSnapshot().hasTag('accepting')) actor.send({ type: 'ADDED', waiting: buffer.length });
+      const s = actor.getSnapshot();
+      if (s.hasTag('accepting') && buffer.length >= s.context.wakeAt) actor.send({ type: 'ADDED', waiting: buffer.length });
     }
   };
   const write = (n: number) => waitFor(actor, () => writes.length >= n).then(() => writes[n - 1]!);
