@@ -33,7 +33,7 @@ import type { BuildQueue } from '../../schema/database.js';
 import type { Bus } from '../runtime/bus.js';
 import { queues } from '../runtime/queues.js';
 import { createTask, type TaskContext } from '../runtime/task.js';
-import { logAction, runTaskMachine } from '../runtime/task-machine.js';
+import { logAction, runTaskMachine, whenRunningActor } from '../runtime/task-machine.js';
 
 export { ARCHITECT_INTERVAL_MS, BUILD_QUEUE_LIMIT, REFRESH_GAP_MS };
 
@@ -59,7 +59,7 @@ export const architectTask = createTask<ArchitectInput>({
     const { bus, buildQueue, intervalMs, refreshGapMs, limit } = ctx.input;
     const machine = architectRefreshMachine.provide({
       actors: {
-        whenRunning: fromPromise(() => ctx.whenRunning()),
+        whenRunning: whenRunningActor(ctx as TaskContext<unknown>),
         buildQueue: fromPromise<BuildQueue, { limit: number }>(({ input }) =>
           unlessCancelled(ctx.signal, 'the build queue query', () => buildQueue(input.limit, ctx.signal)),
         ),

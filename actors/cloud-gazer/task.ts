@@ -31,7 +31,7 @@ import { POLL_INTERVAL_MS, pollCycleMachine, type PollSummary } from '../../mach
 import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { Bus } from '../runtime/bus.js';
 import { createTask, type TaskContext } from '../runtime/task.js';
-import { logAction, runTaskMachine } from '../runtime/task-machine.js';
+import { logAction, runTaskMachine, whenRunningActor } from '../runtime/task-machine.js';
 import { gazerBusPorts } from './bus-ports.js';
 import { CloudGazer } from './cloud-gazer.js';
 import type { HttpOptions } from './http.js';
@@ -95,7 +95,7 @@ export const cloudGazerTask = createTask<CloudGazerTaskInput>({
     await gazer.start();
     const machine = pollCycleMachine.provide({
       actors: {
-        whenRunning: fromPromise(() => ctx.whenRunning()),
+        whenRunning: whenRunningActor(ctx as TaskContext<unknown>),
         readChangelog: fromPromise(() => unlessCancelled(ctx.signal, 'reading PyPI', () => gazer.read())),
         applyEvents: fromPromise<PollSummary, readonly GazerEvent[]>(({ input }) =>
           unlessCancelled(ctx.signal, 'acting on PyPI events', () => gazer.apply(input)),

@@ -7,12 +7,9 @@
  *    batch again would fail again, so the Lumberjack splits it to find and drop the offending record.
  *  - anything else: transient (connection lost, database restarting). The batch is kept and retried.
  */
-import type { Message } from '../../protocols/protocol.js';
-import type { lumberjackProtocol } from '../../protocols/lumberjack.js';
-import { defineError } from '../../protocols/errors.js';
+import type { LogRecord } from '../../machines/lumberjack/batching-machine.js';
 
-/** One record from the log queue, as the Lumberjack receives it (protocols.md §3.7, §4.9). */
-export type LogRecord = Message<(typeof lumberjackProtocol)['recv']>;
+export { RejectedBatchError, type LogRecord } from '../../machines/lumberjack/batching-machine.js';
 export type LogKind = LogRecord['verb'];
 
 export const LOG_KINDS: readonly LogKind[] = ['LOGDOWNLOAD', 'LOGSEARCH', 'LOGPROJECT', 'LOGJSON', 'LOGPAGE'];
@@ -21,9 +18,6 @@ export interface LogSink {
   /** Writes every record or none of them. */
   writeBatch(records: readonly LogRecord[]): Promise<void>;
 }
-
-export const RejectedBatchError = defineError('PIW_ERR_LOG_REJECTED', (message: string, cause?: unknown) => ({ message, cause }));
-export type RejectedBatchError = InstanceType<typeof RejectedBatchError>;
 
 /** Keeps what it is given, in order (tests, and benchmarks that leave the database out). */
 export class MemoryLogSink implements LogSink {

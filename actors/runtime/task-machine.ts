@@ -3,7 +3,8 @@
  * error crashes the task, and stopping waits for the work tagged `busy` to wind down (the task's signal
  * has already aborted it, so it ends as cancelled) before the machine stops.
  */
-import { createActor, waitFor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom } from 'xstate';
+import { createActor, fromPromise, waitFor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom } from 'xstate';
+import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { LogEntry } from '../../machines/common/log-entry.js';
 import type { Logger } from './logger.js';
 import type { TaskContext } from './task.js';
@@ -29,4 +30,9 @@ export function runTaskMachine<M extends AnyStateMachine>(ctx: TaskContext<unkno
 /** The `log` action of a task's machine, writing to the task's logger. */
 export function logAction(log: Logger) {
   return (_: unknown, { level, message, error }: LogEntry) => log[level === 'warning' ? 'warn' : level](message, error);
+}
+
+/** The `whenRunning` actor of a task's machine: the task's pause gate, CancelledError once it stops. */
+export function whenRunningActor(ctx: TaskContext<unknown>) {
+  return fromPromise<void, void>(() => unlessCancelled(ctx.signal, 'waiting for RESUME', () => ctx.whenRunning()));
 }

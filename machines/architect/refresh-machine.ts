@@ -5,7 +5,7 @@
  *   input    ArchitectRefreshInput { intervalMs, refreshGapMs, limit }
  *   events   REFRESH (Cloud Gazer recorded versions to build)
  *   actors   whenRunning   resolves when work may go on (at once unless the master is paused); rejects
- *                          once the task stops
+ *                          with CancelledError once the task stops (any other failure crashes the machine)
  *            buildQueue    get_build_queue(limit); rejects with CancelledError (common/cancelled.ts) when the task stops
  *            publish       pushes QUEUE on the builds queue; resolves false when the queue is full
  *   actions  log(LogEntry)
@@ -29,7 +29,7 @@
  */
 import { and, assign, enqueueActions, setup, stateIn } from 'xstate';
 import type { BuildQueue } from '../../schema/database.js';
-import { wasCancelled } from '../common/cancelled.js';
+import { crash, wasCancelled } from '../common/cancelled.js';
 import { describeError, type LogEntry } from '../common/log-entry.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { timerMs } from '../common/timer.js';
@@ -83,6 +83,7 @@ export const architectRefreshSetup = setup({
   },
   actions: {
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
+    crash,
   },
   guards: {
     wanted: ({ context }) => context.wanted,
@@ -90,6 +91,8 @@ export const architectRefreshSetup = setup({
     /** The query's failure is its cancellation at shutdown. */
     cancelled: wasCancelled,
     accepted: (_, accepted: boolean) => accepted,
+    /** A REFRESH waits and the gap since the last query it asked for is over. */
+    refreshDue: and(['wanted', stateIn(`#${NAME}.running.gap.open`)]),
   },
   delays: {
     interval: ({ context }) => timerMs(context.intervalMs),
@@ -120,7 +123,12 @@ export const architectRefreshMachine = architectRefreshSetup.createMachine({
           initial: 'held',
           states: {
             held: {
-              invoke: { id: 'whenRunning', src: 'whenRunning', onDone: 'querying', onError: `#${NAME}.stopped` },
+              invoke: {
+                id: 'whenRunning',
+                src: 'whenRunning',
+                onDone: 'querying',
+                onError: [{ guard: 'cancelled', target: `#${NAME}.stopped` }, { actions: 'crash' }],
+              },
             },
             querying: {
               tags: 'busy',
@@ -182,7 +190,7 @@ export const architectRefreshMachine = architectRefreshSetup.createMachine({
             waiting: {
               after: { interval: 'held' },
               always: {
-                guard: and(['wanted', stateIn(`#${NAME}.running.gap.open`)]),
+                guard: 'refreshDue',
                 target: 'held',
                 actions: assign({ forRefresh: true }),
               },

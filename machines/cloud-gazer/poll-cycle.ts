@@ -5,7 +5,8 @@
  *
  *   input    PollCycleInput { intervalMs? }
  *   events   RECORDED   the database's answer means a version may now be in the build queue
- *   actors   whenRunning     resolves when work may go on (at once unless paused); rejects once the task stops
+ *   actors   whenRunning     resolves when work may go on (at once unless paused); rejects with CancelledError
+ *                            once the task stops (any other failure crashes the machine)
  *            readChangelog   a batch of events from PyPI (its trouble is logged there and is an empty batch)
  *            applyEvents     acts on each event and stores the serial: PollSummary; rejects when a port fails
  *                            (after rewinding the stream, so the batch is read again)
@@ -24,7 +25,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { GazerEvent } from './changelog.js';
-import { wasCancelled } from '../common/cancelled.js';
+import { crash, wasCancelled } from '../common/cancelled.js';
 import { describeError, type LogEntry } from '../common/log-entry.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { timerMs } from '../common/timer.js';
@@ -67,6 +68,7 @@ const pollCycleSetup = setup({
   },
   actions: {
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
+    crash,
     refresh: actionNotProvided(NAME, 'refresh'),
   },
   guards: {
@@ -96,7 +98,12 @@ export const pollCycleMachine = pollCycleSetup.createMachine({
       initial: 'held',
       states: {
         held: {
-          invoke: { id: 'whenRunning', src: 'whenRunning', onDone: 'reading', onError: `#${NAME}.stopped` },
+          invoke: {
+                id: 'whenRunning',
+                src: 'whenRunning',
+                onDone: 'reading',
+                onError: [{ guard: 'cancelled', target: `#${NAME}.stopped` }, { actions: 'crash' }],
+              },
         },
         reading: {
           invoke: {

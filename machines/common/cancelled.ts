@@ -20,3 +20,8 @@ export async function unlessCancelled<T>(signal: AbortSignal, what: string, work
 
 /** The guard of an invoke's onError: the work was cancelled, not failed. */
 export const wasCancelled = ({ event }: { event: unknown }): boolean => (event as { error?: unknown }).error instanceof CancelledError;
+
+/** The action for any other failure of such work: the machine errors with it (its owner crashes the task). */
+export const crash = ({ event }: { event: unknown }): never => {
+  throw (event as { error?: unknown }).error;
+};

@@ -7,6 +7,7 @@ import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { writeSchedulerMachine } from '../../machines/scribe/index.js';
+import { batchingMachine } from '../../machines/lumberjack/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
 import { oracleRequestMachine } from '../../machines/oracle/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
@@ -34,5 +35,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     oracle: oracleRequestMachine,
     'big-brother': bigBrotherMachine,
     scribe: writeSchedulerMachine,
+    'lumberjack-batching': batchingMachine,
   };
 }

@@ -1,8 +1,7 @@
 /**
  * The one reference implementation of the 0.18 build queue (schema.md §3, behaviours.md A.1, A.2) in the
  * specs, written from the rules in plain TypeScript over the tables' rows: the maintained queue in SQL is
- * checked against it (spec/schema/build-queue.test.ts, rows read by `queueRows`), and the Architect's
- * in-memory catalogue answers with it (spec/actors/architect/support/memory-build-queue.ts).
+ * checked against it (spec/schema/build-queue.test.ts, rows read by `queueRows`).
  *
  * Per version not yet covered, only the lexically lowest outstanding build ABI is queued; a wheel tagged
  * `none` covers every ABI, a failure or an ABI-specific wheel only its own; skipped packages, versions and

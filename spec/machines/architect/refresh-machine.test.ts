@@ -21,7 +21,8 @@ test('generated paths reach every state and every transition of the refresh cycl
     events: (s) => [
       { type: 'REFRESH' },
       doneEvent('whenRunning', undefined),
-      errorEvent('whenRunning', new Error('task stopped')),
+      errorEvent('whenRunning', new CancelledError('waiting for RESUME')),
+      errorEvent('whenRunning', new Error('bug')),
       doneEvent('buildQueue', queue),
       errorEvent('buildQueue', new Error('connection refused')),
       errorEvent('buildQueue', new CancelledError('the build queue query')),
@@ -142,10 +143,9 @@ test('behaviour 130: a query cancelled at shutdown is logged and ends the cycle'
 });
 
 test('run without its services, the machine fails with a typed error', async () => {
-  const machine = architectRefreshMachine.provide({ actors: { whenRunning: fromPromise<void, void>(async () => undefined) } });
-  const actor = createActor(machine, { input: {} });
+  const actor = createActor(architectRefreshMachine, { input: {} });
   const error = new Promise((resolve) => actor.subscribe({ error: resolve }));
   actor.start();
-  // buildQueue rejects with NotProvidedError; logging that failure needs `log`, not provided either.
+  // whenRunning rejects with NotProvidedError: not a cancellation, so the machine crashes with it.
   await expect(error).resolves.toBeInstanceOf(NotProvidedError);
 });

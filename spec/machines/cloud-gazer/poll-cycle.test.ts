@@ -7,6 +7,7 @@ import { createActor, fromPromise, waitFor, type SnapshotFrom } from 'xstate';
 import { pollCycleMachine, type GazerEvent, type PollSummary } from '../../../machines/cloud-gazer/index.js';
 import { CancelledError } from '../../../machines/common/cancelled.js';
 import type { LogEntry } from '../../../machines/common/log-entry.js';
+import { NotProvidedError } from '../../../machines/common/not-provided.js';
 import { delayedEvents, doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.js';
 
 const event: GazerEvent = { action: 'create', package: 'foo', version: null, timestamp: new Date(0), description: null };
@@ -17,7 +18,8 @@ test('generated paths reach every state and every transition of the poll cycle',
     events: (s) => [
       { type: 'RECORDED' },
       doneEvent('whenRunning', undefined),
-      errorEvent('whenRunning', new Error('task stopped')),
+      errorEvent('whenRunning', new CancelledError('waiting for RESUME')),
+      errorEvent('whenRunning', new Error('bug')),
       doneEvent('readChangelog', [event]),
       errorEvent('readChangelog', new Error('bug')),
       errorEvent('readChangelog', new CancelledError('reading PyPI')),
@@ -101,4 +103,11 @@ test('work cancelled at shutdown ends the cycle without a log line or a REFRESH'
   await waitFor(c.actor, (s) => s.status === 'done');
   expect(c.logs).toEqual([]);
   expect(c.refreshes()).toBe(0);
+});
+
+test('run without its services, the machine fails with a typed error', async () => {
+  const actor = createActor(pollCycleMachine, { input: {} });
+  const error = new Promise((resolve) => actor.subscribe({ error: resolve }));
+  actor.start();
+  await expect(error).resolves.toBeInstanceOf(NotProvidedError);
 });
