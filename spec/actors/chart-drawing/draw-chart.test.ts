@@ -136,3 +136,31 @@ test('drawChart: no two state boxes or labels overlap, and the picture is sized 
     }
   }
 });
+
+test('drawChart: transitions across levels (to an ancestor, from the root into a child, into a history state) are drawn', async () => {
+  const levels = setup({}).createMachine({
+    id: 'levels',
+    initial: 'a',
+    on: { RESET: '.b', BACK_TO_HISTORY: '.a.hist' },
+    states: {
+      a: {
+        initial: 'x',
+        on: { LOOP: { target: 'a', reenter: true } },
+        states: { x: { on: { UP: '#levels.a', OUT: '#levels.b' } }, y: {}, hist: { type: 'history' } },
+      },
+      b: { on: { BACK: 'a.y' } },
+    },
+  });
+  const { svg, mermaid } = await drawChart(levels);
+  for (const [source, target] of [
+    ['levels.a.x', 'levels.a'],
+    ['levels', 'levels.b'],
+    ['levels', 'levels.a.hist'],
+    ['levels.a', 'levels.a'],
+    ['levels.b', 'levels.a.y'],
+  ]) {
+    expect(svg).toContain(`data-source="${source}" data-target="${target}"`);
+  }
+  expect(svg).toMatch(/<g class="state history" data-state="levels.a.hist">\n\s*<circle/);
+  expect(mermaid).toContain('  levels__any --> levels_b : RESET\n');
+});
