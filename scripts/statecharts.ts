@@ -8,6 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../actors/support/atomic-file.js';
+import { PiwError } from '../protocols/errors.js';
 import { catalogue } from './statecharts/catalogue.js';
 import { compareWithDisk, statechartFiles } from './statecharts/pictures.js';
 
@@ -30,4 +31,10 @@ async function main(): Promise<void> {
   console.log(`${catalogue.length} machines, ${files.size} files, ${stale.length} written, ${orphans.length} removed, in ${seconds} s`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main().catch((err: unknown) => {
+    // A typed error (a machine without a description, two entries drawing one file) is the developer's to fix.
+    console.error(err instanceof PiwError ? err.message : err);
+    process.exitCode = 1;
+  });
+}

@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { drawChart } from '../../actors/chart-drawing/draw-chart.js';
 import type { CatalogueEntry } from './catalogue.js';
+import { DuplicateChartError } from './errors.js';
 import { type DrawnEntry, folderReadme, GENERATED, indexReadme } from './markdown.js';
 
 /** Where the pictures go, relative to the repository's root. */
@@ -23,8 +24,10 @@ export async function statechartFiles(catalogue: CatalogueEntry[]): Promise<Map<
   const files = new Map<string, string>();
   const byFolder = new Map<string, DrawnEntry[]>();
   for (const entry of catalogue) {
+    const svg = `${MACHINES_DIR}/${entry.folder}/${entry.name}.svg`;
+    if (files.has(svg)) throw new DuplicateChartError(svg);
     const drawn = await drawChart(entry.machine);
-    files.set(`${MACHINES_DIR}/${entry.folder}/${entry.name}.svg`, drawn.svg);
+    files.set(svg, drawn.svg);
     files.set(`${MACHINES_DIR}/${entry.folder}/${entry.name}.mmd`, drawn.mermaid);
     const list = byFolder.get(entry.folder) ?? [];
     list.push({ ...entry, mermaid: drawn.mermaid, everywhere: drawn.everywhere });

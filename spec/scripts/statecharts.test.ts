@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setup } from 'xstate';
 import { catalogue } from '../../scripts/statecharts/catalogue.js';
 import { GENERATED } from '../../scripts/statecharts/markdown.js';
 import { compareWithDisk, statechartFiles } from '../../scripts/statecharts/pictures.js';
@@ -27,6 +28,19 @@ test('npm run statecharts: a picture beside each machine, a README per folder sh
   }
   expect(index).toContain('  7. `slave_driver`: no chart of its own\n     - one per connected peer: [slave-session](slave-session/README.md)');
   expect(index).toContain('  4. `the_secretary`: [secretary](secretary/README.md)');
+});
+
+test('npm run statecharts: a machine without a description, or two entries drawing one file, is refused with what to do', async () => {
+  const bare = setup({}).createMachine({ id: 'bare' });
+  await expect(statechartFiles([{ name: 'bare', folder: 'bare', machine: bare, part: { commands: ['piw-x'] } }])).rejects.toMatchObject({
+    code: 'PIW_ERR_STATECHART_DESCRIPTION',
+    message: expect.stringContaining('machine "bare" has no description: add one to its createMachine({ description })'),
+  });
+  const twice = catalogue.find((e) => e.name === 'secretary')!;
+  await expect(statechartFiles([twice, { ...twice, part: { commands: ['piw-x'] } }])).rejects.toMatchObject({
+    code: 'PIW_ERR_STATECHART_DUPLICATE',
+    message: 'statecharts: two catalogue entries draw machines/secretary/secretary.svg: give each its own name',
+  });
 });
 
 describe('the staleness check', () => {
