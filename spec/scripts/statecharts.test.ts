@@ -5,6 +5,7 @@ import { setup } from 'xstate';
 import { catalogue } from '../../scripts/statecharts/catalogue.js';
 import { GENERATED } from '../../scripts/statecharts/markdown.js';
 import { compareWithDisk, statechartFiles } from '../../scripts/statecharts/pictures.js';
+import { overlaps } from '../support/chart-boxes.js';
 
 const repository = resolve(import.meta.dirname, '../..');
 const files = statechartFiles(catalogue);
@@ -15,7 +16,7 @@ test('npm run statecharts: every committed picture and README under machines/ is
   expect(problem.length ? `${problem.join('\n')}\nrun npm run statecharts (and commit what it writes)` : 'up to date').toBe('up to date');
 });
 
-test('npm run statecharts: a picture beside each machine, a README per folder showing each chart and its description, the tree linking every chart', async () => {
+test('npm run statecharts: a picture beside each machine, a README per folder showing each chart and its description, the tree linking every chart, no text overlapping', async () => {
   const all = await files;
   const index = all.get('machines/README.md')!;
   for (const { name, folder, machine } of catalogue) {
@@ -25,6 +26,9 @@ test('npm run statecharts: a picture beside each machine, a README per folder sh
     expect(readme).toContain('```mermaid\nstateDiagram-v2\n');
     expect(readme).toContain(`(${name}.svg)`);
     expect(index).toContain(`[${name}](${folder}/README.md)`);
+  }
+  for (const { name, folder } of catalogue) {
+    expect({ name, overlaps: overlaps(all.get(`machines/${folder}/${name}.svg`)!) }).toEqual({ name, overlaps: [] });
   }
   expect(index).toContain('  7. `slave_driver`: no chart of its own\n     - one per connected peer: [slave-session](slave-session/README.md)');
   expect(index).toContain('  4. `the_secretary`: [secretary](secretary/README.md)');
