@@ -72,7 +72,7 @@ function drawState(state: ChartState, layout: Layout, inParallel: boolean, out: 
       : `rx="8" fill="${COMPOUND_FILL}" stroke="${LINE}" stroke-width="1.2"`;
     out.push(`${inner}${rect(box, attrs)}`);
     const baseline = box.y + HEADER_HEIGHT / 2 + FONT_SIZE * 0.35;
-    const suffix = state.kind === 'parallel' ? '  (parallel)' : '';
+    const suffix = state.kind === 'parallel' ? ' (parallel)' : '';
     out.push(`${inner}${text(box.x + STATE_PADDING_X, baseline, state.name + suffix, `font-weight="bold" fill="${INK}"`)}`);
     out.push(...detailLines(state, box.x + STATE_PADDING_X, baseline + LINE_HEIGHT).map((l) => inner + l));
     drawMarkers(state, layout, out, inner);
