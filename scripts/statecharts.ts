@@ -1,8 +1,8 @@
 /**
  * `npm run statecharts`: draws every machine of scripts/statecharts/catalogue.ts as SVG and Mermaid beside
- * its code (`machines/<folder>/<name>.svg`, `.mmd`), writes each folder's README.md and machines/README.md
- * (the master's actor tree), and removes pictures of machines no longer catalogued. Only files whose content
- * changed are written. spec/scripts/statecharts.test.ts fails while any of them is stale.
+ * its code (`machines/<folder>/<name>.svg`, `.mmd`), writes each folder's README.md, machines/README.md and
+ * machines/actor-tree.svg (the master's actor tree), and removes pictures of machines no longer catalogued.
+ * Only files whose content changed are written. spec/scripts/statecharts.test.ts fails while one is stale.
  */
 import { unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

@@ -9,7 +9,7 @@ import type { Chart, ChartState, ChartTransition } from './chart.js';
 import { LINE_HEIGHT, SMALL_FONT_SIZE, textWidth, wrapList } from './text.js';
 
 // CommonJS: the module itself is the constructor; its typings describe it as an ES default export.
-const ELK = elkModule as unknown as typeof elkModule.default;
+export const ELK = elkModule as unknown as typeof elkModule.default;
 
 export interface Box {
   x: number;

@@ -1,14 +1,16 @@
 /**
  * Everything `npm run statecharts` writes, computed in memory: for each catalogued machine its SVG and
- * Mermaid beside its code, each folder's README.md, and machines/README.md. The staleness test compares
- * this with what is committed.
+ * Mermaid beside its code, each folder's README.md, machines/README.md and the actor tree's SVG. The
+ * staleness test compares this with what is committed.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { drawChart } from '../../actors/chart-drawing/draw-chart.js';
+import { drawTree } from '../../actors/chart-drawing/draw-tree.js';
 import type { CatalogueEntry } from './catalogue.js';
 import { DuplicateChartError } from './errors.js';
-import { type DrawnEntry, folderReadme, GENERATED, indexReadme } from './markdown.js';
+import { masterTree } from './actor-tree.js';
+import { ACTOR_TREE, type DrawnEntry, folderReadme, GENERATED, indexReadme } from './markdown.js';
 
 /** Where the pictures go, relative to the repository's root. */
 export const MACHINES_DIR = 'machines';
@@ -34,6 +36,7 @@ export async function statechartFiles(catalogue: CatalogueEntry[]): Promise<Map<
     byFolder.set(entry.folder, list);
   }
   for (const [folder, entries] of byFolder) files.set(`${MACHINES_DIR}/${folder}/README.md`, folderReadme(folder, entries));
+  files.set(`${MACHINES_DIR}/${ACTOR_TREE}`, await drawTree("The master's actor tree", masterTree(catalogue)));
   files.set(`${MACHINES_DIR}/README.md`, indexReadme(catalogue));
   return files;
 }

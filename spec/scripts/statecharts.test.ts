@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setup } from 'xstate';
+import { TASK_ORDER } from '../../actors/master/tasks.js';
 import { catalogue } from '../../scripts/statecharts/catalogue.js';
 import { GENERATED } from '../../scripts/statecharts/markdown.js';
 import { compareWithDisk, statechartFiles } from '../../scripts/statecharts/pictures.js';
@@ -30,6 +31,10 @@ test('npm run statecharts: a picture beside each machine, a README per folder sh
   for (const { name, folder } of catalogue) {
     expect({ name, overlaps: overlaps(all.get(`machines/${folder}/${name}.svg`)!) }).toEqual({ name, overlaps: [] });
   }
+  expect(index).toContain("![The master's actor tree: the root supervisor, its tasks in start order, the sessions they spawn](actor-tree.svg)");
+  const tree = all.get('machines/actor-tree.svg')!;
+  for (const actor of ['root', ...TASK_ORDER, 'slave-session', 'file-transfer-master', 'import-session']) expect(tree).toContain(`data-actor="${actor}"`);
+  expect(tree).toContain('<a href="slave-session/README.md">');
   expect(index).toContain('  7. `slave_driver`: no chart of its own\n     - one per connected peer: [slave-session](slave-session/README.md)');
   expect(index).toContain('  4. `the_secretary`: [secretary](secretary/README.md)');
 });
