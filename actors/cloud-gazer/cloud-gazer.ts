@@ -8,15 +8,15 @@
  * ports and owns the package cache and the stored serial.
  *
  * Errors:
- *  - PyPI trouble never leaves `poll()`: transient failures are an empty batch, other PyPI errors (HTTP 4xx,
+ *  - PyPI trouble never leaves `read()`: transient failures are an empty batch, other PyPI errors (HTTP 4xx,
  *    faults, garbage) are logged with their code; PyPIEvents backs off 10 s and the breaker backs off
  *    exponentially if they persist.
- *  - A port failing (the Oracle answering ERROR, a queue timing out) rejects `poll()` with that error after
+ *  - A port failing (the Oracle answering ERROR, a queue timing out) rejects `apply()` with that error after
  *    rewinding the event stream to the last stored serial, so the interrupted batch is read again and
  *    replayed instead of being lost. Every plan is idempotent in effect: a package the interrupted batch
  *    may have inserted is kept in `unannounced` until its pages are asked for, so the replay announces it
- *    though NEWPKG then says "already there". The task actor logs the failure and polls again on its next
- *    tick; a supervisor may restart the task, whose `start()` reloads the cache and serial (the
+ *    though NEWPKG then says "already there". The poll cycle logs the failure and polls again after its
+ *    interval; a supervisor may restart the task, whose `start()` reloads the cache and serial (the
  *    `unannounced` set lives in memory, for the replays of this run).
  */
 import type { GazerEvent } from '../../machines/cloud-gazer/changelog.js';
