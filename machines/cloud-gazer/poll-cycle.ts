@@ -82,11 +82,14 @@ const pollCycleSetup = setup({
 });
 
 /** A poll that failed: logged, and tried again after the interval. */
-const logFailure = pollCycleSetup.enqueueActions(({ context, event, enqueue }) => {
-  const error = (event as { error?: unknown }).error;
-  const message = `poll failed: ${describeError(error)}; trying again in ${context.intervalMs / 1000} s`;
-  enqueue({ type: 'log', params: { level: 'error', message, error } });
-});
+const logFailure = {
+  type: 'log',
+  params: ({ context, event }: { context: PollCycleContext; event: { error?: unknown } }): LogEntry => ({
+    level: 'error',
+    message: `poll failed: ${describeError(event.error)}; trying again in ${context.intervalMs / 1000} s`,
+    error: event.error,
+  }),
+} as const;
 
 export const pollCycleMachine = pollCycleSetup.createMachine({
   id: NAME,
