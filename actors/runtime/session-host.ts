@@ -8,6 +8,8 @@
  *                             under that id is stopped first); `make` is a function so that the logic,
  *                             which may hold closures and cycles, is not part of the event an inspector sees
  *   host.stop { id }          stops that child
+ *   host.stopAll              stops every child (a task that crashed: an actor that errors leaves its
+ *                             children running, unlike one that stops or ends)
  *   a child that ends         (final state or error) is taken out of the children at once
  *
  * `hostSpawner(host)` is the imperative face of it: `spawn` returns the new child's ref synchronously (the
@@ -19,6 +21,7 @@ import { PiwError } from '../../protocols/errors.js';
 export type SessionHostEvent =
   | { type: 'host.spawn'; id: string; make: () => { logic: AnyActorLogic; input: unknown } }
   | { type: 'host.stop'; id: string }
+  | { type: 'host.stopAll' }
   | { type: `xstate.done.actor.${string}` }
   | { type: `xstate.error.actor.${string}`; error: unknown };
 
@@ -42,6 +45,9 @@ export const sessionHostMachine = setup({
     stopSession: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'host.stop') enqueue.stopChild(event.id);
     }),
+    stopEverySession: enqueueActions(({ self, enqueue }) => {
+      for (const id of Object.keys(self.getSnapshot().children)) enqueue.stopChild(id);
+    }),
     forgetEnded: enqueueActions(({ event, enqueue }) => enqueue.stopChild(endedChild(event.type))),
   },
 }).createMachine({
@@ -49,6 +55,7 @@ export const sessionHostMachine = setup({
   on: {
     'host.spawn': { actions: 'spawnSession' },
     'host.stop': { actions: 'stopSession' },
+    'host.stopAll': { actions: 'stopEverySession' },
     'xstate.done.actor.*': { actions: 'forgetEnded' },
     'xstate.error.actor.*': { actions: 'forgetEnded' },
   },
@@ -65,6 +72,7 @@ export class SessionHostError extends PiwError {
 export interface ChildSpawner {
   spawn<L extends AnyActorLogic>(logic: L, options: { id: string; input: InputFrom<L> }): ActorRefFrom<L>;
   stop(id: string): void;
+  stopAll(): void;
 }
 
 export function hostSpawner(host: () => AnyActorRef | undefined): ChildSpawner {
@@ -81,6 +89,9 @@ export function hostSpawner(host: () => AnyActorRef | undefined): ChildSpawner {
     },
     stop(id) {
       host()?.send({ type: 'host.stop', id } satisfies SessionHostEvent);
+    },
+    stopAll() {
+      host()?.send({ type: 'host.stopAll' } satisfies SessionHostEvent);
     },
   };
 }

@@ -310,9 +310,11 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
           },
         },
       },
-      // Erroring the actor is how the supervisor learns of the crash (xstate.error.actor.<id>).
+      // Erroring the actor is how the supervisor learns of the crash (xstate.error.actor.<id>). An actor
+      // that errors does not stop its children: the sessions are stopped first.
       failed: {
         entry: ({ context, event }) => {
+          context.ctx.sessions.stopAll();
           throw context.crash?.error ?? (event as { error?: unknown }).error;
         },
       },
