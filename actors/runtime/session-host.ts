@@ -52,12 +52,18 @@ export const sessionHostMachine = setup({
   },
 }).createMachine({
   id: 'sessions',
-  on: {
-    'host.spawn': { actions: 'spawnSession' },
-    'host.stop': { actions: 'stopSession' },
-    'host.stopAll': { actions: 'stopEverySession' },
-    'xstate.done.actor.*': { actions: 'forgetEnded' },
-    'xstate.error.actor.*': { actions: 'forgetEnded' },
+  initial: 'hosting',
+  states: {
+    /** Its only state, for as long as its task lives. */
+    hosting: {
+      on: {
+        'host.spawn': { actions: 'spawnSession' },
+        'host.stop': { actions: 'stopSession' },
+        'host.stopAll': { actions: 'stopEverySession' },
+        'xstate.done.actor.*': { actions: 'forgetEnded' },
+        'xstate.error.actor.*': { actions: 'forgetEnded' },
+      },
+    },
   },
 });
 

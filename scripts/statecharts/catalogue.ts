@@ -7,6 +7,7 @@ import { secretaryMachine } from '../../machines/secretary/secretary-machine.js'
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
+import { sessionHostMachine } from '../../actors/runtime/session-host.js';
 
 export function allMachines(): Record<string, AnyStateMachine> {
   return {
@@ -19,5 +20,6 @@ export function allMachines(): Record<string, AnyStateMachine> {
     secretary: secretaryMachine,
     farm: farmMachine,
     'sense-navigation': navigationMachine,
+    'session-host': sessionHostMachine,
   };
 }
