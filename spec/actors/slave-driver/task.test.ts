@@ -80,7 +80,7 @@ describe('slave driver task', () => {
       await stranger.send({ verb: 'IDLE', data: [new Date(), 1, 1, 1, 1, 1, 1, 0.5, 40] });
       await eventually(() => log.entries.some((e) => e.message === 'invalid first message from slave: IDLE'));
       expect(sessions().map((r) => r.getSnapshot().context.slaveId)).toEqual([1, 2]);
-      expect(sessions().map((r) => r.id)).toEqual(sessions().map((r) => `slave:${r.getSnapshot().context.peer}`));
+      expect(sessions().map((r) => r.id)).toEqual(sessions().map((r) => `slave:${r.getSnapshot().context.config.peer}`));
       await b.bye();
       await eventually(() => sessions().length === 1);
       const left = sessions()[0]!;
