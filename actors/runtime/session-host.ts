@@ -20,6 +20,7 @@ export class SessionHostError extends PiwError {
 export interface ChildSpawner {
   spawn<L extends AnyActorLogic>(logic: L, options: { id: string; input: InputFrom<L> }): ActorRefFrom<L>;
   stop(id: string): void;
+  stopAll(): void;
 }
 
 export function hostSpawner(host: () => AnyActorRef | undefined): ChildSpawner {
@@ -36,6 +37,9 @@ export function hostSpawner(host: () => AnyActorRef | undefined): ChildSpawner {
     },
     stop(id) {
       host()?.send({ type: 'host.stop', id } satisfies SessionHostEvent);
+    },
+    stopAll() {
+      host()?.send({ type: 'host.stopAll' } satisfies SessionHostEvent);
     },
   };
 }

@@ -211,6 +211,7 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
         context.runtime.abort.abort();
         context.runtime.gate.stop(new TaskStoppedError(context.id));
       },
+      stopSessions: ({ context }) => context.runtime.ctx.sessions.stopAll(),
     },
   });
 }

@@ -7,6 +7,8 @@
  *                             under that id is stopped first); `make` is a function so that the logic,
  *                             which may hold closures and cycles, is not part of the event an inspector sees
  *   host.stop { id }          stops that child
+ *   host.stopAll              stops every child (a task that crashed: an actor that errors leaves its
+ *                             children running, unlike one that stops or ends)
  *   a child that ends         (final state or error) is taken out of the children at once
  */
 import { enqueueActions, setup, type AnyActorLogic } from 'xstate';
@@ -14,6 +16,7 @@ import { enqueueActions, setup, type AnyActorLogic } from 'xstate';
 export type SessionHostEvent =
   | { type: 'host.spawn'; id: string; make: () => { logic: AnyActorLogic; input: unknown } }
   | { type: 'host.stop'; id: string }
+  | { type: 'host.stopAll' }
   | { type: `xstate.done.actor.${string}` }
   | { type: `xstate.error.actor.${string}`; error: unknown };
 
@@ -37,14 +40,24 @@ export const sessionHostMachine = setup({
     stopSession: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'host.stop') enqueue.stopChild(event.id);
     }),
+    stopEverySession: enqueueActions(({ self, enqueue }) => {
+      for (const id of Object.keys(self.getSnapshot().children)) enqueue.stopChild(id);
+    }),
     forgetEnded: enqueueActions(({ event, enqueue }) => enqueue.stopChild(endedChild(event.type))),
   },
 }).createMachine({
   id: 'sessions',
-  on: {
-    'host.spawn': { actions: 'spawnSession' },
-    'host.stop': { actions: 'stopSession' },
-    'xstate.done.actor.*': { actions: 'forgetEnded' },
-    'xstate.error.actor.*': { actions: 'forgetEnded' },
+  initial: 'hosting',
+  states: {
+    /** Its only state, for as long as its task lives. */
+    hosting: {
+      on: {
+        'host.spawn': { actions: 'spawnSession' },
+        'host.stop': { actions: 'stopSession' },
+        'host.stopAll': { actions: 'stopEverySession' },
+        'xstate.done.actor.*': { actions: 'forgetEnded' },
+        'xstate.error.actor.*': { actions: 'forgetEnded' },
+      },
+    },
   },
 });

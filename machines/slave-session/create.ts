@@ -76,9 +76,9 @@ function answerWith<T>(
 export function createSlaveSessionMachine(services: SlaveSessionServices) {
   return slaveSessionMachine.provide({
     actions: {
-      reply: ({ context }, reply) => services.reply(context.peer, reply),
+      reply: ({ context }, reply) => services.reply(context.config.peer, reply),
       publishStatus: (_, status) => services.publishStatus(status),
-      log: ({ context }, entry) => services.log(entry, context.peer),
+      log: ({ context }, entry) => services.log(entry, context.config.peer),
       register: ({ self }, input) => self.send({ type: 'REGISTERED', slaveId: services.register(input) }),
       requestJob: ({ self }, input) =>
         answerWith(self, () => services.requestJob(input), (job) => ({ type: 'JOB', job }), (error) => ({ type: 'JOB_FAILED', error })),

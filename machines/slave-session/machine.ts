@@ -151,9 +151,9 @@ const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =
 function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
   const { package: pkg, version } = context.build!;
   const problem = buildFilesProblem(pkg, version, files);
-  if (problem !== undefined || context.maxFileSize === null) return problem;
-  const big = files.find((f) => f[1] > context.maxFileSize!);
-  return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.maxFileSize} bytes`;
+  if (problem !== undefined || context.config.maxFileSize === null) return problem;
+  const big = files.find((f) => f[1] > context.config.maxFileSize!);
+  return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.config.maxFileSize} bytes`;
 }
 
 const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
@@ -209,7 +209,7 @@ export const slaveSessionSetup = setup({
     hasHello: ({ context }) => context.hello !== null,
     /** Some file still needs transferring. */
     moreToSend: ({ context }) => nextUntransferred(context.build?.files ?? []) !== -1,
-    sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.maxSendAttempts,
+    sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.config.maxSendAttempts,
     /** This sweep makes the silence longer than the busy timeout. */
     silentTooLong: ({ context }) => context.silentSweeps + 1 >= context.sweepsToExpire,
   },
@@ -230,7 +230,7 @@ const verifyFailed = (detail: (args: Args & { event: { error?: unknown } }) => s
   },
   {
     target: `${PROTOCOL}.ready` as const,
-    actions: abandon((args) => `${detail(args)} ${currentFile(args.context)[0]} ${args.context.maxSendAttempts} times; abandoning ${buildName(args.context)}`),
+    actions: abandon((args) => `${detail(args)} ${currentFile(args.context)[0]} ${args.context.config.maxSendAttempts} times; abandoning ${buildName(args.context)}`),
   },
 ];
 
@@ -253,11 +253,13 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
   description:
     "The master's side of one build slave's conversation, one per slave that says HELLO, run by the Slave Driver. It owns the protocol's order (HELLO, IDLE, BUILD, BUSY, BUILT, SEND and SENT, DONE), answering any message out of order with DIE; the build in progress and the files still to be transferred and verified; logging the build and asking for its pages before DONE; and the silence check that expires a slave that stops talking. Sockets, SQL and files come in from the Slave Driver as named actions and actors.",
   context: ({ input }) => ({
-    peer: input.peer,
+    config: {
+      peer: input.peer,
+      pypiSimpleUrl: input.pypiSimpleUrl,
+      maxSendAttempts: input.maxSendAttempts ?? 3,
+      maxFileSize: input.maxFileSize ?? null,
+    },
     slaveId: 0,
-    pypiSimpleUrl: input.pypiSimpleUrl,
-    maxSendAttempts: input.maxSendAttempts ?? 3,
-    maxFileSize: input.maxFileSize ?? null,
     hello: null,
     sweepMs: input.sweepMs ?? DEFAULT_SWEEP_MS,
     sweepsToExpire: 1,
@@ -316,7 +318,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
 
     /** HELLO accepted: the Slave Driver gives the slave its id (answered at once, behaviour 37). */
     registering: {
-      entry: { type: 'register', params: ({ context }) => ({ peer: context.peer, hello: context.hello! }) },
+      entry: { type: 'register', params: ({ context }) => ({ peer: context.config.peer, hello: context.hello! }) },
       on: {
         ...onWire((type) => ({ actions: [...heard(type), dropEarly] })),
         REGISTERED: {
@@ -335,7 +337,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
             },
             // HELLO before ACK on the status stream (behaviour 70).
             { type: 'publishStatus', params: ({ context }) => slaveStatus(context.slaveId, context.firstSeen!, 'HELLO', context.hello!) },
-            ...answer(({ context }) => ({ verb: 'ACK', data: [context.slaveId, context.pypiSimpleUrl] })),
+            ...answer(({ context }) => ({ verb: 'ACK', data: [context.slaveId, context.config.pypiSimpleUrl] })),
           ],
         },
       },

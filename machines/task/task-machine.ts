@@ -83,6 +83,8 @@ export function createTaskMachine<TInput = unknown, R = undefined>(
       pause: actionNotProvided(NAME, 'pause'),
       resume: actionNotProvided(NAME, 'resume'),
       halt: actionNotProvided(NAME, 'halt'),
+      /** Stops the peer sessions: an actor that errors leaves its children running, unlike one that stops. */
+      stopSessions: actionNotProvided(NAME, 'stopSessions'),
       tellParentReady: ({ context, self }) => {
         self._parent?.send({ type: 'task.ready', id: context.id } satisfies TaskReadyEvent);
       },
@@ -186,9 +188,12 @@ export function createTaskMachine<TInput = unknown, R = undefined>(
       },
       // Erroring the actor is how the supervisor learns of the crash (xstate.error.actor.<id>).
       failed: {
-        entry: ({ context, event }) => {
-          throw context.crash?.error ?? (event as { error?: unknown }).error;
-        },
+        entry: [
+          'stopSessions',
+          ({ context, event }) => {
+            throw context.crash?.error ?? (event as { error?: unknown }).error;
+          },
+        ],
       },
       stopped: {
         type: 'final',

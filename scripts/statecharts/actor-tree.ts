@@ -7,6 +7,8 @@ export interface MasterParts {
   supervisor: CatalogueEntry[];
   /** What every task runs in. */
   wrapper: CatalogueEntry[];
+  /** What every task's sessions are spawned under. */
+  host: CatalogueEntry[];
   taskOf(task: TaskId): CatalogueEntry[];
   sessionsOf(task: TaskId): CatalogueEntry[];
 }
@@ -16,6 +18,7 @@ export function masterParts(entries: CatalogueEntry[]): MasterParts {
   return {
     supervisor: is((p) => p === 'supervisor'),
     wrapper: is((p) => p === 'task'),
+    host: is((p) => p === 'sessions'),
     taskOf: (task) => is((p) => typeof p === 'object' && 'task' in p && p.task === task),
     sessionsOf: (task) => is((p) => typeof p === 'object' && 'sessionOf' in p && p.sessionOf === task),
   };
@@ -32,7 +35,10 @@ function node(id: string, label: string, charts: CatalogueEntry[], extra: string
 
 export function masterTree(entries: CatalogueEntry[]): TreeNode {
   const parts = masterParts(entries);
-  const root = node('root', 'root supervisor', parts.supervisor, parts.wrapper.map((e) => `each task runs in: ${e.name}`));
+  const root = node('root', 'root supervisor', parts.supervisor, [
+    ...parts.wrapper.map((e) => `each task runs in: ${e.name}`),
+    ...parts.host.map((e) => `its sessions under: ${e.name}`),
+  ]);
   root.children = TASK_ORDER.map((task, i) => {
     const child = node(task, `${i + 1}. ${task}`, parts.taskOf(task));
     child.children = parts.sessionsOf(task).map((s) => ({ ...node(s.name, s.name, [s]), details: [], edgeLabel: 'one per peer' }));

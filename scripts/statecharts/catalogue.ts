@@ -17,6 +17,7 @@ import { writeSchedulerMachine } from '../../machines/scribe/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
+import { sessionHostMachine } from '../../machines/session-host/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
 import { supervisorMachine } from '../../machines/supervisor/index.js';
 import { taskMachine } from '../../machines/task/index.js';
@@ -26,6 +27,8 @@ export type Part =
   | 'supervisor'
   /** What each of the master's tasks runs in. */
   | 'task'
+  /** What each task's peer sessions are spawned under. */
+  | 'sessions'
   /** A task's own logic. */
   | { task: TaskId }
   /** A peer's session, spawned by its task, one per connected peer. */
@@ -43,6 +46,7 @@ export interface CatalogueEntry {
 export const catalogue: CatalogueEntry[] = [
   { name: 'supervisor', folder: 'supervisor', machine: supervisorMachine, part: 'supervisor' },
   { name: 'task', folder: 'task', machine: taskMachine, part: 'task' },
+  { name: 'session-host', folder: 'session-host', machine: sessionHostMachine, part: 'sessions' },
   { name: 'oracle', folder: 'oracle', machine: oracleRequestMachine, part: { task: 'seraph' } },
   { name: 'lumberjack-batching', folder: 'lumberjack', machine: batchingMachine, part: { task: 'lumberjack' } },
   { name: 'scribe', folder: 'scribe', machine: writeSchedulerMachine, part: { task: 'the_scribe' } },

@@ -30,6 +30,7 @@ export function descriptionOf(name: string, machine: AnyStateMachine): string {
 function placeOf(part: Part): string {
   if (part === 'supervisor') return "The master's root actor.";
   if (part === 'task') return "What each of the master's tasks runs in, under the root supervisor.";
+  if (part === 'sessions') return "Under each of the master's tasks: the host its peer sessions are spawned under, so stopping the task stops them.";
   if ('task' in part) return `The own logic of the master's task \`${part.task}\`.`;
   if ('sessionOf' in part) return `Runs in the master, one per connected peer, spawned by its task \`${part.sessionOf}\`.`;
   return `Runs in ${part.commands.map((c) => `\`${c}\``).join(', ')}.`;

@@ -594,3 +594,9 @@ test('a machine run without its services fails loudly with PIW_ERR_NOT_PROVIDED'
   expect(errors[0]).toMatchObject({ code: 'PIW_ERR_NOT_PROVIDED' });
   expect(String((errors[0] as Error).message)).toMatch(/slaveSession: "register" was not provided/);
 });
+
+test('the context stays under 20 fields (V8 gives an Object.assign copy of 20 or more slow properties: see types.ts)', async () => {
+  const s = startSession();
+  await s.toBuilding();
+  expect(Object.keys(s.state().context).length).toBeLessThan(20);
+});
