@@ -102,6 +102,8 @@ export const architectRefreshSetup = setup({
 
 export const architectRefreshMachine = architectRefreshSetup.createMachine({
   id: NAME,
+  description:
+    "The Architect's refresh cycle: when the build-queue query runs and what becomes of its answer. The first query runs at start and each next one a minute after the last ended; a paused master holds the cycle; a failed query is logged and tried again after the interval. A REFRESH from Cloud Gazer starts the next query at once (any number of them cost one query), but never more than one per refresh gap, so PyPI's churn cannot make the database run the query back to back.",
   context: ({ input }) => ({
     intervalMs: input.intervalMs ?? ARCHITECT_INTERVAL_MS,
     refreshGapMs: input.refreshGapMs ?? REFRESH_GAP_MS,

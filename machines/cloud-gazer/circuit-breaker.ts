@@ -90,6 +90,8 @@ export const circuitBreakerMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "The circuit breaker around each PyPI client: after enough failures in a row it opens and refuses calls without touching the network, lets one probe through once the wait is over, and closes again when the probe answers (the wait doubles, up to a cap, each time a probe fails). Time comes in the events, so it holds no timer; it logs once when PyPI goes offline and once when it is back.",
   context: ({ input }) => {
     const baseDelayMs = input.baseDelayMs ?? 30_000;
     return {

@@ -93,6 +93,8 @@ const logFailure = {
 
 export const pollCycleMachine = pollCycleSetup.createMachine({
   id: NAME,
+  description:
+    "Cloud Gazer's poll cycle: read a batch of PyPI's changelog, act on each event, store the serial, then wait ten seconds. A paused master holds the cycle; a failed poll is logged and tried again after the interval; a poll that recorded a version to build ends with REFRESH to the Architect.",
   context: ({ input }) => ({ intervalMs: input.intervalMs ?? POLL_INTERVAL_MS, recorded: false }),
   initial: 'polling',
   states: {

@@ -145,6 +145,8 @@ const afterHead = [{ guard: 'morePartsAfterHead', target: 'writing', actions: 'n
 
 export const batchingMachine = batchingSetup.createMachine({
   id: NAME,
+  description:
+    "The Lumberjack's batching of the access-log records piw-logger sends: collect until a batch is full or a short delay passes, write it in one statement, and send what came meanwhile in the next (group commit). A database that is away gets the same batch again after a doubling wait, nothing lost or doubled; a batch the database refuses is halved until the refused record is alone, which is logged and dropped. On shutdown it drains until a deadline.",
   context: ({ input }) => {
     const policy = { ...DEFAULT_BATCH_POLICY, ...input.policy };
     return { policy, parts: [], failures: 0, retryMs: policy.retryInitialMs, drainDeadlineMs: 0, wakeAt: 1 };

@@ -47,6 +47,8 @@ export const sessionHostMachine = setup({
   },
 }).createMachine({
   id: 'sessions',
+  description:
+    "The host under which a task's peer sessions live: one per task, so every slave session, file transfer and import session is a child in the master's one actor system, listed with the rest, and stopping (or a crash of) the task stops them all. It spawns a session per connected peer, stops one on request, and forgets one the moment it ends.",
   initial: 'hosting',
   states: {
     /** Its only state, for as long as its task lives. */
