@@ -6,7 +6,7 @@ import { clientTransferMachine, masterTransferMachine } from '../../machines/fil
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { writeSchedulerMachine } from '../../machines/scribe/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
-import { oracleRequestMachine } from '../../machines/oracle/index.js';
+import { oracleMachine } from '../../machines/oracle/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
 import { slaveClientMachine } from '../../machines/slave-client/index.js';
 import { slaveSessionMachine } from '../../machines/slave-session/index.js';
@@ -26,7 +26,7 @@ export function allMachines(): Record<string, AnyStateMachine> {
     'sense-navigation': navigationMachine,
     supervisor: supervisorMachine,
     task: taskMachine,
-    oracle: oracleRequestMachine,
+    oracle: oracleMachine,
     'big-brother': bigBrotherMachine,
     scribe: writeSchedulerMachine,
   };
