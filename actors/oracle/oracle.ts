@@ -6,11 +6,11 @@
  *
  * 0.18 answered an unknown or undecodable request with the text "''" (the repr of a KeyError, a QUIRK);
  * ours says what was wrong with it, e.g. "unknown message: FOO". While the database cannot be reached
- * (a restart), a request is tried again for up to a minute before it is answered ERROR: each request is an
- * actor of the chart in machines/oracle, which decides when to try again and what to answer.
+ * (a restart), a request is tried again for up to a minute before it is answered ERROR: the chart in
+ * machines/oracle decides when to try again and what to answer; this class runs the queries.
  */
-import { createActor, toPromise, type AnyActorRef } from 'xstate';
-import { DEFAULT_RETRY_FOR_MS, oracleRequestMachine } from '../../machines/oracle/index.js';
+import { createActor, type AnyActorRef } from 'xstate';
+import { DEFAULT_RETRY_FOR_MS, oracleMachine } from '../../machines/oracle/index.js';
 import type { Message } from '../../protocols/protocol.js';
 import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/oracle.js';
 import type { PiwheelsDb } from '../../schema/api.js';
@@ -102,6 +102,9 @@ export class Oracle {
     opts: OracleOptions = {},
   ) {
     this.#opts = opts;
+    this.#actor = this.#start();
+    if (opts.signal?.aborted) this.#actor.send({ type: 'STOP' });
+    else opts.signal?.addEventListener('abort', () => this.#actor.send({ type: 'STOP' }), { once: true });
   }
 
   /**
@@ -110,34 +113,43 @@ export class Oracle {
    * must not cost a build its record. (A write that committed just before the connection broke is made
    * twice; every write is one transaction, and LOGBUILD's second record supersedes the first.)
    */
-  async answer(request: OracleRequest): Promise<OracleReply> {
+  answer(request: OracleRequest): Promise<OracleReply> {
     this.answered++;
-    if (!Object.hasOwn(answers, request.verb)) return { verb: 'ERROR', data: `unknown message: ${String(request.verb)}` };
-    const { signal } = this.#opts;
-    const actor = createActor(this.#machine, {
-      input: { oracle: this.id, request, at: Date.now(), stopping: signal?.aborted ?? false, retryForMs: this.#opts.retryForMs ?? DEFAULT_RETRY_FOR_MS },
+    if (!Object.hasOwn(answers, request.verb)) return Promise.resolve({ verb: 'ERROR', data: `unknown message: ${String(request.verb)}` });
+    return new Promise((resolve) => {
+      this.#waiting.push({ request, resolve });
+      if (this.#waiting.length === 1) this.#actor.send({ type: 'REQUEST', request, at: Date.now() });
     });
-    const stop = () => actor.send({ type: 'STOP' });
-    signal?.addEventListener('abort', stop, { once: true });
-    try {
-      return (await toPromise(actor.start())) as OracleReply;
-    } finally {
-      signal?.removeEventListener('abort', stop);
-    }
   }
 
-  /** The request chart with this Oracle's query and log. */
-  readonly #machine = oracleRequestMachine.provide({
-    actions: {
-      query: ({ self, context }, { request }) => {
-        if (context.failures > 0) this.retries++;
-        this.#query(self, request as OracleRequest);
-      },
-      log: (_, line) => {
-        if (this.#opts.log !== undefined) writeLine(this.#opts.log, line);
-      },
-    },
-  });
+  /** Requests being answered (the first) or waiting their turn: the chart answers one at a time. */
+  readonly #waiting: { request: OracleRequest; resolve: (reply: OracleReply) => void }[] = [];
+
+  /** This Oracle's chart (machines/oracle), with its query, replies and log. */
+  readonly #actor: AnyActorRef;
+
+  #start(): AnyActorRef {
+    return createActor(
+      oracleMachine.provide({
+        actions: {
+          query: ({ self, context }, { request }) => {
+            if (context.failures > 0) this.retries++;
+            this.#query(self, request as OracleRequest);
+          },
+          reply: (_, answer) => {
+            this.#waiting.shift()?.resolve(answer as OracleReply);
+            const next = this.#waiting[0];
+            // handled after this reply's step, when the chart is idle again
+            if (next !== undefined) this.#actor.send({ type: 'REQUEST', request: next.request, at: Date.now() });
+          },
+          log: (_, line) => {
+            if (this.#opts.log !== undefined) writeLine(this.#opts.log, line);
+          },
+        },
+      }),
+      { input: { oracle: this.id, ...(this.#opts.retryForMs === undefined ? {} : { retryForMs: this.#opts.retryForMs }) } },
+    ).start();
+  }
 
   /** Runs the request's query and tells its chart how it went. */
   #query(self: AnyActorRef, request: OracleRequest): void {

@@ -12,7 +12,7 @@ import { farmMachine } from '../../machines/farm/index.js';
 import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
 import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
 import { batchingMachine } from '../../machines/lumberjack/index.js';
-import { oracleRequestMachine } from '../../machines/oracle/index.js';
+import { oracleMachine } from '../../machines/oracle/index.js';
 import { writeSchedulerMachine } from '../../machines/scribe/index.js';
 import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
@@ -47,7 +47,7 @@ export const catalogue: CatalogueEntry[] = [
   { name: 'supervisor', folder: 'supervisor', machine: supervisorMachine, part: 'supervisor' },
   { name: 'task', folder: 'task', machine: taskMachine, part: 'task' },
   { name: 'session-host', folder: 'session-host', machine: sessionHostMachine, part: 'sessions' },
-  { name: 'oracle', folder: 'oracle', machine: oracleRequestMachine, part: { task: 'seraph' } },
+  { name: 'oracle', folder: 'oracle', machine: oracleMachine, part: { task: 'seraph' } },
   { name: 'lumberjack-batching', folder: 'lumberjack', machine: batchingMachine, part: { task: 'lumberjack' } },
   { name: 'scribe', folder: 'scribe', machine: writeSchedulerMachine, part: { task: 'the_scribe' } },
   { name: 'big-brother', folder: 'big-brother', machine: bigBrotherMachine, part: { task: 'big_brother' } },

@@ -1,18 +1,21 @@
 /**
- * One request to an Oracle (protocols.md §4.4, behaviours 171–172), from the query to the answer, with
+ * An Oracle (protocols.md §4.4, behaviours 171–172): each request from the query to the answer, with
  * the retry while the database cannot be reached (a restart, a failover): a request whose query fails that
  * way is made again after 0.1 s, then after twice as long each time up to 2 s, until it succeeds or the
  * next wait would take it past `retryForMs` (60 s) since the request came in; then it is answered ERROR,
  * as is any other failure at once. When the Oracle is stopping, a waiting request is tried once more at
  * once and a failure is final.
  *
- *   querying ─ANSWERED─► answered (OK)
- *   querying ─FAILED (transient, time left, not stopping)─► waiting ─retryWait / STOP─► querying
- *   querying ─FAILED (otherwise)─► answered (ERROR)
+ *   idle ─REQUEST─► querying ─ANSWERED─► idle (reply OK)
+ *   querying ─FAILED (unreachable, time left, not stopping)─► waiting ─retryWait / STOP─► querying
+ *   querying ─FAILED (otherwise)─► idle (reply ERROR)
+ *
+ * One actor per Oracle answers one request at a time (Seraph hands out the next once it has replied): an
+ * actor per request would cost more than the query of a small request.
  *
  * Pure: the owner (actors/oracle/oracle.ts) runs the query when asked (`query`) and sends back ANSWERED or
- * FAILED with the time it happened and whether the failure was the database being unreachable; it writes
- * what `log` asks. The answer is the actor's output.
+ * FAILED with the time it happened and whether the failure was the database being unreachable; it sends
+ * `reply` and writes what `log` asks.
  */
 import { and, assign, setup } from 'xstate';
 import { actionNotProvided } from '../common/not-provided.js';
@@ -26,24 +29,21 @@ export const LONGEST_RETRY_MS = 2000;
 /** How long a request is tried again while the database is unreachable. */
 export const DEFAULT_RETRY_FOR_MS = 60_000;
 
-export interface OracleRequestInput {
+export interface OracleInput {
   /** The Oracle's number, for log lines. */
   oracle: number;
-  /** The request as the owner's `query` runs it (opaque to the chart). */
-  request: { verb: string };
-  /** When the request came in (ms). */
-  at: number;
   retryForMs?: number;
-  /** The Oracle is stopping already: no retry. */
-  stopping?: boolean;
 }
 
 export type OracleAnswer = { verb: 'OK'; data: unknown } | { verb: 'ERROR'; data: string };
 
 export type OracleRequestEvent =
+  /** `request` is what the owner's `query` runs (opaque to the chart); `at` when it came in (ms). */
+  | { type: 'REQUEST'; request: { verb: string }; at: number }
   | { type: 'ANSWERED'; data: unknown; at: number }
   /** `unreachable`: the database could not be reached (worth trying again). */
   | { type: 'FAILED'; message: string; unreachable: boolean; at: number }
+  /** The Oracle is stopping: no more waiting. */
   | { type: 'STOP' };
 
 export interface OracleRequestContext {
@@ -56,29 +56,29 @@ export interface OracleRequestContext {
   wait: number;
   failures: number;
   stopping: boolean;
-  answer: OracleAnswer | undefined;
 }
 
 type Failed = Extract<OracleRequestEvent, { type: 'FAILED' }>;
-type Answered = Extract<OracleRequestEvent, { type: 'ANSWERED' }>;
 
-export const oracleRequestMachine = setup({
+const replyOk = {
+  type: 'reply',
+  params: ({ event }: { event: OracleRequestEvent }): OracleAnswer => ({ verb: 'OK', data: (event as Extract<OracleRequestEvent, { type: 'ANSWERED' }>).data }),
+} as const;
+
+export const oracleMachine = setup({
   types: {
-    input: {} as OracleRequestInput,
+    input: {} as OracleInput,
     context: {} as OracleRequestContext,
     events: {} as OracleRequestEvent,
-    output: {} as OracleAnswer,
   },
   actions: {
     // Provided by the Oracle: runs the request's query, then sends ANSWERED or FAILED.
     query: actionNotProvided(NAME, 'query') as (_: unknown, params: { request: unknown }) => void,
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogLine) => void,
-    answerOk: assign({ answer: ({ event }) => ({ verb: 'OK' as const, data: (event as Answered).data }) }),
-    answerError: assign({
-      answer: ({ context, event }) => {
-        const { message } = event as Failed;
-        return { verb: 'ERROR' as const, data: context.failures > 0 ? `${message} (after ${context.failures + 1} attempts)` : message };
-      },
+    reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: OracleAnswer) => void,
+    begin: assign(({ event }) => {
+      const { request, at } = event as Extract<OracleRequestEvent, { type: 'REQUEST' }>;
+      return { request, verb: request.verb, startedAt: at, wait: FIRST_RETRY_MS, failures: 0 };
     }),
     countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
     backOff: assign({ wait: ({ context }) => Math.min(context.wait * 2, LONGEST_RETRY_MS) }),
@@ -99,24 +99,27 @@ export const oracleRequestMachine = setup({
   id: NAME,
   context: ({ input }) => ({
     oracle: input.oracle,
-    request: input.request,
-    verb: input.request.verb,
-    startedAt: input.at,
+    request: { verb: '' },
+    verb: '',
+    startedAt: 0,
     retryForMs: input.retryForMs ?? DEFAULT_RETRY_FOR_MS,
     wait: FIRST_RETRY_MS,
     failures: 0,
-    stopping: input.stopping ?? false,
-    answer: undefined,
+    stopping: false,
   }),
-  initial: 'querying',
+  initial: 'idle',
+  on: { STOP: { actions: 'noteStop' } },
   states: {
+    idle: {
+      on: { REQUEST: { target: 'querying', actions: 'begin' } },
+    },
     querying: {
       entry: { type: 'query', params: ({ context }) => ({ request: context.request }) },
       on: {
         ANSWERED: [
           {
             guard: 'hadFailures',
-            target: 'answered',
+            target: 'idle',
             actions: [
               {
                 type: 'log',
@@ -125,10 +128,10 @@ export const oracleRequestMachine = setup({
                   message: `oracle ${context.oracle}: the database answered ${context.verb} after ${context.failures} failed attempts in ${((event.at - context.startedAt) / 1000).toFixed(1)} s`,
                 }),
               },
-              'answerOk',
+              replyOk,
             ],
           },
-          { target: 'answered', actions: 'answerOk' },
+          { target: 'idle', actions: replyOk },
         ],
         FAILED: [
           {
@@ -146,16 +149,22 @@ export const oracleRequestMachine = setup({
             ],
           },
           { guard: 'retryable', target: 'waiting', actions: 'countFailure' },
-          { target: 'answered', actions: 'answerError' },
+          {
+            target: 'idle',
+            actions: {
+              type: 'reply',
+              params: ({ context, event }) => ({
+                verb: 'ERROR',
+                data: context.failures > 0 ? `${event.message} (after ${context.failures + 1} attempts)` : event.message,
+              }),
+            },
+          },
         ],
-        STOP: { actions: 'noteStop' },
       },
     },
     waiting: {
       after: { retryWait: { target: 'querying', actions: 'backOff' } },
       on: { STOP: { target: 'querying', actions: ['noteStop', 'backOff'] } },
     },
-    answered: { type: 'final' },
   },
-  output: ({ context }) => context.answer!,
 });

@@ -1,14 +1,15 @@
 import { SimulatedClock, createActor, type AnyMachineSnapshot } from 'xstate';
-import { FIRST_RETRY_MS, LONGEST_RETRY_MS, oracleRequestMachine, type OracleAnswer } from '../../../machines/oracle/index.js';
+import { FIRST_RETRY_MS, LONGEST_RETRY_MS, oracleMachine, type OracleAnswer } from '../../../machines/oracle/index.js';
 import type { LogLine } from '../../../machines/supervisor/index.js';
 import { delayedEvents, exploreMachine } from '../support/coverage.js';
 
 const unreachable = (at: number) => ({ type: 'FAILED' as const, message: 'connection refused', unreachable: true, at });
 
-test('generated paths reach every state and transition of an Oracle request', () => {
-  const report = exploreMachine(oracleRequestMachine, {
-    input: { oracle: 1, request: { verb: 'GETPYPI' }, at: 0, retryForMs: 1000 },
+test('generated paths reach every state and transition of an Oracle', () => {
+  const report = exploreMachine(oracleMachine, {
+    input: { oracle: 1, retryForMs: 1000 },
     events: (s) => [
+      { type: 'REQUEST', request: { verb: 'GETPYPI' }, at: 0 },
       { type: 'ANSWERED', data: 1, at: 0 },
       unreachable(0),
       unreachable(950),
@@ -22,20 +23,20 @@ test('generated paths reach every state and transition of an Oracle request', ()
   expect(report.untakenTransitions).toEqual([]);
 });
 
-/** A live request whose queries the test answers; time is the simulated clock's. */
-function request(retryForMs = 60_000) {
+/** A live Oracle asked one LOGBUILD, whose queries the test answers; time is the simulated clock's. */
+function request(retryForMs = 60_000, stopping = false) {
   const clock = new SimulatedClock();
   const lines: LogLine[] = [];
   let queries = 0;
-  const actor = createActor(
-    oracleRequestMachine.provide({
-      actions: { query: () => void queries++, log: (_, line) => void lines.push(line) },
-    }),
-    { clock, input: { oracle: 2, request: { verb: 'LOGBUILD' }, at: 0, retryForMs } },
-  );
   let answer: OracleAnswer | undefined;
-  actor.subscribe({ complete: () => (answer = actor.getSnapshot().output) });
-  actor.start();
+  const actor = createActor(
+    oracleMachine.provide({
+      actions: { query: () => void queries++, log: (_, line) => void lines.push(line), reply: (_, a) => void (answer = a) },
+    }),
+    { clock, input: { oracle: 2, retryForMs } },
+  ).start();
+  if (stopping) actor.send({ type: 'STOP' });
+  actor.send({ type: 'REQUEST', request: { verb: 'LOGBUILD' }, at: 0 });
   return { actor, clock, lines, queries: () => queries, answer: () => answer };
 }
 
@@ -90,11 +91,18 @@ test('STOP while waiting makes the request again at once, and its failure is fin
 });
 
 test('a request that starts while the Oracle is stopping is not tried again', () => {
-  const clock = new SimulatedClock();
-  const actor = createActor(oracleRequestMachine.provide({ actions: { query: () => {}, log: () => {} } }), {
-    clock,
-    input: { oracle: 1, request: { verb: 'GETPYPI' }, at: 0, stopping: true },
-  }).start();
-  actor.send(unreachable(0));
-  expect(actor.getSnapshot().output).toEqual({ verb: 'ERROR', data: 'connection refused' });
+  const r = request(60_000, true);
+  r.actor.send(unreachable(0));
+  expect(r.answer()).toEqual({ verb: 'ERROR', data: 'connection refused' });
+});
+
+test('after its answer the Oracle is idle and takes the next request afresh', () => {
+  const r = request(1000);
+  r.actor.send(unreachable(0));
+  r.clock.increment(100);
+  r.actor.send({ type: 'ANSWERED', data: 1, at: 150 });
+  r.actor.send({ type: 'REQUEST', request: { verb: 'GETPYPI' }, at: 5000 });
+  r.actor.send({ type: 'FAILED', message: 'duplicate key', unreachable: false, at: 5001 });
+  expect(r.answer()).toEqual({ verb: 'ERROR', data: 'duplicate key' }); // no "(after 2 attempts)": a new request
+  expect(r.queries()).toBe(3);
 });
