@@ -130,6 +130,8 @@ export const bigBrotherMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "Big Brother's statistics: three jobs, each run at start and then an interval after its last run ended: the master's figures published as STATS every 10 s, HOME with the database's figures every 30 s and SEARCH every 5 min to the web queue. A HOME from piw-rebuild runs the web jobs now; a new monitor gets the history again; while the master is paused a job that comes due is only logged, and a failed job runs again at its next interval.",
   context: ({ input }) => ({
     stats: initialStats(input.at),
     history: [],

@@ -97,6 +97,8 @@ export const oracleMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    'An Oracle: one database request at a time, from the query to the answer. A query that fails because the database cannot be reached (a restart, a failover) is made again after 0.1 s, doubling up to 2 s, for up to a minute before the request is answered ERROR; any other failure is answered ERROR at once. While the Oracle stops, a waiting request is tried once more and its failure is final.',
   context: ({ input }) => ({
     oracle: input.oracle,
     request: { verb: '' },

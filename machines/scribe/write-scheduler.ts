@@ -158,6 +158,8 @@ const settle = (target: RefreshTarget) =>
 
 export const writeSchedulerMachine = writeSchedulerSetup.createMachine({
   id: NAME,
+  description:
+    "The order of the Scribe's writes: jobs for one package run one at a time in the order they came, different packages side by side, and none starts while the master is paused. The root index and the search index, which list every package, are rewritten once for a burst: a request during a rewrite waits for one more rewrite after it, which every request meanwhile shares.",
   context: {
     waiting: {},
     running: {},

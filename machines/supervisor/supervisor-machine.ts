@@ -190,6 +190,8 @@ const crashed = [
 export function createSupervisorMachine(now: () => number) {
   return supervisorSetup.createMachine({
     id: NAME,
+    description:
+      "The master's root actor, which owns every task: it starts them one at a time in 0.18's order (each must be ready in time or start-up is aborted), passes PAUSE and RESUME on, restarts a task that crashes after a doubling back-off, stops the master when tasks crash too often, and on QUIT stops the tasks in reverse order, each in time or outright.",
     context: ({ input }) => ({
       tasks: input.tasks,
       logTo: input.log,

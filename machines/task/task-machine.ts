@@ -101,6 +101,8 @@ export function createTaskMachine<TInput = unknown, R = undefined>(
     },
   }).createMachine({
     id: NAME,
+    description:
+      "The life of one of the master's tasks as the supervisor sees it: starting, running, paused and stopping. A pauseable or pausing task goes to paused on PAUSE (only a pauseable one's work waits), a nonstop one logs PAUSE and RESUME and carries on; start-up is never cut short, so whatever it set up is stopped; a crash stops the task's peer sessions and errors the actor, which is how the supervisor learns of it.",
     context: ({ input, self }) => ({
       id: self.id,
       kind,
