@@ -1,9 +1,10 @@
 /**
- * Runs a task's own statechart (machines/architect, machines/cloud-gazer, …) inside the task: a machine
- * error crashes the task, and stopping waits for the work tagged `busy` to wind down (the task's signal
- * has already aborted it, so it ends as cancelled) before the machine stops.
+ * Runs a task's own statechart (machines/architect, machines/cloud-gazer, …) inside the task, as a child
+ * under the task's host (so it is in the master's actor tree and stops with the task): a machine error
+ * crashes the task, and stopping waits for the work tagged `busy` to wind down (the task's signal has
+ * already aborted it, so it ends as cancelled) before the machine stops.
  */
-import { createActor, fromPromise, waitFor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom } from 'xstate';
+import { fromPromise, waitFor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom } from 'xstate';
 import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { LogEntry } from '../../machines/common/log-entry.js';
 import type { Logger } from './logger.js';
@@ -15,14 +16,13 @@ export interface TaskMachine<M extends AnyStateMachine> {
 }
 
 export function runTaskMachine<M extends AnyStateMachine>(ctx: TaskContext<unknown>, machine: M, input: InputFrom<M>): TaskMachine<M> {
-  const actor = createActor(machine, { input }) as Actor<M>;
+  const actor = ctx.sessions.spawn(machine, { id: machine.id, input }) as Actor<M>;
   actor.subscribe({ error: (err) => ctx.fail(err) });
-  actor.start();
   return {
     actor,
     async stop() {
       await waitFor(actor, (s) => !(s as AnyMachineSnapshot).hasTag('busy')).catch(() => undefined);
-      actor.stop();
+      ctx.sessions.stop(machine.id);
     },
   };
 }
