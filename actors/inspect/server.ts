@@ -20,20 +20,19 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { AnyStateMachine } from 'xstate';
 import { templatesDir } from '../scribe/templates.js';
 import { inspectUrl, isLoopback, type InspectAddress } from './address.js';
 import type { ChartIndex } from './charts.js';
 import type { Recorder } from './recorder.js';
 
-/** A picture of a machine whose states are `<g class="state" data-state="<state node id>">`. */
-export type DrawChart = (machine: AnyStateMachine) => { svg: string } | Promise<{ svg: string }>;
+/** The picture of a catalogue chart, its states `<g class="state" data-state="<state node id>">`. */
+export type DrawChart = (name: string) => Promise<{ svg: string }>;
 
 export interface InspectServerOptions {
   address: InspectAddress;
   recorder: Recorder;
   charts: ChartIndex;
-  /** Draws a catalogue machine for the page (scripts/statecharts' renderer); without it, outlines only. */
+  /** Draws a catalogue chart for the page (drawing.ts); without it, or when it fails, outlines only. */
   draw?: DrawChart;
   pushMs?: number;
   maxClients?: number;
@@ -134,7 +133,7 @@ export class InspectServer {
       const machine = this.#opts.charts.named(name);
       if (machine === undefined) return json(res, 404, { error: 'no such chart' });
       const chart = this.#opts.charts.chartOf(machine)!;
-      const svg = await this.#svg(name, machine);
+      const svg = await this.#svg(name);
       return json(res, 200, { name, outline: chart.outline, ...(svg === undefined ? {} : { svg }) });
     }
     if (path === '/api/stream') return this.#stream(res, url.searchParams.get('focus') ?? undefined);
@@ -142,13 +141,13 @@ export class InspectServer {
   }
 
   /** Each catalogue machine drawn once, on first demand; a drawing that fails leaves the outline. */
-  #svg(name: string, machine: AnyStateMachine): Promise<string | undefined> {
+  #svg(name: string): Promise<string | undefined> {
     const { draw } = this.#opts;
     if (draw === undefined) return Promise.resolve(undefined);
     let svg = this.#svgs.get(name);
     if (svg === undefined) {
       svg = Promise.resolve()
-        .then(() => draw(machine))
+        .then(() => draw(name))
         .then((drawing) => drawing.svg)
         .catch(() => undefined);
       this.#svgs.set(name, svg);
