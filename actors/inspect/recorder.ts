@@ -228,7 +228,8 @@ export class Recorder {
       id: nameOf(ref),
       machine: chart !== undefined,
       status,
-      state: chart !== undefined && snapshot?.value !== undefined ? formatStateValue(snapshot.value) : status,
+      // A machine without states (a session host) has nothing to show but its status.
+      state: (chart !== undefined && snapshot?.value !== undefined ? formatStateValue(snapshot.value) : '') || status,
       events: record.count,
     };
     if (ref.systemId !== undefined) row.systemId = ref.systemId;

@@ -3,7 +3,7 @@
  * (web-templates/inspect/) and what it reads.
  *
  *   GET /                       the page
- *   GET /inspect.js, .css       its script and style
+ *   GET /inspect.js, .css       its script and style (and the site's favicon.ico)
  *   GET /api/actors             every live actor as a row of the tree (JSON)
  *   GET /api/actors/KEY         one actor: its row, active state node ids, last events (JSON; 404 once gone)
  *   GET /api/charts/NAME        a catalogue machine's outline and, when a drawing is at hand, its SVG (JSON)
@@ -44,6 +44,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/inspect.js': { file: 'inspect.js', type: 'text/javascript; charset=utf-8' },
   '/inspect.css': { file: 'inspect.css', type: 'text/css; charset=utf-8' },
+  // The site's own icon (web-templates/static/), which browsers ask for unbidden.
+  '/favicon.ico': { file: '../static/favicon.ico', type: 'image/x-icon' },
 };
 
 const HEADERS = {
