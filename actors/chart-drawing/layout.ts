@@ -9,7 +9,7 @@ import type { Chart, ChartState, ChartTransition } from './chart.js';
 import { LINE_HEIGHT, SMALL_FONT_SIZE, textWidth, wrapList } from './text.js';
 
 // CommonJS: the module itself is the constructor; its typings describe it as an ES default export.
-const ELK = elkModule as unknown as typeof elkModule.default;
+export const ELK = elkModule as unknown as typeof elkModule.default;
 
 export interface Box {
   x: number;
@@ -150,12 +150,21 @@ export async function layoutChart(chart: Chart, top: number, bottom: number): Pr
 
   const nodes = new Map<string, ElkNode>();
   flatten(root, nodes);
+  const finals = new Set<string>();
+  const findFinals = (state: ChartState) => {
+    if (state.kind === 'final') finals.add(state.id);
+    state.children.forEach(findFinals);
+  };
+  findFinals(chart.root);
   const placed: { edge: ElkExtendedEdge; transition?: ChartTransition }[] = [];
   const add = (source: string, target: string, transition?: ChartTransition) => {
     const edge: ElkExtendedEdge = { id: `e${placed.length}`, sources: [source], targets: [target] };
     if (transition) {
       const lines = edgeLabelLines(transition);
-      edge.labels = [{ text: lines.join(' '), width: Math.max(...lines.map((l) => textWidth(l))) + 6, height: lines.length * LINE_HEIGHT }];
+      // Into a final state (often from many states at once): the label by its source, or all of them would
+      // share the middle layer side by side and the picture grow as wide as their sum.
+      const placement = finals.has(target) ? { layoutOptions: { 'elk.edgeLabels.placement': 'TAIL' } } : {};
+      edge.labels = [{ text: lines.join(' '), ...placement, width: Math.max(...lines.map((l) => textWidth(l))) + 6, height: lines.length * LINE_HEIGHT }];
     }
     const owner = nodes.get(edgeOwner(source, target, ownerOf))!;
     (owner.edges ??= []).push(edge);

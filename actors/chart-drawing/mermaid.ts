@@ -4,6 +4,12 @@
  */
 import type { Chart, ChartState } from './chart.js';
 
+/**
+ * A parallel state's regions are drawn as its composite children, the state named "(parallel)": Mermaid's own
+ * region separator (`--`) fails to lay out (mermaid 11: "Cannot set properties of undefined (setting 'rank')")
+ * as soon as a region holds a composite state.
+ */
+const PARALLEL = ' (parallel)';
 const mid = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');
 const anyId = (id: string) => `${mid(id)}__any`;
 
@@ -23,17 +29,16 @@ function find(state: ChartState, id: string): ChartState | undefined {
 function drawStates(state: ChartState, anySources: Set<string>, lines: string[], indent: string): void {
   if (anySources.has(state.id)) lines.push(`${indent}state "any state" as ${anyId(state.id)}`);
   if (state.initial) lines.push(`${indent}[*] --> ${mid(state.initial)}`);
-  state.children.forEach((child, i) => {
-    if (state.kind === 'parallel' && i > 0) lines.push(`${indent}--`);
+  for (const child of state.children) {
     if (child.children.length > 0) {
-      lines.push(`${indent}state "${child.name}" as ${mid(child.id)} {`);
+      lines.push(`${indent}state "${child.name}${child.kind === 'parallel' ? PARALLEL : ''}" as ${mid(child.id)} {`);
       drawStates(child, anySources, lines, indent + '  ');
       lines.push(`${indent}}`);
     } else {
       lines.push(`${indent}state "${child.name}" as ${mid(child.id)}`);
     }
     if (child.kind === 'final') lines.push(`${indent}${mid(child.id)} --> [*]`);
-  });
+  }
 }
 
 export function writeMermaid(chart: Chart): string {
@@ -53,7 +58,11 @@ export function writeMermaid(chart: Chart): string {
     state.children.forEach(handled);
   };
   handled(chart.root);
-  drawStates(chart.root, anySources, lines, '  ');
+  if (chart.root.kind === 'parallel') {
+    lines.push(`  state "${chart.id}${PARALLEL}" as ${mid(chart.root.id)} {`);
+    drawStates(chart.root, anySources, lines, '    ');
+    lines.push('  }');
+  } else drawStates(chart.root, anySources, lines, '  ');
   lines.push(...edges);
   return lines.join('\n') + '\n';
 }

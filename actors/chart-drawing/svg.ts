@@ -1,8 +1,8 @@
 /**
  * Writes a laid-out chart as SVG: compound states as nested boxes with their name in a header band, the
  * regions of a parallel state as dashed boxes, atomic states as rounded boxes, final states with a double
- * border, a dot for each initial state, and transitions as arrows labelled `EVENT [guard]` (dashed when they
- * only run actions). Every state is `<g class="state" data-state="<xstate id>">`, so a page can highlight
+ * border, a dot for each initial state, transitions as arrows labelled `EVENT [guard]`, and under a state's
+ * name the actors it invokes and the events it handles without leaving it. Every state is `<g class="state" data-state="<xstate id>">`, so a page can highlight
  * the current one with CSS; colours are presentation attributes, which any page stylesheet overrides.
  */
 import type { Chart, ChartState } from './chart.js';
@@ -11,7 +11,6 @@ import {
   edgeLabelLines,
   stateDetails,
   anyStateMarker,
-  type Box,
   HEADER_HEIGHT,
   initialMarker,
   type Layout,
@@ -20,26 +19,8 @@ import {
   STATE_HEIGHT,
   STATE_PADDING_X,
 } from './layout.js';
+import { arrowhead, COMPOUND_FILL, INK, LABEL_BACK, LINE, MUTED, n, path, rect, REGION_FILL, STATE_FILL, text } from './svg-parts.js';
 import { escapeXml, FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, SMALL_FONT_SIZE, textWidth, wrapList } from './text.js';
-
-const INK = '#1f2933';
-const LINE = '#52606d';
-const MUTED = '#7b8794';
-const STATE_FILL = '#eef3f8';
-const COMPOUND_FILL = '#fafcfe';
-const REGION_FILL = '#ffffff';
-const LABEL_BACK = '#ffffff';
-
-/** Coordinates to one decimal: enough for a screen, and stable text for the staleness test. */
-const n = (v: number) => String(Math.round(v * 10) / 10);
-
-function rect(box: Box, attrs: string, inset = 0): string {
-  return `<rect x="${n(box.x + inset)}" y="${n(box.y + inset)}" width="${n(box.width - 2 * inset)}" height="${n(box.height - 2 * inset)}" ${attrs}/>`;
-}
-
-function text(x: number, y: number, content: string, attrs = ''): string {
-  return `<text x="${n(x)}" y="${n(y)}"${attrs ? ' ' + attrs : ''}>${escapeXml(content)}</text>`;
-}
 
 function detailLines(state: ChartState, x: number, firstBaseline: number): string[] {
   return stateDetails(state).map((line, i) =>
@@ -72,7 +53,7 @@ function drawState(state: ChartState, layout: Layout, inParallel: boolean, out: 
       : `rx="8" fill="${COMPOUND_FILL}" stroke="${LINE}" stroke-width="1.2"`;
     out.push(`${inner}${rect(box, attrs)}`);
     const baseline = box.y + HEADER_HEIGHT / 2 + FONT_SIZE * 0.35;
-    const suffix = state.kind === 'parallel' ? '  (parallel)' : '';
+    const suffix = state.kind === 'parallel' ? ' (parallel)' : '';
     out.push(`${inner}${text(box.x + STATE_PADDING_X, baseline, state.name + suffix, `font-weight="bold" fill="${INK}"`)}`);
     out.push(...detailLines(state, box.x + STATE_PADDING_X, baseline + LINE_HEIGHT).map((l) => inner + l));
     drawMarkers(state, layout, out, inner);
@@ -96,25 +77,11 @@ function drawMarkers(state: ChartState, layout: Layout, out: string[], indent: s
   }
 }
 
-/** An arrowhead at the last point, pointing along the last segment. */
-function arrowhead(points: { x: number; y: number }[]): string {
-  const tip = points[points.length - 1]!;
-  const from = points[points.length - 2]!;
-  const length = Math.hypot(tip.x - from.x, tip.y - from.y) || 1;
-  const ux = (tip.x - from.x) / length;
-  const uy = (tip.y - from.y) / length;
-  const back = { x: tip.x - ux * 8, y: tip.y - uy * 8 };
-  const left = `${n(back.x - uy * 4)},${n(back.y + ux * 4)}`;
-  const right = `${n(back.x + uy * 4)},${n(back.y - ux * 4)}`;
-  return `<polygon points="${n(tip.x)},${n(tip.y)} ${left} ${right}" fill="${LINE}"/>`;
-}
-
 function drawEdge(edge: PlacedEdge, out: string[]): void {
   const t = edge.transition;
-  const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(p.x)},${n(p.y)}`).join(' ');
   const data = t ? ` data-source="${escapeXml(t.source)}" data-target="${escapeXml(t.target)}"` : '';
   out.push(`  <g class="${t ? 'transition' : 'initial-transition'}"${data}>`);
-  out.push(`    <path d="${d}" fill="none" stroke="${LINE}" stroke-width="1.2"/>`);
+    out.push(`    ${path(edge.points)}`);
   out.push(`    ${arrowhead(edge.points)}`);
   if (t && edge.label) {
     out.push(`    ${rect(edge.label, `fill="${LABEL_BACK}" fill-opacity="0.85"`)}`);

@@ -97,6 +97,8 @@ export const clientTransferMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "The client's end of one file transfer, one per SEND, run by piw-slave and piw-import over a fresh DEALER socket. It answers each FETCH with the bytes asked for, says HELLO again after 5 s without a frame, and is done when the master says DONE; silence for the master timeout or a read failure fails it.",
   context: ({ input }) => ({
     slaveId: input.slaveId,
     filesize: input.filesize,

@@ -195,6 +195,8 @@ export const masterTransferMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "The master's end of one file transfer, one per EXPECT, run by the File Juggler and fed the frames from that client. It owns the byte ranges still missing and the FETCH credit (a pipeline of requests, lost chunks asked for again), says DONE once every byte is written, then has the file's size and SHA-256 verified; silence, a short file or a write failure fails the transfer.",
   context: ({ input }) => {
     const [filename, filesize, filehash] = input.file;
     const chunkSize = input.chunkSize ?? chunkSizeFor(filesize);

@@ -222,6 +222,8 @@ export const importSessionSetup = setup({
 
 export const importSessionMachine = importSessionSetup.createMachine({
   id: NAME,
+  description:
+    "The master's side of one piw-import, piw-remove, piw-rebuild or piw-add conversation, one per client, run by Mr Chase. It owns the checks made before anything is written (every IMPORT field, the ABI, the version), the EXPECT, SEND, SENT and VERIFY round for each file, logging the build once every file is verified, and the removals, rebuilds and additions with their page rewrites. Every refusal replies ERROR and ends the session; a tool silent while a file is due is abandoned.",
   context: ({ input }) => ({
     client: input.client,
     maxSendAttempts: input.maxSendAttempts ?? 3,

@@ -124,6 +124,8 @@ export const secretaryMachine = setup({
   },
 }).createMachine({
   id: 'secretary',
+  description:
+    "The Secretary's own logic, in front of the Scribe on the web queue: it buffers project-page rewrites so that a burst of requests for one package becomes one rewrite. It owns the rewrite queue (answering requests from the start, flushing nothing until the buffer saved at the last shutdown is loaded back), how many rewrites the Scribe has in hand, and pausing, which keeps accepting and answering requests but hands nothing on.",
   context: ({ input }) => ({
     queue: RewriteQueue.empty,
     inFlight: [],

@@ -243,6 +243,8 @@ const nextSweep = slaveSessionSetup.raise({ type: 'SWEEP' }, { id: 'sweep', dela
 
 export const slaveSessionMachine = slaveSessionSetup.createMachine({
   id: NAME,
+  description:
+    "The master's side of one build slave's conversation, one per slave that says HELLO, run by the Slave Driver. It owns the protocol's order (HELLO, IDLE, BUILD, BUSY, BUILT, SEND and SENT, DONE), answering any message out of order with DIE; the build in progress and the files still to be transferred and verified; logging the build and asking for its pages before DONE; and the silence check that expires a slave that stops talking. Sockets, SQL and files come in from the Slave Driver as named actions and actors.",
   context: ({ input }) => ({
     slaveId: input.slaveId,
     pypiSimpleUrl: input.pypiSimpleUrl,

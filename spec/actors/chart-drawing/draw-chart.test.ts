@@ -1,5 +1,6 @@
 import { and, not, setup } from 'xstate';
 import { drawChart } from '../../../actors/chart-drawing/draw-chart.js';
+import { chartBoxes, overlaps } from '../../support/chart-boxes.js';
 
 const door = setup({
   guards: { unlocked: () => true, daytime: () => true },
@@ -111,28 +112,41 @@ test('drawChart: the Mermaid text has the same states and transitions', async ()
       '  door_closed --> door_closed : KNOCK',
     ]),
   );
-  expect(mermaid).toMatch(/state "watched" as door_watched \{\n(.*\n)*?\s*--\n/);
+  expect(mermaid).toContain('  state "watched (parallel)" as door_watched {\n    state "camera" as door_watched_camera {\n');
+  expect(mermaid).not.toMatch(/^\s*--$/m);
 });
 
 test('drawChart: no two state boxes or labels overlap, and the picture is sized to hold them', async () => {
   const { svg } = await drawChart(door);
-  const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(svg)!.map(Number);
-  const boxes = [...svg.matchAll(/<g class="state (?:atomic|final)" data-state="([^"]+)">\n\s*<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map(
-    (m) => ({ id: m[1], x: Number(m[2]), y: Number(m[3]), w: Number(m[4]), h: Number(m[5]) }),
-  );
-  expect(boxes.length).toBe(8);
-  const labels = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#ffffff" fill-opacity/g)].map(
-    (m, i) => ({ id: `label ${i}`, x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]) }),
-  );
-  expect(labels.length).toBe(8);
-  boxes.push(...labels);
-  for (const a of boxes) {
-    expect(a.x + a.w).toBeLessThanOrEqual(width!);
-    expect(a.y + a.h).toBeLessThanOrEqual(height!);
-    for (const b of boxes) {
-      if (a === b) continue;
-      const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
-      expect({ a: a.id, b: b.id, apart }).toEqual({ a: a.id, b: b.id, apart: true });
-    }
+  const { states, labels } = chartBoxes(svg);
+  expect([states.length, labels.length]).toEqual([8, 8]);
+  expect(overlaps(svg)).toEqual([]);
+});
+
+test('drawChart: transitions across levels (to an ancestor, from the root into a child, into a history state) are drawn', async () => {
+  const levels = setup({}).createMachine({
+    id: 'levels',
+    initial: 'a',
+    on: { RESET: '.b', BACK_TO_HISTORY: '.a.hist' },
+    states: {
+      a: {
+        initial: 'x',
+        on: { LOOP: { target: 'a', reenter: true } },
+        states: { x: { on: { UP: '#levels.a', OUT: '#levels.b' } }, y: {}, hist: { type: 'history' } },
+      },
+      b: { on: { BACK: 'a.y' } },
+    },
+  });
+  const { svg, mermaid } = await drawChart(levels);
+  for (const [source, target] of [
+    ['levels.a.x', 'levels.a'],
+    ['levels', 'levels.b'],
+    ['levels', 'levels.a.hist'],
+    ['levels.a', 'levels.a'],
+    ['levels.b', 'levels.a.y'],
+  ]) {
+    expect(svg).toContain(`data-source="${source}" data-target="${target}"`);
   }
+  expect(svg).toMatch(/<g class="state history" data-state="levels.a.hist">\n\s*<circle/);
+  expect(mermaid).toContain('  levels__any --> levels_b : RESET\n');
 });
