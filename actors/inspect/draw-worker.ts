@@ -6,10 +6,10 @@
  * Asked `{ id, name }` (a name of the statechart catalogue), it answers `{ id, svg }` or `{ id, error }`.
  */
 import { parentPort } from 'node:worker_threads';
-import { allMachines } from '../../scripts/statecharts/catalogue.js';
 import { drawChart } from '../chart-drawing/draw-chart.js';
+import { catalogueByName } from './charts.js';
 
-const machines = allMachines();
+const machines = catalogueByName();
 
 parentPort!.on('message', async ({ id, name }: { id: number; name: string }) => {
   try {

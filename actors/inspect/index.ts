@@ -5,9 +5,8 @@
  * actor is created with (`createActor(supervisorMachine, { inspect: inspector.observe })`).
  */
 import type { InspectionEvent } from 'xstate';
-import { allMachines } from '../../scripts/statecharts/catalogue.js';
 import type { InspectAddress } from './address.js';
-import { ChartIndex } from './charts.js';
+import { catalogueByName, ChartIndex } from './charts.js';
 import { workerDrawer } from './drawing.js';
 import { Recorder } from './recorder.js';
 import { InspectServer, type DrawChart } from './server.js';
@@ -29,7 +28,7 @@ export interface InspectorOptions {
 }
 
 export async function startInspector(opts: InspectorOptions): Promise<Inspector> {
-  const charts = new ChartIndex(allMachines());
+  const charts = new ChartIndex(catalogueByName());
   const recorder = new Recorder({ charts });
   const drawer = opts.draw === undefined ? workerDrawer() : undefined;
   const server = await InspectServer.listen({
