@@ -72,7 +72,8 @@ test('the supervisor and its ten tasks, live; a task chosen shows its state and 
   expect(tasks).toEqual(['seraph', 'lumberjack', 'the_scribe', 'the_secretary', 'big_brother', 'file_juggler', 'slave_driver', 'mr_chase', 'the_architect', 'cloud_gazer']);
   expect(await page.textContent(`${row('supervisor')} > .row .state`)).toBe('running');
   await page.click(`${row('slave_driver')} > .row`);
-  await page.waitForFunction("document.getElementById('detail-id').textContent === 'slave_driver'");
+  // (a locator, not waitForFunction: the page's Content-Security-Policy forbids evaluating strings)
+  await page.locator('#detail-id', { hasText: /^slave_driver$/ }).waitFor();
   expect(await page.textContent('#detail-state')).toBe('running');
   expect(await page.$$eval('#events tbody td.type', (tds) => tds.map((td) => td.textContent))).toContain('xstate.init');
   expect(page.url()).toMatch(/#actor=x%3A\d+$/);
