@@ -10,6 +10,7 @@
  */
 import type { AnyActorLogic, AnyStateMachine, AnyStateNode } from 'xstate';
 import { StateMachine } from 'xstate';
+import { catalogue } from '../../scripts/statecharts/catalogue.js';
 
 export interface OutlineNode {
   /** The state node's id, as in the drawing's `<g class="state" data-state="…">`. */
@@ -24,6 +25,11 @@ export interface Chart {
   name: string | undefined;
   machine: AnyStateMachine;
   outline: OutlineNode;
+}
+
+/** The statechart catalogue's machines by drawing name (`slave-session`, …). */
+export function catalogueByName(): Record<string, AnyStateMachine> {
+  return Object.fromEntries(catalogue.map((entry) => [entry.name, entry.machine]));
 }
 
 export function isMachine(logic: AnyActorLogic | undefined): logic is AnyStateMachine {

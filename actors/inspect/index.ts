@@ -5,9 +5,9 @@
  * actor is created with (`createActor(supervisorMachine, { inspect: inspector.observe })`).
  */
 import type { InspectionEvent } from 'xstate';
-import { allMachines } from '../../scripts/statecharts/catalogue.js';
 import type { InspectAddress } from './address.js';
-import { ChartIndex } from './charts.js';
+import { catalogueByName, ChartIndex } from './charts.js';
+import { workerDrawer } from './drawing.js';
 import { Recorder } from './recorder.js';
 import { InspectServer, type DrawChart } from './server.js';
 
@@ -22,19 +22,31 @@ export interface Inspector {
 
 export interface InspectorOptions {
   address: InspectAddress;
+  /** How the page's pictures are drawn (default: drawChart in a worker thread). */
   draw?: DrawChart;
   pushMs?: number;
 }
 
 export async function startInspector(opts: InspectorOptions): Promise<Inspector> {
-  const charts = new ChartIndex(allMachines());
+  const charts = new ChartIndex(catalogueByName());
   const recorder = new Recorder({ charts });
+  const drawer = opts.draw === undefined ? workerDrawer() : undefined;
   const server = await InspectServer.listen({
     address: opts.address,
     recorder,
     charts,
-    ...(opts.draw === undefined ? {} : { draw: opts.draw }),
+    draw: opts.draw ?? ((name) => drawer!.draw(name)),
     ...(opts.pushMs === undefined ? {} : { pushMs: opts.pushMs }),
+  }).catch(async (err: unknown) => {
+    await drawer?.close();
+    throw err;
   });
-  return { url: server.url, observe: recorder.observe, close: () => server.close() };
+  return {
+    url: server.url,
+    observe: recorder.observe,
+    close: async () => {
+      await server.close();
+      await drawer?.close();
+    },
+  };
 }

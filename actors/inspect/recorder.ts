@@ -7,12 +7,13 @@
  *   @xstate.snapshot  its snapshot changed: kept by reference (the actor holds it anyway); an actor
  *                     whose snapshot is no longer active (done, error, stopped) is forgotten
  *
- * Nothing is formatted here but each event's one-line glimpse, so the cost per event is a map lookup,
- * a bounded summary and a mark in the `changed` set; the server formats the changed actors at most a
- * few times a second. Memory is bounded: at most `maxActors` records (more are counted, not kept) and
- * `eventsPerActor` lines each.
+ * Nothing is formatted as it happens: the cost per event is a map lookup, a slot in a ring and a mark
+ * in the `changed` set. An event is kept by reference and put in words (summary.ts) only when a page
+ * asks for that actor, except one that carries binary data (a chunk of a wheel), which is put in words
+ * at once so that no ring holds on to megabytes. Memory is bounded: at most `maxActors` records (more
+ * are counted, not kept) and `eventsPerActor` events each.
  */
-import type { AnyActor, AnyActorLogic, AnyActorRef, InspectionEvent } from 'xstate';
+import type { AnyActor, AnyActorLogic, AnyActorRef, EventObject, InspectionEvent } from 'xstate';
 import { activeStateIds, isMachine, type ChartIndex } from './charts.js';
 import { formatStateValue, summarize } from './summary.js';
 
@@ -49,12 +50,21 @@ export interface ActorDetail extends ActorRow {
   lastEvents: EventLine[];
 }
 
+/** An event as heard: put in words (`data`) when first read, or at once when it carries binary data. */
+interface HeardEvent {
+  at: number;
+  type: string;
+  from: string | undefined;
+  event: EventObject | undefined;
+  data: string | undefined;
+}
+
 interface ActorRecord {
   key: string;
   ref: AnyActor;
   parent: string | undefined;
   snapshot: unknown;
-  ring: (EventLine | undefined)[];
+  ring: (HeardEvent | undefined)[];
   /** Index of the next slot of `ring`; `count` how many were ever written. */
   next: number;
   count: number;
@@ -67,6 +77,30 @@ export interface RecorderOptions {
   /** Characters of an event's glimpse. */
   eventBudget?: number;
   now?: () => number;
+}
+
+const isBinary = (value: unknown) => ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+
+/**
+ * True when the event holds binary data in its fields, or in the first few items of a field that is an
+ * array or an object (a chunk, a file's frames); a look that costs the same whatever the event's size.
+ */
+function carriesBinary(event: EventObject): boolean {
+  for (const key in event) {
+    const value = (event as unknown as Record<string, unknown>)[key];
+    if (value === null || typeof value !== 'object') continue;
+    if (isBinary(value)) return true;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length && i < 8; i++) if (isBinary(value[i])) return true;
+      continue;
+    }
+    let looked = 0;
+    for (const inner in value) {
+      if (isBinary((value as Record<string, unknown>)[inner])) return true;
+      if (++looked === 8) break;
+    }
+  }
+  return false;
 }
 
 /** An actor's id; one made without an id (the root) goes by its machine's. */
@@ -104,10 +138,15 @@ export class Recorder {
       case '@xstate.event': {
         const record = this.#actors.get((event.actorRef as AnyActorRef).sessionId);
         if (record === undefined) return;
-        const line: EventLine = { at: this.#now(), type: event.event.type, data: summarize(event.event, this.#eventBudget) };
         const from = event.sourceRef as AnyActor | undefined;
-        if (from !== undefined && from !== event.actorRef) line.from = nameOf(from);
-        record.ring[record.next] = line;
+        const binary = carriesBinary(event.event);
+        record.ring[record.next] = {
+          at: this.#now(),
+          type: event.event.type,
+          from: from !== undefined && from !== event.actorRef ? nameOf(from) : undefined,
+          event: binary ? undefined : event.event,
+          data: binary ? summarize(event.event, this.#eventBudget) : undefined,
+        };
         record.next = (record.next + 1) % this.#eventsPerActor;
         record.count++;
         if (this.#watched) this.#changed.add(record.key);
@@ -203,7 +242,16 @@ export class Recorder {
     const snapshot = this.#snapshotOf(record);
     const n = Math.min(record.count, this.#eventsPerActor);
     const lastEvents: EventLine[] = [];
-    for (let i = n; i > 0; i--) lastEvents.push(record.ring[(record.next - i + this.#eventsPerActor) % this.#eventsPerActor]!);
+    for (let i = n; i > 0; i--) {
+      const heard = record.ring[(record.next - i + this.#eventsPerActor) % this.#eventsPerActor]!;
+      if (heard.data === undefined) {
+        heard.data = summarize(heard.event, this.#eventBudget);
+        heard.event = undefined;
+      }
+      const line: EventLine = { at: heard.at, type: heard.type, data: heard.data };
+      if (heard.from !== undefined) line.from = heard.from;
+      lastEvents.push(line);
+    }
     return { ...row, active: row.machine ? activeStateIds(snapshot as never) : [], lastEvents };
   }
 
@@ -228,7 +276,8 @@ export class Recorder {
       id: nameOf(ref),
       machine: chart !== undefined,
       status,
-      state: chart !== undefined && snapshot?.value !== undefined ? formatStateValue(snapshot.value) : status,
+      // A machine without states (a session host) has nothing to show but its status.
+      state: (chart !== undefined && snapshot?.value !== undefined ? formatStateValue(snapshot.value) : '') || status,
       events: record.count,
     };
     if (ref.systemId !== undefined) row.systemId = ref.systemId;

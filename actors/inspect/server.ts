@@ -3,7 +3,7 @@
  * (web-templates/inspect/) and what it reads.
  *
  *   GET /                       the page
- *   GET /inspect.js, .css       its script and style
+ *   GET /inspect.js, .css       its script and style (and the site's favicon.ico)
  *   GET /api/actors             every live actor as a row of the tree (JSON)
  *   GET /api/actors/KEY         one actor: its row, active state node ids, last events (JSON; 404 once gone)
  *   GET /api/charts/NAME        a catalogue machine's outline and, when a drawing is at hand, its SVG (JSON)
@@ -20,20 +20,19 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { AnyStateMachine } from 'xstate';
 import { templatesDir } from '../scribe/templates.js';
 import { inspectUrl, isLoopback, type InspectAddress } from './address.js';
 import type { ChartIndex } from './charts.js';
 import type { Recorder } from './recorder.js';
 
-/** A picture of a machine whose states are `<g class="state" data-state="<state node id>">`. */
-export type DrawChart = (machine: AnyStateMachine) => { svg: string } | Promise<{ svg: string }>;
+/** The picture of a catalogue chart, its states `<g class="state" data-state="<state node id>">`. */
+export type DrawChart = (name: string) => Promise<{ svg: string }>;
 
 export interface InspectServerOptions {
   address: InspectAddress;
   recorder: Recorder;
   charts: ChartIndex;
-  /** Draws a catalogue machine for the page (scripts/statecharts' renderer); without it, outlines only. */
+  /** Draws a catalogue chart for the page (drawing.ts); without it, or when it fails, outlines only. */
   draw?: DrawChart;
   pushMs?: number;
   maxClients?: number;
@@ -45,6 +44,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/inspect.js': { file: 'inspect.js', type: 'text/javascript; charset=utf-8' },
   '/inspect.css': { file: 'inspect.css', type: 'text/css; charset=utf-8' },
+  // The site's own icon (web-templates/static/), which browsers ask for unbidden.
+  '/favicon.ico': { file: '../static/favicon.ico', type: 'image/x-icon' },
 };
 
 const HEADERS = {
@@ -134,7 +135,7 @@ export class InspectServer {
       const machine = this.#opts.charts.named(name);
       if (machine === undefined) return json(res, 404, { error: 'no such chart' });
       const chart = this.#opts.charts.chartOf(machine)!;
-      const svg = await this.#svg(name, machine);
+      const svg = await this.#svg(name);
       return json(res, 200, { name, outline: chart.outline, ...(svg === undefined ? {} : { svg }) });
     }
     if (path === '/api/stream') return this.#stream(res, url.searchParams.get('focus') ?? undefined);
@@ -142,13 +143,13 @@ export class InspectServer {
   }
 
   /** Each catalogue machine drawn once, on first demand; a drawing that fails leaves the outline. */
-  #svg(name: string, machine: AnyStateMachine): Promise<string | undefined> {
+  #svg(name: string): Promise<string | undefined> {
     const { draw } = this.#opts;
     if (draw === undefined) return Promise.resolve(undefined);
     let svg = this.#svgs.get(name);
     if (svg === undefined) {
       svg = Promise.resolve()
-        .then(() => draw(machine))
+        .then(() => draw(name))
         .then((drawing) => drawing.svg)
         .catch(() => undefined);
       this.#svgs.set(name, svg);

@@ -117,11 +117,12 @@ function outlineItem(node) {
   return li;
 }
 
+/** Marks the active states, and as `current` those with no active state inside them (the leaves). */
 function mark(active) {
   const on = new Set(active);
-  for (const node of document.querySelectorAll('#chart [data-state], #outline [data-state]')) {
-    node.classList.toggle('active', on.has(node.getAttribute('data-state')));
-  }
+  const nodes = document.querySelectorAll('#chart [data-state], #outline [data-state]');
+  for (const node of nodes) node.classList.toggle('active', on.has(node.getAttribute('data-state')));
+  for (const node of nodes) node.classList.toggle('current', node.classList.contains('active') && !node.querySelector('.active'));
 }
 
 function showDetail(detail) {

@@ -78,6 +78,19 @@ test('the last events, oldest first, no more than the ring holds, with sender an
   root.stop();
 });
 
+test('an event carrying binary data is put in words at once, so the ring keeps no chunk of a wheel', () => {
+  const { recorder, root } = start();
+  const chunk = Buffer.alloc(65536);
+  const first = { type: 'PING', n: 1, data: chunk };
+  root.send(first as never);
+  root.send({ type: 'PING', n: 2, frames: [1, chunk] } as never);
+  // Changed after it was heard: an event kept by reference would show 99; one put in words at once does not.
+  first.n = 99;
+  const last = recorder.detail(root.sessionId)!.lastEvents.slice(-2).map((e) => e.data);
+  expect(last).toEqual(['{n: 1, data: <65536 bytes>}', '{n: 2, frames: [1, <65536 bytes>]}']);
+  root.stop();
+});
+
 test('an actor that finishes or is stopped is forgotten, and reported as removed', () => {
   const { recorder, root } = start();
   root.send({ type: 'SPAWN', id: 'w1' });

@@ -33,7 +33,7 @@ beforeAll(async () => {
     charts,
     pushMs: 20,
     maxClients: 2,
-    draw: (machine) => (drawn++, { svg: `<svg><g class="state" data-state="${machine.root.id}"></g></svg>` }),
+    draw: async (name) => (drawn++, { svg: `<svg><g class="state" data-state="${name}"></g></svg>` }),
   });
 });
 afterAll(async () => {
@@ -105,7 +105,7 @@ test('the tree and one actor as JSON; a gone actor is 404', async () => {
 test("a catalogue chart: its outline, and its drawing made once however often it is asked for", async () => {
   const first = JSON.parse((await get('/api/charts/slave-session')).body);
   expect(first.outline).toMatchObject({ id: 'slaveSession', children: expect.arrayContaining([expect.objectContaining({ id: 'slaveSession.connected' })]) });
-  expect(first.svg).toBe('<svg><g class="state" data-state="slaveSession"></g></svg>');
+  expect(first.svg).toBe('<svg><g class="state" data-state="slave-session"></g></svg>');
   await get('/api/charts/slave-session');
   expect(drawn).toBe(1);
   expect((await get('/api/charts/no-such')).status).toBe(404);
