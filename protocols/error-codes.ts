@@ -30,10 +30,14 @@ export const ERROR_CODES = {
   PIW_ERR_BUS_CLOSED: 'the bus is closed',
   PIW_ERR_TASK_STOPPED: 'work handed to a task that is stopping',
   PIW_ERR_NOT_PROVIDED: 'a machine ran with a side effect its actor did not provide (machines/common/not-provided.ts)',
+  PIW_ERR_CANCELLED: "work a task's machine invoked, cut short because the task is stopping (machines/common/cancelled.ts)",
+  PIW_ERR_SESSION_SPAWN: "a peer session could not be spawned: its task's session host is stopped, or the spawn came from inside it",
 
   // actors/master/, actors/zmq/, actors/ipc/, actors/systemd/
   PIW_ERR_MASTER_START: 'the master did not start (a task failed to start, or it was stopped while starting)',
   PIW_ERR_MASTER_STARTED: 'start() called on a master that has already been started',
+  PIW_ERR_INSPECT_ADDRESS: 'an --inspect address that is not a loopback host and port (exit 2)',
+  PIW_ERR_INSPECT_SERVE: 'the live view (--inspect) could not listen at its address (the master does not start)',
   PIW_ERR_ZMQ_TIMEOUT: 'no reply on a REQ socket in time',
   PIW_ERR_ZMQ_CLOSED: 'a request on a closed socket',
   PIW_ERR_IPC_UNSAFE_DIR: "the ipc directory is writable by others than the master's user, or belongs to someone else",
@@ -151,6 +155,10 @@ export const ERROR_CODES = {
   PIW_ERR_TRANSFER_NOT_STARTED: 'the master asked for a file but never fetched it',
   PIW_ERR_IMPORT_UNDETERMINED: 'piw-import cannot work out what it is importing',
   PIW_ERR_IMPORT_DELETE: 'the import succeeded but --delete could not remove every file',
+
+  // scripts/
+  PIW_ERR_STATECHART_DESCRIPTION: 'npm run statecharts: a catalogued machine without a description (the paragraph its README shows)',
+  PIW_ERR_STATECHART_DUPLICATE: 'npm run statecharts: two catalogue entries draw the same file',
 } as const satisfies Record<`PIW_ERR_${string}`, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -12,7 +12,7 @@
  * default address and no/false/off/0 (or nothing) no live view: a port of 0 or 1 needs its host.
  */
 import { isIP } from 'node:net';
-import { PiwError } from '../../protocols/errors.js';
+import { defineError } from '../../protocols/errors.js';
 
 export interface InspectAddress {
   host: string;
@@ -23,13 +23,8 @@ export const DEFAULT_INSPECT_HOST = '127.0.0.1';
 export const DEFAULT_INSPECT_PORT = 8008;
 export const DEFAULT_INSPECT_ADDRESS = `${DEFAULT_INSPECT_HOST}:${DEFAULT_INSPECT_PORT}`;
 
-export class InspectAddressError extends PiwError {
-  static readonly code = 'PIW_ERR_INSPECT_ADDRESS';
-  constructor(message: string) {
-    super(InspectAddressError.code, message);
-    this.name = 'InspectAddressError';
-  }
-}
+export const InspectAddressError = defineError('PIW_ERR_INSPECT_ADDRESS', (message: string) => message);
+export type InspectAddressError = InstanceType<typeof InspectAddressError>;
 
 const ON = new Set(['1', 'yes', 'true', 'on']);
 const OFF = new Set(['', '0', 'no', 'false', 'off']);

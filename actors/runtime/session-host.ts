@@ -7,14 +7,10 @@
  */
 import { createActor, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom } from 'xstate';
 import { sessionHostMachine, type SessionHostEvent } from '../../machines/session-host/index.js';
-import { PiwError } from '../../protocols/errors.js';
+import { defineError } from '../../protocols/errors.js';
 
-export class SessionHostError extends PiwError {
-  constructor(id: string) {
-    super('PIW_ERR_SESSION_SPAWN', `session ${id} could not be spawned: its host is stopped or busy`);
-    this.name = 'SessionHostError';
-  }
-}
+export const SessionHostError = defineError('PIW_ERR_SESSION_SPAWN', (id: string) => `session ${id} could not be spawned: its host is stopped or busy`);
+export type SessionHostError = InstanceType<typeof SessionHostError>;
 
 /** Spawns and stops the children of one host. */
 export interface ChildSpawner {
