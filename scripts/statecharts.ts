@@ -1,5 +1,5 @@
 /**
- * `npm run statecharts`: draws every machine of scripts/statecharts/catalogue.ts as SVG and Mermaid beside
+ * `npm run statecharts`: draws every machine of machines/catalogue.ts as SVG and Mermaid beside
  * its code (`machines/<folder>/<name>.svg`, `.mmd`), writes each folder's README.md, machines/README.md and
  * machines/actor-tree.svg (the master's actor tree), and removes pictures of machines no longer catalogued.
  * Only files whose content changed are written. spec/scripts/statecharts.test.ts fails while one is stale.
@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../actors/support/atomic-file.js';
 import { PiwError } from '../protocols/errors.js';
-import { catalogue } from './statecharts/catalogue.js';
+import { catalogue } from '../machines/catalogue.js';
 import { compareWithDisk, statechartFiles } from './statecharts/pictures.js';
 
 /** The repository's root, from this file's place in it (scripts/ or dist/scripts/). */

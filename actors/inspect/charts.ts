@@ -1,7 +1,7 @@
 /**
  * Which chart an actor's logic is drawn as. A session runs `slaveSessionMachine.provide(...)` (its side
  * effects supplied), a different object from the catalogue's machine but made from the same config, so
- * the catalogue (scripts/statecharts/catalogue.ts, the list `npm run statecharts` draws) is searched by
+ * the catalogue (machines/catalogue.ts, the list `npm run statecharts` draws) is searched by
  * config, then by machine id. Logic that is not a machine (promises, callbacks) has no chart: the page
  * shows its status only.
  *
@@ -10,7 +10,7 @@
  */
 import type { AnyActorLogic, AnyStateMachine, AnyStateNode } from 'xstate';
 import { StateMachine } from 'xstate';
-import { catalogue } from '../../scripts/statecharts/catalogue.js';
+import { catalogue } from '../../machines/catalogue.js';
 
 export interface OutlineNode {
   /** The state node's id, as in the drawing's `<g class="state" data-state="…">`. */

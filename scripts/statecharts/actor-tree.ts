@@ -1,7 +1,7 @@
 /** The master's actor tree as machines/README.md draws it: the root, its tasks in start order, their sessions. */
 import type { TreeNode } from '../../actors/chart-drawing/draw-tree.js';
 import { TASK_ORDER, type TaskId } from '../../actors/master/tasks.js';
-import type { CatalogueEntry, Part } from './catalogue.js';
+import type { CatalogueEntry, Part } from '../../machines/catalogue.js';
 
 export interface MasterParts {
   supervisor: CatalogueEntry[];

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { drawChart } from '../../actors/chart-drawing/draw-chart.js';
 import { drawTree } from '../../actors/chart-drawing/draw-tree.js';
-import type { CatalogueEntry } from './catalogue.js';
+import type { CatalogueEntry } from '../../machines/catalogue.js';
 import { DuplicateChartError } from './errors.js';
 import { masterTree } from './actor-tree.js';
 import { ACTOR_TREE, type DrawnEntry, folderReadme, GENERATED, indexReadme } from './markdown.js';

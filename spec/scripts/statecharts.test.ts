@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setup } from 'xstate';
 import { TASK_ORDER } from '../../actors/master/tasks.js';
-import { catalogue } from '../../scripts/statecharts/catalogue.js';
+import { catalogue } from '../../machines/catalogue.js';
 import { GENERATED } from '../../scripts/statecharts/markdown.js';
 import { compareWithDisk, statechartFiles } from '../../scripts/statecharts/pictures.js';
 import { overlaps } from '../support/chart-boxes.js';

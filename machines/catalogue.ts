@@ -4,23 +4,23 @@
  * the master's actor tree from that). The paragraph a README gives each machine is its own `description`.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { TaskId } from '../../actors/master/tasks.js';
-import { architectRefreshMachine } from '../../machines/architect/index.js';
-import { bigBrotherMachine } from '../../machines/big-brother/index.js';
-import { circuitBreakerMachine, pollCycleMachine } from '../../machines/cloud-gazer/index.js';
-import { farmMachine } from '../../machines/farm/index.js';
-import { clientTransferMachine, masterTransferMachine } from '../../machines/file-transfer/index.js';
-import { importSessionMachine, importToolMachine } from '../../machines/import-session/index.js';
-import { batchingMachine } from '../../machines/lumberjack/index.js';
-import { oracleMachine } from '../../machines/oracle/index.js';
-import { writeSchedulerMachine } from '../../machines/scribe/index.js';
-import { secretaryMachine } from '../../machines/secretary/secretary-machine.js';
-import { navigationMachine } from '../../machines/sense/navigation.js';
-import { slaveClientMachine } from '../../machines/slave-client/index.js';
-import { sessionHostMachine } from '../../machines/session-host/index.js';
-import { slaveSessionMachine } from '../../machines/slave-session/index.js';
-import { supervisorMachine } from '../../machines/supervisor/index.js';
-import { taskMachine } from '../../machines/task/index.js';
+import type { TaskId } from '../actors/master/tasks.js';
+import { architectRefreshMachine } from './architect/index.js';
+import { bigBrotherMachine } from './big-brother/index.js';
+import { circuitBreakerMachine, pollCycleMachine } from './cloud-gazer/index.js';
+import { farmMachine } from './farm/index.js';
+import { clientTransferMachine, masterTransferMachine } from './file-transfer/index.js';
+import { importSessionMachine, importToolMachine } from './import-session/index.js';
+import { batchingMachine } from './lumberjack/index.js';
+import { oracleMachine } from './oracle/index.js';
+import { writeSchedulerMachine } from './scribe/index.js';
+import { secretaryMachine } from './secretary/secretary-machine.js';
+import { navigationMachine } from './sense/navigation.js';
+import { slaveClientMachine } from './slave-client/index.js';
+import { sessionHostMachine } from './session-host/index.js';
+import { slaveSessionMachine } from './slave-session/index.js';
+import { supervisorMachine } from './supervisor/index.js';
+import { taskMachine } from './task/index.js';
 
 export type Part =
   /** The master's root actor. */
