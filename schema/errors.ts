@@ -37,7 +37,7 @@ export const dbErrors = defineErrors(DatabaseError, {
   user: ['PIW_ERR_DB_USER', (message: string) => message],
   socketPath: [
     'PIW_ERR_DB_SOCKET_PATH',
-    (path: string, max: number) => `the socket path ${path} is ${Buffer.byteLength(path)} bytes long, more than a Unix socket's ${max}`,
+    (path: string, max: number) => `the socket path is ${Buffer.byteLength(path)} bytes long, more than a Unix socket's ${max}`,
   ],
   scriptMissing: ['PIW_ERR_DB_SCRIPT_MISSING', (file: string, dirs: string[]) => `schema script ${file} not found in ${dirs.join(' or ')}`],
 });

@@ -20,7 +20,7 @@ import { close, fstat, open } from 'node:fs';
 import { promisify } from 'node:util';
 import { createActor, toPromise } from 'xstate';
 import { ReceivedRanges, clientTransferMachine, masterFrameEvent, type ClientTransferOutput } from '../../machines/file-transfer/index.js';
-import { createLogger, type Logger } from '../runtime/logger.js';
+import { createLogger, logAt, type Logger } from '../runtime/logger.js';
 import { createFileDealer } from '../zmq/transfer-sockets.js';
 import { BlockReader } from './block-reader.js';
 import { fileSenderErrors } from './errors.js';
@@ -143,7 +143,7 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
             ),
         );
       },
-      log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+      log: (_, { level, message }) => logAt(log, level, message),
     },
     delays: {
       ...(opts.helloRetryMs === undefined ? {} : { helloRetry: opts.helloRetryMs }),

@@ -15,7 +15,7 @@
  */
 import { connect } from 'node:net';
 import { createActor, fromPromise } from 'xstate';
-import type { Logger } from '../../actors/runtime/logger.js';
+import { logAt, type Logger } from '../../actors/runtime/logger.js';
 import { createRequestClient } from '../../actors/zmq/request.js';
 import { inspectIpcPeer } from '../../actors/ipc/checks.js';
 import { ipcPath } from '../../actors/zmq/socket.js';
@@ -78,7 +78,7 @@ export async function converse(opts: ConversationOptions): Promise<string | unde
                 },
               );
             },
-            log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+            log: (_, { level, message }) => logAt(log, level, message),
           },
           actors: {
             transfer: fromPromise<void, TransferInput>(({ input, signal }) => {

@@ -137,7 +137,7 @@ async function endToEnd(file: string, records: number, dir: string) {
   const master = await connect(parseDsn(database.masterDsn), { max: 4 });
   const address = `ipc://${dir}/log`;
   const sink = new CountingSink(new DatabaseLogSink(new Database(master)));
-  const actor = createActor(lumberjackTask, { input: { address, sink, log: createLogger('lumberjack', { level: 'warn' }) } });
+  const actor = createActor(lumberjackTask, { input: { address, sink, log: createLogger('lumberjack', { level: 'warning' }) } });
   const backends = async () =>
     (await master.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);
   try {

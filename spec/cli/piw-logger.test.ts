@@ -112,7 +112,7 @@ describe('piw-logger', () => {
     const input = lines(...Array.from({ length: 3000 }, (_, i) => combined(`/p${i}.html`)));
     const result = await run(['-v', '--drop', '--log-queue', address], input);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('WARN logger: dropping log entry');
+    expect(result.stderr).toContain('WARNING logger: dropping log entry');
     const dropped = Number(/(\d+) dropped/.exec(result.stderr)?.[1]);
     expect(dropped).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/read 3000 lines: 0 downloads, 0 searches, 0 project hits, 0 JSON hits, 3000 page hits; 0 ignored, 0 malformed, \d+ dropped/);

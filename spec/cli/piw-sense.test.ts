@@ -253,7 +253,7 @@ describe('piw-sense following a master', () => {
     await until(hat, (p) => scrolled(p, textStrip('Quit?'), [255, 0, 0], () => BLACK));
     await press(hat, KEY.enter);
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: stopped') });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARNING sense: stopped') });
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
     expect((await slaves[0]!.slave.idle()).verb).toBe('SLEEP');
   });
@@ -320,7 +320,7 @@ describe('piw-sense turned, stopped and terminating', () => {
     await until(hat, (p) => (same(p(3, 7), GREY) && isCursorOver(p(3, 6), BLACK) && !same(p(3, 6), BLACK) ? null : 'the cursor did not move right'));
     sense.child.kill('SIGTERM');
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: shutting down on SIGTERM') });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARNING sense: shutting down on SIGTERM') });
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
   });
 
@@ -347,7 +347,7 @@ describe('piw-sense turned, stopped and terminating', () => {
     await until(hat, (p) => scrolled(p, textStrip('Terminate?'), [255, 0, 0], () => BLACK));
     await hat.send(tap(KEY.enter));
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: told the master to terminate; stopped') });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARNING sense: told the master to terminate; stopped') });
     await within(master.done, () => `the master did not stop:\n${stderr}`); // it stopped on QUIT
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
   });

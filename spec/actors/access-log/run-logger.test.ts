@@ -65,7 +65,7 @@ describe('runLogger over a real PUSH socket', () => {
       expect(counts.records.LOGPAGE).toBe(300);
       expect(counts.dropped).toBeGreaterThan(0);
       expect(counts.dropped).toBeLessThanOrEqual(300);
-      expect(log.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual(['dropping log entry']);
+      expect(log.entries.filter((e) => e.level === 'warning').map((e) => e.message)).toEqual(['dropping log entry']);
     } finally {
       pusher.close();
     }

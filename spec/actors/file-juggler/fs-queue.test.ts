@@ -162,7 +162,7 @@ describe('File Juggler: VERIFY', () => {
       verb: 'ERROR',
       data: `failed to verify transfer of ${w.filename}: SHA-256 mismatch`,
     });
-    expect(master.log.entries.some((e) => e.level === 'warn' && e.message.includes('SHA-256 mismatch'))).toBe(true);
+    expect(master.log.entries.some((e) => e.level === 'warning' && e.message.includes('SHA-256 mismatch'))).toBe(true);
     expect(await tempFiles(master.output)).toEqual([]);
     await expect(lstat(join(master.output, 'simple', 'foo'))).rejects.toMatchObject({ code: 'ENOENT' });
     // the transfer is over: a second VERIFY finds nothing

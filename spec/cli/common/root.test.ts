@@ -23,7 +23,7 @@ describe('refuseRoot', () => {
   test.each(['1', 'yes', 'TRUE', 'on'])('PIW_ALLOW_ROOT=%s lets root through with a warning', (value) => {
     const log = memoryLogger('slave', 'info');
     expect(() => refuseRoot('Slave', { uid: 0, env: { [ALLOW_ROOT_ENV]: value }, log })).not.toThrow();
-    expect(log.entries.map((e) => [e.level, e.message])).toEqual([['warn', expect.stringContaining('running as root because PIW_ALLOW_ROOT is set')]]);
+    expect(log.entries.map((e) => [e.level, e.message])).toEqual([['warning', expect.stringContaining('running as root because PIW_ALLOW_ROOT is set')]]);
   });
 
   test('any other user goes on, whatever the environment says', () => {
