@@ -30,7 +30,7 @@ import { slaveStats } from '../slave/stats.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { DbClient } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
-import { writeLine } from '../runtime/log-line.js';
+import { logAt } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { createTask } from '../runtime/task.js';
 import { bigBrotherControlQueue } from './control.js';
@@ -76,7 +76,7 @@ export const bigBrotherTask = createTask<BigBrotherInput>({
         },
         actions: {
           publish: (_, data) => bus.publish(queues.status, { verb: 'STATS', data }),
-          log: (_, line) => writeLine(ctx.log, line),
+          log: (_, line) => logAt(ctx.log, line.level, line.message, line.error),
         },
         guards: { paused: () => ctx.paused() },
       }),

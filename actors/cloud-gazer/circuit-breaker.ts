@@ -9,6 +9,7 @@ import { createActor, type Actor } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerInput } from '../../machines/cloud-gazer/circuit-breaker.js';
 import { messageOf, PyPIOfflineError } from './errors.js';
 import type { Clock, Logger } from './ports.js';
+import { logAt } from '../runtime/logger.js';
 
 export interface CircuitBreakerOptions extends Readonly<Omit<CircuitBreakerInput, 'service'>> {
   /** Names the service in log lines: "PyPI offline". */
@@ -33,7 +34,7 @@ export class CircuitBreaker {
     const { clock, logger, ...input } = options;
     this.#clock = clock;
     const machine = circuitBreakerMachine.provide({
-      actions: { log: (_, { level, message }) => (level === 'warning' ? logger.warn(message) : logger[level](message)) },
+      actions: { log: (_, { level, message }) => logAt(logger, level, message) },
     });
     this.#actor = createActor(machine, { input });
     this.#actor.on('allowed', () => (this.#refusal = null));

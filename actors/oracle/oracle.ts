@@ -15,7 +15,7 @@ import type { Message } from '../../protocols/protocol.js';
 import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/oracle.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { isTransientDbError } from '../../schema/transient.js';
-import { writeLine } from '../runtime/log-line.js';
+import { logAt } from '../runtime/logger.js';
 import type { Logger } from '../runtime/logger.js';
 
 export type OracleRequest = Message<(typeof oracleProtocol)['recv']>;
@@ -143,7 +143,7 @@ export class Oracle {
             if (next !== undefined) this.#actor.send({ type: 'REQUEST', request: next.request, at: Date.now() });
           },
           log: (_, line) => {
-            if (this.#opts.log !== undefined) writeLine(this.#opts.log, line);
+            if (this.#opts.log !== undefined) logAt(this.#opts.log, line.level, line.message, line.error);
           },
         },
       }),

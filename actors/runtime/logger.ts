@@ -68,7 +68,7 @@ export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
 }
 
 /** Logs at a level named by a machine's log entry (the `log` action every machine names). */
-export function logAt(log: Logger, level: LogLevel, message: string, error?: unknown): void {
+export function logAt(log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>, level: LogLevel, message: string, error?: unknown): void {
   if (level === 'warning') log.warn(message, error);
   else log[level](message, error);
 }

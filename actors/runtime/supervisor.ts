@@ -4,8 +4,7 @@
  * when there is none) and crash windows measured with `Date.now` unless the input brings a clock.
  */
 import { createSupervisorMachine, type SupervisorInput as MachineInput } from '../../machines/supervisor/index.js';
-import { writeLine } from './log-line.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, logAt, type Logger } from './logger.js';
 
 export {
   DEFAULT_RESTART_POLICY,
@@ -23,6 +22,6 @@ const fallback = createLogger('master');
 
 export const supervisorMachine = createSupervisorMachine(Date.now).provide({
   actions: {
-    log: ({ context }, line) => writeLine((context.logTo as Logger | undefined) ?? fallback, line),
+    log: ({ context }, line) => logAt((context.logTo as Logger | undefined) ?? fallback, line.level, line.message, line.error),
   },
 });

@@ -7,7 +7,7 @@
 import { fromPromise, waitFor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InputFrom } from 'xstate';
 import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { LogEntry } from '../../machines/common/log-entry.js';
-import type { Logger } from './logger.js';
+import { logAt, type Logger } from './logger.js';
 import type { TaskContext } from './task.js';
 
 export interface TaskMachine<M extends AnyStateMachine> {
@@ -29,7 +29,7 @@ export function runTaskMachine<M extends AnyStateMachine>(ctx: TaskContext<unkno
 
 /** The `log` action of a task's machine, writing to the task's logger. */
 export function logAction(log: Logger) {
-  return (_: unknown, { level, message, error }: LogEntry) => log[level === 'warning' ? 'warn' : level](message, error);
+  return (_: unknown, { level, message, error }: LogEntry) => logAt(log, level, message, error);
 }
 
 /** The `whenRunning` actor of a task's machine: the task's pause gate, CancelledError once it stops. */

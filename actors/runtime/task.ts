@@ -22,8 +22,7 @@
 import { fromCallback, fromPromise, type ActorSystem, type AnyActorRef, type EventObject } from 'xstate';
 import { createTaskMachine, type TaskKind, type TaskServiceInput } from '../../machines/task/index.js';
 import { PiwError } from '../../protocols/errors.js';
-import { writeLine } from './log-line.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, logAt, type Logger } from './logger.js';
 import { hostSpawner, type ChildSpawner } from './session-host.js';
 
 export type { TaskControlEvent, TaskEvent, TaskKind } from '../../machines/task/index.js';
@@ -204,7 +203,7 @@ export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
       lifetime: fromCallback<EventObject, Service>(({ input }) => () => input.runtime.abort.abort()),
     },
     actions: {
-      log: ({ context }, line) => writeLine(context.runtime.ctx.log, line),
+      log: ({ context }, line) => logAt(context.runtime.ctx.log, line.level, line.message, line.error),
       pause: ({ context }) => context.runtime.gate.pause(),
       resume: ({ context }) => context.runtime.gate.resume(),
       halt: ({ context }) => {

@@ -21,7 +21,7 @@ import { assign, enqueueActions, setup } from 'xstate';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Statistics } from '../../schema/api.js';
 import { actionNotProvided, actorNotProvided, NotProvidedError } from '../common/not-provided.js';
-import { describe, type LogLine } from '../supervisor/log-line.js';
+import { describeError, type LogEntry } from '../common/log-entry.js';
 import { initialStats, toMasterStatsWire, withStatistics, type MachineFigures, type MasterStats } from './master-stats.js';
 
 const NAME = 'bigBrother';
@@ -74,9 +74,9 @@ const debug = (message: string) => ({ type: 'log', params: { level: 'debug', mes
 const failed = (name: string) =>
   ({
     type: 'log',
-    params: ({ event }: { event: unknown }): LogLine => {
+    params: ({ event }: { event: unknown }): LogEntry => {
       const { error } = event as { error: unknown };
-      return { level: 'error', message: `unable to ${name}: ${describe(error)}`, error };
+      return { level: 'error', message: `unable to ${name}: ${describeError(error)}`, error };
     },
   }) as const;
 
@@ -98,7 +98,7 @@ export const bigBrotherMachine = setup({
   actions: {
     /** STATS <stats> on the status queue. */
     publish: actionNotProvided(NAME, 'publish') as (_: unknown, params: MasterStatsWire) => void,
-    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogLine) => void,
+    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
     record: assign(({ context, event }) => {
       const { value, at } = (event as unknown as Done<Reading<MachineFigures>>).output;
       const stats = { ...context.stats, ...value, timestamp: at };

@@ -19,7 +19,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { actionNotProvided } from '../common/not-provided.js';
-import type { LogLine } from '../supervisor/log-line.js';
+import type { LogEntry } from '../common/log-entry.js';
 
 const NAME = 'oracle';
 
@@ -74,7 +74,7 @@ export const oracleMachine = setup({
   actions: {
     // Provided by the Oracle: runs the request's query, then sends ANSWERED or FAILED.
     query: actionNotProvided(NAME, 'query') as (_: unknown, params: { request: unknown }) => void,
-    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogLine) => void,
+    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
     reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: OracleAnswer) => void,
     begin: assign(({ event }) => {
       const { request, at } = event as Extract<OracleRequestEvent, { type: 'REQUEST' }>;

@@ -20,7 +20,7 @@
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { actionNotProvided } from '../common/not-provided.js';
-import { describe, type LogLine } from './log-line.js';
+import { describeError, type LogEntry } from '../common/log-entry.js';
 import {
   DEFAULT_RESTART_POLICY,
   type SupervisorContext,
@@ -57,7 +57,7 @@ function setWithout<T>(set: ReadonlySet<T>, item: T): Set<T> {
   return copy;
 }
 
-const line = (level: LogLine['level'], message: string, error?: unknown) =>
+const line = (level: LogEntry['level'], message: string, error?: unknown) =>
   ({ type: 'log', params: error === undefined ? { level, message } : { level, message, error } }) as const;
 
 export const supervisorSetup = setup({
@@ -83,7 +83,7 @@ export const supervisorSetup = setup({
   },
   actions: {
     // Provided by the owner: writes the line to its logger.
-    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogLine) => void,
+    log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
     spawnTask: enqueueActions(({ context, event, enqueue }) => {
       const id = event.type === 'task.restart' ? event.id : context.tasks[context.cursor]?.id;
       const task = context.tasks.find((t) => t.id === id);
@@ -110,7 +110,7 @@ export const supervisorSetup = setup({
     }),
     startFailed: enqueueActions(({ event, enqueue }) => {
       const { id, error } = childEnd(event);
-      enqueue(line('error', `task ${id} failed to start: ${describe(error)}; aborting start-up`, error));
+      enqueue(line('error', `task ${id} failed to start: ${describeError(error)}; aborting start-up`, error));
       enqueue.assign({ outcome: { failed: true, reason: `task ${id} failed to start`, error } });
     }),
     readyTimedOut: enqueueActions(({ context, enqueue }) => {
@@ -128,7 +128,7 @@ export const supervisorSetup = setup({
       enqueue(
         line(
           'error',
-          `task ${id} crashed: ${describe(error)}; restarting in ${delay} ms (${total} of at most ${maxCrashes} crashes in ${windowMs} ms)`,
+          `task ${id} crashed: ${describeError(error)}; restarting in ${delay} ms (${total} of at most ${maxCrashes} crashes in ${windowMs} ms)`,
           error,
         ),
       );
@@ -138,7 +138,7 @@ export const supervisorSetup = setup({
     giveUp: enqueueActions(({ context, event, enqueue }) => {
       const { id, error } = childEnd(event);
       const { maxCrashes, windowMs } = context.policy;
-      enqueue(line('error', `task ${id} crashed: ${describe(error)}; more than ${maxCrashes} crashes in ${windowMs} ms, stopping the master`, error));
+      enqueue(line('error', `task ${id} crashed: ${describeError(error)}; more than ${maxCrashes} crashes in ${windowMs} ms, stopping the master`, error));
       enqueue.assign({ outcome: { failed: true, reason: `more than ${maxCrashes} task crashes in ${windowMs} ms`, error } });
     }),
     relay: enqueueActions(({ context, event, enqueue }) => {
@@ -166,7 +166,7 @@ export const supervisorSetup = setup({
     }),
     taskEnded: enqueueActions(({ event, enqueue }) => {
       const { id, error } = childEnd(event);
-      if (event.type.startsWith(ERROR_PREFIX)) enqueue(line('error', `task ${id} failed while stopping: ${describe(error)}`, error));
+      if (event.type.startsWith(ERROR_PREFIX)) enqueue(line('error', `task ${id} failed while stopping: ${describeError(error)}`, error));
       else enqueue(line('info', `task ${id} stopped`));
       enqueue.stopChild(id);
       enqueue.assign({ live: ({ context }) => setWithout(context.live, id), ready: ({ context }) => setWithout(context.ready, id) });

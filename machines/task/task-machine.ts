@@ -21,7 +21,7 @@
 import { assign, enqueueActions, fromCallback, setup, type AnyActorRef, type EventObject } from 'xstate';
 import { actionNotProvided, actorNotProvided, NotProvidedError } from '../common/not-provided.js';
 import { sessionHostMachine } from '../session-host/index.js';
-import type { LogLine } from '../supervisor/log-line.js';
+import type { LogEntry } from '../common/log-entry.js';
 import type { TaskReadyEvent } from '../supervisor/types.js';
 
 const NAME = 'task';
@@ -52,7 +52,7 @@ const serviceInput = <R>({ context }: { context: TaskMachineContext<R> }): TaskS
   handle: context.handle,
 });
 
-const line = (level: LogLine['level'], message: string) => ({ type: 'log', params: { level, message } }) as const;
+const line = (level: LogEntry['level'], message: string) => ({ type: 'log', params: { level, message } }) as const;
 
 /**
  * The chart for tasks of `kind` whose input is `TInput`; `prepare` makes the owner's per-actor state from
@@ -78,7 +78,7 @@ export function createTaskMachine<TInput = unknown, R = undefined>(
       sessions: sessionHostMachine,
     },
     actions: {
-      log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogLine) => void,
+      log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
       /** Lets work waiting at the gate go on, or makes it wait (a `pauseable` task's), or refuses it for good. */
       pause: actionNotProvided(NAME, 'pause'),
       resume: actionNotProvided(NAME, 'resume'),

@@ -1,6 +1,6 @@
 import { SimulatedClock, createActor, fromPromise, type AnyMachineSnapshot } from 'xstate';
 import { bigBrotherMachine, type MachineFigures, type SearchIndex } from '../../../machines/big-brother/index.js';
-import type { LogLine } from '../../../machines/supervisor/index.js';
+import type { LogEntry } from '../../../machines/common/log-entry.js';
 import { TimeDelta } from '../../../protocols/index.js';
 import type { MasterStatsWire } from '../../../protocols/index.js';
 import type { Statistics } from '../../../schema/api.js';
@@ -49,7 +49,7 @@ function live(opts: { paused?: () => boolean; homeFails?: boolean } = {}) {
   const clock = new SimulatedClock();
   const published: MasterStatsWire[] = [];
   const web: string[] = [];
-  const lines: LogLine[] = [];
+  const lines: LogEntry[] = [];
   let reading = 0;
   const actor = createActor(
     bigBrotherMachine.provide({

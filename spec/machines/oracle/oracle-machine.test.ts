@@ -1,6 +1,6 @@
 import { SimulatedClock, createActor, type AnyMachineSnapshot } from 'xstate';
 import { FIRST_RETRY_MS, LONGEST_RETRY_MS, oracleMachine, type OracleAnswer } from '../../../machines/oracle/index.js';
-import type { LogLine } from '../../../machines/supervisor/index.js';
+import type { LogEntry } from '../../../machines/common/log-entry.js';
 import { delayedEvents, exploreMachine } from '../support/coverage.js';
 
 const unreachable = (at: number) => ({ type: 'FAILED' as const, message: 'connection refused', unreachable: true, at });
@@ -26,7 +26,7 @@ test('generated paths reach every state and transition of an Oracle', () => {
 /** A live Oracle asked one LOGBUILD, whose queries the test answers; time is the simulated clock's. */
 function request(retryForMs = 60_000, stopping = false) {
   const clock = new SimulatedClock();
-  const lines: LogLine[] = [];
+  const lines: LogEntry[] = [];
   let queries = 0;
   let answer: OracleAnswer | undefined;
   const actor = createActor(

@@ -1,5 +1,6 @@
 import { createActor, fromCallback, toPromise, type AnyMachineSnapshot } from 'xstate';
-import { supervisorMachine, type LogLine, type SupervisorEvent, type SupervisorInput } from '../../../machines/supervisor/index.js';
+import type { LogEntry } from '../../../machines/common/log-entry.js';
+import { supervisorMachine, type SupervisorEvent, type SupervisorInput } from '../../../machines/supervisor/index.js';
 import { delayedEvents, exploreMachine } from '../support/coverage.js';
 
 /** A task that says it is ready at once, ends on QUIT and crashes on CRASH. */
@@ -15,7 +16,7 @@ const obedient = fromCallback<{ type: string }, { id: string }>(({ input, sendBa
   });
 });
 
-function logged(lines: LogLine[]) {
+function logged(lines: LogEntry[]) {
   return supervisorMachine.provide({ actions: { log: (_, line) => void lines.push(line) } });
 }
 
@@ -55,7 +56,7 @@ test('generated paths reach every state and transition of the supervisor', () =>
 });
 
 test('every line goes through the log action: start in order, stop in reverse', async () => {
-  const lines: LogLine[] = [];
+  const lines: LogEntry[] = [];
   const actor = createActor(logged(lines), { input: { tasks, now: () => 0 } }).start();
   expect(actor.getSnapshot().matches('running')).toBe(true);
   actor.send({ type: 'PAUSE', id: 'c' });
@@ -78,7 +79,7 @@ test('every line goes through the log action: start in order, stop in reverse', 
 });
 
 test('crash windows are measured with the clock of the input', async () => {
-  const lines: LogLine[] = [];
+  const lines: LogEntry[] = [];
   let clock = 0;
   const actor = createActor(logged(lines), { input: { tasks: tasks.slice(0, 1), now: () => clock, restart: { maxCrashes: 1, windowMs: 1000 } } }).start();
   actor.send({ type: 'xstate.error.actor.a', error: new Error('one') });

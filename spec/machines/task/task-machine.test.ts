@@ -1,6 +1,6 @@
 import { createActor, fromCallback, fromPromise, toPromise, type AnyMachineSnapshot } from 'xstate';
 import { createTaskMachine, type TaskKind, type TaskServiceInput } from '../../../machines/task/index.js';
-import type { LogLine } from '../../../machines/supervisor/index.js';
+import type { LogEntry } from '../../../machines/common/log-entry.js';
 import { doneEvent, errorEvent, exploreMachine } from '../support/coverage.js';
 
 const events = [
@@ -43,7 +43,7 @@ function recorded(kind: TaskKind, opts: { startFails?: boolean } = {}) {
       lifetime: fromCallback(() => () => void did.push('lifetime over')),
     },
     actions: {
-      log: (_, line: LogLine) => void did.push(`${line.level} ${line.message}`),
+      log: (_, line: LogEntry) => void did.push(`${line.level} ${line.message}`),
       pause: () => void did.push('pause'),
       resume: () => void did.push('resume'),
       halt: () => void did.push('halt'),
