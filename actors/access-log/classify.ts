@@ -20,7 +20,7 @@
  */
 import type { Message } from '../../protocols/protocol.js';
 import type { loggerProtocol } from '../../protocols/lumberjack.js';
-import { canonicalizeName } from '../../machines/wheel-filename.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
 import type { LogLine } from './log-format.js';
 import { pipUserData } from './pip-user-agent.js';
 

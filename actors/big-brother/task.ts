@@ -22,9 +22,9 @@ import {
   HOME_INTERVAL_MS,
   SEARCH_INTERVAL_MS,
   STATS_INTERVAL_MS,
-  type MachineFigures,
   type SearchIndex,
 } from '../../machines/big-brother/index.js';
+import type { MachineFigures } from '../../protocols/master-stats.js';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import { slaveStats } from '../slave/stats.js';
 import type { PiwheelsDb } from '../../schema/api.js';

@@ -4,7 +4,7 @@
  * calls `start()` once, then runs its poll cycle (machines/cloud-gazer/poll-cycle.ts): `read()`, then
  * `apply()` the batch, every 10 s and not while paused; `poll()` is the two in one.
  *
- * The decisions are the pure plans of machines/cloud-gazer/gazer-plan.ts; this class runs them against the
+ * The decisions are the pure plans of actors/cloud-gazer/gazer-plan.ts; this class runs them against the
  * ports and owns the package cache and the stored serial.
  *
  * Errors:
@@ -19,9 +19,9 @@
  *    interval; a supervisor may restart the task, whose `start()` reloads the cache and serial (the
  *    `unannounced` set lives in memory, for the replays of this run).
  */
-import type { GazerEvent } from '../../machines/cloud-gazer/changelog.js';
+import type { GazerEvent } from '../../protocols/pypi/changelog.js';
 import type { PollSummary } from '../../machines/cloud-gazer/poll-cycle.js';
-import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from '../../machines/cloud-gazer/gazer-plan.js';
+import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from './gazer-plan.js';
 import { PiwError } from '../../protocols/errors.js';
 import { messageOf } from './errors.js';
 import type { EventSource } from './pypi-events.js';

@@ -1,16 +1,16 @@
 /**
  * PyPIEvents (behaviours 117–127): one `read()` makes at most one changelog request and returns the events
  * Cloud Gazer acts on, with descriptions. It combines the breaker-guarded XML-RPC changelog, the ordering
- * buffer (machines/cloud-gazer/pypi-buffer.ts), the action filter and de-dup cache
- * (machines/cloud-gazer/pypi-events.ts) and the JSON descriptions.
+ * buffer (protocols/pypi/changelog-buffer.ts), the action filter and de-dup cache
+ * (protocols/pypi/event-filter.ts) and the JSON descriptions.
  *
  * Failures: a transient one (PyPI unreachable, 5xx, breaker open) is an empty batch; any other (HTTP 4xx,
  * a fault, garbage XML) is thrown as its typed error for the caller to log. Either way, and whenever a read
  * yields nothing, PyPI is left alone for `backoffMs` (10 s). Nothing here throws for any other reason.
  */
-import type { ChangelogEntry, GazerEvent } from '../../machines/cloud-gazer/changelog.js';
-import { PyPIBuffer, type PyPIBufferOptions } from '../../machines/cloud-gazer/pypi-buffer.js';
-import { PyPIEventFilter, VERSION_CACHE_SIZE } from '../../machines/cloud-gazer/pypi-events.js';
+import type { ChangelogEntry, GazerEvent } from '../../protocols/pypi/changelog.js';
+import { PyPIBuffer, type PyPIBufferOptions } from '../../protocols/pypi/changelog-buffer.js';
+import { PyPIEventFilter, VERSION_CACHE_SIZE } from '../../protocols/pypi/event-filter.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isTransient } from './errors.js';
 import type { HttpOptions } from './http.js';

@@ -24,9 +24,9 @@
  * recorded is in the database, and its replay will find the versions already there.
  */
 import { fromPromise } from 'xstate';
-import type { OracleMessage } from '../../machines/cloud-gazer/gazer-plan.js';
-import type { PyPIBufferOptions } from '../../machines/cloud-gazer/pypi-buffer.js';
-import type { GazerEvent } from '../../machines/cloud-gazer/changelog.js';
+import type { OracleMessage } from './gazer-plan.js';
+import type { PyPIBufferOptions } from '../../protocols/pypi/changelog-buffer.js';
+import type { GazerEvent } from '../../protocols/pypi/changelog.js';
 import { POLL_INTERVAL_MS, pollCycleMachine, type PollSummary } from '../../machines/cloud-gazer/poll-cycle.js';
 import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { Bus } from '../runtime/bus.js';

@@ -6,7 +6,7 @@
  * entries survive a crash (the file itself was fsynced when it was sealed).
  */
 import { mkdir } from 'node:fs/promises';
-import { armv6lTwinName } from '../../machines/wheel-filename.js';
+import { armv6lTwinName } from '../../protocols/packaging/wheel-filename.js';
 import { fsyncDirectory } from '../support/atomic-file.js';
 import { resolveInside } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative } from '../support/fs-tree.js';

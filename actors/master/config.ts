@@ -3,7 +3,7 @@
  * 0.18 bound inproc:// (db, fs, web, builds, stats) are the in-process bus here, so only the queues that
  * face other processes have addresses.
  */
-import { PYPI_HOLD_SECONDS } from '../../machines/cloud-gazer/pypi-buffer.js';
+import { PYPI_HOLD_SECONDS } from '../../protocols/pypi/changelog-buffer.js';
 import { BUFFER_DELAY_MS, DEV_BUFFER_DELAY_MS } from '../../machines/secretary/secretary-machine.js';
 import { DEFAULT_PYPI_JSON } from '../cloud-gazer/pypi-json.js';
 import { DEFAULT_PYPI_XMLRPC } from '../cloud-gazer/pypi-xmlrpc.js';

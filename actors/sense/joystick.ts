@@ -11,8 +11,8 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { setTimeout } from 'node:timers/promises';
-import { pictureDirection, type Rotation, type StickDirection } from '../../machines/sense/rotation.js';
-import type { StickMessage } from '../../machines/sense/stick.js';
+import { pictureDirection, type Rotation, type StickDirection } from './display/rotation.js';
+import type { StickMessage } from './stick-events.js';
 import { senseStickProtocol } from '../../protocols/sense-stick.js';
 import { senseErrors } from './errors.js';
 

@@ -4,9 +4,9 @@
  * arrives while a write is under way replaces any other still waiting, so a slow device never queues.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { BLACK } from '../../machines/sense/colour.js';
-import { Frame } from '../../machines/sense/frame.js';
-import { rotateFrame, type Rotation } from '../../machines/sense/rotation.js';
+import { BLACK } from './display/colour.js';
+import { Frame } from './display/frame.js';
+import { rotateFrame, type Rotation } from './display/rotation.js';
 import { senseErrors } from './errors.js';
 import { toRgb565 } from './rgb565.js';
 

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { fileTags, parseWheelFilename } from '../../machines/wheel-filename.js';
+import { fileTags, parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { wheelDependencies, type Dependencies, type DependencyOptions } from './dependencies.js';
 

@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
 import type { Logger } from '../../actors/runtime/logger.js';
-import { canonicalizeName, isProjectName } from '../../machines/wheel-filename.js';
+import { canonicalizeName, isProjectName } from '../../protocols/packaging/wheel-filename.js';
 import type { TimeDelta } from '../../protocols/cbor/values.js';
 import type { BuildStateWire } from '../../protocols/records.js';
 import type { Settings } from '../common/command.js';

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { fileSha256 } from '../../actors/slave/built-wheel.js';
 import { ZipReader } from '../../actors/slave/zip-reader.js';
 import { findMetadataEntry, metadataHeaders } from '../../actors/support/wheel-metadata.js';
-import { fileTags, parseWheelFilename, type WheelFilename } from '../../machines/wheel-filename.js';
+import { fileTags, parseWheelFilename, type WheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { toolErrors } from '../master-link/errors.js';
 

@@ -7,7 +7,7 @@
 import { Option } from 'clipanion';
 import * as v from 'valibot';
 import { DEFAULT_IMPORT_QUEUE } from '../../actors/mr-chase/defaults.js';
-import { canonicalizeName, isProjectName } from '../../machines/wheel-filename.js';
+import { canonicalizeName, isProjectName } from '../../protocols/packaging/wheel-filename.js';
 import { PiwCommand } from '../common/command.js';
 import { flag, type OptionSpec } from '../common/config.js';
 import { confirm } from '../common/confirm.js';

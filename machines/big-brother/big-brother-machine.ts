@@ -22,7 +22,7 @@ import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Statistics } from '../../schema/api.js';
 import { actionNotProvided, actorNotProvided, NotProvidedError } from '../common/not-provided.js';
 import { describeError, type LogEntry } from '../common/log-entry.js';
-import { initialStats, toMasterStatsWire, withStatistics, type MachineFigures, type MasterStats } from './master-stats.js';
+import { initialStats, toMasterStatsWire, withStatistics, type MachineFigures, type MasterStats } from '../../protocols/master-stats.js';
 
 const NAME = 'bigBrother';
 

@@ -24,7 +24,7 @@
  * tagged `busy`, so stopping never waits for PyPI (what a poll had not stored is read again at the next start).
  */
 import { assign, setup } from 'xstate';
-import type { GazerEvent } from './changelog.js';
+import type { GazerEvent } from '../../protocols/pypi/changelog.js';
 import { crash, wasCancelled } from '../common/cancelled.js';
 import { describeError, type LogEntry } from '../common/log-entry.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';

@@ -54,7 +54,7 @@ import type { FileStateWire } from '../../protocols/records.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import type { LogEntry } from '../common/log-entry.js';
 import { TransferError, transferErrors } from './errors.js';
-import { ReceivedRanges } from './ranges.js';
+import { ReceivedRanges } from '../../protocols/file-transfer-ranges.js';
 
 export interface MasterTransferInput {
   slaveId: number;

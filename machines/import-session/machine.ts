@@ -38,7 +38,7 @@ import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from '../slave-session/files.js';
 import { addProblem } from './check-add.js';
 import { importProblem } from './check-import.js';
-import { canonicalizeName } from '../wheel-filename.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
 import type {
   AddRequest,
   BuildStateWire,

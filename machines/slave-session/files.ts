@@ -1,5 +1,5 @@
 /** Pure helpers for a finished build's files: armv6l twins, filename order, the LOGBUILD record. */
-import { armv6lTwin } from '../wheel-filename.js';
+import { armv6lTwin } from '../../protocols/packaging/wheel-filename.js';
 import type { BuildStateWire, FileStateWire, SessionBuild, TransferFile } from './types.js';
 
 /** Python's default string order (code points) for ASCII filenames; locale-independent. */

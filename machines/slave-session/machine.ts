@@ -58,7 +58,7 @@
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
-import { buildFilesProblem } from '../wheel-filename.js';
+import { buildFilesProblem } from '../../protocols/packaging/wheel-filename.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
 import { timerMs } from '../common/timer.js';

@@ -14,9 +14,9 @@ import { createMonitorClient, type MonitorClient } from '../../actors/monitor/in
 import { memoryLogger } from '../../actors/runtime/logger.js';
 import { rgb565Pixel, toRgb565 } from '../../actors/sense/rgb565.js';
 import { masterSummary } from '../../machines/farm/index.js';
-import { add, hex, mix, type Rgb } from '../../machines/sense/colour.js';
-import { Frame } from '../../machines/sense/frame.js';
-import { textStrip, type TextStrip } from '../../machines/sense/text.js';
+import { add, hex, mix, type Rgb } from '../../actors/sense/display/colour.js';
+import { Frame } from '../../actors/sense/display/frame.js';
+import { textStrip, type TextStrip } from '../../actors/sense/display/text.js';
 import { tempDir } from '../actors/master/support/world.js';
 import { FakeHat, KEY, tap } from '../actors/sense/fake-hat.js';
 import { TestSlave } from '../actors/slave-driver/support/harness.js';

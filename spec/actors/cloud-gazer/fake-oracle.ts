@@ -4,7 +4,7 @@
  * test can check both the conversation and the state it leaves.
  */
 import type { OraclePort } from '../../../actors/cloud-gazer/ports.js';
-import type { OracleMessage, SkipMessage, WebMessage } from '../../../machines/cloud-gazer/gazer-plan.js';
+import type { OracleMessage, SkipMessage, WebMessage } from '../../../actors/cloud-gazer/gazer-plan.js';
 import type { OracleResult } from '../../../protocols/index.js';
 
 export interface PackageRow {

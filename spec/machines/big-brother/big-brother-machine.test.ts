@@ -1,5 +1,6 @@
 import { SimulatedClock, createActor, fromPromise, type AnyMachineSnapshot } from 'xstate';
-import { bigBrotherMachine, type MachineFigures, type SearchIndex } from '../../../machines/big-brother/index.js';
+import { bigBrotherMachine, type SearchIndex } from '../../../machines/big-brother/index.js';
+import type { MachineFigures } from '../../../protocols/master-stats.js';
 import type { LogEntry } from '../../../machines/common/log-entry.js';
 import { TimeDelta } from '../../../protocols/index.js';
 import type { MasterStatsWire } from '../../../protocols/index.js';

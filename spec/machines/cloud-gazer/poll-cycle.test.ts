@@ -4,7 +4,8 @@
  * test answers.
  */
 import { createActor, fromPromise, waitFor, type SnapshotFrom } from 'xstate';
-import { pollCycleMachine, type GazerEvent, type PollSummary } from '../../../machines/cloud-gazer/index.js';
+import { pollCycleMachine, type PollSummary } from '../../../machines/cloud-gazer/index.js';
+import type { GazerEvent } from '../../../protocols/pypi/changelog.js';
 import { CancelledError } from '../../../machines/common/cancelled.js';
 import type { LogEntry } from '../../../machines/common/log-entry.js';
 import { NotProvidedError } from '../../../machines/common/not-provided.js';

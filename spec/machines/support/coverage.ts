@@ -17,7 +17,7 @@
  *
  * Usage (in a jest test):
  *
- *   import { expectFullCoverage, delayedEvents, doneEvent } from '../support/coverage.js';
+ *   import { expectFullCoverage, delayedEvents, doneEvent } from './coverage.js';
  *
  *   test('generated paths reach every state and transition', () => {
  *     const report = expectFullCoverage(createMyMachine(), {

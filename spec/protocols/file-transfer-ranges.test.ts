@@ -1,4 +1,4 @@
-import { ReceivedRanges } from '../../../machines/file-transfer/ranges.js';
+import { ReceivedRanges } from '../../protocols/file-transfer-ranges.js';
 
 const gaps = (r: ReceivedRanges) => r.missing().map(({ start, stop }) => [start, stop]);
 

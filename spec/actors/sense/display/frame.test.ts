@@ -1,6 +1,6 @@
-import { add, BLUE, hex, mix, pulse, RED, WHITE } from '../../../machines/sense/colour.js';
-import { Frame } from '../../../machines/sense/frame.js';
-import { matrixPixel, pictureDirection, rotateFrame, ROTATIONS } from '../../../machines/sense/rotation.js';
+import { add, BLUE, hex, mix, pulse, RED, WHITE } from '../../../../actors/sense/display/colour.js';
+import { Frame } from '../../../../actors/sense/display/frame.js';
+import { matrixPixel, pictureDirection, rotateFrame, ROTATIONS } from '../../../../actors/sense/display/rotation.js';
 
 describe('colours', () => {
   test('0.18’s #rgb and #rrggbb codes', () => {

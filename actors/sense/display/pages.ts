@@ -4,10 +4,10 @@
  * greening to red over 30 s, free disk red to green, one blue pixel per queued build, builds an hour out
  * of 1,000); a slave's pages are lit in its colour; kill, quit and terminate are red on black.
  */
-import { TimeDelta } from '../../protocols/cbor/values.js';
-import { formatDuration } from '../../cli/common/duration.js';
-import { formatSize } from '../../actors/scribe/format.js';
-import { slaveState, SILENT_MS, type FarmSlave, type MasterSummary } from '../farm/index.js';
+import { TimeDelta } from '../../../protocols/cbor/values.js';
+import { formatDuration } from '../../../cli/common/duration.js';
+import { formatSize } from '../../scribe/format.js';
+import { slaveState, SILENT_MS, type FarmSlave, type MasterSummary } from '../../../machines/farm/index.js';
 import { BLACK, BLUE, hex, mix, RED, type Rgb } from './colour.js';
 import { Frame, SIZE } from './frame.js';
 import { slaveColour, STATS_TEXT, TEXT, WARNING_TEXT } from './palette.js';

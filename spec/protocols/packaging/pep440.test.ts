@@ -1,4 +1,4 @@
-import { compareVersions, isPrerelease, parseVersion } from '../../machines/pep440.js';
+import { compareVersions, isPrerelease, parseVersion } from '../../../protocols/packaging/pep440.js';
 
 // Ascending, as packaging's own test-suite orders them (PEP 440 §"Summary of permitted suffixes").
 const ASCENDING = [

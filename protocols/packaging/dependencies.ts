@@ -6,7 +6,7 @@
  * digit; here with an optional multiarch qualifier such as `:armhf`). The database takes the tools `apt`,
  * `pip` and `""` (library paths no package owns) and names of up to 255 characters. Pure.
  */
-import { clipQuoted } from '../protocols/clip.js';
+import { clipQuoted } from '../clip.js';
 import { isProjectName } from './wheel-filename.js';
 
 const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9][a-z0-9-]*)?$/;

@@ -5,7 +5,7 @@
  * second but the order almost never; a sort of 500 costs about 1.3 ms here (Intl.Collator, numbers as
  * numbers), and a Pi is slower.
  */
-import { sortedSlaves, type FarmContext, type FarmSlave } from '../farm/index.js';
+import { sortedSlaves, type FarmContext, type FarmSlave } from '../../../machines/farm/index.js';
 
 let last: { slaves: FarmContext['slaves']; order: readonly FarmSlave[] } | null = null;
 

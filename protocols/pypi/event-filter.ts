@@ -8,7 +8,7 @@
  * binary-only version can become buildable.
  */
 import type { ChangelogEntry, PyPIAction } from './changelog.js';
-import { parseAction } from './pypi-actions.js';
+import { parseAction } from './actions.js';
 
 export const VERSION_CACHE_SIZE = 1000;
 

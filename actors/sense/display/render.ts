@@ -5,11 +5,11 @@
  * start when the page was first shown. The picture is upright; the matrix adapter turns it.
  */
 import type { SnapshotFrom } from 'xstate';
-import { linkState, masterSummary, type farmMachine } from '../farm/index.js';
+import { linkState, masterSummary, type farmMachine } from '../../../machines/farm/index.js';
 import { BLACK } from './colour.js';
 import { Frame } from './frame.js';
 import { drawMainScreen } from './main-screen.js';
-import type { navigationMachine } from './navigation.js';
+import type { navigationMachine } from '../../../machines/sense/navigation.js';
 import { quitPage, slavePage, statsPage, WAITING_PAGE, type Page, type QuitPageName, type SlavePageName, type StatsPageName } from './pages.js';
 import { drawText, scrollOffset, textStrip, type TextStrip } from './text.js';
 

@@ -7,10 +7,10 @@
  *   row 2  builds waiting, all ABIs: one white pixel per 8 builds, the next part-way (full at 64)
  *   3–7    the slaves in display order (ABI, then label), down each column then across; 40 fit
  */
-import { masterSummary, SILENT_MS, type FarmContext } from '../farm/index.js';
+import { masterSummary, SILENT_MS, type FarmContext } from '../../../machines/farm/index.js';
 import { mix, pulse, RED, WHITE, type Rgb } from './colour.js';
 import { Frame, SIZE } from './frame.js';
-import { cursorOf, SLAVE_TOP, type NavigationContext } from './navigation.js';
+import { cursorOf, SLAVE_TOP, type NavigationContext } from '../../../machines/sense/navigation.js';
 import { displayOrder } from './order.js';
 import { BAR_EMPTY, BAR_FULL, slaveColour } from './palette.js';
 

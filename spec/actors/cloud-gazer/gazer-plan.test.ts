@@ -1,4 +1,4 @@
-import type { GazerEvent } from '../../../machines/cloud-gazer/changelog.js';
+import type { GazerEvent } from '../../../protocols/pypi/changelog.js';
 import {
   IMPLIED_NAME_SEEN,
   planEvent,
@@ -6,7 +6,7 @@ import {
   type GazerPlan,
   type GazerStep,
   type OracleMessage,
-} from '../../../machines/cloud-gazer/gazer-plan.js';
+} from '../../../actors/cloud-gazer/gazer-plan.js';
 
 const TS = new Date('2018-07-11T16:43:08Z');
 const EPOCH = new Date('1970-01-01T00:00:00Z');

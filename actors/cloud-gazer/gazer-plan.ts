@@ -23,8 +23,8 @@ import type {
   skipProtocol,
   theScribeProtocol,
 } from '../../protocols/index.js';
-import { canonicalizeName } from '../wheel-filename.js';
-import type { GazerEvent } from './changelog.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
+import type { GazerEvent } from '../../protocols/pypi/changelog.js';
 
 type OracleRequests = typeof oracleRequests;
 export type OracleMessage = Message<OracleRequests>;

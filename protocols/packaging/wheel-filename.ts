@@ -5,8 +5,8 @@
  * `name-version[-build]-python-abi-platform.whl`. Used by Mr Chase, the File Juggler, the slave and
  * piw-import. Pure: no I/O.
  */
-import { defineError } from '../protocols/errors.js';
-import type { FileStateWire } from '../protocols/records.js';
+import { defineError } from '../errors.js';
+import type { FileStateWire } from '../records.js';
 import { dependenciesProblem } from './dependencies.js';
 import { compareParsed, parseVersion } from './pep440.js';
 

@@ -1,7 +1,7 @@
 import { createActor } from 'xstate';
-import { ENDED_LINGER_MS, farmMachine, sortedSlaves, type StatusMessage } from '../../../machines/farm/index.js';
-import { displayOrder } from '../../../machines/sense/order.js';
-import { at, masterHello, slave, slaveJoins } from '../farm/fixtures.js';
+import { ENDED_LINGER_MS, farmMachine, sortedSlaves, type StatusMessage } from '../../../../machines/farm/index.js';
+import { displayOrder } from '../../../../actors/sense/display/order.js';
+import { at, masterHello, slave, slaveJoins } from '../../../machines/farm/fixtures.js';
 
 function farm() {
   const actor = createActor(farmMachine, { input: { now: at(0) } }).start();

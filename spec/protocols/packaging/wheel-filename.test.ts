@@ -9,8 +9,8 @@ import {
   isProjectName,
   isWheelFilename,
   parseWheelFilename,
-} from '../../machines/wheel-filename.js';
-import type { FileStateWire } from '../../protocols/records.js';
+} from '../../../protocols/packaging/wheel-filename.js';
+import type { FileStateWire } from '../../../protocols/records.js';
 
 const HASH = 'a'.repeat(64);
 

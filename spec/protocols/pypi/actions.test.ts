@@ -1,4 +1,4 @@
-import { parseAction } from '../../../machines/cloud-gazer/pypi-actions.js';
+import { parseAction } from '../../../protocols/pypi/actions.js';
 
 describe('changelog actions (behaviours.md A.4, anchored rules)', () => {
   test.each([

@@ -1,7 +1,7 @@
 /**
  * What each colour means on the matrix (manual 5.3.1), in 0.18's shades: dim, because the LEDs are bright.
  */
-import { isLongBuild, slaveState, type FarmSlave, type SlaveState } from '../farm/index.js';
+import { isLongBuild, slaveState, type FarmSlave, type SlaveState } from '../../../machines/farm/index.js';
 import { BLUE, hex, RED, WHITE, type Rgb } from './colour.js';
 
 export const SLAVE_COLOURS: Record<SlaveState | 'longBuild', Rgb> = {

@@ -5,7 +5,7 @@
  */
 import type { Message } from '../../protocols/protocol.js';
 import type { senseStickProtocol } from '../../protocols/sense-stick.js';
-import type { NavigationEvent } from './navigation.js';
+import type { NavigationEvent } from '../../machines/sense/navigation.js';
 
 export type StickMessage = Message<(typeof senseStickProtocol)['recv']>;
 

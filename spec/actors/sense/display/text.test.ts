@@ -1,6 +1,6 @@
-import { GREY, hex } from '../../../machines/sense/colour.js';
-import { Frame } from '../../../machines/sense/frame.js';
-import { drawText, printable, scrollOffset, TEXT_ROWS, textStrip } from '../../../machines/sense/text.js';
+import { GREY, hex } from '../../../../actors/sense/display/colour.js';
+import { Frame } from '../../../../actors/sense/display/frame.js';
+import { drawText, printable, scrollOffset, TEXT_ROWS, textStrip } from '../../../../actors/sense/display/text.js';
 
 const picture = (rows: Uint8Array[], from = 0, width = rows[0]!.length) =>
   rows.map((r) => [...r.subarray(from, from + width)].map((b) => (b ? '#' : '.')).join(''));

@@ -1,5 +1,5 @@
-import type { ChangelogEntry } from '../../../machines/cloud-gazer/changelog.js';
-import { PyPIEventFilter, toUtc } from '../../../machines/cloud-gazer/pypi-events.js';
+import type { ChangelogEntry } from '../../../protocols/pypi/changelog.js';
+import { PyPIEventFilter, toUtc } from '../../../protocols/pypi/event-filter.js';
 
 const T = 1_531_327_388; // 2018-07-11 16:43:08 UTC
 let serial = 0;

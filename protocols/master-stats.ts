@@ -2,9 +2,9 @@
  * The master's statistics (protocols.md §3.5) as a record with named fields, what Big Brother keeps and
  * updates, and its 19-field wire form (STATS on the status queue, HOME on the web queue).
  */
-import { TimeDelta } from '../../protocols/cbor/index.js';
-import type { MasterStatsWire } from '../../protocols/records.js';
-import type { Statistics } from '../../schema/api.js';
+import { TimeDelta } from './cbor/index.js';
+import type { MasterStatsWire } from './records.js';
+import type { Statistics } from '../schema/api.js';
 
 export interface MasterStats {
   timestamp: Date;

@@ -1,10 +1,10 @@
 import { createActor } from 'xstate';
-import { farmMachine, type FarmEvent, type StatusMessage } from '../../../machines/farm/index.js';
-import { hex, type Rgb } from '../../../machines/sense/colour.js';
-import { navigationMachine, type NavigationEvent } from '../../../machines/sense/navigation.js';
-import { renderFrame } from '../../../machines/sense/render.js';
-import { textStrip } from '../../../machines/sense/text.js';
-import { at, masterHello, masterStats, slave, slaveJoins } from '../farm/fixtures.js';
+import { farmMachine, type FarmEvent, type StatusMessage } from '../../../../machines/farm/index.js';
+import { hex, type Rgb } from '../../../../actors/sense/display/colour.js';
+import { navigationMachine, type NavigationEvent } from '../../../../machines/sense/navigation.js';
+import { renderFrame } from '../../../../actors/sense/display/render.js';
+import { textStrip } from '../../../../actors/sense/display/text.js';
+import { at, masterHello, masterStats, slave, slaveJoins } from '../../../machines/farm/fixtures.js';
 
 const WHITE: Rgb = [255, 255, 255];
 const BLUE: Rgb = [0, 0, 255];

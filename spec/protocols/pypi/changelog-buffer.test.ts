@@ -1,5 +1,5 @@
-import type { ChangelogEntry } from '../../../machines/cloud-gazer/changelog.js';
-import { PYPI_EPOCH, PyPIBuffer } from '../../../machines/cloud-gazer/pypi-buffer.js';
+import type { ChangelogEntry } from '../../../protocols/pypi/changelog.js';
+import { PYPI_EPOCH, PyPIBuffer } from '../../../protocols/pypi/changelog-buffer.js';
 
 const T = 1_600_000_000;
 const ev = (serial: number, timestamp: number, pkg = 'foo'): ChangelogEntry => ({
