@@ -23,7 +23,7 @@ import type { GazerEvent } from '../../protocols/pypi/changelog.js';
 import type { PollSummary } from '../../machines/cloud-gazer/poll-cycle.js';
 import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from './gazer-plan.js';
 import { PiwError } from '../../protocols/errors.js';
-import { messageOf } from './errors.js';
+import { GazerNotStartedError, messageOf } from './errors.js';
 import type { EventSource } from './pypi-events.js';
 import type { Logger, OraclePort, SkipQueuePort, WebQueuePort } from './ports.js';
 
@@ -80,7 +80,7 @@ export class CloudGazer {
   /** One cycle: read a batch from PyPI, act on every event, store the serial reached. A call made while a
    *  cycle is running joins that cycle. (The task runs the two halves as states of its poll cycle.) */
   poll(): Promise<PollSummary> {
-    if (!this.#started) return Promise.reject(new PiwError('PIW_ERR_GAZER_NOT_STARTED', 'Cloud Gazer polled before start()'));
+    if (!this.#started) return Promise.reject(new GazerNotStartedError());
     this.#polling ??= (async () => this.apply(await this.read()))().finally(() => {
       this.#polling = null;
     });

@@ -7,6 +7,8 @@ import { defineError } from '../../protocols/errors.js';
 export { messageOf } from '../../protocols/errors.js';
 
 /** Connection refused, DNS failure, reset, timeout, HTTP 5xx/408/429 or PyPI's "too many requests" fault. */
+export const GazerNotStartedError = defineError('PIW_ERR_GAZER_NOT_STARTED', () => 'Cloud Gazer polled before start()');
+
 export const PyPIUnavailableError = defineError(
   'PIW_ERR_PYPI_UNAVAILABLE',
   (url: string, reason: string, options?: { cause?: unknown }) => ({ message: `PyPI unavailable at ${url}: ${reason}`, cause: options?.cause, url }),

@@ -41,7 +41,7 @@ import type { MasterFrame } from '../../protocols/file-transfer.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import type { Bus } from '../runtime/bus.js';
-import type { Logger } from '../runtime/logger.js';
+import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { standaloneHost, type ChildSpawner } from '../runtime/session-host.js';
 import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
@@ -293,7 +293,7 @@ export class FileJuggler {
           if (peer !== undefined) for (const frame of frames) this.#send(peer, frame);
         },
         writeChunk: (_, { offset, data }) => incoming.write(offset, data),
-        log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+        log: (_, { level, message }) => logAt(log, level, message),
       },
       actors: {
         verify: fromPromise<VerifyOutput, VerifyInput>(() => incoming.seal()),

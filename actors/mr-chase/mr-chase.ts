@@ -38,7 +38,7 @@ import {
 import { mrChaseProtocol } from '../../protocols/mr-chase.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
+import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { standaloneHost, type ChildSpawner } from '../runtime/session-host.js';
 import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
@@ -221,9 +221,7 @@ export class MrChase {
   }
 
   #logFor(peer: PeerId, { level, message }: LogEntry): void {
-    const line = `client ${peer}: ${message}`;
-    if (level === 'warning') this.#log.warn(line);
-    else this.#log[level](line);
+    logAt(this.#log, level, `client ${peer}: ${message}`);
   }
 }
 

@@ -21,7 +21,7 @@
  */
 import { fromCallback, fromPromise, type ActorSystem, type AnyActorRef, type EventObject } from 'xstate';
 import { createTaskMachine, type TaskKind, type TaskServiceInput } from '../../machines/task/index.js';
-import { PiwError } from '../../protocols/errors.js';
+import { defineError } from '../../protocols/errors.js';
 import { createLogger, logAt, type Logger } from './logger.js';
 import { hostSpawner, type ChildSpawner } from './session-host.js';
 
@@ -71,12 +71,8 @@ export interface TaskDefinition<I> {
 /** Every task accepts a logger in its input; without one it logs to stderr under its id. */
 export type TaskInput<I> = I & { log?: Logger };
 
-export class TaskStoppedError extends PiwError {
-  constructor(id: string) {
-    super('PIW_ERR_TASK_STOPPED', `task ${id} is stopping`);
-    this.name = 'TaskStoppedError';
-  }
-}
+export const TaskStoppedError = defineError('PIW_ERR_TASK_STOPPED', (id: string) => `task ${id} is stopping`);
+export type TaskStoppedError = InstanceType<typeof TaskStoppedError>;
 
 /** What a paused task's work waits at. */
 class Gate {

@@ -40,7 +40,7 @@ import type { Message } from '../../protocols/protocol.js';
 import type { LogEntry } from '../../machines/common/log-entry.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
+import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { standaloneHost, type ChildSpawner } from '../runtime/session-host.js';
 import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
@@ -286,8 +286,7 @@ export class SlaveDriver {
   /** A slave's protocol errors are counted with its garbage (FaultLog), so a flood of them is summarised. */
   #sessionLog({ level, message, fault }: LogEntry, peer: PeerId): void {
     if (fault && this.#router !== undefined) this.#router.fault(peer, message);
-    else if (level === 'warning') this.#log.warn(message);
-    else this.#log[level](message);
+    else logAt(this.#log, level, message);
   }
 
   #reply(peer: PeerId, reply: SlaveReply): void {
