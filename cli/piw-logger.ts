@@ -2,7 +2,7 @@
 /**
  * piw-logger (manual chapter 10): feeds Apache access logs to the master. Reads the given files (`.gz`
  * decompressed) or standard input (none or `-`: Apache's piped-log mode, `CustomLog "|piw-logger --drop"
- * combined`), classifies each line (web-output.md §7) and pushes the records to the master's log queue.
+ * combined`), classifies each line (web-templates/README.md §7) and pushes the records to the master's log queue.
  * With `--drop` a record the master cannot take within 10 ms is dropped, so Apache never waits on us.
  * Malformed lines are counted and skipped. At the end the counts are logged (information level: shown with
  * -v, always written to -l FILE). SIGTERM, SIGINT and SIGHUP stop reading and end the run normally.

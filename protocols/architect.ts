@@ -1,4 +1,4 @@
-/** `the_architect`: builds queue, Architect PUSH → Slave Driver PULL (protocols.md §4.7). */
+/** `the_architect`: builds queue, Architect PUSH → Slave Driver PULL (protocols/README.md §4.7). */
 import { defineProtocol } from './protocol.js';
 import { list, mapOf, str, tuple } from './fields.js';
 

@@ -6,7 +6,7 @@
  * define the same code.
  */
 export const ERROR_CODES = {
-  // protocols/: the wire (protocols.md §1.3; the messages are 0.18's, word for word)
+  // protocols/: the wire (protocols/README.md §1.3; the messages are 0.18's, word for word)
   PIW_ERR_UNKNOWN_MESSAGE: 'a message whose verb the queue does not know',
   PIW_ERR_MISSING_DATA: 'a verb that takes data arrived without any',
   PIW_ERR_UNEXPECTED_DATA: 'a verb that takes no data arrived with some',

@@ -87,7 +87,7 @@ export function messageOf(err: unknown): string {
   return String(err);
 }
 
-/** Protocol errors (protocols.md §1.3); the messages are 0.18's, word for word. */
+/** Protocol errors (protocols/README.md §1.3); the messages are 0.18's, word for word. */
 export class ProtocolError extends PiwError {
   constructor(code: ProtocolErrorCode, message: string, readonly verb?: string) {
     super(code, message);

@@ -1,5 +1,5 @@
 /**
- * The master's statistics (protocols.md §3.5) as a record with named fields, what Big Brother keeps and
+ * The master's statistics (protocols/README.md §3.5) as a record with named fields, what Big Brother keeps and
  * updates, and its 19-field wire form (STATS on the status queue, HOME on the web queue).
  */
 import { TimeDelta } from './cbor/index.js';

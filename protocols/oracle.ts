@@ -1,5 +1,5 @@
 /**
- * `the_oracle`: DbClient ⇄ Seraph ⇄ Oracle (protocols.md §4.4). Every request is answered `OK <result>` or
+ * `the_oracle`: DbClient ⇄ Seraph ⇄ Oracle (protocols/README.md §4.4). Every request is answered `OK <result>` or
  * `ERROR <text>`; `oracleResults` gives the shape of each verb's result for the typed DbClient.
  */
 import * as v from 'valibot';
@@ -73,7 +73,7 @@ const projectData = () =>
     list(tuple([str(), str(), int(), str(), str(), str(), str(), nullable(str()), nullable(str()), datetime(), list(str()), list(str())])),
   ]);
 
-/** GETSTATS: the statistics map (schema.md §4.5) plus builds_last_hour. */
+/** GETSTATS: the statistics map (schema/README.md §4.5) plus builds_last_hour. */
 const statistics = () =>
   v.object({
     builds_time: timedelta(),

@@ -1,4 +1,4 @@
-/** `the_scribe`: web queue (clients ⇄ Secretary) and scribe queue (Secretary ⇄ Scribe) (protocols.md §4.5). */
+/** `the_scribe`: web queue (clients ⇄ Secretary) and scribe queue (Secretary ⇄ Scribe) (protocols/README.md §4.5). */
 import { defineProtocol, NoData } from './protocol.js';
 import { int, mapOf, str, tuple } from './fields.js';
 import { masterStats } from './records.js';

@@ -1,7 +1,7 @@
 /**
  * The build ABIs, administered: the ones the farm builds for, the ones it no longer does (a skip reason:
  * their wheels stay, nothing new is queued), and what each has (builds made, versions queued). `build_abis`
- * belongs to the superuser (schema.md): these run in an administrator's transaction (admin-session.ts).
+ * belongs to the superuser (schema/README.md): these run in an administrator's transaction (admin-session.ts).
  * Changing it refreshes the build queue by itself (the 0.18.1 triggers); the Architect sees it at its
  * next query.
  */

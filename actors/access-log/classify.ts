@@ -1,5 +1,5 @@
 /**
- * Which access-log lines become records, and what goes in them (web-output.md §7). A line counts only
+ * Which access-log lines become records, and what goes in them (web-templates/README.md §7). A line counts only
  * with status exactly 200 and a User-Agent; then the first matching rule decides, on the URL path alone
  * (globs are case-sensitive and `*` crosses `/`):
  *

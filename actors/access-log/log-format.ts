@@ -1,5 +1,5 @@
 /**
- * Apache `LogFormat` strings compiled into line parsers (mod_log_config's syntax; web-output.md §7).
+ * Apache `LogFormat` strings compiled into line parsers (mod_log_config's syntax; web-templates/README.md §7).
  *
  * A format is cut into literals and directives. Each directive gets a scanner that finds where its text
  * ends without backtracking: a quoted directive (`"%r"`, `"%{User-Agent}i"`) ends at the first unescaped
@@ -39,7 +39,7 @@ export interface LogLine {
 export interface LogLineParser {
   /** The LogFormat string (a short-cut already expanded). */
   readonly format: string;
-  /** False when the format logs no User-Agent: then every line is ignored (web-output.md §7). */
+  /** False when the format logs no User-Agent: then every line is ignored (web-templates/README.md §7). */
   readonly hasUserAgent: boolean;
   /** The line's fields, or undefined when it does not fit the format. */
   parse(line: string): LogLine | undefined;

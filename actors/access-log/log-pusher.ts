@@ -1,6 +1,6 @@
 /**
  * piw-logger's end of the log queue: a PUSH socket connected to `--log-queue`, sending one CBOR frame per
- * record (protocols.md §4.9). Encoding and sending are separate so a caller can encode a batch and then
+ * record (protocols/README.md §4.9). Encoding and sending are separate so a caller can encode a batch and then
  * send it back to back (run-logger.ts says why).
  *
  * A record is encoded without a second pass of the lumberjack protocol's schema: classify() builds it

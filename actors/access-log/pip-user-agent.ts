@@ -1,6 +1,6 @@
 /**
  * The JSON pip puts in its User-Agent (`pip/20.0.2 {"cpu":"armv7l","distro":{…},…}`), turned into the ten
- * trailing fields of a download or search record (web-output.md §7). The text from the first `{` to the
+ * trailing fields of a download or search record (web-templates/README.md §7). The text from the first `{` to the
  * end is decoded; no `{`, or anything that does not decode, counts as an empty object. Values that are not
  * strings are written as text (a number) or left out (an object).
  */

@@ -1,5 +1,5 @@
 /**
- * The File Juggler (protocols.md §4.2, §6; behaviours 72–84): owns the file-transfer ROUTER, one
+ * The File Juggler (protocols/README.md §4.2, §6; behaviours 72–84): owns the file-transfer ROUTER, one
  * master-transfer machine per expected file, and the wheels of the output directory.
  *
  *   fs queue (serve)     EXPECT [slave_id, file] → OK null: the file state is checked (plain PEP 427 wheel

@@ -1,5 +1,5 @@
 /**
- * The client side of one file transfer (protocols.md §6), as piw-slave's `transfer` actor and piw-import
+ * The client side of one file transfer (protocols/README.md §6), as piw-slave's `transfer` actor and piw-import
  * use it after the master's `SEND <filename>`:
  *
  *   const result = await sendFile({ address: 'tcp://master:5556', slaveId, path, signal, onProgress });
@@ -43,7 +43,7 @@ export interface SendFileOptions {
    * counted once, however often the master asked for it) and the file's size: for a progress bar.
    */
   onProgress?: (sent: number, total: number) => void;
-  /** Silence before HELLO is said again (default 5 s, protocols.md §6). */
+  /** Silence before HELLO is said again (default 5 s, protocols/README.md §6). */
   helloRetryMs?: number;
   /** Silence before the master is given up (default 5 minutes). */
   masterTimeoutMs?: number;

@@ -1,5 +1,5 @@
 /**
- * The master's main part: everything of piw-master that is not a task (protocols.md §2, behaviours 24–36).
+ * The master's main part: everything of piw-master that is not a task (protocols/README.md §2, behaviours 24–36).
  *
  *   start()   checks every ipc queue's socket and directory (actors/ipc: nobody else's), opens the
  *             database (its version checked: behaviour 34), binds the status PUB and the

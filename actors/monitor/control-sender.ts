@@ -1,5 +1,5 @@
 /**
- * The control queue, as a monitor writes to it (protocols.md §4.10): a PUSH socket, every message
+ * The control queue, as a monitor writes to it (protocols/README.md §4.10): a PUSH socket, every message
  * validated by the monitors' view of `master_control` before it is sent. The monitor's actions map onto
  * 0.18's verbs: pause = SLEEP null, resume = WAKE null, kill = KILL id|null, skip = SKIP id|null, and
  * terminate = QUIT; HELLO asks the master to replay its state.

@@ -1,5 +1,5 @@
 /**
- * Mr Chase (protocols.md §4.3, behaviours 85–103): owns the import ROUTER socket and one import-session
+ * Mr Chase (protocols/README.md §4.3, behaviours 85–103): owns the import ROUTER socket and one import-session
  * actor per client, the end-point of piw-import, piw-remove and piw-rebuild.
  *
  *   import ROUTER (--import-queue, piw-import in the ipc directory, socket file 0600)

@@ -1,5 +1,5 @@
 /**
- * The Oracle: answers each request of the db protocol (protocols.md §4.4) from the database API, with
+ * The Oracle: answers each request of the db protocol (protocols/README.md §4.4) from the database API, with
  * `OK <result>` (shaped as `oracleResults`) or `ERROR <text>`. It never throws: a database error, an
  * unknown verb or an undecodable frame all get an ERROR answer (behaviours 171, 172), so a client is never
  * left waiting.

@@ -1,6 +1,6 @@
 /**
  * Every in-process queue of the master, defined once: a name and the protocol spoken on it, written from
- * the binding side (protocols.md §2). Senders (request, push) are checked with the mirror; servers'
+ * the binding side (protocols/README.md §2). Senders (request, push) are checked with the mirror; servers'
  * replies and publications with the protocol itself.
  */
 import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';

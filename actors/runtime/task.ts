@@ -15,7 +15,7 @@
  * sockets), then the actor errors and the supervisor decides what happens next. If start fails it must
  * release what it had already taken itself.
  *
- * Events: `PAUSE`, `RESUME`, `QUIT` (task_control, protocols.md §4.11). To its parent: `task.ready`.
+ * Events: `PAUSE`, `RESUME`, `QUIT` (task_control, protocols/README.md §4.11). To its parent: `task.ready`.
  * The chart (machines/task) decides when start and stop run; this file supplies them, the pause gate and
  * the periodic jobs.
  */

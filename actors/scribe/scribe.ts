@@ -1,5 +1,5 @@
 /**
- * The Scribe (web-output.md §2–§5, behaviours 138–156): writes every file of the site except wheels, one
+ * The Scribe (web-templates/README.md §2–§5, behaviours 138–156): writes every file of the site except wheels, one
  * method per verb of the scribe queue. Every file is written atomically; long lists render in chunks, and
  * a package's pages, JSON files and logs are written by worker threads (AtomicWriter), so the event loop
  * (which also answers the slaves) is never held for long and spends no time on system calls. Calls may overlap: work on one package is done in call order, different packages proceed

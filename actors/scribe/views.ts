@@ -1,4 +1,4 @@
-/** Builders of what each template shows (web-output.md §3), from the Oracle's rows. */
+/** Builders of what each template shows (web-templates/README.md §3), from the Oracle's rows. */
 import { isDebianPackageName } from '../../protocols/packaging/dependencies.js';
 import { compareParsed, parseVersion } from '../../protocols/packaging/pep440.js';
 import type { ParsedVersion } from '../../protocols/packaging/pep440.js';

@@ -1,6 +1,6 @@
 /**
  * The joystick: the evdev device's `input_event` records, read as they come and turned into `sense_stick`
- * messages (protocols.md §4.13) with the direction as seen on the picture (the HAT's rotation applied).
+ * messages (protocols/README.md §4.13) with the direction as seen on the picture (the HAT's rotation applied).
  *
  * A record is `struct timeval` (seconds, microseconds: two longs), u16 type, u16 code, s32 value: 24 bytes
  * where a long is 64-bit, 16 on 32-bit userlands such as Raspberry Pi OS armhf (time64 or not: the kernel

@@ -1,5 +1,5 @@
 /**
- * A joystick event in the `sense_stick` shape (protocols.md §4.13) as the navigation machine takes it.
+ * A joystick event in the `sense_stick` shape (protocols/README.md §4.13) as the navigation machine takes it.
  * Releases do nothing; a held direction repeats (the kernel repeats it while held), so the cursor runs;
  * a held ENTER does not, so keeping the button in does not go in and out of a screen, or kill twice.
  */

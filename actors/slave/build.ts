@@ -1,5 +1,5 @@
 /**
- * One build, as piw-slave runs it (behaviours.md A.3, 195): `pip wheel` of one version with no
+ * One build, as piw-slave runs it (spec/behaviours.md A.3, 195): `pip wheel` of one version with no
  * dependencies, in a fresh temp dir, as the leader of its own process group under RLIMIT_DATA 1 GiB, with
  * the -t timeout enforced (0.18 never did). The result carries pip's log, headed by the command run (cut in the middle past 16 MiB), the wall time of pip
  * alone, and every wheel with its size, SHA-256, tags and run-time dependencies.

@@ -1,4 +1,4 @@
-/** A wheel a build produced, as the slave reports it in BUILT (protocols.md §3.1; behaviours 193–194). */
+/** A wheel a build produced, as the slave reports it in BUILT (protocols/README.md §3.1; behaviours 193–194). */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-/** The machine statistics a slave sends with IDLE and BUSY (protocols.md §3.4), as 0.18's `info` reads them. */
+/** The machine statistics a slave sends with IDLE and BUSY (protocols/README.md §3.4), as 0.18's `info` reads them. */
 import { readFile, statfs } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import type { SlaveStatsWire } from '../../protocols/records.js';

@@ -1,5 +1,5 @@
 /**
- * The raw-frame file-transfer sockets (protocols.md §6): the File Juggler's ROUTER (HWM 500), which sees
+ * The raw-frame file-transfer sockets (protocols/README.md §6): the File Juggler's ROUTER (HWM 500), which sees
  * `[identity, ...frames]` from each client's DEALER (no empty delimiter), and the client's DEALER (HWM 10),
  * one per transfer. Frames are parsed with protocols/file-transfer.ts; a frame that fails to parse is
  * logged and becomes a `file.invalid` event (the transfer machine decides what it means); nothing a peer
@@ -22,9 +22,9 @@ import { FaultLog } from './fault-log.js';
 import type { PeerId } from './router.js';
 import { Outbox, SOCKET_DEFAULTS, bindSocket, receiveLoop, type EventTarget } from './socket.js';
 
-/** protocols.md §2: the File Juggler's ROUTER high-water mark. */
+/** protocols/README.md §2: the File Juggler's ROUTER high-water mark. */
 export const FILE_ROUTER_HWM = 500;
-/** protocols.md §6: the client's DEALER high-water mark. */
+/** protocols/README.md §6: the client's DEALER high-water mark. */
 export const FILE_DEALER_HWM = 10;
 
 export type FileRouterEvent =

@@ -36,7 +36,7 @@ import { timerMs } from '../common/timer.js';
 
 const NAME = 'architect-refresh';
 
-/** 0.18: the query re-runs every 60 s, at most 100 000 rows per ABI (protocols.md §7). */
+/** 0.18: the query re-runs every 60 s, at most 100 000 rows per ABI (protocols/README.md §7). */
 export const ARCHITECT_INTERVAL_MS = 60_000;
 export const BUILD_QUEUE_LIMIT = 100_000;
 /** The least time from the end of one query a REFRESH asked for to the start of the next. */

@@ -1,5 +1,5 @@
 /**
- * The master's end of one file transfer (protocols.md §6, behaviours 72–84): the File Juggler creates one
+ * The master's end of one file transfer (protocols/README.md §6, behaviours 72–84): the File Juggler creates one
  * of these per EXPECT and feeds it the frames that arrive from that client's identity.
  *
  *   waiting ──HELLO──▶ transferring ──last CHUNK──▶ complete.verifying ──▶ verified ↺ HELLO / DONE

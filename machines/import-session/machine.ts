@@ -1,5 +1,5 @@
 /**
- * The master's side of one piw-import / piw-remove / piw-rebuild conversation (Mr Chase; protocols.md §4.3,
+ * The master's side of one piw-import / piw-remove / piw-rebuild conversation (Mr Chase; protocols/README.md §4.3,
  * behaviours 85–103). Mr Chase runs one per client identity, forwards each decoded request as an event
  * named by its verb, and drops the session when it reaches a final state (behaviour 95).
  *
@@ -21,7 +21,7 @@
  *
  * Differences from 0.18, on purpose: every IMPORT field is checked before anything is looked up or
  * written (`importProblem`); a file that fails VERIFY is EXPECTed again before it is re-sent (0.18 re-sent
- * without a new EXPECT, so the retry could never succeed; protocols.md §6 LATER) and after
+ * without a new EXPECT, so the retry could never succeed; protocols/README.md §6 LATER) and after
  * `maxSendAttempts` failures the import is refused instead of looping forever.
  *
  * The build is logged only once every file has been verified (0.18 logged it before any transfer,

@@ -1,5 +1,5 @@
 /**
- * The tools' side of `mr_chase` (protocols.md §4.3, behaviours 198–205): one machine serves piw-import,
+ * The tools' side of `mr_chase` (protocols/README.md §4.3, behaviours 198–205): one machine serves piw-import,
  * piw-remove and piw-rebuild. It sends the request at once and follows the master's replies.
  *
  *   (start: IMPORT | REMOVE | REBUILD) ─▶ awaiting ─SEND─▶ transferring ─(SENT)─▶ awaiting

@@ -35,7 +35,7 @@ import { timerMs } from '../common/timer.js';
 
 const NAME = 'lumberjack-batching';
 
-/** One record from the log queue, as the Lumberjack receives it (protocols.md §3.7, §4.9). */
+/** One record from the log queue, as the Lumberjack receives it (protocols/README.md §3.7, §4.9). */
 export type LogRecord = Message<(typeof lumberjackProtocol)['recv']>;
 
 /** The database refused the data itself (a value it cannot store): writing it again would fail again. */

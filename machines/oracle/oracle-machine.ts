@@ -1,5 +1,5 @@
 /**
- * An Oracle (protocols.md §4.4, behaviours 171–172): each request from the query to the answer, with
+ * An Oracle (protocols/README.md §4.4, behaviours 171–172): each request from the query to the answer, with
  * the retry while the database cannot be reached (a restart, a failover): a request whose query fails that
  * way is made again after 0.1 s, then after twice as long each time up to 2 s, until it succeeds or the
  * next wait would take it past `retryForMs` (60 s) since the request came in; then it is answered ERROR,

@@ -1,5 +1,5 @@
 /**
- * The Scribe's write scheduling (web-output.md §2–§5): in what order the writes asked of it run.
+ * The Scribe's write scheduling (web-templates/README.md §2–§5): in what order the writes asked of it run.
  *
  * - Jobs (one per scribe-queue request) come with a key: the package they write, or `home`. Jobs of one key
  *   run one at a time in the order they came; jobs of different keys run side by side. A job is handed to

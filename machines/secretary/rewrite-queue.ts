@@ -1,5 +1,5 @@
 /**
- * The Secretary's buffer of pending page rewrites (web-output.md §4) as an immutable value: a FIFO of
+ * The Secretary's buffer of pending page rewrites (web-templates/README.md §4) as an immutable value: a FIFO of
  * (package, added_at, command) with at most one entry per package. Times are epoch milliseconds.
  */
 import type { OracleResult } from '../../protocols/oracle.js';

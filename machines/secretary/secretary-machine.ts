@@ -1,5 +1,5 @@
 /**
- * The Secretary (web-output.md §4, behaviours 131–136): sits on the web queue in front of the Scribe and
+ * The Secretary (web-templates/README.md §4, behaviours 131–136): sits on the web queue in front of the Scribe and
  * buffers project-page rewrites so that a burst of requests for one package becomes one rewrite.
  *
  * Pure: it owns no socket and no clock. The owning actor sends it

@@ -1,5 +1,5 @@
 /**
- * The slave client: the build slave's side of the slave protocol (protocols.md §4.1, §7; behaviours
+ * The slave client: the build slave's side of the slave protocol (protocols/README.md §4.1, §7; behaviours
  * 181–195). piw-slave owns the REQ connection, forwards each decoded reply as an event, and supplies the
  * side effects by name (see `types.ts` for the whole interface).
  *

@@ -1,5 +1,5 @@
 /**
- * The slave client's interface (the build slave's side of the slave protocol, protocols.md §4.1,
+ * The slave client's interface (the build slave's side of the slave protocol, protocols/README.md §4.1,
  * behaviours 181–195): what piw-slave passes in, the events it forwards, the actions and actors it must
  * provide, and the outcome it gets when the conversation ends. The machine itself is in `machine.ts`.
  */
@@ -22,7 +22,7 @@ export type BuiltData = [boolean, TimeDelta, string, FileStateWire[]];
 
 export interface SlaveClientInput {
   /**
-   * What HELLO says (protocols.md §3.3): `[build_timeout, master_timeout, py_version_tag, abi_tag,
+   * What HELLO says (protocols/README.md §3.3): `[build_timeout, master_timeout, py_version_tag, abi_tag,
    * platform_tag, label, os_name, os_version, board_revision, board_serial]`. The master timeout is also
    * how long this slave waits for any reply before it starts over (behaviour 191).
    */

@@ -37,7 +37,7 @@ export function markTransferred(files: readonly TransferFile[], index: number): 
 }
 
 /**
- * The LOGBUILD record (protocols.md §3.2) for a build with its result: the builder's ABI is the slave's
+ * The LOGBUILD record (protocols/README.md §3.2) for a build with its result: the builder's ABI is the slave's
  * native ABI, never the wheels' own (A.2); a failed build is logged without files (0.18 would log the
  * names of wheels it never received); files are sorted by filename.
  */

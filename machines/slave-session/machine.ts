@@ -1,5 +1,5 @@
 /**
- * The slave session: the master's side of one build slave's conversation (protocols.md §4.1,
+ * The slave session: the master's side of one build slave's conversation (protocols/README.md §4.1,
  * behaviours 37–71). The Slave Driver spawns one actor per connected slave from this machine and forwards
  * each decoded message as an event; the machine answers through the `reply` action and does everything
  * else through named actions and actors (see `types.ts` for the whole interface).

@@ -1,5 +1,5 @@
 /**
- * The slave session's interface (master side of the slave protocol, protocols.md §4.1): what the Slave
+ * The slave session's interface (master side of the slave protocol, protocols/README.md §4.1): what the Slave
  * Driver passes in, the events it forwards, the actions and actors it must provide, and the output it gets
  * back when the session ends. The machine itself is in `machine.ts`.
  */
@@ -24,7 +24,7 @@ export type SlaveRequestVerb = SlaveRequest['verb'];
 export type ReportedReply = Exclude<SlaveReply, { verb: 'CONT' }>;
 export type SlaveReplyVerb = SlaveReply['verb'];
 
-/** A status message for monitors: `SLAVE [slave_id, timestamp, verb, data]` (protocols.md §4.12). */
+/** A status message for monitors: `SLAVE [slave_id, timestamp, verb, data]` (protocols/README.md §4.12). */
 export type SlaveStatus = Extract<Message<typeof monitorStatsProtocol.send>, { verb: 'SLAVE' }>;
 
 /** A web-queue request the session makes after logging a build (`PROJECT` or `BOTH` with the package). */

@@ -29,7 +29,7 @@ export interface SupervisorInput {
   tasks: SupervisedTask[];
   /** Where the owner's `log` action writes (the machine only hands it on). */
   log?: unknown;
-  /** 0.18 waits 10 s for each task (protocols.md §2.1). */
+  /** 0.18 waits 10 s for each task (protocols/README.md §2.1). */
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
   restart?: Partial<RestartPolicy>;

@@ -1,5 +1,5 @@
 /**
- * A strict CBOR decoder for what a piwheels 0.18 peer sends, with cbor2's semantics (protocols.md §1.2).
+ * A strict CBOR decoder for what a piwheels 0.18 peer sends, with cbor2's semantics (protocols/README.md §1.2).
  *
  * Hand-written, like the encoder, because cbor-x cannot be made to decode the way a Python peer does: it
  * honours its own record tags (0xdffe/0xdfff turn an array into an object whatever extensions are

@@ -1,5 +1,5 @@
 /**
- * The run-time dependencies a slave or an importer reports with each wheel: tool → names (protocols.md
+ * The run-time dependencies a slave or an importer reports with each wheel: tool → names (protocols/README.md
  * §3.1). They reach users: the apt ones are printed in the project page's `sudo apt install …` line, which
  * people paste into a shell, so a name must be a Debian package name and nothing else (Debian policy
  * §5.6.1: lower-case letters, digits, `+`, `-` and `.`, at least two characters, starting with a letter or

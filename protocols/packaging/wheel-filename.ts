@@ -89,7 +89,7 @@ export function isWheelFilename(filename: string): boolean {
   return typeof filename === 'string' && typeof problemOf(filename) !== 'string';
 }
 
-/** The five tags a file state carries (protocols.md §3.1): `noabi` is recorded as `none`. */
+/** The five tags a file state carries (protocols/README.md §3.1): `noabi` is recorded as `none`. */
 export function fileTags(wheel: WheelFilename): {
   packageTag: string;
   packageVersionTag: string;

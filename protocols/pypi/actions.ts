@@ -1,5 +1,5 @@
 /**
- * The changelog action strings piwheels recognises (behaviours.md A.4). The rules are anchored as 0.18's
+ * The changelog action strings piwheels recognises (spec/behaviours.md A.4). The rules are anchored as 0.18's
  * regular expressions are: `add <pyver> file <f>` needs only its prefix; the others must match whole.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The shapes that flow from PyPI's changelog to Cloud Gazer (behaviours.md A.4): raw XML-RPC entries, the
+ * The shapes that flow from PyPI's changelog to Cloud Gazer (spec/behaviours.md A.4): raw XML-RPC entries, the
  * five actions piwheels recognises, and the events Cloud Gazer acts on.
  */
 

@@ -35,7 +35,7 @@ test('each code is defined by one room: loading every module that defines errors
   expect(defining.length).toBeGreaterThan(20);
   for (const file of defining) await import(pathToFileURL(`${ROOT}${file}`).href);
   const defined = definedErrors();
-  // ProtocolError's codes are the wire's (protocols.md §1.3), built by protocol.ts with 0.18's words.
+  // ProtocolError's codes are the wire's (protocols/README.md §1.3), built by protocol.ts with 0.18's words.
   const wire: ErrorCode[] = ['PIW_ERR_UNKNOWN_MESSAGE', 'PIW_ERR_MISSING_DATA', 'PIW_ERR_UNEXPECTED_DATA', 'PIW_ERR_INVALID_DATA', 'PIW_ERR_SERIALIZE', 'PIW_ERR_DESERIALIZE', 'PIW_ERR_STRUCTURE'];
   expect(wire.filter((c) => defined.has(c))).toEqual([]);
   // Built by hand: the registry's own refusal (defineError cannot define the error it throws).

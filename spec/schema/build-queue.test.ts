@@ -1,6 +1,6 @@
 /**
  * The maintained build queue (the 0.18.1 step) against a reference implementation of the 0.18 rules
- * (spec/support/reference-queue.ts; schema.md §3, behaviours.md A.1 and A.2), on both back ends: random catalogues of
+ * (spec/support/reference-queue.ts; schema/README.md §3, spec/behaviours.md A.1 and A.2), on both back ends: random catalogues of
  * packages, versions, build ABIs, builds and files, then random changes of every kind the queue depends
  * on — skips, deletions, new builds, moved files, ABIs added, skipped and removed — checking after each
  * that get_build_queue() and the builds_pending view give what the rules give.

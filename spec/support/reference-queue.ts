@@ -1,5 +1,5 @@
 /**
- * The one reference implementation of the 0.18 build queue (schema.md §3, behaviours.md A.1, A.2) in the
+ * The one reference implementation of the 0.18 build queue (schema/README.md §3, spec/behaviours.md A.1, A.2) in the
  * specs, written from the rules in plain TypeScript over the tables' rows: the maintained queue in SQL is
  * checked against it (spec/schema/build-queue.test.ts, rows read by `queueRows`).
  *

@@ -13,7 +13,7 @@ function line(path: string, userAgent: string | null = BROWSER, status = 200): L
 
 const verbOf = (l: LogLine) => classify(l)?.verb;
 
-describe('classify: which lines count (web-output.md §7)', () => {
+describe('classify: which lines count (web-templates/README.md §7)', () => {
   it('ignores any status but exactly 200', () => {
     for (const status of [201, 206, 304, 404, 500]) expect(classify(line('/faq.html', BROWSER, status))).toBeUndefined();
   });

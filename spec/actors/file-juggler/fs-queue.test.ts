@@ -1,5 +1,5 @@
 /**
- * The File Juggler's fs queue (protocols.md §4.2; behaviours 72–74, 81–84): EXPECT and VERIFY over the bus
+ * The File Juggler's fs queue (protocols/README.md §4.2; behaviours 72–74, 81–84): EXPECT and VERIFY over the bus
  * with real files on disk, transfers played by a raw DEALER, and hostile input refused before anything is
  * written.
  */

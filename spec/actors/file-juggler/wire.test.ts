@@ -1,5 +1,5 @@
 /**
- * The File Juggler's file queue (protocols.md §6; behaviours 75–80): the exchange frame by frame with a
+ * The File Juggler's file queue (protocols/README.md §6; behaviours 75–80): the exchange frame by frame with a
  * raw DEALER playing the client, honest, lossy, restarting or hostile, over tcp and ipc.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -38,7 +38,7 @@ function probeProject(name: string, code: string) {
   return { ...source, files: { ...source.files, 'setup.py': `${code}\n${source.files['setup.py']}` } };
 }
 
-describe('build (behaviours.md A.3, 193–195)', () => {
+describe('build (spec/behaviours.md A.3, 193–195)', () => {
   test('a pure package: status true, its wheel with size, SHA-256, tags and {} dependencies, pip’s log as output', async () => {
     const probe = join(dir, 'probe.json');
     await standin.publish(

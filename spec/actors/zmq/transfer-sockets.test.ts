@@ -4,7 +4,7 @@ import { createFileDealer, createFileRouter, type FileDealerEvent, type FileRout
 import { Collector, transports } from './support.js';
 
 describe.each(transports)('file-transfer ROUTER ⇄ DEALER over %s', (_name, transport) => {
-  test('HELLO, FETCH, CHUNK (offset frame echoed as received) and DONE travel as raw frames (protocols.md §6)', async () => {
+  test('HELLO, FETCH, CHUNK (offset frame echoed as received) and DONE travel as raw frames (protocols/README.md §6)', async () => {
     const { address, cleanup } = await transport();
     const atMaster = new Collector<FileRouterEvent>();
     const atClient = new Collector<FileDealerEvent>();

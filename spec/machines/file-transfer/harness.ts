@@ -10,7 +10,7 @@ import type { ClientTransferInput, SendChunkParams } from '../../../machines/fil
 import type { LogEntry } from '../../../machines/common/log-entry.js';
 import type { MasterFrame } from '../../../protocols/file-transfer.js';
 
-/** A frame as text, e.g. `FETCH 0 65536` or `DONE`, so expectations read like protocols.md. */
+/** A frame as text, e.g. `FETCH 0 65536` or `DONE`, so expectations read like protocols/README.md. */
 export const show = (frame: MasterFrame) => (frame.verb === 'FETCH' ? `FETCH ${frame.offset} ${frame.length}` : 'DONE');
 
 /** Bytes whose value depends on their position, so a misplaced write is visible. */

@@ -28,7 +28,7 @@ const chunk = (data: Buffer, offset: number, length: number) =>
 
 const data123456 = content(123456);
 
-describe('master transfer: the exchange of protocols.md §6', () => {
+describe('master transfer: the exchange of protocols/README.md §6', () => {
   test('behaviour 76: a 123,456-byte file is FETCH 0 65536, FETCH 65536 57920, DONE, then verified', async () => {
     const t = transfer(data123456);
     expect(t.actor.getSnapshot().value).toBe('waiting');

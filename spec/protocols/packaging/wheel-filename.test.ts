@@ -111,7 +111,7 @@ describe('parseWheelFilename', () => {
   });
 });
 
-describe('fileTags (protocols.md §3.1)', () => {
+describe('fileTags (protocols/README.md §3.1)', () => {
   test('gives the five file-state tags; noabi becomes none', () => {
     expect(fileTags(parseWheelFilename('foo-0.1-7-cp34-noabi-linux_armv7l.whl'))).toEqual({
       packageTag: 'foo',

@@ -1,6 +1,6 @@
 import { parseAction } from '../../../protocols/pypi/actions.js';
 
-describe('changelog actions (behaviours.md A.4, anchored rules)', () => {
+describe('changelog actions (spec/behaviours.md A.4, anchored rules)', () => {
   test.each([
     ['add source file foo-1.0.tar.gz', 'source-file'],
     ['add py2.py3 file foo-1.0-py2.py3-none-any.whl', 'binary-file'],
