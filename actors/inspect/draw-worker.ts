@@ -14,8 +14,8 @@ const machines = catalogueByName();
 parentPort!.on('message', async ({ id, name }: { id: number; name: string }) => {
   try {
     const machine = Object.hasOwn(machines, name) ? machines[name] : undefined;
-    if (machine === undefined) throw new Error(`no chart named ${name}`);
-    parentPort!.postMessage({ id, svg: (await drawChart(machine)).svg });
+    if (machine === undefined) parentPort!.postMessage({ id, error: `no chart named ${name}` });
+    else parentPort!.postMessage({ id, svg: (await drawChart(machine)).svg });
   } catch (err) {
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

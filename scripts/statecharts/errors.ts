@@ -1,4 +1,4 @@
-/** Typed errors of `npm run statecharts` (codes `PIW_ERR_STATECHART_*`). */
+/** Typed errors of `npm run statecharts` (its two codes, listed in protocols/error-codes.ts). */
 import { defineError } from '../../protocols/errors.js';
 
 export const MissingDescriptionError = defineError(
