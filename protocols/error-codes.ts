@@ -37,7 +37,6 @@ export const ERROR_CODES = {
   PIW_ERR_MASTER_START: 'the master did not start (a task failed to start, or it was stopped while starting)',
   PIW_ERR_MASTER_STARTED: 'start() called on a master that has already been started',
   PIW_ERR_INSPECT_ADDRESS: 'an --inspect address that is not a loopback host and port (exit 2)',
-  PIW_ERR_INSPECT_SERVE: 'the live view (--inspect) could not listen at its address (the master does not start)',
   PIW_ERR_ZMQ_TIMEOUT: 'no reply on a REQ socket in time',
   PIW_ERR_ZMQ_CLOSED: 'a request on a closed socket',
   PIW_ERR_IPC_UNSAFE_DIR: "the ipc directory is writable by others than the master's user, or belongs to someone else",

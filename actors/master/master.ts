@@ -47,7 +47,6 @@ export class MasterStartError extends PiwError {}
 const startErrors = defineErrors(MasterStartError, {
   failed: ['PIW_ERR_MASTER_START', (reason: string, cause: unknown) => ({ message: `the master did not start: ${reason}`, cause })],
   again: ['PIW_ERR_MASTER_STARTED', () => 'the master has already been started'],
-  inspect: ['PIW_ERR_INSPECT_SERVE', (where: string, cause: unknown) => ({ message: `unable to serve the live view (--inspect) at ${where}: ${describe(cause)}`, cause })],
 });
 
 export interface MasterOptions {
@@ -228,7 +227,7 @@ export class Master {
     try {
       inspector = await startInspector({ address });
     } catch (err) {
-      throw startErrors.inspect(`${address.host}:${address.port}`, err);
+      throw startErrors.failed(`unable to serve the live view (--inspect) at ${address.host}:${address.port}: ${describe(err)}`, err);
     }
     this.#closers.unshift(() => inspector.close());
     this.endpoints.inspect = inspector.url;
