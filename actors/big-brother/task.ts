@@ -15,7 +15,7 @@
  * interval: statistics are never worth stopping the master for. Messages on the bus are validated by their
  * sender, so garbage never reaches this task (behaviour 164 is the bus's check).
  */
-import { createActor, fromPromise } from 'xstate';
+import { fromPromise } from 'xstate';
 import {
   bigBrotherMachine,
   HISTORY_SIZE,
@@ -32,7 +32,8 @@ import { DbClient } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
 import { logAt } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { createTask } from '../runtime/task.js';
+import { createTask, type TaskContext } from '../runtime/task.js';
+import { runTaskMachine } from '../runtime/task-machine.js';
 import { bigBrotherControlQueue } from './control.js';
 
 export { HISTORY_SIZE, HOME_INTERVAL_MS, SEARCH_INTERVAL_MS, STATS_INTERVAL_MS, type MachineFigures };
@@ -56,12 +57,16 @@ async function readMachine(): Promise<MachineFigures> {
   return { memSize, memFree, swapSize, swapFree, loadAverage, cpuTemp };
 }
 
-/** The chart of machines/big-brother runs the cycle; this supplies the machine, the database and the queues. */
+/**
+ * The chart of machines/big-brother runs the cycle, as a child under the task's host; this supplies the
+ * machine, the database and the queues.
+ */
 export const bigBrotherTask = createTask<BigBrotherInput>({
   kind: 'pausing',
   start(ctx) {
     const { bus, machine = readMachine, db = new DbClient(bus, { signal: ctx.signal }), now = () => new Date(), ...intervals } = ctx.input;
-    const cycle = createActor(
+    const run = runTaskMachine(
+      ctx as TaskContext<unknown>,
       bigBrotherMachine.provide({
         actors: {
           readMachine: fromPromise(async () => ({ value: await machine(), at: now() })),
@@ -80,8 +85,9 @@ export const bigBrotherTask = createTask<BigBrotherInput>({
         },
         guards: { paused: () => ctx.paused() },
       }),
-      { input: { at: now(), ...intervals } },
+      { at: now(), ...intervals },
     );
+    const cycle = run.actor;
     const unlisten = [
       bus.listen(queues.stats, (msg) => {
         ctx.log.debug(`<< ${msg.verb}`);
@@ -92,11 +98,10 @@ export const bigBrotherTask = createTask<BigBrotherInput>({
         cycle.send({ type: 'REPLAY' });
       }),
     ];
-    cycle.start();
     return {
-      stop() {
+      async stop() {
         for (const stop of unlisten) stop();
-        cycle.stop();
+        await run.stop();
       },
     };
   },

@@ -3,10 +3,11 @@
  * (closed, open, half-open); this runs one and makes the calls it allows.
  *
  * While open, calls fail at once with PyPIOfflineError without touching the network. Every call that
- * throws counts as a failure. Time comes from the injected clock, so tests drive it.
+ * throws counts as a failure. Time comes from the injected clock, so tests drive it. Inside Cloud Gazer's
+ * task the chart is a child under the task's host (`pypi-breaker:xmlrpc`, `pypi-breaker:json`).
  */
-import { createActor, type Actor } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerInput } from '../../machines/cloud-gazer/circuit-breaker.js';
+import { startChild, type Child, type TaskChildren } from '../runtime/task-machine.js';
 import { messageOf, PyPIOfflineError } from './errors.js';
 import type { Clock, Logger } from './ports.js';
 import { logAt } from '../runtime/logger.js';
@@ -16,6 +17,10 @@ export interface CircuitBreakerOptions extends Readonly<Omit<CircuitBreakerInput
   readonly service: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The task the breaker serves in: its chart runs there as the child `id` (else on its own). */
+  readonly task?: TaskChildren;
+  /** Its id under the task's host (default `pypi-breaker`). */
+  readonly id?: string;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -26,20 +31,20 @@ export class CircuitBreaker {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly #clock: Clock;
-  readonly #actor: Actor<typeof circuitBreakerMachine>;
+  readonly #actor: Child<typeof circuitBreakerMachine>['actor'];
   /** The breaker's answer to the CALL just sent: null when allowed, the wait when refused. */
   #refusal: number | null = null;
 
   constructor(options: CircuitBreakerOptions) {
-    const { clock, logger, ...input } = options;
+    const { clock, logger, task, id = 'pypi-breaker', ...input } = options;
     this.#clock = clock;
     const machine = circuitBreakerMachine.provide({
       actions: { log: (_, { level, message }) => logAt(logger, level, message) },
     });
-    this.#actor = createActor(machine, { input });
+    // It emits nothing on starting, so listening once it has started misses nothing.
+    this.#actor = startChild(task, machine, { id, input }).actor;
     this.#actor.on('allowed', () => (this.#refusal = null));
     this.#actor.on('refused', ({ retryInMs }) => (this.#refusal = retryInMs));
-    this.#actor.start();
     const { context } = this.#actor.getSnapshot();
     this.service = context.service;
     this.failureThreshold = context.failureThreshold;

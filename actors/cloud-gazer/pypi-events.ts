@@ -11,6 +11,7 @@
 import type { ChangelogEntry, GazerEvent } from '../../protocols/pypi/changelog.js';
 import { PyPIBuffer, type PyPIBufferOptions } from '../../protocols/pypi/changelog-buffer.js';
 import { PyPIEventFilter, VERSION_CACHE_SIZE } from '../../protocols/pypi/event-filter.js';
+import type { TaskChildren } from '../runtime/task-machine.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isTransient } from './errors.js';
 import type { HttpOptions } from './http.js';
@@ -36,6 +37,8 @@ export interface PyPIEventsOptions {
   /** Guards the changelog calls; built from `breakerTuning` when not given. */
   readonly breaker?: CircuitBreaker;
   readonly breakerTuning?: BreakerTuning;
+  /** The task reading: the breakers' charts run under its host. */
+  readonly task?: TaskChildren;
 }
 
 /** What Cloud Gazer reads events through. */
@@ -68,7 +71,14 @@ export class PyPIEvents implements EventSource {
     this.#filter = new PyPIEventFilter(options.cacheSize ?? VERSION_CACHE_SIZE);
     this.breaker =
       options.breaker ??
-      new CircuitBreaker({ service: 'PyPI', clock: options.clock, logger: options.logger, ...options.breakerTuning });
+      new CircuitBreaker({
+        service: 'PyPI',
+        clock: options.clock,
+        logger: options.logger,
+        ...options.breakerTuning,
+        ...(options.task === undefined ? {} : { task: options.task }),
+        id: 'pypi-breaker:xmlrpc',
+      });
   }
 
   /** PyPIEvents over real HTTP: XML-RPC at `xmlrpcUrl`, JSON at `jsonUrl`. */
@@ -77,7 +87,13 @@ export class PyPIEvents implements EventSource {
     deps: { clock: Clock; logger: Logger; http?: HttpOptions } & Omit<PyPIEventsOptions, 'changelog' | 'descriptions' | 'yankReasons' | 'clock' | 'logger'>,
   ): PyPIEvents {
     const { http, ...rest } = deps;
-    const json = new PyPIDescriptions({ ...http, url: urls.json ?? DEFAULT_PYPI_JSON, clock: deps.clock, logger: deps.logger });
+    const json = new PyPIDescriptions({
+      ...http,
+      url: urls.json ?? DEFAULT_PYPI_JSON,
+      clock: deps.clock,
+      logger: deps.logger,
+      ...(deps.task === undefined ? {} : { task: deps.task }),
+    });
     return new PyPIEvents({
       ...rest,
       changelog: new PyPIXmlRpc(urls.xmlrpc ?? DEFAULT_PYPI_XMLRPC, http),

@@ -79,7 +79,7 @@ export const cloudGazerTask = createTask<CloudGazerTaskInput>({
       ctx.input.pypi ??
       PyPIEvents.connect(
         { ...(pypiXmlrpc === undefined ? {} : { xmlrpc: pypiXmlrpc }), ...(pypiJson === undefined ? {} : { json: pypiJson }) },
-        { clock, logger: log, ...(http === undefined ? {} : { http }), ...(buffer === undefined ? {} : { buffer }) },
+        { clock, logger: log, task: ctx, ...(http === undefined ? {} : { http }), ...(buffer === undefined ? {} : { buffer }) },
       );
     const ports = gazerBusPorts(bus, ctx.signal);
     /** Tells the poll cycle that this poll recorded a version to build. */

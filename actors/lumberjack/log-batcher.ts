@@ -12,7 +12,7 @@
  * - Stopping: `drain(deadline)` writes what is held, ignoring PAUSE, retrying until the deadline; what is
  *   still unwritten then is lost and reported by the count it returns.
  */
-import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
+import { fromPromise, waitFor } from 'xstate';
 import {
   batchingMachine,
   DEFAULT_BATCH_POLICY,
@@ -21,7 +21,7 @@ import {
   type BatchPolicy,
 } from '../../machines/lumberjack/batching-machine.js';
 import type { Logger } from '../runtime/logger.js';
-import { logAction } from '../runtime/task-machine.js';
+import { logAction, startChild, type Child, type TaskChildren } from '../runtime/task-machine.js';
 import type { LogRecord, LogSink } from './log-sink.js';
 
 export { DEFAULT_BATCH_POLICY, type BatchPolicy };
@@ -36,6 +36,8 @@ export interface LogBatcherOptions {
   onWritten(records: readonly LogRecord[]): void;
   /** Called with each record the database refused, after it was dropped. */
   onRefused(record: LogRecord, error: unknown): void;
+  /** The Lumberjack's task: the batching chart runs there as the child `batching` (else on its own). */
+  task?: TaskChildren;
 }
 
 export class LogBatcher {
@@ -44,7 +46,8 @@ export class LogBatcher {
   private buffer: LogRecord[] = [];
   private draining = false;
   private roomWaiters: (() => void)[] = [];
-  private readonly actor: Actor<typeof batchingMachine>;
+  private readonly batching: Child<typeof batchingMachine>;
+  private readonly actor: Child<typeof batchingMachine>['actor'];
 
   constructor(opts: LogBatcherOptions) {
     const machine = batchingMachine.provide({
@@ -63,11 +66,12 @@ export class LogBatcher {
         refused: (_, { record, error }) => opts.onRefused(record, error),
       },
     });
-    this.actor = createActor(machine, { input: { ...(opts.policy ? { policy: opts.policy } : {}) } });
+    // Started at once; its first state only sets a field, and nobody waits for room yet, so nothing is missed.
+    this.batching = startChild(opts.task, machine, { id: 'batching', input: { ...(opts.policy ? { policy: opts.policy } : {}) } });
+    this.actor = this.batching.actor;
     this.policy = this.actor.getSnapshot().context.policy;
     // Not while `taking`: the batch has left the buffer and its BATCH, next in the mailbox, is not in yet.
     this.actor.subscribe((snapshot) => snapshot.matches({ work: 'taking' }) || this.wakeRoomWaiters());
-    this.actor.start();
   }
 
   /** Records held: waiting and being written. */
@@ -105,7 +109,7 @@ export class LogBatcher {
     await waitFor(this.actor, drainSettled, { timeout: Infinity });
     // A write hanging in the sink is left behind at the deadline: its records count as unwritten.
     const unwritten = this.held;
-    this.actor.stop();
+    this.batching.stop();
     return unwritten;
   }
 

@@ -7,9 +7,10 @@
  * 0.18 answered an unknown or undecodable request with the text "''" (the repr of a KeyError, a QUIRK);
  * ours says what was wrong with it, e.g. "unknown message: FOO". While the database cannot be reached
  * (a restart), a request is tried again for up to a minute before it is answered ERROR: the chart in
- * machines/oracle decides when to try again and what to answer; this class runs the queries.
+ * machines/oracle decides when to try again and what to answer; this class runs the queries. In the master
+ * that chart is the child `oracle:<n>` under the database task's host (one actor per Oracle, not per request).
  */
-import { createActor, type AnyActorRef } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import { DEFAULT_RETRY_FOR_MS, oracleMachine } from '../../machines/oracle/index.js';
 import type { Message } from '../../protocols/protocol.js';
 import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/oracle.js';
@@ -17,6 +18,7 @@ import type { PiwheelsDb } from '../../schema/api.js';
 import { isTransientDbError } from '../../schema/transient.js';
 import { logAt } from '../runtime/logger.js';
 import type { Logger } from '../runtime/logger.js';
+import { startChild, type TaskChildren } from '../runtime/task-machine.js';
 
 export type OracleRequest = Message<(typeof oracleProtocol)['recv']>;
 export type OracleReply = Message<(typeof oracleProtocol)['send']>;
@@ -87,6 +89,8 @@ export interface OracleOptions {
   log?: Logger;
   /** Aborting ends a retry at once with ERROR (the task stopping). */
   signal?: AbortSignal;
+  /** The task this Oracle serves in: its chart runs there as the child `oracle:<id>` (else on its own). */
+  task?: TaskChildren;
 }
 
 export class Oracle {
@@ -129,7 +133,8 @@ export class Oracle {
   readonly #actor: AnyActorRef;
 
   #start(): AnyActorRef {
-    return createActor(
+    return startChild(
+      this.#opts.task,
       oracleMachine.provide({
         actions: {
           query: ({ self, context }, { request }) => {
@@ -147,8 +152,8 @@ export class Oracle {
           },
         },
       }),
-      { input: { oracle: this.id, ...(this.#opts.retryForMs === undefined ? {} : { retryForMs: this.#opts.retryForMs }) } },
-    ).start();
+      { id: `oracle:${this.id}`, input: { oracle: this.id, ...(this.#opts.retryForMs === undefined ? {} : { retryForMs: this.#opts.retryForMs }) } },
+    ).actor;
   }
 
   /** Runs the request's query and tells its chart how it went. */

@@ -20,12 +20,12 @@
 import { mkdir, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createActor } from 'xstate';
 import { writeSchedulerMachine, type RefreshTarget } from '../../machines/scribe/index.js';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { theScribeProtocol } from '../../protocols/scribe.js';
 import type { ProjectData } from '../../schema/api.js';
+import { startChild, type Child, type TaskChildren } from '../runtime/task-machine.js';
 import { tempNameOwner, writeFileAtomic, type FileContent } from '../support/atomic-file.js';
 import { AtomicWriter } from '../support/atomic-writer.js';
 import { staleUnlessOurs, sweepTree, type SweepResult } from '../support/temp-sweep.js';
@@ -66,6 +66,8 @@ export interface ScribeOptions {
   templatesDir?: string;
   /** What writes the packages' pages and logs (default: one of its own, with 4 workers). */
   writer?: AtomicWriter;
+  /** The task the Scribe works in: its write scheduling runs there as the child `write-scheduler` (else on its own). */
+  task?: TaskChildren;
 }
 
 /** URLs per sitemap file (the sitemaps protocol's limit). */
@@ -102,20 +104,33 @@ export class Scribe {
   private lastId = 0;
   private schedulerPaused = false;
   /** The order writes run in (machines/scribe): this supplies the writing. */
-  private readonly scheduler = createActor(
-    writeSchedulerMachine.provide({
+  private readonly scheduling: Child<typeof writeSchedulerMachine>;
+
+  constructor(options: ScribeOptions) {
+    this.data = options.data;
+    this.output = options.output;
+    this.log = options.log ?? silent;
+    this.now = options.now ?? (() => new Date());
+    this.templates = new Templates({ ...DEFAULT_SITE, ...options.site }, options.templatesDir);
+    this.writer = options.writer ?? new AtomicWriter();
+    this.scheduling = startChild(options.task, this.schedulerLogic(), { id: 'write-scheduler', input: undefined });
+  }
+
+  /** The write scheduling's chart with the writing supplied. */
+  private schedulerLogic() {
+    return writeSchedulerMachine.provide({
       actions: {
         run: (_, { id, key }) => {
           const job = this.jobs.get(id);
           this.jobs.delete(id);
           if (job === undefined) return;
-          void job.run().finally(() => this.scheduler.send({ type: 'FINISHED', id, key }));
+          void job.run().finally(() => this.scheduling.actor.send({ type: 'FINISHED', id, key }));
         },
         refresh: (_, { target }) => {
           const write = target === 'rootIndex' ? this.writeRootIndex() : this.writeSearchIndex();
           write.then(
-            () => this.scheduler.send({ type: 'REFRESHED', target }),
-            (error: unknown) => this.scheduler.send({ type: 'REFRESHED', target, error }),
+            () => this.scheduling.actor.send({ type: 'REFRESHED', target }),
+            (error: unknown) => this.scheduling.actor.send({ type: 'REFRESHED', target, error }),
           );
         },
         refreshed: (_, { ids, error }) => {
@@ -127,16 +142,7 @@ export class Scribe {
           }
         },
       },
-    }),
-  ).start();
-
-  constructor(options: ScribeOptions) {
-    this.data = options.data;
-    this.output = options.output;
-    this.log = options.log ?? silent;
-    this.now = options.now ?? (() => new Date());
-    this.templates = new Templates({ ...DEFAULT_SITE, ...options.site }, options.templatesDir);
-    this.writer = options.writer ?? new AtomicWriter();
+    });
   }
 
   /** The packages the root index lists, sorted. */
@@ -193,7 +199,7 @@ export class Scribe {
   /** Ends the writer's workers, once every request has been carried out; nothing more can be written. */
   async stop(): Promise<void> {
     await this.writer.stop();
-    this.scheduler.stop();
+    this.scheduling.stop();
   }
 
   /** Carries out one scribe-queue request; the caller answers DONE once this resolves. */
@@ -302,13 +308,13 @@ export class Scribe {
   pause(): void {
     if (this.schedulerPaused) return;
     this.schedulerPaused = true;
-    this.scheduler.send({ type: 'PAUSE' });
+    this.scheduling.actor.send({ type: 'PAUSE' });
   }
 
   resume(): void {
     if (!this.schedulerPaused) return;
     this.schedulerPaused = false;
-    this.scheduler.send({ type: 'RESUME' });
+    this.scheduling.actor.send({ type: 'RESUME' });
   }
 
   /** While paused, refuses every write held back (the task stopping) with `error`; others run their course. */
@@ -332,7 +338,7 @@ export class Scribe {
         },
         reject,
       });
-      this.scheduler.send({ type: 'SUBMIT', id, key });
+      this.scheduling.actor.send({ type: 'SUBMIT', id, key });
     });
   }
 
@@ -341,7 +347,7 @@ export class Scribe {
     return new Promise<void>((resolve, reject) => {
       const id = ++this.lastId;
       this.refreshWaiters.set(id, { resolve, reject });
-      this.scheduler.send({ type: 'REFRESH', id, target });
+      this.scheduling.actor.send({ type: 'REFRESH', id, target });
     });
   }
 

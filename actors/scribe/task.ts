@@ -55,6 +55,7 @@ export const scribeTask = createTask<ScribeTaskInput>({
       data,
       output,
       log,
+      task: ctx,
       ...(site === undefined ? {} : { site }),
       ...(templatesDir === undefined ? {} : { templatesDir }),
       ...(now === undefined ? {} : { now }),
