@@ -43,7 +43,7 @@ import type { FileStateWire } from '../../protocols/records.js';
 import type { Bus } from '../runtime/bus.js';
 import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { standaloneHost, type ChildSpawner } from '../runtime/session-host.js';
+import { spawnerOrOwnHost, type ChildSpawner } from '../runtime/session-host.js';
 import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
 import { createFileRouter, type FileRouter, type FileRouterEvent } from '../zmq/transfer-sockets.js';
 import type { PeerId } from '../zmq/router.js';
@@ -122,7 +122,8 @@ export class FileJuggler {
   readonly #maxFileSize: number;
   /** By slave id; found by the client's identity (alias) once it said HELLO. */
   readonly #transfers: SessionRegistry<TransferMachine, TransferData>;
-  readonly #ownHost: { stop(): void } | undefined;
+  /** Where its sessions are spawned: the task's host, or one of its own when run without a task. */
+  readonly #host: { spawner: ChildSpawner; stop(): void };
   /** The tail of each slave's requests: one at a time per slave id. */
   readonly #chains = new Map<number, Promise<void>>();
   /** Shared by every incoming file: the hashing worker and the staging buffers. */
@@ -136,13 +137,8 @@ export class FileJuggler {
     this.#log = opts.log;
     this.#simple = join(opts.output, 'simple');
     this.#maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    let spawner = opts.sessions;
-    if (spawner === undefined) {
-      const host = standaloneHost();
-      this.#ownHost = host;
-      spawner = host.spawner;
-    }
-    this.#transfers = new SessionRegistry({ name: 'transfer', spawner, onEnd: (transfer, end) => this.#failed(transfer, end) });
+    this.#host = spawnerOrOwnHost(opts.sessions);
+    this.#transfers = new SessionRegistry({ name: 'transfer', spawner: this.#host.spawner, onEnd: (transfer, end) => this.#failed(transfer, end) });
   }
 
   /**
@@ -261,7 +257,7 @@ export class FileJuggler {
     await this.#router?.close();
     await Promise.allSettled(this.#chains.values());
     await Promise.all(this.#transfers.list().map((t) => this.#drop(t.data.slaveId)));
-    this.#ownHost?.stop();
+    this.#host.stop();
     await this.#files.hasher.stop();
   }
 

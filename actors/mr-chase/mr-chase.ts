@@ -40,7 +40,7 @@ import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
 import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { standaloneHost, type ChildSpawner } from '../runtime/session-host.js';
+import { spawnerOrOwnHost, type ChildSpawner } from '../runtime/session-host.js';
 import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
 import { createRouterAdapter, type PeerId, type RouterAdapter, type RouterEvent } from '../zmq/router.js';
 import type { IpcMode } from '../zmq/socket.js';
@@ -84,7 +84,8 @@ export class MrChase {
   readonly #slot = new TransferSlot();
   /** One session per client, by its identity. */
   readonly #sessions: SessionRegistry<SessionMachine>;
-  readonly #ownHost: { stop(): void } | undefined;
+  /** Where its sessions are spawned: the task's host, or one of its own when run without a task. */
+  readonly #host: { spawner: ChildSpawner; stop(): void };
   /** Requests that arrived while paused, in order. */
   readonly #held: WireMessage[] = [];
   #router: RouterAdapter<(typeof mrChaseProtocol)['send']> | undefined;
@@ -96,13 +97,8 @@ export class MrChase {
     this.#opts = opts;
     this.#paused = opts.paused ?? (() => false);
     this.#whenRunning = opts.whenRunning ?? (() => Promise.resolve());
-    let spawner = opts.sessions;
-    if (spawner === undefined) {
-      const host = standaloneHost();
-      this.#ownHost = host;
-      spawner = host.spawner;
-    }
-    this.#sessions = new SessionRegistry({ name: 'client', spawner, onEnd: (session, end) => this.#ended(session, end) });
+    this.#host = spawnerOrOwnHost(opts.sessions);
+    this.#sessions = new SessionRegistry({ name: 'client', spawner: this.#host.spawner, onEnd: (session, end) => this.#ended(session, end) });
   }
 
   /** Binds the import socket. */
@@ -138,7 +134,7 @@ export class MrChase {
     this.#stopped = true;
     this.#held.length = 0;
     for (const session of this.#sessions.stopAll()) this.#slot.release(session.key);
-    this.#ownHost?.stop();
+    this.#host.stop();
     await this.#router?.close();
   }
 

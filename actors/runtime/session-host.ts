@@ -45,3 +45,8 @@ export function standaloneHost(): { spawner: ChildSpawner; stop(): void } {
   const host = createActor(sessionHostMachine).start();
   return { spawner: hostSpawner(() => host), stop: () => void host.stop() };
 }
+
+/** The task's spawner when there is one, else a host of its own (stopped by `stop`, which is a no-op for the task's). */
+export function spawnerOrOwnHost(given: ChildSpawner | undefined): { spawner: ChildSpawner; stop(): void } {
+  return given === undefined ? standaloneHost() : { spawner: given, stop: () => undefined };
+}

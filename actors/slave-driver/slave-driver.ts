@@ -42,7 +42,7 @@ import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
 import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { standaloneHost, type ChildSpawner } from '../runtime/session-host.js';
+import { spawnerOrOwnHost, type ChildSpawner } from '../runtime/session-host.js';
 import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
 import { createRouterAdapter, type PeerId, type RouterAdapter, type RouterEvent } from '../zmq/router.js';
 import type { IpcMode } from '../zmq/socket.js';
@@ -105,7 +105,8 @@ export class SlaveDriver {
   /** One session per connection, by its identity; a registered slave also by its id. */
   readonly #slaves: SessionRegistry<SessionMachine>;
   /** The host of the sessions when the driver runs outside a task. */
-  readonly #ownHost: { stop(): void } | undefined;
+  /** Where its sessions are spawned: the task's host, or one of its own when run without a task. */
+  readonly #host: { spawner: ChildSpawner; stop(): void };
   readonly #abort = new AbortController();
   readonly #unsubscribe: (() => void)[] = [];
   #router: RouterAdapter<(typeof slaveDriverProtocol)['send']> | undefined;
@@ -126,13 +127,8 @@ export class SlaveDriver {
     this.#queues = new BuildQueues(opts.now);
     this.#masterPaused = this.#paused();
     this.#machine = createSlaveSessionMachine(this.#services());
-    let spawner = opts.sessions;
-    if (spawner === undefined) {
-      const host = standaloneHost();
-      this.#ownHost = host;
-      spawner = host.spawner;
-    }
-    this.#slaves = new SessionRegistry({ name: 'slave', spawner, onEnd: (slave, end) => this.#ended(slave, end) });
+    this.#host = spawnerOrOwnHost(opts.sessions);
+    this.#slaves = new SessionRegistry({ name: 'slave', spawner: this.#host.spawner, onEnd: (slave, end) => this.#ended(slave, end) });
   }
 
   /** Binds the slave socket and starts serving the skip, builds and control queues. */
@@ -209,7 +205,7 @@ export class SlaveDriver {
     this.#abort.abort();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#slaves.stopAll();
-    this.#ownHost?.stop();
+    this.#host.stop();
     await this.#router?.close();
     await this.#refreshing;
   }

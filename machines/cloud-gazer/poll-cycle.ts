@@ -104,11 +104,11 @@ export const pollCycleMachine = pollCycleSetup.createMachine({
       states: {
         held: {
           invoke: {
-                id: 'whenRunning',
-                src: 'whenRunning',
-                onDone: 'reading',
-                onError: [{ guard: 'cancelled', target: `#${NAME}.stopped` }, { actions: 'crash' }],
-              },
+            id: 'whenRunning',
+            src: 'whenRunning',
+            onDone: 'reading',
+            onError: [{ guard: 'cancelled', target: `#${NAME}.stopped` }, { actions: 'crash' }],
+          },
         },
         reading: {
           invoke: {
