@@ -47,6 +47,7 @@ function recorded(kind: TaskKind, opts: { startFails?: boolean } = {}) {
       pause: () => void did.push('pause'),
       resume: () => void did.push('resume'),
       halt: () => void did.push('halt'),
+      stopSessions: () => void did.push('stop sessions'),
     },
   });
   return { machine, did };
@@ -84,13 +85,13 @@ test('a nonstop task logs PAUSE and RESUME and carries on', async () => {
   ]);
 });
 
-test('a crash stops what start set up, then errors the actor with the crash', async () => {
+test('a crash stops what start set up and the peer sessions, then errors the actor with the crash', async () => {
   const { machine, did } = recorded('pauseable');
   const actor = createActor(machine).start();
   await settle();
   actor.send({ type: 'task.fail', error: new Error('lost the database') });
   await expect(toPromise(actor)).rejects.toThrow('lost the database');
-  expect(did.slice(2)).toEqual(['halt', 'stop handle']);
+  expect(did.slice(2)).toEqual(['halt', 'stop handle', 'stop sessions']);
 });
 
 test('QUIT during start-up waits for start, then stops what it set up', async () => {
@@ -105,5 +106,5 @@ test('a start that fails errors the actor with its error; nothing is stopped', a
   const { machine, did } = recorded('pausing', { startFails: true });
   const actor = createActor(machine).start();
   await expect(toPromise(actor)).rejects.toThrow('cannot bind');
-  expect(did).toEqual(['start', 'info starting', 'halt']);
+  expect(did).toEqual(['start', 'info starting', 'halt', 'stop sessions']);
 });
