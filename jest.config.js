@@ -17,7 +17,7 @@ export default {
   // slaves, pip, PostgreSQL), so on 2 cores 2,100 s of file times took 1,137 s (README, Quick start);
   // jest's default there (cores - 1) would run everything in one process.
   maxWorkers: 2,
-  // One PostgreSQL server for the whole run (spec/support/postgres-cluster.ts).
+  // One PostgreSQL server for the whole run (spec/support/postgres-global-setup.ts).
   globalSetup: '<rootDir>/spec/support/postgres-global-setup.ts',
   globalTeardown: '<rootDir>/spec/support/postgres-global-teardown.ts',
   // Ends a run that something a test left open would keep alive (spec/support/exit-guard-reporter.mjs).

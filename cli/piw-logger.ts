@@ -2,7 +2,7 @@
 /**
  * piw-logger (manual chapter 10): feeds Apache access logs to the master. Reads the given files (`.gz`
  * decompressed) or standard input (none or `-`: Apache's piped-log mode, `CustomLog "|piw-logger --drop"
- * combined`), classifies each line (web-output.md §7) and pushes the records to the master's log queue.
+ * combined`), classifies each line (web-templates/README.md §7) and pushes the records to the master's log queue.
  * With `--drop` a record the master cannot take within 10 ms is dropped, so Apache never waits on us.
  * Malformed lines are counted and skipped. At the end the counts are logged (information level: shown with
  * -v, always written to -l FILE). SIGTERM, SIGINT and SIGHUP stop reading and end the run normally.
@@ -12,12 +12,12 @@
  */
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
-import { LoggerError } from '../actors/logger/errors.js';
-import { openSources } from '../actors/logger/line-source.js';
-import { compileLogFormat, NAMED_FORMATS } from '../actors/logger/log-format.js';
-import { formatCounts } from '../actors/logger/log-reader.js';
-import { createLogPusher } from '../actors/logger/log-pusher.js';
-import { runLogger } from '../actors/logger/run-logger.js';
+import { LoggerError } from '../actors/access-log/errors.js';
+import { openSources } from '../actors/access-log/line-source.js';
+import { compileLogFormat, NAMED_FORMATS } from '../actors/access-log/log-format.js';
+import { formatCounts } from '../actors/access-log/log-reader.js';
+import { createLogPusher } from '../actors/access-log/log-pusher.js';
+import { runLogger } from '../actors/access-log/run-logger.js';
 import { checkIpcPeer } from '../actors/ipc/checks.js';
 import { DEFAULT_LOG_QUEUE } from '../actors/lumberjack/log-queue.js';
 import type { Logger } from '../actors/runtime/logger.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** piw-master: the piwheels master (cli/master/, actors/master/). */
-import { MasterCommand } from './master/command.js';
+import { joinInspectValue, MasterCommand } from './master/command.js';
 import { runCli } from './common/run.js';
 
 // Exit as soon as the master has stopped: a PyPI request still in flight must not hold the process open.
-process.exit(await runCli(MasterCommand, { binaryName: 'piw-master' }));
+process.exit(await runCli(MasterCommand, { binaryName: 'piw-master', argv: joinInspectValue(process.argv.slice(2)) }));

@@ -2,7 +2,7 @@
 /**
  * piw-slave (manual chapter 3): a build slave. Connects to the master's slave queue, says HELLO with the
  * facts of this machine and of the Python it builds with, and builds what it is told with `pip wheel`
- * (behaviours.md A.3), each build in a fresh temp dir under -d as its own process group, killed whole when
+ * (spec/behaviours.md A.3), each build in a fresh temp dir under -d as its own process group, killed whole when
  * it outlives -t. Wheels go to the master's file queue. After master-timeout of silence it starts over
  * with a new connection (behaviour 191), and after transfer-timeout of silence during a file transfer too:
  * a restarted master never answers a transfer it did not expect, nor SENT from a slave it never met.

@@ -1,4 +1,4 @@
-/** `big_brother`: stats queue, Slave Driver / File Juggler / Mr Chase PUSH → Big Brother (protocols.md §4.8). */
+/** `big_brother`: stats queue, Slave Driver / File Juggler / Mr Chase PUSH → Big Brother (protocols/README.md §4.8). */
 import { defineProtocol, NoData } from './protocol.js';
 import { int, mapOf, tuple } from './fields.js';
 

@@ -1,4 +1,4 @@
-/** `cloud_gazer`: skip queue, Cloud Gazer / Mr Chase → Slave Driver (protocols.md §4.6). */
+/** `cloud_gazer`: skip queue, Cloud Gazer / Mr Chase → Slave Driver (protocols/README.md §4.6). */
 import { defineProtocol, NoData } from './protocol.js';
 import { str, tuple } from './fields.js';
 

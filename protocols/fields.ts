@@ -1,5 +1,5 @@
 /**
- * Field schemas with Python's isinstance semantics (protocols.md §1.3), with voluptuous-style messages.
+ * Field schemas with Python's isinstance semantics (protocols/README.md §1.3), with voluptuous-style messages.
  *
  * Floats: the decoder returns every CBOR float as `Float64`, so `int()` rejects `60.0` as a 0.18 peer does;
  * `float()` takes a number or a `Float64` and marks it, so the encoder writes an 8-byte float even when it is

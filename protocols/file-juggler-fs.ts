@@ -1,4 +1,4 @@
-/** `file_juggler_fs`: Slave Driver / Mr Chase ⇄ File Juggler (protocols.md §4.2). */
+/** `file_juggler_fs`: Slave Driver / Mr Chase ⇄ File Juggler (protocols/README.md §4.2). */
 import { defineProtocol } from './protocol.js';
 import { anything, int, str, tuple } from './fields.js';
 import { fileState } from './records.js';

@@ -1,5 +1,5 @@
 /**
- * The file-transfer frames (protocols.md §6): raw ZeroMQ frames with ASCII decimal numbers, no CBOR.
+ * The file-transfer frames (protocols/README.md §6): raw ZeroMQ frames with ASCII decimal numbers, no CBOR.
  * Slave/importer DEALER → File Juggler ROUTER: HELLO <slave_id>, CHUNK <offset> <bytes>;
  * File Juggler → client: FETCH <offset> <length>, DONE.
  */

@@ -1,4 +1,4 @@
-/** `lumberjack`: log queue, piw-logger PUSH → Lumberjack PULL (protocols.md §4.9). */
+/** `lumberjack`: log queue, piw-logger PUSH → Lumberjack PULL (protocols/README.md §4.9). */
 import { defineProtocol } from './protocol.js';
 import { downloadRecord, hitRecord, searchRecord } from './records.js';
 

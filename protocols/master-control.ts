@@ -1,4 +1,4 @@
-/** `master_control` and `task_control` (protocols.md §4.10, §4.11). */
+/** `master_control` and `task_control` (protocols/README.md §4.10, §4.11). */
 import { defineProtocol, NoData } from './protocol.js';
 import { int, nullable } from './fields.js';
 

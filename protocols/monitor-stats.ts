@@ -1,4 +1,4 @@
-/** `monitor_stats`: internal status PUSH → master; master PUB → monitors (protocols.md §4.12). */
+/** `monitor_stats`: internal status PUSH → master; master PUB → monitors (protocols/README.md §4.12). */
 import { defineProtocol } from './protocol.js';
 import { bool, datetime, int, literal, noDataMarker, nullable, str, taggedTuple, tuple } from './fields.js';
 import { masterHello, masterStats, slaveHello, slaveStats } from './records.js';
@@ -8,7 +8,7 @@ const status = <const V extends string, S extends Parameters<typeof tuple>[0][nu
 
 /**
  * `SLAVE [slave_id, timestamp, verb, data]`. 0.18 declares the data `Extra`, but Slave Driver only ever
- * forwards these (behaviours.md 58, 59, 69) and the Python monitor asserts on anything else; spelling them
+ * forwards these (spec/behaviours.md 58, 59, 69) and the Python monitor asserts on anything else; spelling them
  * out keeps a forwarded load average a float on the wire and gives monitors typed data.
  */
 export const slaveStatus = taggedTuple(2, [

@@ -1,4 +1,4 @@
-/** `mr_chase`: piw-import / piw-remove / piw-rebuild / piw-add (REQ) ⇄ Mr Chase (ROUTER), ipc (protocols.md §4.3). */
+/** `mr_chase`: piw-import / piw-remove / piw-rebuild / piw-add (REQ) ⇄ Mr Chase (ROUTER), ipc (protocols/README.md §4.3). */
 import { defineProtocol, maybeData, NoData } from './protocol.js';
 import { bool, datetime, list, literal, nullable, str, taggedTuple, tuple } from './fields.js';
 import { buildState } from './records.js';
@@ -20,7 +20,7 @@ export const mrChaseProtocol = defineProtocol('mr_chase', {
       tuple([literal('PROJECT'), nullable(str())]), // null package = every package
       tuple([literal('BOTH'), nullable(str())]),
     ]),
-    // piw-add (piwheels 0.19+, LATER in protocols.md): package (as displayed), description, skip reason, unskip, aliases
+    // piw-add (piwheels 0.19+, LATER in protocols/README.md): package (as displayed), description, skip reason, unskip, aliases
     ADDPKG: tuple([str(), str(), str(), bool(), list(str())]),
     // package, version, skip reason, unskip, released, yank, unyank, aliases
     ADDVER: tuple([str(), str(), str(), bool(), datetime(), bool(), bool(), list(str())]),

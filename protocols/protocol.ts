@@ -1,7 +1,7 @@
 /**
  * A protocol: two maps verb → schema, written from the binding (master) side as in piwheels 0.18's
  * `Protocol(recv, send)`. The client side uses `mirror()`. Validation is the same on both ends of a
- * socket and over the in-process bus (protocols.md §1.3).
+ * socket and over the in-process bus (protocols/README.md §1.3).
  */
 import * as v from 'valibot';
 import { encodeCbor, decodeCbor, unwrapFloats } from './cbor/index.js';
@@ -145,7 +145,7 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
 
   /**
    * A ROUTER socket's view of a REQ peer's message: exactly `[address, empty, payload]`, else "invalid
-   * message structure received" (0.18's `recv_addr_msg`, behaviours.md 10).
+   * message structure received" (0.18's `recv_addr_msg`, spec/behaviours.md 10).
    */
   decodeAddressed(frames: readonly Uint8Array[]): { address: Buffer; msg: Message<R> } {
     if (frames.length !== 3 || frames[1]!.length !== 0) {

@@ -1,4 +1,4 @@
-/** Record shapes shared by several protocols (protocols.md §3), as valibot schemas and their TS types. */
+/** Record shapes shared by several protocols (protocols/README.md §3), as valibot schemas and their TS types. */
 import type * as v from 'valibot';
 import { bool, datetime, float, int, list, mapOf, nullable, str, timedelta, tuple } from './fields.js';
 

@@ -1,4 +1,4 @@
-/** `sense_stick`: piw-sense's joystick task → screen task (protocols.md §4.13). */
+/** `sense_stick`: piw-sense's joystick task → screen task (protocols/README.md §4.13). */
 import { defineProtocol } from './protocol.js';
 import { bool, datetime, str, tuple } from './fields.js';
 

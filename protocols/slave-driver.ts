@@ -1,4 +1,4 @@
-/** `slave_driver`: piw-slave (REQ) ⇄ Slave Driver (ROUTER), tcp 5555 (protocols.md §4.1). */
+/** `slave_driver`: piw-slave (REQ) ⇄ Slave Driver (ROUTER), tcp 5555 (protocols/README.md §4.1). */
 import { defineProtocol, NoData } from './protocol.js';
 import { bool, int, list, str, timedelta, tuple } from './fields.js';
 import { fileState, slaveHello, slaveStats } from './records.js';

@@ -1,5 +1,5 @@
 /**
- * The access-log tables as the master writes them (schema.md §2.10–2.14): for each kind of record (the
+ * The access-log tables as the master writes them (schema/README.md §2.10–2.14): for each kind of record (the
  * Oracle's LOG* verbs, the Lumberjack's records), its columns in record order, with the SQL type and, for
  * text, the column's width, and the batch function that takes a column per array
  * (sql/upgrade-0.18.1-to-0.18.2.sql). `Database` writes one record with the 0.18 functions and a batch with

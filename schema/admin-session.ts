@@ -20,7 +20,7 @@ import { dbErrors } from './errors.js';
 import { detectVersion } from './migrations.js';
 import { OPERATOR_SOCKET_NAME } from './operator-socket.js';
 import { SCHEMA_VERSION } from './version.js';
-import { PiwError } from '../protocols/errors.js';
+import { defineError } from '../protocols/errors.js';
 
 export interface AdminSession {
   /** Where the changes go, for messages. */
@@ -30,12 +30,7 @@ export interface AdminSession {
   close(): Promise<void>;
 }
 
-export class AdminSessionError extends PiwError {
-  constructor(message: string) {
-    super('PIW_ERR_ADMIN_SESSION', message);
-    this.name = 'AdminSessionError';
-  }
-}
+export const AdminSessionError = defineError('PIW_ERR_ADMIN_SESSION', (message: string) => message);
 
 export async function openAdminSession(dsn: string | undefined): Promise<AdminSession> {
   const target = parseDsn(dsn || EMBEDDED_DSN);

@@ -4,7 +4,7 @@
  * SQL; `DbClient` (actors/oracle/db-client.ts) implements it over the bus, through Seraph and the Oracles.
  * Tasks written against this interface work with either.
  */
-import type { OracleResult } from '../protocols/the-oracle.js';
+import type { OracleResult } from '../protocols/oracle.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
 import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from './add.js';
 

@@ -1,12 +1,12 @@
 /**
  * The build ABIs, administered: the ones the farm builds for, the ones it no longer does (a skip reason:
  * their wheels stay, nothing new is queued), and what each has (builds made, versions queued). `build_abis`
- * belongs to the superuser (schema.md): these run in an administrator's transaction (admin-session.ts).
+ * belongs to the superuser (schema/README.md): these run in an administrator's transaction (admin-session.ts).
  * Changing it refreshes the build queue by itself (the 0.18.1 triggers); the Architect sees it at its
  * next query.
  */
 import type { Sql, TransactionSql } from 'postgres';
-import { PiwError } from '../protocols/errors.js';
+import { defineError } from '../protocols/errors.js';
 
 export interface BuildAbiRow {
   abi: string;
@@ -16,12 +16,7 @@ export interface BuildAbiRow {
   queued: number;
 }
 
-export class BuildAbiError extends PiwError {
-  constructor(message: string) {
-    super('PIW_ERR_BUILD_ABI', message);
-    this.name = 'BuildAbiError';
-  }
-}
+export const BuildAbiError = defineError('PIW_ERR_BUILD_ABI', (message: string) => message);
 
 const ABI = /^[A-Za-z0-9][A-Za-z0-9._]{0,99}$/;
 

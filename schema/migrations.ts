@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Sql, TransactionSql } from 'postgres';
-import { DatabaseError, dbErrors } from './errors.js';
+import { dbErrors } from './errors.js';
 import { compareVersions, ORIGINAL_VERSION, SCHEMA_VERSION } from './version.js';
 
 export interface MigrationStep {
@@ -61,7 +61,7 @@ export function loadScript(step: MigrationStep): string {
   const { script } = step;
   if ('sql' in script) return script.sql;
   const dir = SQL_DIRS.find((d) => existsSync(d + script.file));
-  if (dir === undefined) throw new Error(`schema script ${script.file} not found in ${SQL_DIRS.join(' or ')}`);
+  if (dir === undefined) throw dbErrors.scriptMissing(script.file, SQL_DIRS);
   return readFileSync(dir + script.file, 'utf8');
 }
 
@@ -83,7 +83,7 @@ export async function detectVersion(sql: Queryable): Promise<string | null> {
     return rows[0]?.version ?? '';
   }
   if (!found!.packages) return null;
-  if (!found!.files) throw new DatabaseError('PIW_ERR_DB_TOO_OLD', 'Database version older than 0.4; cannot upgrade');
+  if (!found!.files) throw dbErrors.tooOldToUpgrade();
   return found!.statistics ? '0.5' : '0.4';
 }
 

@@ -21,6 +21,7 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import postgres from 'postgres';
+import { dbErrors } from './errors.js';
 
 /** The socket file PostgreSQL clients look for in the directory given as host (port 5432). */
 export const OPERATOR_SOCKET_NAME = '.s.PGSQL.5432';
@@ -175,7 +176,7 @@ export async function serveOperators(opts: OperatorSocketOptions): Promise<Opera
 
   // Node binds a longer path cut short (at sun_path's 108 bytes) rather than failing, somewhere no client looks.
   if (Buffer.byteLength(opts.path) > MAX_SOCKET_PATH) {
-    throw new Error(`the socket path is ${Buffer.byteLength(opts.path)} bytes long, more than a Unix socket's ${MAX_SOCKET_PATH}`);
+    throw dbErrors.socketPath(opts.path, MAX_SOCKET_PATH);
   }
   await unlink(opts.path).catch(() => {}); // left by a master that died; the data directory's lock is ours
   await new Promise<void>((resolve, reject) => {

@@ -1,114 +1,40 @@
 /**
- * `npm run statecharts [-- OUT_DIR]`: draws every statechart of machines/ as a Mermaid state diagram, one
- * `<machine>.mmd` per machine plus an `index.md` that embeds them all (GitHub, VS Code and most Markdown
- * viewers render Mermaid). The drawing is read off the machine definitions, so it is never out of date.
- * Default output: dist/statecharts/.
+ * `npm run statecharts`: draws every machine of machines/catalogue.ts as SVG and Mermaid beside
+ * its code (`machines/<folder>/<name>.svg`, `.mmd`), writes each folder's README.md, machines/README.md and
+ * machines/actor-tree.svg (the master's actor tree), and removes pictures of machines no longer catalogued.
+ * Only files whose content changed are written. spec/scripts/statecharts.test.ts fails while one is stale.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { AnyStateMachine } from 'xstate';
-import { allMachines } from './statecharts/catalogue.js';
+import { unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../actors/support/atomic-file.js';
+import { PiwError } from '../protocols/errors.js';
+import { catalogue } from '../machines/catalogue.js';
+import { compareWithDisk, statechartFiles } from './statecharts/pictures.js';
 
-interface Node {
-  id: string;
-  key: string;
-  type: string;
-  states: Record<string, Node>;
-  transitions: Map<string, { target?: Node[]; guard?: unknown }[]>;
-  always?: { target?: Node[]; guard?: unknown }[];
-  initial?: { target: Node[] };
-}
-
-/** Mermaid ids may not contain dots or dashes. */
-const mid = (n: Node) => n.id.replace(/[^A-Za-z0-9_]/g, '_');
-
-function guardName(guard: unknown): string {
-  if (!guard) return '';
-  if (typeof guard === 'string') return guard;
-  const type = (guard as { type?: unknown }).type;
-  return typeof type === 'string' ? type : 'guarded';
-}
-
-/** xstate's internal event names, shortened for reading. */
-function eventLabel(event: string): string {
-  const after = /^xstate\.after\.([^.]+)\./.exec(event);
-  if (after) return `after ${after[1]}`;
-  const done = /^xstate\.done\.actor\.(.+)$/.exec(event);
-  if (done) return `${done[1]} done`;
-  const error = /^xstate\.error\.actor\.(.+)$/.exec(event);
-  if (error) return `${error[1]} failed`;
-  return event;
-}
-
-function drawNode(node: Node, lines: string[], indent: string): void {
-  const children = Object.values(node.states);
-  if (node.initial && node.initial.target[0]) lines.push(`${indent}[*] --> ${mid(node.initial.target[0])}`);
-  for (const child of children) {
-    if (Object.keys(child.states).length > 0) {
-      lines.push(`${indent}state ${mid(child)} {`);
-      if (child.type === 'parallel') {
-        Object.values(child.states).forEach((region, i) => {
-          if (i > 0) lines.push(`${indent}  --`);
-          lines.push(`${indent}  state ${mid(region)} {`);
-          drawNode(region, lines, indent + '    ');
-          lines.push(`${indent}  }`);
-        });
-      } else {
-        drawNode(child, lines, indent + '  ');
-      }
-      lines.push(`${indent}}`);
-    } else {
-      lines.push(`${indent}${mid(child)} : ${child.key}`);
-    }
-    if (child.type === 'final') lines.push(`${indent}${mid(child)} --> [*]`);
-  }
-}
-
-function label(event: string, guard: unknown): string {
-  const name = guardName(guard);
-  return name ? `${event} [${name}]` : event;
-}
-
-/** Edges between states; a transition without a target is drawn as a loop (actions only). */
-function drawTransitions(node: Node, lines: string[], everywhere: string[], isRoot: boolean): void {
-  const edges = [...node.transitions].flatMap(([event, defs]) => defs.map((d) => ({ ...d, event: eventLabel(event) })));
-  for (const d of node.always ?? []) edges.push({ ...d, event: 'always' });
-  for (const edge of edges) {
-    // The root is not drawn as a state: its own handlers apply in every state and are listed under the chart.
-    if (isRoot && !edge.target?.length) everywhere.push(label(edge.event, edge.guard));
-    else for (const target of edge.target ?? [node]) lines.push(`  ${isRoot ? '[*]' : mid(node)} --> ${mid(target)} : ${label(edge.event, edge.guard)}`);
-  }
-  for (const child of Object.values(node.states)) drawTransitions(child, lines, everywhere, false);
-}
-
-export interface Chart {
-  mermaid: string;
-  /** Events the machine handles in every state without changing state. */
-  everywhere: string[];
-}
-
-export function drawMachine(machine: AnyStateMachine): Chart {
-  const root = machine.root as unknown as Node;
-  const lines = ['stateDiagram-v2'];
-  const everywhere: string[] = [];
-  drawNode(root, lines, '  ');
-  drawTransitions(root, lines, everywhere, true);
-  return { mermaid: lines.join('\n') + '\n', everywhere };
+/** The repository's root, from this file's place in it (scripts/ or dist/scripts/). */
+function repositoryRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, here.split('/').includes('dist') ? '../..' : '..');
 }
 
 async function main(): Promise<void> {
-  const out = resolve(process.argv[2] ?? 'dist/statecharts');
-  await mkdir(out, { recursive: true });
-  const index = ['# Statecharts', '', 'Generated by `npm run statecharts` from the machine definitions in machines/.', ''];
-  for (const [name, machine] of Object.entries(allMachines())) {
-    const chart = drawMachine(machine);
-    await writeFile(join(out, `${name}.mmd`), chart.mermaid);
-    index.push(`## ${name}`, '', '```mermaid', chart.mermaid.trimEnd(), '```', '');
-    if (chart.everywhere.length) index.push(`Handled in every state: ${chart.everywhere.join(', ')}.`, '');
-    console.log(`${name}: ${join(out, `${name}.mmd`)}`);
-  }
-  await writeFile(join(out, 'index.md'), index.join('\n'));
-  console.log(`index: ${join(out, 'index.md')}`);
+  const started = performance.now();
+  const root = repositoryRoot();
+  const files = await statechartFiles(catalogue);
+  const { stale, orphans } = await compareWithDisk(root, files);
+  for (const path of stale) await writeFileAtomic(join(root, path), files.get(path)!);
+  for (const path of orphans) await unlink(join(root, path));
+  for (const path of stale) console.log(`wrote ${path}`);
+  for (const path of orphans) console.log(`removed ${path}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`${catalogue.length} machines, ${files.size} files, ${stale.length} written, ${orphans.length} removed, in ${seconds} s`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main().catch((err: unknown) => {
+    // A typed error (a machine without a description, two entries drawing one file) is the developer's to fix.
+    console.error(err instanceof PiwError ? err.message : err);
+    process.exitCode = 1;
+  });
+}

@@ -12,23 +12,30 @@
  * one more after it (that query may have started before the versions were recorded). The minute's
  * refreshes go on as before.
  *
+ * The cycle's rules are the statechart of machines/architect/refresh-machine.ts; this task supplies its
+ * side effects: the pause gate, the query, the push and the log.
+ *
  * The query is a port (`buildQueue`), so the master wires the database's get_build_queue —
  * `(limit, signal) => database.getBuildQueue(limit, { signal })` — and tests their own; it gets an
  * AbortSignal that fires when the task stops, and should cancel the query on the connection then
  * (behaviour 130: "Cancelled query during shutdown"). A failed query is logged and tried again at the
  * next interval: the database being away for a while must not crash the master.
  */
+import { fromPromise } from 'xstate';
+import {
+  ARCHITECT_INTERVAL_MS,
+  architectRefreshMachine,
+  BUILD_QUEUE_LIMIT,
+  REFRESH_GAP_MS,
+} from '../../machines/architect/refresh-machine.js';
+import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { BuildQueue } from '../../schema/database.js';
 import type { Bus } from '../runtime/bus.js';
-import { describe } from '../runtime/errors.js';
 import { queues } from '../runtime/queues.js';
-import { createTask } from '../runtime/task.js';
+import { createTask, type TaskContext } from '../runtime/task.js';
+import { logAction, runTaskMachine, whenRunningActor } from '../runtime/task-machine.js';
 
-/** 0.18: the query re-runs every 60 s, at most 100 000 rows per ABI (protocols.md §7). */
-export const ARCHITECT_INTERVAL_MS = 60_000;
-export const BUILD_QUEUE_LIMIT = 100_000;
-/** The least time from the end of one query a REFRESH asked for to the start of the next. */
-export const REFRESH_GAP_MS = 3_000;
+export { ARCHITECT_INTERVAL_MS, BUILD_QUEUE_LIMIT, REFRESH_GAP_MS };
 
 /** Runs get_build_queue(limit): per ABI, the versions to build, oldest release first; cancels (rejecting)
  *  when `signal` aborts. */
@@ -49,83 +56,26 @@ export type { BuildQueue };
 export const architectTask = createTask<ArchitectInput>({
   kind: 'pauseable',
   start(ctx) {
-    const { bus, buildQueue, intervalMs = ARCHITECT_INTERVAL_MS, refreshGapMs = REFRESH_GAP_MS, limit = BUILD_QUEUE_LIMIT } = ctx.input;
-    const log = ctx.log;
-    let querying = false;
-    /** A REFRESH came that no query started since has answered. */
-    let wanted = false;
-    /** A query for REFRESH is on its way: waiting out the gap, waiting for RESUME, or forced and not yet started. */
-    let scheduled = false;
-    /** The periodic job was forced for REFRESH: the next query is REFRESH's. */
-    let forced = false;
-    let lastRefreshEnded = -Infinity;
-    let gapTimer: NodeJS.Timeout | undefined;
-
-    async function refresh(): Promise<void> {
-      const forRefresh = forced;
-      if (forced) forced = scheduled = false;
-      wanted = false;
-      querying = true;
-      try {
-        await query();
-      } finally {
-        querying = false;
-        if (forRefresh) lastRefreshEnded = Date.now();
-      }
-      if (wanted) refreshSoon();
-    }
-
-    async function query(): Promise<void> {
-      let queue: BuildQueue;
-      try {
-        queue = await buildQueue(limit, ctx.signal);
-      } catch (err) {
-        if (ctx.signal.aborted) log.info('Cancelled query during shutdown');
-        else log.error(`build queue query failed (${describe(err)}); trying again in ${intervalMs / 1000} s`, err);
-        return;
-      }
-      if (ctx.signal.aborted) return;
-      const counts = Object.entries(queue).map(([abi, jobs]) => `${abi}: ${jobs.length}`);
-      log.debug(`build queue: ${counts.join(', ') || 'empty'}`);
-      if (!bus.push(queues.builds, { verb: 'QUEUE', data: queue })) {
-        log.warn('the builds queue is full (is the Slave Driver running?); this refresh is dropped');
-      }
-    }
-
-    /** The periodic job now, once the gap has passed and the task is not paused, unless a query answers first. */
-    function refreshSoon(): void {
-      if (scheduled || ctx.signal.aborted) return;
-      scheduled = true;
-      gapTimer = setTimeout(() => {
-        ctx.whenRunning().then(
-          () => {
-            if (wanted && !querying) {
-              forced = true;
-              periodic.force();
-            } else {
-              // Answered by a query that started since; or one running now, which asks again when it ends.
-              scheduled = false;
-            }
-          },
-          () => undefined,
-        );
-      }, Math.max(0, lastRefreshEnded + refreshGapMs - Date.now()));
-    }
-
-    let running: Promise<void> = Promise.resolve();
-    const periodic = ctx.every(intervalMs, () => (running = refresh()));
-    const unlisten = bus.listen(queues.refresh, () => {
-      log.debug('REFRESH: new versions to build');
-      wanted = true;
-      if (!querying) refreshSoon();
-    });
-    // Stopping aborts ctx.signal; the stop waits for the cancelled query to wind down.
-    return {
-      stop: () => {
-        unlisten();
-        clearTimeout(gapTimer);
-        return running;
+    const { bus, buildQueue, intervalMs, refreshGapMs, limit } = ctx.input;
+    const machine = architectRefreshMachine.provide({
+      actors: {
+        whenRunning: whenRunningActor(ctx as TaskContext<unknown>),
+        buildQueue: fromPromise<BuildQueue, { limit: number }>(({ input }) =>
+          unlessCancelled(ctx.signal, 'the build queue query', () => buildQueue(input.limit, ctx.signal)),
+        ),
+        publish: fromPromise<boolean, BuildQueue>(async ({ input }) => bus.push(queues.builds, { verb: 'QUEUE', data: input })),
       },
+      actions: { log: logAction(ctx.log) },
+    });
+    const run = runTaskMachine(ctx as TaskContext<unknown>, machine, {
+      ...(intervalMs === undefined ? {} : { intervalMs }),
+      ...(refreshGapMs === undefined ? {} : { refreshGapMs }),
+      ...(limit === undefined ? {} : { limit }),
+    });
+    const unlisten = bus.listen(queues.refresh, () => run.actor.send({ type: 'REFRESH' }));
+    return {
+      // Stopping aborts ctx.signal; the stop waits for the cancelled query to wind down.
+      stop: () => (unlisten(), run.stop()),
     };
   },
 });

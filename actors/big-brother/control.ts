@@ -1,5 +1,5 @@
 /**
- * Big Brother's own control verb (protocols.md §4.11, `big_brother_control`): STATS replays the stats
+ * Big Brother's own control verb (protocols/README.md §4.11, `big_brother_control`): STATS replays the stats
  * history on the status queue (behaviour 163), sent by the master when a monitor says HELLO. PAUSE, RESUME
  * and QUIT reach the task through its supervisor, so they are not part of this queue.
  */

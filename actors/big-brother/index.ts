@@ -9,4 +9,4 @@ export {
   type MachineFigures,
 } from './task.js';
 export { bigBrotherControlQueue, statsControlProtocol, type BigBrotherControlMessage } from './control.js';
-export { initialStats, toMasterStatsWire, withStatistics, type MasterStats } from './master-stats.js';
+export { initialStats, toMasterStatsWire, withStatistics, type MasterStats } from '../../protocols/master-stats.js';

@@ -15,23 +15,28 @@
  * interval: statistics are never worth stopping the master for. Messages on the bus are validated by their
  * sender, so garbage never reaches this task (behaviour 164 is the bus's check).
  */
-import { slaveStats, type SlaveStats } from '../slave/stats.js';
+import { fromPromise } from 'xstate';
+import {
+  bigBrotherMachine,
+  HISTORY_SIZE,
+  HOME_INTERVAL_MS,
+  SEARCH_INTERVAL_MS,
+  STATS_INTERVAL_MS,
+  type SearchIndex,
+} from '../../machines/big-brother/index.js';
+import type { MachineFigures } from '../../protocols/master-stats.js';
+import type { MasterStatsWire } from '../../protocols/records.js';
+import { slaveStats } from '../slave/stats.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { DbClient } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
-import { describe } from '../runtime/errors.js';
+import { logAt } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { createTask } from '../runtime/task.js';
+import { createTask, type TaskContext } from '../runtime/task.js';
+import { runTaskMachine } from '../runtime/task-machine.js';
 import { bigBrotherControlQueue } from './control.js';
-import { initialStats, toMasterStatsWire, withStatistics, type MasterStats } from './master-stats.js';
 
-export const STATS_INTERVAL_MS = 10_000;
-export const HOME_INTERVAL_MS = 30_000;
-export const SEARCH_INTERVAL_MS = 5 * 60_000;
-export const HISTORY_SIZE = 100;
-
-/** The figures of this machine Big Brother reports. */
-export type MachineFigures = Pick<SlaveStats, 'memSize' | 'memFree' | 'swapSize' | 'swapFree' | 'loadAverage' | 'cpuTemp'>;
+export { HISTORY_SIZE, HOME_INTERVAL_MS, SEARCH_INTERVAL_MS, STATS_INTERVAL_MS, type MachineFigures };
 
 export interface BigBrotherInput {
   bus: Bus;
@@ -52,80 +57,51 @@ async function readMachine(): Promise<MachineFigures> {
   return { memSize, memFree, swapSize, swapFree, loadAverage, cpuTemp };
 }
 
+/**
+ * The chart of machines/big-brother runs the cycle, as a child under the task's host; this supplies the
+ * machine, the database and the queues.
+ */
 export const bigBrotherTask = createTask<BigBrotherInput>({
   kind: 'pausing',
   start(ctx) {
-    const {
-      bus,
-      machine = readMachine,
-      db = new DbClient(bus, { signal: ctx.signal }),
-      statsIntervalMs = STATS_INTERVAL_MS,
-      homeIntervalMs = HOME_INTERVAL_MS,
-      searchIntervalMs = SEARCH_INTERVAL_MS,
-      historySize = HISTORY_SIZE,
-      now = () => new Date(),
-    } = ctx.input;
-    const log = ctx.log;
-    const signal = ctx.signal;
-    let stats: MasterStats = initialStats(now());
-    const history: MasterStats[] = [];
-
-    /** Runs a job unless paused; a failure is logged, except one caused by the task stopping. */
-    const job = (name: string, work: () => Promise<void>) => async () => {
-      if (ctx.paused()) return log.debug(`paused: not going to ${name}`);
-      try {
-        await work();
-      } catch (err) {
-        if (!signal.aborted) log.error(`unable to ${name}: ${describe(err)}`, err);
-      }
-    };
-
-    ctx.every(
-      statsIntervalMs,
-      job('read the machine statistics', async () => {
-        const figures = await machine();
-        if (signal.aborted || ctx.paused()) return;
-        stats = { ...stats, ...figures, timestamp: now() };
-        history.push(stats);
-        if (history.length > historySize) history.shift();
-        bus.publish(queues.status, { verb: 'STATS', data: toMasterStatsWire(stats) });
+    const { bus, machine = readMachine, db = new DbClient(bus, { signal: ctx.signal }), now = () => new Date(), ...intervals } = ctx.input;
+    const run = runTaskMachine(
+      ctx as TaskContext<unknown>,
+      bigBrotherMachine.provide({
+        actors: {
+          readMachine: fromPromise(async () => ({ value: await machine(), at: now() })),
+          getStatistics: fromPromise(async () => ({ value: await db.getStatistics(), at: now() })),
+          getSearchIndex: fromPromise(() => db.getSearchIndex()),
+          sendHome: fromPromise<void, MasterStatsWire>(async ({ input, signal }) => {
+            await bus.request(queues.web, { verb: 'HOME', data: input }, { signal });
+          }),
+          sendSearch: fromPromise<void, SearchIndex>(async ({ input, signal }) => {
+            await bus.request(queues.web, { verb: 'SEARCH', data: input }, { signal });
+          }),
+        },
+        actions: {
+          publish: (_, data) => bus.publish(queues.status, { verb: 'STATS', data }),
+          log: (_, line) => logAt(ctx.log, line.level, line.message, line.error),
+        },
+        guards: { paused: () => ctx.paused() },
       }),
+      { at: now(), ...intervals },
     );
-    const homeJob = ctx.every(
-      homeIntervalMs,
-      job('update the home page', async () => {
-        const figures = await db.getStatistics();
-        stats = withStatistics({ ...stats, timestamp: now() }, figures);
-        await bus.request(queues.web, { verb: 'HOME', data: toMasterStatsWire(stats) }, { signal });
-      }),
-    );
-    const searchJob = ctx.every(
-      searchIntervalMs,
-      job('update the search index', async () => {
-        const index = await db.getSearchIndex();
-        await bus.request(queues.web, { verb: 'SEARCH', data: index }, { signal });
-      }),
-    );
-
+    const cycle = run.actor;
     const unlisten = [
       bus.listen(queues.stats, (msg) => {
-        log.debug(`<< ${msg.verb}`);
-        if (msg.verb === 'STATFS') stats = { ...stats, diskSize: msg.data[0], diskFree: msg.data[1] };
-        else if (msg.verb === 'STATBQ') stats = { ...stats, buildsPending: msg.data };
-        else {
-          homeJob.force();
-          searchJob.force();
-        }
+        ctx.log.debug(`<< ${msg.verb}`);
+        cycle.send(msg.verb === 'HOME' ? { type: 'HOME' } : msg.verb === 'STATFS' ? { type: 'STATFS', data: msg.data } : { type: 'STATBQ', data: msg.data });
       }),
       bus.listen(bigBrotherControlQueue, () => {
-        log.debug('<< STATS');
-        for (const entry of history) bus.publish(queues.status, { verb: 'STATS', data: toMasterStatsWire(entry) });
+        ctx.log.debug('<< STATS');
+        cycle.send({ type: 'REPLAY' });
       }),
     ];
-
     return {
-      stop() {
+      async stop() {
         for (const stop of unlisten) stop();
+        await run.stop();
       },
     };
   },

@@ -1,29 +1,26 @@
 /**
- * A circuit breaker around calls to PyPI (beyond 0.18, which simply retried every 10 s for ever).
+ * The circuit breaker around calls to PyPI: the statechart machines/cloud-gazer/circuit-breaker.ts decides
+ * (closed, open, half-open); this runs one and makes the calls it allows.
  *
- *  closed ──N consecutive failures──► open ──delay elapsed──► half-open (one probe call)
- *    ▲                                 ▲                          │
- *    └────────── probe succeeds ───────┼──────────────────────────┤
- *                                      └── probe fails: delay ×2, up to the cap
- *
- * While open, calls fail at once with PyPIOfflineError without touching the network. "<service> offline"
- * is logged once when the breaker opens and "<service> back online" when a call succeeds again. Every call
- * that throws counts as a failure. Time comes from the injected clock, so tests drive it.
+ * While open, calls fail at once with PyPIOfflineError without touching the network. Every call that
+ * throws counts as a failure. Time comes from the injected clock, so tests drive it. Inside Cloud Gazer's
+ * task the chart is a child under the task's host (`pypi-breaker:xmlrpc`, `pypi-breaker:json`).
  */
+import { circuitBreakerMachine, type CircuitBreakerInput } from '../../machines/cloud-gazer/circuit-breaker.js';
+import { startChild, type Child, type TaskChildren } from '../runtime/task-machine.js';
 import { messageOf, PyPIOfflineError } from './errors.js';
 import type { Clock, Logger } from './ports.js';
+import { logAt } from '../runtime/logger.js';
 
-export interface CircuitBreakerOptions {
+export interface CircuitBreakerOptions extends Readonly<Omit<CircuitBreakerInput, 'service'>> {
   /** Names the service in log lines: "PyPI offline". */
   readonly service: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Consecutive failures that open the breaker. */
-  readonly failureThreshold?: number;
-  /** First wait before a probe, in ms; doubled after each failed probe. */
-  readonly baseDelayMs?: number;
-  /** The longest wait between probes, in ms. */
-  readonly maxDelayMs?: number;
+  /** The task the breaker serves in: its chart runs there as the child `id` (else on its own). */
+  readonly task?: TaskChildren;
+  /** Its id under the task's host (default `pypi-breaker`). */
+  readonly id?: string;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -34,81 +31,53 @@ export class CircuitBreaker {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly #clock: Clock;
-  readonly #logger: Logger;
-  #state: BreakerState = 'closed';
-  #failures = 0;
-  #delayMs: number;
-  #retryAt = 0;
+  readonly #actor: Child<typeof circuitBreakerMachine>['actor'];
+  /** The breaker's answer to the CALL just sent: null when allowed, the wait when refused. */
+  #refusal: number | null = null;
 
   constructor(options: CircuitBreakerOptions) {
-    this.service = options.service;
-    this.#clock = options.clock;
-    this.#logger = options.logger;
-    this.failureThreshold = options.failureThreshold ?? 3;
-    this.baseDelayMs = options.baseDelayMs ?? 30_000;
-    this.maxDelayMs = options.maxDelayMs ?? 10 * 60_000;
-    this.#delayMs = this.baseDelayMs;
+    const { clock, logger, task, id = 'pypi-breaker', ...input } = options;
+    this.#clock = clock;
+    const machine = circuitBreakerMachine.provide({
+      actions: { log: (_, { level, message }) => logAt(logger, level, message) },
+    });
+    // It emits nothing on starting, so listening once it has started misses nothing.
+    this.#actor = startChild(task, machine, { id, input }).actor;
+    this.#actor.on('allowed', () => (this.#refusal = null));
+    this.#actor.on('refused', ({ retryInMs }) => (this.#refusal = retryInMs));
+    const { context } = this.#actor.getSnapshot();
+    this.service = context.service;
+    this.failureThreshold = context.failureThreshold;
+    this.baseDelayMs = context.baseDelayMs;
+    this.maxDelayMs = context.maxDelayMs;
   }
 
   get state(): BreakerState {
-    return this.#state;
+    const snapshot = this.#actor.getSnapshot();
+    return snapshot.matches('halfOpen') ? 'half-open' : snapshot.matches('open') ? 'open' : 'closed';
   }
 
   /** Consecutive failures so far. */
   get failures(): number {
-    return this.#failures;
+    return this.#actor.getSnapshot().context.failures;
   }
 
   /** When the next probe may go out (meaningful while open). */
   get retryAt(): number {
-    return this.#retryAt;
+    return this.#actor.getSnapshot().context.retryAt;
   }
 
   async call<T>(fn: () => Promise<T>): Promise<T> {
-    const now = this.#clock.now();
-    if (this.#state === 'half-open') throw new PyPIOfflineError(this.service, this.#delayMs); // a probe is out
-    if (this.#state === 'open') {
-      if (now < this.#retryAt) throw new PyPIOfflineError(this.service, this.#retryAt - now);
-      this.#state = 'half-open';
-    }
+    this.#actor.send({ type: 'CALL', now: this.#clock.now() });
+    if (this.#refusal !== null) throw new PyPIOfflineError(this.service, this.#refusal);
     let result: T;
     try {
       result = await fn();
     } catch (err) {
-      this.#failed(err);
+      this.#actor.send({ type: 'FAILED', now: this.#clock.now(), reason: messageOf(err) });
       throw err;
     }
-    this.#succeeded();
+    this.#actor.send({ type: 'SUCCEEDED' });
     return result;
   }
-
-  #succeeded(): void {
-    if (this.#state !== 'closed') this.#logger.info(`${this.service} back online`);
-    this.#state = 'closed';
-    this.#failures = 0;
-    this.#delayMs = this.baseDelayMs;
-  }
-
-  #failed(err: unknown): void {
-    this.#failures += 1;
-    const reason = messageOf(err);
-    if (this.#state === 'half-open') {
-      this.#delayMs = Math.min(this.#delayMs * 2, this.maxDelayMs);
-      this.#open();
-      this.#logger.debug(`${this.service} still offline (${reason}); next attempt in ${seconds(this.#delayMs)} s`);
-    } else if (this.#failures >= this.failureThreshold) {
-      this.#delayMs = this.baseDelayMs;
-      this.#open();
-      this.#logger.warn(
-        `${this.service} offline after ${this.#failures} consecutive failures (${reason}); next attempt in ${seconds(this.#delayMs)} s`,
-      );
-    }
-  }
-
-  #open(): void {
-    this.#state = 'open';
-    this.#retryAt = this.#clock.now() + this.#delayMs;
-  }
 }
-
-const seconds = (ms: number) => Math.ceil(ms / 1000);

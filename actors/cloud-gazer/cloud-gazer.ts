@@ -1,27 +1,29 @@
 /**
  * Cloud Gazer's task body (behaviours 104–116): follows PyPI's changelog and writes what it learns to the
  * database, asking the Secretary to rewrite pages and the Slave Driver to drop deleted work. The task actor
- * calls `start()` once and `poll()` on its 10 s timer (and not while paused).
+ * calls `start()` once, then runs its poll cycle (machines/cloud-gazer/poll-cycle.ts): `read()`, then
+ * `apply()` the batch, every 10 s and not while paused; `poll()` is the two in one.
  *
- * The decisions are the pure plans of machines/cloud-gazer/gazer-plan.ts; this class runs them against the
+ * The decisions are the pure plans of actors/cloud-gazer/gazer-plan.ts; this class runs them against the
  * ports and owns the package cache and the stored serial.
  *
  * Errors:
- *  - PyPI trouble never leaves `poll()`: transient failures are an empty batch, other PyPI errors (HTTP 4xx,
+ *  - PyPI trouble never leaves `read()`: transient failures are an empty batch, other PyPI errors (HTTP 4xx,
  *    faults, garbage) are logged with their code; PyPIEvents backs off 10 s and the breaker backs off
  *    exponentially if they persist.
- *  - A port failing (the Oracle answering ERROR, a queue timing out) rejects `poll()` with that error after
+ *  - A port failing (the Oracle answering ERROR, a queue timing out) rejects `apply()` with that error after
  *    rewinding the event stream to the last stored serial, so the interrupted batch is read again and
  *    replayed instead of being lost. Every plan is idempotent in effect: a package the interrupted batch
  *    may have inserted is kept in `unannounced` until its pages are asked for, so the replay announces it
- *    though NEWPKG then says "already there". The task actor logs the failure and polls again on its next
- *    tick; a supervisor may restart the task, whose `start()` reloads the cache and serial (the
+ *    though NEWPKG then says "already there". The poll cycle logs the failure and polls again after its
+ *    interval; a supervisor may restart the task, whose `start()` reloads the cache and serial (the
  *    `unannounced` set lives in memory, for the replays of this run).
  */
-import type { GazerEvent } from '../../machines/cloud-gazer/changelog.js';
-import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from '../../machines/cloud-gazer/gazer-plan.js';
+import type { GazerEvent } from '../../protocols/pypi/changelog.js';
+import type { PollSummary } from '../../machines/cloud-gazer/poll-cycle.js';
+import { DEV_MODE_SKIP, planEvent, planSerial, type GazerPlan, type GazerStep } from './gazer-plan.js';
 import { PiwError } from '../../protocols/errors.js';
-import { messageOf } from './errors.js';
+import { GazerNotStartedError, messageOf } from './errors.js';
 import type { EventSource } from './pypi-events.js';
 import type { Logger, OraclePort, SkipQueuePort, WebQueuePort } from './ports.js';
 
@@ -38,13 +40,7 @@ export interface CloudGazerOptions {
   readonly devMode?: boolean;
 }
 
-/** What one poll did. */
-export interface PollSummary {
-  /** Events acted on. */
-  readonly events: number;
-  /** The serial stored after the batch. */
-  readonly serial: number;
-}
+export type { PollSummary };
 
 export class CloudGazer {
   readonly skipDefault: string;
@@ -82,25 +78,30 @@ export class CloudGazer {
   }
 
   /** One cycle: read a batch from PyPI, act on every event, store the serial reached. A call made while a
-   *  cycle is running joins that cycle. */
+   *  cycle is running joins that cycle. (The task runs the two halves as states of its poll cycle.) */
   poll(): Promise<PollSummary> {
-    if (!this.#started) return Promise.reject(new PiwError('PIW_ERR_GAZER_NOT_STARTED', 'Cloud Gazer polled before start()'));
-    this.#polling ??= this.#cycle().finally(() => {
+    if (!this.#started) return Promise.reject(new GazerNotStartedError());
+    this.#polling ??= (async () => this.apply(await this.read()))().finally(() => {
       this.#polling = null;
     });
     return this.#polling;
   }
 
-  async #cycle(): Promise<PollSummary> {
-    const { pypi, logger } = this.#ports;
-    let events: GazerEvent[];
+  /** A batch of events from PyPI; PyPI's trouble is logged and is an empty batch. */
+  async read(): Promise<GazerEvent[]> {
     try {
-      events = await pypi.read();
+      return await this.#ports.pypi.read();
     } catch (err) {
       const code = err instanceof PiwError ? `${err.code}: ` : '';
-      logger.error(`reading PyPI failed: ${code}${messageOf(err)}`);
-      return { events: 0, serial: this.#serial };
+      this.#ports.logger.error(`reading PyPI failed: ${code}${messageOf(err)}`);
+      return [];
     }
+  }
+
+  /** Acts on every event of a batch and stores the serial reached; on a port's failure rewinds the stream
+   *  to the stored serial (the batch is read again) and rejects. */
+  async apply(events: readonly GazerEvent[]): Promise<PollSummary> {
+    const { pypi } = this.#ports;
     try {
       for (const event of events) {
         await this.#run(planEvent(event, { packages: this.#packages, skipDefault: this.skipDefault, unannounced: this.#unannounced }));

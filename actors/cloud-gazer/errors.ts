@@ -2,71 +2,48 @@
  * Typed errors of Cloud Gazer's PyPI client. Two of them are transient — PyPI could not be reached or
  * answered "try later" — and become an empty batch (behaviour 127); the rest are answers we cannot use.
  */
-import { PiwError } from '../../protocols/errors.js';
+import { defineError } from '../../protocols/errors.js';
+
+export { messageOf } from '../../protocols/errors.js';
 
 /** Connection refused, DNS failure, reset, timeout, HTTP 5xx/408/429 or PyPI's "too many requests" fault. */
-export class PyPIUnavailableError extends PiwError {
-  static readonly code = 'PIW_ERR_PYPI_UNAVAILABLE';
-  constructor(readonly url: string, reason: string, options?: { cause?: unknown }) {
-    super(PyPIUnavailableError.code, `PyPI unavailable at ${url}: ${reason}`, options);
-    this.name = 'PyPIUnavailableError';
-  }
-}
+export const GazerNotStartedError = defineError('PIW_ERR_GAZER_NOT_STARTED', () => 'Cloud Gazer polled before start()');
+
+export const PyPIUnavailableError = defineError(
+  'PIW_ERR_PYPI_UNAVAILABLE',
+  (url: string, reason: string, options?: { cause?: unknown }) => ({ message: `PyPI unavailable at ${url}: ${reason}`, cause: options?.cause, url }),
+);
 
 /** The circuit breaker is open: no request was made. */
-export class PyPIOfflineError extends PiwError {
-  static readonly code = 'PIW_ERR_PYPI_OFFLINE';
-  constructor(service: string, readonly retryInMs: number) {
-    super(PyPIOfflineError.code, `${service} offline; next attempt in ${Math.ceil(retryInMs / 1000)} s`);
-    this.name = 'PyPIOfflineError';
-  }
-}
+export const PyPIOfflineError = defineError('PIW_ERR_PYPI_OFFLINE', (service: string, retryInMs: number) => ({
+  message: `${service} offline; next attempt in ${Math.ceil(retryInMs / 1000)} s`,
+  retryInMs,
+}));
 
 /** An HTTP status that is neither success nor a server-side failure (e.g. 400, 403, 404). */
-export class PyPIHttpError extends PiwError {
-  static readonly code = 'PIW_ERR_PYPI_HTTP';
-  constructor(readonly url: string, readonly status: number, statusText: string) {
-    super(PyPIHttpError.code, `PyPI answered HTTP ${status}${statusText ? ` ${statusText}` : ''} at ${url}`);
-    this.name = 'PyPIHttpError';
-  }
-}
+export const PyPIHttpError = defineError('PIW_ERR_PYPI_HTTP', (url: string, status: number, statusText: string) => ({
+  message: `PyPI answered HTTP ${status}${statusText ? ` ${statusText}` : ''} at ${url}`,
+  url,
+  status,
+}));
 
 /** A well-formed XML-RPC `<fault>`; the PyPI client turns PyPI's "try later" faults into unavailability. */
-export class XmlRpcFaultError extends PiwError {
-  static readonly code = 'PIW_ERR_XMLRPC_FAULT';
-  constructor(readonly faultCode: number, readonly faultString: string) {
-    super(XmlRpcFaultError.code, `XML-RPC fault ${faultCode}: ${faultString}`);
-    this.name = 'XmlRpcFaultError';
-  }
-}
+export const XmlRpcFaultError = defineError('PIW_ERR_XMLRPC_FAULT', (faultCode: number, faultString: string) => ({
+  message: `XML-RPC fault ${faultCode}: ${faultString}`,
+  faultCode,
+  faultString,
+}));
 
 /** Not an XML-RPC methodResponse, or not the shape the method returns. */
-export class XmlRpcMalformedError extends PiwError {
-  static readonly code = 'PIW_ERR_XMLRPC_MALFORMED';
-  constructor(detail: string) {
-    super(XmlRpcMalformedError.code, `malformed XML-RPC response: ${detail}`);
-    this.name = 'XmlRpcMalformedError';
-  }
-}
+export const XmlRpcMalformedError = defineError('PIW_ERR_XMLRPC_MALFORMED', (detail: string) => `malformed XML-RPC response: ${detail}`);
 
 /** Behaviour 127: failures that mean "nothing to read now, try later". */
-export function isTransient(err: unknown): err is PyPIUnavailableError | PyPIOfflineError {
+export function isTransient(err: unknown): err is InstanceType<typeof PyPIUnavailableError> | InstanceType<typeof PyPIOfflineError> {
   return err instanceof PyPIUnavailableError || err instanceof PyPIOfflineError;
 }
 
 /** A response we refuse to read whole (larger than the client's limit). */
-export class PyPIResponseTooLargeError extends PiwError {
-  static readonly code = 'PIW_ERR_PYPI_RESPONSE_TOO_LARGE';
-  constructor(readonly url: string, limit: number) {
-    super(PyPIResponseTooLargeError.code, `PyPI's response from ${url} is larger than ${limit} bytes`);
-    this.name = 'PyPIResponseTooLargeError';
-  }
-}
-
-/** An error's message. Duck-typed: errors from fetch may come from another realm than our `Error`. */
-export function messageOf(err: unknown): string {
-  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
-    return (err as { message: string }).message;
-  }
-  return String(err);
-}
+export const PyPIResponseTooLargeError = defineError('PIW_ERR_PYPI_RESPONSE_TOO_LARGE', (url: string, limit: number) => ({
+  message: `PyPI's response from ${url} is larger than ${limit} bytes`,
+  url,
+}));

@@ -5,7 +5,7 @@
  */
 import { messageOf, PyPIResponseTooLargeError, PyPIUnavailableError } from './errors.js';
 
-/** PyPI identifies us by this (protocols.md §7). */
+/** PyPI identifies us by this (protocols/README.md §7). */
 export const USER_AGENT = 'piwheels/0.18';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** PyPI's biggest changelog answers (50,000 events) are a few MiB. */

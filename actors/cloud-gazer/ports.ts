@@ -3,7 +3,7 @@
  * implementations, tests supply their own.
  */
 import type { OracleResult } from '../../protocols/index.js';
-import type { OracleMessage, SkipMessage, WebMessage } from '../../machines/cloud-gazer/gazer-plan.js';
+import type { OracleMessage, SkipMessage, WebMessage } from './gazer-plan.js';
 
 /** Milliseconds since the Unix epoch. */
 export interface Clock {

@@ -1,16 +1,17 @@
 /**
  * PyPIEvents (behaviours 117–127): one `read()` makes at most one changelog request and returns the events
  * Cloud Gazer acts on, with descriptions. It combines the breaker-guarded XML-RPC changelog, the ordering
- * buffer (machines/cloud-gazer/pypi-buffer.ts), the action filter and de-dup cache
- * (machines/cloud-gazer/pypi-events.ts) and the JSON descriptions.
+ * buffer (protocols/pypi/changelog-buffer.ts), the action filter and de-dup cache
+ * (protocols/pypi/event-filter.ts) and the JSON descriptions.
  *
  * Failures: a transient one (PyPI unreachable, 5xx, breaker open) is an empty batch; any other (HTTP 4xx,
  * a fault, garbage XML) is thrown as its typed error for the caller to log. Either way, and whenever a read
  * yields nothing, PyPI is left alone for `backoffMs` (10 s). Nothing here throws for any other reason.
  */
-import type { ChangelogEntry, GazerEvent } from '../../machines/cloud-gazer/changelog.js';
-import { PyPIBuffer, type PyPIBufferOptions } from '../../machines/cloud-gazer/pypi-buffer.js';
-import { PyPIEventFilter, VERSION_CACHE_SIZE } from '../../machines/cloud-gazer/pypi-events.js';
+import type { ChangelogEntry, GazerEvent } from '../../protocols/pypi/changelog.js';
+import { PyPIBuffer, type PyPIBufferOptions } from '../../protocols/pypi/changelog-buffer.js';
+import { PyPIEventFilter, VERSION_CACHE_SIZE } from '../../protocols/pypi/event-filter.js';
+import type { TaskChildren } from '../runtime/task-machine.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isTransient } from './errors.js';
 import type { HttpOptions } from './http.js';
@@ -36,6 +37,8 @@ export interface PyPIEventsOptions {
   /** Guards the changelog calls; built from `breakerTuning` when not given. */
   readonly breaker?: CircuitBreaker;
   readonly breakerTuning?: BreakerTuning;
+  /** The task reading: the breakers' charts run under its host. */
+  readonly task?: TaskChildren;
 }
 
 /** What Cloud Gazer reads events through. */
@@ -68,7 +71,14 @@ export class PyPIEvents implements EventSource {
     this.#filter = new PyPIEventFilter(options.cacheSize ?? VERSION_CACHE_SIZE);
     this.breaker =
       options.breaker ??
-      new CircuitBreaker({ service: 'PyPI', clock: options.clock, logger: options.logger, ...options.breakerTuning });
+      new CircuitBreaker({
+        service: 'PyPI',
+        clock: options.clock,
+        logger: options.logger,
+        ...options.breakerTuning,
+        ...(options.task === undefined ? {} : { task: options.task }),
+        id: 'pypi-breaker:xmlrpc',
+      });
   }
 
   /** PyPIEvents over real HTTP: XML-RPC at `xmlrpcUrl`, JSON at `jsonUrl`. */
@@ -77,7 +87,13 @@ export class PyPIEvents implements EventSource {
     deps: { clock: Clock; logger: Logger; http?: HttpOptions } & Omit<PyPIEventsOptions, 'changelog' | 'descriptions' | 'yankReasons' | 'clock' | 'logger'>,
   ): PyPIEvents {
     const { http, ...rest } = deps;
-    const json = new PyPIDescriptions({ ...http, url: urls.json ?? DEFAULT_PYPI_JSON, clock: deps.clock, logger: deps.logger });
+    const json = new PyPIDescriptions({
+      ...http,
+      url: urls.json ?? DEFAULT_PYPI_JSON,
+      clock: deps.clock,
+      logger: deps.logger,
+      ...(deps.task === undefined ? {} : { task: deps.task }),
+    });
     return new PyPIEvents({
       ...rest,
       changelog: new PyPIXmlRpc(urls.xmlrpc ?? DEFAULT_PYPI_XMLRPC, http),

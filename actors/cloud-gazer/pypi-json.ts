@@ -9,6 +9,7 @@
  *  - a null summary → ""; longer than 200 characters → the first 199 and "…".
  * Answers PyPI actually gave are kept in an LRU cache of 100 packages.
  */
+import type { TaskChildren } from '../runtime/task-machine.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { isTransient, messageOf, PyPIUnavailableError } from './errors.js';
 import { httpExchange, isServerTrouble, type HttpOptions } from './http.js';
@@ -35,6 +36,8 @@ export interface PyPIDescriptionsOptions extends HttpOptions {
   readonly logger: Logger;
   readonly cacheSize?: number;
   readonly breaker?: CircuitBreaker;
+  /** The task asking: the breaker's chart runs under its host. */
+  readonly task?: TaskChildren;
 }
 
 /** Python's `description[:199] + '…'`, counted in code points as Python counts. */
@@ -57,7 +60,14 @@ export class PyPIDescriptions implements DescriptionSource, YankReasonSource {
     this.#http = { timeoutMs: options.timeoutMs, maxBytes: options.maxBytes };
     this.#cacheSize = options.cacheSize ?? DESCRIPTION_CACHE_SIZE;
     this.breaker =
-      options.breaker ?? new CircuitBreaker({ service: 'PyPI JSON API', clock: options.clock, logger: options.logger });
+      options.breaker ??
+      new CircuitBreaker({
+        service: 'PyPI JSON API',
+        clock: options.clock,
+        logger: options.logger,
+        ...(options.task === undefined ? {} : { task: options.task }),
+        id: 'pypi-breaker:json',
+      });
   }
 
   async description(pkg: string): Promise<string | null> {

@@ -4,7 +4,7 @@
  * with a server-side code (≥ 500) are PyPIUnavailableError — try later; other HTTP states are PyPIHttpError,
  * other faults XmlRpcFaultError, and garbage or a wrongly shaped answer XmlRpcMalformedError.
  */
-import type { ChangelogEntry } from '../../machines/cloud-gazer/changelog.js';
+import type { ChangelogEntry } from '../../protocols/pypi/changelog.js';
 import { PyPIHttpError, PyPIUnavailableError, XmlRpcFaultError, XmlRpcMalformedError } from './errors.js';
 import { httpExchange, isServerTrouble, type HttpOptions } from './http.js';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from './xmlrpc.js';

@@ -1,7 +1,8 @@
 /**
  * Cloud Gazer as a `pauseable` task (behaviours 17, 104–127): at start it loads the package cache and the
- * stored serial (CloudGazer.start), then polls PyPI every 10 s (CloudGazer.poll), measured from the end of
- * the previous poll; while the master sleeps no poll runs. Its ports are the bus (gazerBusPorts).
+ * stored serial (CloudGazer.start), then runs its poll cycle (machines/cloud-gazer/poll-cycle.ts): PyPI
+ * read and acted on every 10 s, measured from the end of the previous poll; while the master sleeps no
+ * poll runs. Its ports are the bus (gazerBusPorts).
  *
  * A poll that fails (the Oracle answering ERROR, the Secretary or Slave Driver away) is logged and tried
  * again at the next interval; CloudGazer has already rewound its stream, so the interrupted batch is read
@@ -22,18 +23,22 @@
  * within seconds instead of at its next one-minute refresh. Also after a poll that failed part-way: what it
  * recorded is in the database, and its replay will find the versions already there.
  */
-import type { OracleMessage } from '../../machines/cloud-gazer/gazer-plan.js';
-import type { PyPIBufferOptions } from '../../machines/cloud-gazer/pypi-buffer.js';
+import { fromPromise } from 'xstate';
+import type { OracleMessage } from './gazer-plan.js';
+import type { PyPIBufferOptions } from '../../protocols/pypi/changelog-buffer.js';
+import type { GazerEvent } from '../../protocols/pypi/changelog.js';
+import { POLL_INTERVAL_MS, pollCycleMachine, type PollSummary } from '../../machines/cloud-gazer/poll-cycle.js';
+import { unlessCancelled } from '../../machines/common/cancelled.js';
 import type { Bus } from '../runtime/bus.js';
-import { describe } from '../runtime/errors.js';
-import { createTask } from '../runtime/task.js';
+import { createTask, type TaskContext } from '../runtime/task.js';
+import { logAction, runTaskMachine, whenRunningActor } from '../runtime/task-machine.js';
 import { gazerBusPorts } from './bus-ports.js';
 import { CloudGazer } from './cloud-gazer.js';
 import type { HttpOptions } from './http.js';
 import { PyPIEvents, type EventSource } from './pypi-events.js';
 import { systemClock, type Clock, type OraclePort } from './ports.js';
 
-export const POLL_INTERVAL_MS = 10_000;
+export { POLL_INTERVAL_MS };
 
 /** The PyPI buffer of a development master: nothing held back. */
 export const DEV_MODE_BUFFER: PyPIBufferOptions = { holdSeconds: 0 };
@@ -74,33 +79,35 @@ export const cloudGazerTask = createTask<CloudGazerTaskInput>({
       ctx.input.pypi ??
       PyPIEvents.connect(
         { ...(pypiXmlrpc === undefined ? {} : { xmlrpc: pypiXmlrpc }), ...(pypiJson === undefined ? {} : { json: pypiJson }) },
-        { clock, logger: log, ...(http === undefined ? {} : { http }), ...(buffer === undefined ? {} : { buffer }) },
+        { clock, logger: log, task: ctx, ...(http === undefined ? {} : { http }), ...(buffer === undefined ? {} : { buffer }) },
       );
     const ports = gazerBusPorts(bus, ctx.signal);
-    /** This poll recorded a version to build. */
-    let recorded = false;
+    /** Tells the poll cycle that this poll recorded a version to build. */
+    let recorded = () => {};
     const db: OraclePort = {
       async request(msg) {
         const result = await ports.db.request(msg);
-        if (queuesAVersion(msg, result)) recorded = true;
+        if (queuesAVersion(msg, result)) recorded();
         return result;
       },
     };
     const gazer = new CloudGazer({ ...ports, db, pypi, logger: log }, { devMode });
     await gazer.start();
-    ctx.every(intervalMs, async () => {
-      try {
-        const { events, serial } = await gazer.poll();
-        if (events > 0) log.info(`acted on ${events} PyPI events; serial is now ${serial}`);
-      } catch (err) {
-        if (!ctx.signal.aborted) log.error(`poll failed: ${describe(err)}; trying again in ${intervalMs / 1000} s`, err);
-      } finally {
-        if (recorded && !ctx.signal.aborted) {
-          recorded = false;
-          ports.refresh();
-          log.debug('new versions to build: REFRESH sent to the Architect');
-        }
-      }
+    const machine = pollCycleMachine.provide({
+      actors: {
+        whenRunning: whenRunningActor(ctx as TaskContext<unknown>),
+        readChangelog: fromPromise(() => unlessCancelled(ctx.signal, 'reading PyPI', () => gazer.read())),
+        applyEvents: fromPromise<PollSummary, readonly GazerEvent[]>(({ input }) =>
+          unlessCancelled(ctx.signal, 'acting on PyPI events', () => gazer.apply(input)),
+        ),
+      },
+      actions: {
+        log: logAction(log),
+        refresh: () => ports.refresh(),
+      },
     });
+    const run = runTaskMachine(ctx as TaskContext<unknown>, machine, { intervalMs });
+    recorded = () => run.actor.send({ type: 'RECORDED' });
+    return { stop: () => run.stop() };
   },
 });

@@ -1,12 +1,12 @@
 /**
- * Moving a verified wheel into the index (web-output.md §3.8, behaviours 81, 83, 84): into
+ * Moving a verified wheel into the index (web-templates/README.md §3.8, behaviours 81, 83, 84): into
  * `simple/<package>/` (a symlink in that place, left from when the name was an alias, is replaced by a
  * real directory), by an atomic rename from the temp file beside it, then the `linux_armv6l` twin link for
  * a `linux_armv7l` wheel unless something of that name exists. The directories are fsynced so the new
  * entries survive a crash (the file itself was fsynced when it was sealed).
  */
 import { mkdir } from 'node:fs/promises';
-import { armv6lTwinName } from '../../machines/wheel-filename.js';
+import { armv6lTwinName } from '../../protocols/packaging/wheel-filename.js';
 import { fsyncDirectory } from '../support/atomic-file.js';
 import { resolveInside } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative } from '../support/fs-tree.js';

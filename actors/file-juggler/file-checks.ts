@@ -4,7 +4,7 @@
  * package of a VERIFY (a project name, so one plain directory under `simple/`).
  */
 import type { FileStateWire } from '../../protocols/records.js';
-import { isProjectName, parseWheelFilename } from '../../machines/wheel-filename.js';
+import { isProjectName, parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import { isPlainName } from '../support/fs-guard.js';
 import { fileJugglerErrors, quote } from './errors.js';
 

@@ -10,6 +10,7 @@
  * resolved.
  */
 import { Worker } from 'node:worker_threads';
+import { fileJugglerErrors } from './errors.js';
 
 /** The worker's code: plain JavaScript, so it runs the same under tsx, jest and the built `dist/`. */
 const WORKER_SOURCE = `
@@ -101,9 +102,9 @@ export class FileHasher {
         if (ended === undefined && this.#worker === worker) worker.postMessage({ type: 'upTo', id, end });
       },
       finish: async () => {
-        if (ended !== undefined) throw new Error('hashing failed: the job has ended');
+        if (ended !== undefined) throw fileJugglerErrors.hashing('the job has ended');
         const reply = await ask('finish');
-        if (reply.error !== undefined || reply.sha256 === undefined) throw new Error(`hashing failed: ${reply.error ?? 'no digest'}`);
+        if (reply.error !== undefined || reply.sha256 === undefined) throw fileJugglerErrors.hashing(reply.error ?? 'no digest');
         return { size: reply.size!, sha256: reply.sha256 };
       },
       close: async () => {

@@ -1,5 +1,5 @@
 /**
- * The File Juggler (protocols.md §4.2, §6; behaviours 72–84): owns the file-transfer ROUTER, one
+ * The File Juggler (protocols/README.md §4.2, §6; behaviours 72–84): owns the file-transfer ROUTER, one
  * master-transfer machine per expected file, and the wheels of the output directory.
  *
  *   fs queue (serve)     EXPECT [slave_id, file] → OK null: the file state is checked (plain PEP 427 wheel
@@ -20,16 +20,19 @@
  * files of an earlier run are removed at start-up. Nothing is written outside `<output>/simple/`.
  *
  * A transfer belongs to the identity that first said HELLO for it; a HELLO for it from any other identity
- * is logged and not answered (a new connection needs a new EXPECT, as 0.18). Beyond 0.18: a client that
- * missed DONE and says HELLO again is told DONE again.
+ * is logged and not answered (a new connection needs a new EXPECT, as 0.18). Once it has that identity,
+ * every frame from it goes to its machine, even after the transfer ended (a client that missed DONE and
+ * says HELLO again is told DONE again by the machine). Each transfer is a session of the task's actor
+ * system (actors/runtime/sessions.ts), kept by slave id and found by its client's identity too.
  */
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { fromPromise } from 'xstate';
 import {
   clientFrameEvent,
   masterTransferMachine,
   transferErrors,
+  transferOutcome,
   type MasterTransferOutput,
   type VerifyInput,
   type VerifyOutput,
@@ -38,9 +41,11 @@ import type { MasterFrame } from '../../protocols/file-transfer.js';
 import type { Message } from '../../protocols/protocol.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import type { Bus } from '../runtime/bus.js';
-import type { Logger } from '../runtime/logger.js';
+import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
-import { createFileRouter, type FileRouter, type FileRouterEvent } from '../zmq/file-transfer.js';
+import { spawnerOrOwnHost, type ChildSpawner } from '../runtime/session-host.js';
+import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
+import { createFileRouter, type FileRouter, type FileRouterEvent } from '../zmq/transfer-sockets.js';
 import type { PeerId } from '../zmq/router.js';
 import { commitWheel, type Committed } from './commit.js';
 import { diskStats } from './disk-stats.js';
@@ -73,6 +78,8 @@ export interface FileJugglerOptions {
    * so a larger size works with 0.18 slaves and importers and costs fewer messages per file.
    */
   chunkSize?: number;
+  /** Where transfers are spawned: the task's (TaskContext.sessions); without one, a host of its own. */
+  sessions?: ChildSpawner;
 }
 
 type FsReply = Message<(typeof queues.fs.protocol)['send']>;
@@ -91,27 +98,32 @@ export interface TransferInfo {
   missing: number;
 }
 
-interface Transfer {
+/** What the juggler keeps beside each transfer's machine. */
+interface TransferData {
   readonly slaveId: number;
   readonly file: FileStateWire;
   readonly incoming: IncomingFile;
-  readonly actor: Actor<TransferMachine>;
   /** The identity the client's frames come from, once it said HELLO. */
   peer: PeerId | undefined;
   /** Set when the machine has ended. */
   outcome: Outcome | undefined;
-  readonly ended: Promise<Outcome>;
+  /** Resolves once the machine reached `verified` or `failed`, or failed itself. */
+  ended: Promise<Outcome>;
+  end: (outcome: Outcome) => void;
   claimTimer: NodeJS.Timeout | undefined;
   dropped: boolean;
 }
+type Transfer = Session<TransferMachine, TransferData>;
 
 export class FileJuggler {
   readonly #opts: FileJugglerOptions;
   readonly #log: Logger;
   readonly #simple: string;
   readonly #maxFileSize: number;
-  readonly #bySlave = new Map<number, Transfer>();
-  readonly #byPeer = new Map<PeerId, Transfer>();
+  /** By slave id; found by the client's identity (alias) once it said HELLO. */
+  readonly #transfers: SessionRegistry<TransferMachine, TransferData>;
+  /** Where its sessions are spawned: the task's host, or one of its own when run without a task. */
+  readonly #host: { spawner: ChildSpawner; stop(): void };
   /** The tail of each slave's requests: one at a time per slave id. */
   readonly #chains = new Map<number, Promise<void>>();
   /** Shared by every incoming file: the hashing worker and the staging buffers. */
@@ -125,6 +137,8 @@ export class FileJuggler {
     this.#log = opts.log;
     this.#simple = join(opts.output, 'simple');
     this.#maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    this.#host = spawnerOrOwnHost(opts.sessions);
+    this.#transfers = new SessionRegistry({ name: 'transfer', spawner: this.#host.spawner, onEnd: (transfer, end) => this.#failed(transfer, end) });
   }
 
   /**
@@ -199,27 +213,28 @@ export class FileJuggler {
    */
   verify(slaveId: number, pkg: string): Promise<Committed> {
     return this.#serial(slaveId, async () => {
-      const transfer = this.#bySlave.get(slaveId);
+      const transfer = this.#transfers.get(String(slaveId));
       if (transfer === undefined) throw fileJugglerErrors.noTransfer(slaveId);
-      const [filename] = transfer.file;
-      const snapshot = transfer.actor.getSnapshot();
+      const { data } = transfer;
+      const [filename] = data.file;
+      const snapshot = transfer.ref.getSnapshot();
       if (snapshot.matches('waiting') || snapshot.matches('transferring')) throw fileJugglerErrors.incomplete(slaveId, filename);
-      const outcome = await transfer.ended;
+      const outcome = await data.ended;
       this.#forget(transfer);
       try {
         if (outcome.status === 'failed') throw outcome.error;
         checkPackage(pkg);
         let committed: Committed;
         try {
-          committed = await commitWheel(transfer.incoming, this.#simple, pkg, filename);
+          committed = await commitWheel(data.incoming, this.#simple, pkg, filename);
         } catch (err) {
           throw fileJugglerErrors.io(`cannot store ${quote(filename)} in simple/${pkg}/`, err);
         }
-        this.#log.info(`stored ${pkg}/${filename} (${transfer.file[1]} bytes) from slave ${slaveId}`);
+        this.#log.info(`stored ${pkg}/${filename} (${data.file[1]} bytes) from slave ${slaveId}`);
         void this.#pushDiskStats();
         return committed;
       } catch (err) {
-        await transfer.incoming.discard();
+        await data.incoming.discard();
         throw err;
       }
     });
@@ -227,10 +242,10 @@ export class FileJuggler {
 
   /** The transfers the juggler holds now. */
   transfers(): TransferInfo[] {
-    return [...this.#bySlave.values()].map((t) => {
-      const snapshot = t.actor.getSnapshot();
+    return this.#transfers.list().map(({ ref, data }) => {
+      const snapshot = ref.getSnapshot();
       const state = (['waiting', 'transferring', 'complete', 'verified', 'failed'] as const).find((s) => snapshot.matches(s))!;
-      return { slaveId: t.slaveId, filename: t.file[0], filesize: t.file[1], state, missing: snapshot.context.received.missingBytes };
+      return { slaveId: data.slaveId, filename: data.file[0], filesize: data.file[1], state, missing: snapshot.context.received.missingBytes };
     });
   }
 
@@ -241,7 +256,8 @@ export class FileJuggler {
     this.#unserve?.();
     await this.#router?.close();
     await Promise.allSettled(this.#chains.values());
-    await Promise.all([...this.#bySlave.keys()].map((id) => this.#drop(id)));
+    await Promise.all(this.#transfers.list().map((t) => this.#drop(t.data.slaveId)));
+    this.#host.stop();
     await this.#files.hasher.stop();
   }
 
@@ -253,7 +269,7 @@ export class FileJuggler {
     // The callbacks run only once the actor has started, by which time `transfer` is set.
     let transfer!: Transfer;
     const writeFailed = (error: unknown) => {
-      if (transfer.outcome === undefined && !transfer.dropped) transfer.actor.send({ type: 'WRITE_FAILED', error });
+      if (transfer.data.outcome === undefined && !transfer.data.dropped) transfer.ref.send({ type: 'WRITE_FAILED', error });
     };
     let incoming: IncomingFile;
     try {
@@ -269,67 +285,68 @@ export class FileJuggler {
     const machine = masterTransferMachine.provide({
       actions: {
         sendFrames: (_, frames) => {
-          const peer = transfer.peer;
+          const peer = transfer.data.peer;
           if (peer !== undefined) for (const frame of frames) this.#send(peer, frame);
         },
         writeChunk: (_, { offset, data }) => incoming.write(offset, data),
-        log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+        log: (_, { level, message }) => logAt(log, level, message),
       },
       actors: {
         verify: fromPromise<VerifyOutput, VerifyInput>(() => incoming.seal()),
       },
       ...(this.#opts.silenceTimeoutMs === undefined ? {} : { delays: { silenceTimeout: this.#opts.silenceTimeoutMs } }),
     });
-    const actor = createActor(machine, {
-      input: this.#opts.chunkSize === undefined ? { slaveId, file } : { slaveId, file, chunkSize: this.#opts.chunkSize },
-    });
-    const what = `transfer of ${quote(file[0])} from slave ${slaveId}`;
-    const ended = new Promise<Outcome>((resolve) => {
-      actor.subscribe({
-        // a machine stopped before its end (dropped) has no output
-        complete: () => resolve(actor.getSnapshot().output ?? { status: 'failed', error: new Error(`${what}: dropped`) }),
-        error: (err) => resolve({ status: 'failed', error: transferErrors.io(what, err) }),
-      });
-    }).then((outcome) => this.#ended(transfer, outcome));
-    transfer = { slaveId, file, incoming, actor, peer: undefined, outcome: undefined, ended, claimTimer: undefined, dropped: false };
-    this.#bySlave.set(slaveId, transfer);
-    actor.start();
+    let end!: (outcome: Outcome) => void;
+    const outcome = new Promise<Outcome>((resolve) => (end = resolve));
+    const data: TransferData = { slaveId, file, incoming, peer: undefined, outcome: undefined, ended: outcome, end, claimTimer: undefined, dropped: false };
+    data.ended = outcome.then((outcome) => this.#ended(transfer, outcome));
+    const input = this.#opts.chunkSize === undefined ? { slaveId, file } : { slaveId, file, chunkSize: this.#opts.chunkSize };
+    transfer = this.#transfers.spawn(String(slaveId), machine as TransferMachine, input, data);
+    transfer.ref.on('transfer.ended', ({ outcome }) => end(outcome));
+    // a machine that reached its end while starting (nothing does today) has emitted it already
+    const already = transferOutcome(transfer.ref.getSnapshot());
+    if (already !== undefined) end(already);
+  }
+
+  /** The machine itself failed (an action threw) or was stopped with the task: the transfer is over. */
+  #failed(transfer: Transfer, end: SessionEnd): void {
+    const what = `transfer of ${quote(transfer.data.file[0])} from slave ${transfer.data.slaveId}`;
+    transfer.data.end({ status: 'failed', error: end.status === 'error' ? transferErrors.io(what, end.error) : new Error(`${what}: dropped`) });
   }
 
   /** The machine has ended: a failure loses its temp file now; either way VERIFY has a while to claim it. */
   async #ended(transfer: Transfer, outcome: Outcome): Promise<Outcome> {
-    transfer.outcome = outcome;
-    if (transfer.dropped) return outcome;
+    const { data } = transfer;
+    data.outcome = outcome;
+    if (data.dropped) return outcome;
     if (outcome.status === 'failed') {
       this.#log.warn(outcome.error.message);
-      await transfer.incoming.discard();
+      await data.incoming.discard();
     }
-    transfer.claimTimer = setTimeout(() => {
-      void this.#serial(transfer.slaveId, async () => {
-        if (this.#bySlave.get(transfer.slaveId) !== transfer) return;
-        this.#log.warn(`dropping the transfer of ${transfer.file[0]} from slave ${transfer.slaveId}: no VERIFY came for it`);
-        await this.#drop(transfer.slaveId);
+    data.claimTimer = setTimeout(() => {
+      void this.#serial(data.slaveId, async () => {
+        if (this.#transfers.get(String(data.slaveId)) !== transfer) return;
+        this.#log.warn(`dropping the transfer of ${data.file[0]} from slave ${data.slaveId}: no VERIFY came for it`);
+        await this.#drop(data.slaveId);
       });
     }, this.#opts.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS);
-    transfer.claimTimer.unref();
+    data.claimTimer.unref();
     return outcome;
   }
 
-  /** Takes the transfer out of the maps (its file is the caller's to commit or discard). */
+  /** Stops the transfer's machine and forgets it (its file is the caller's to commit or discard). */
   #forget(transfer: Transfer): void {
-    transfer.dropped = true;
-    clearTimeout(transfer.claimTimer);
-    if (this.#bySlave.get(transfer.slaveId) === transfer) this.#bySlave.delete(transfer.slaveId);
-    if (transfer.peer !== undefined && this.#byPeer.get(transfer.peer) === transfer) this.#byPeer.delete(transfer.peer);
-    transfer.actor.stop();
+    transfer.data.dropped = true;
+    clearTimeout(transfer.data.claimTimer);
+    if (this.#transfers.get(String(transfer.data.slaveId)) === transfer) this.#transfers.stop(transfer.key);
   }
 
   /** Drops slave `slaveId`'s transfer, if any: stops its machine and removes its temp file. */
   async #drop(slaveId: number): Promise<void> {
-    const transfer = this.#bySlave.get(slaveId);
+    const transfer = this.#transfers.get(String(slaveId));
     if (transfer === undefined) return;
     this.#forget(transfer);
-    await transfer.incoming.discard();
+    await transfer.data.incoming.discard();
   }
 
   #serial<T>(slaveId: number, job: () => Promise<T>): Promise<T> {
@@ -348,14 +365,9 @@ export class FileJuggler {
   // ----------------------------------------------------------------------------------------- wire
 
   #onFrame(event: FileRouterEvent): void {
-    const known = this.#byPeer.get(event.peer);
+    const known = this.#transfers.find(event.peer);
     if (known !== undefined) {
-      if (known.outcome === undefined) {
-        known.actor.send(event.type === 'file.frame' ? clientFrameEvent(event.frame) : { type: 'INVALID', error: event.error });
-      } else if (event.type === 'file.frame' && event.frame.verb === 'HELLO' && known.outcome.status === 'verified') {
-        // it missed DONE: say it again so it can report SENT
-        this.#send(event.peer, { verb: 'DONE' });
-      }
+      known.ref.send(event.type === 'file.frame' ? clientFrameEvent(event.frame) : { type: 'INVALID', error: event.error });
       return;
     }
     if (event.type === 'file.invalid') return; // the adapter logged it; a stranger gets no reply (75)
@@ -364,15 +376,15 @@ export class FileJuggler {
       this.#log.debug(`ignored CHUNK ${frame.offset} from ${event.peer}: no transfer (a stale packet)`);
       return;
     }
-    const transfer = this.#bySlave.get(frame.slaveId);
+    const transfer = this.#transfers.get(String(frame.slaveId));
     // a transfer belongs to the first identity that says HELLO for it: another cannot take it over
-    if (transfer === undefined || transfer.peer !== undefined || this.#stopped) {
+    if (transfer === undefined || transfer.data.peer !== undefined || this.#stopped) {
       this.#router!.fault(event.peer, `HELLO from slave ${frame.slaveId} (${event.peer}) with no transfer expected`);
       return;
     }
-    transfer.peer = event.peer;
-    this.#byPeer.set(event.peer, transfer);
-    transfer.actor.send(clientFrameEvent(frame));
+    transfer.data.peer = event.peer;
+    this.#transfers.alias(transfer.key, event.peer);
+    transfer.ref.send(clientFrameEvent(frame));
   }
 
   /** Sends FETCH or DONE; a send can only fail once the socket is closing, which is logged. */

@@ -8,4 +8,4 @@ export { StagingPool, STAGE_SIZE } from './staging-pool.js';
 export { FileHasher, type Digest, type HashJob } from './file-hasher.js';
 export { WriteQueue } from './write-queue.js';
 export { diskStats } from './disk-stats.js';
-export { FileJugglerError, fileJugglerErrors, type FileJugglerErrorCode } from './errors.js';
+export { FileJugglerError, fileJugglerErrors } from './errors.js';

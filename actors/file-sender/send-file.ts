@@ -1,5 +1,5 @@
 /**
- * The client side of one file transfer (protocols.md §6), as piw-slave's `transfer` actor and piw-import
+ * The client side of one file transfer (protocols/README.md §6), as piw-slave's `transfer` actor and piw-import
  * use it after the master's `SEND <filename>`:
  *
  *   const result = await sendFile({ address: 'tcp://master:5556', slaveId, path, signal, onProgress });
@@ -20,8 +20,8 @@ import { close, fstat, open } from 'node:fs';
 import { promisify } from 'node:util';
 import { createActor, toPromise } from 'xstate';
 import { ReceivedRanges, clientTransferMachine, masterFrameEvent, type ClientTransferOutput } from '../../machines/file-transfer/index.js';
-import { createLogger, type Logger } from '../runtime/logger.js';
-import { createFileDealer } from '../zmq/file-transfer.js';
+import { createLogger, logAt, type Logger } from '../runtime/logger.js';
+import { createFileDealer } from '../zmq/transfer-sockets.js';
 import { BlockReader } from './block-reader.js';
 import { fileSenderErrors } from './errors.js';
 
@@ -43,7 +43,7 @@ export interface SendFileOptions {
    * counted once, however often the master asked for it) and the file's size: for a progress bar.
    */
   onProgress?: (sent: number, total: number) => void;
-  /** Silence before HELLO is said again (default 5 s, protocols.md §6). */
+  /** Silence before HELLO is said again (default 5 s, protocols/README.md §6). */
   helloRetryMs?: number;
   /** Silence before the master is given up (default 5 minutes). */
   masterTimeoutMs?: number;
@@ -69,11 +69,14 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
   }
   try {
     const stats = await fstatAsync(fd);
-    if (!stats.isFile()) throw new Error('not a regular file');
-    filesize = stats.size;
+    filesize = stats.isFile() ? stats.size : -1;
   } catch (err) {
     await closeAsync(fd).catch(() => undefined);
     throw fileSenderErrors.file(path, err);
+  }
+  if (filesize < 0) {
+    await closeAsync(fd).catch(() => undefined);
+    throw fileSenderErrors.file(path, 'not a regular file');
   }
 
   const reader = new BlockReader(fd, filesize);
@@ -140,7 +143,7 @@ export async function sendFile(opts: SendFileOptions): Promise<SendFileResult> {
             ),
         );
       },
-      log: (_, { level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+      log: (_, { level, message }) => logAt(log, level, message),
     },
     delays: {
       ...(opts.helloRetryMs === undefined ? {} : { helloRetry: opts.helloRetryMs }),

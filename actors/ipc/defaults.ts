@@ -72,7 +72,7 @@ export const DEFAULT_IPC_DIR = defaultIpcDirectory();
 export const DEFAULT_STATUS_QUEUE = ipcAddress(DEFAULT_IPC_DIR.path, 'piw-status');
 /** --control-queue: monitors' PUSH to the master. */
 export const DEFAULT_CONTROL_QUEUE = ipcAddress(DEFAULT_IPC_DIR.path, 'piw-control');
-/** --import-queue: piw-import, piw-remove and piw-rebuild talk to the master here (protocols.md §2). */
+/** --import-queue: piw-import, piw-remove and piw-rebuild talk to the master here (protocols/README.md §2). */
 export const DEFAULT_IMPORT_QUEUE = ipcAddress(DEFAULT_IPC_DIR.path, 'piw-import');
 /** --log-queue: piw-logger's PUSH to the master. */
 export const DEFAULT_LOG_QUEUE = ipcAddress(DEFAULT_IPC_DIR.path, 'piw-logger');

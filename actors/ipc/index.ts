@@ -14,4 +14,4 @@ export {
   type IpcDirectorySource,
 } from './defaults.js';
 export { checkIpcPeer, inspectIpcPeer, prepareIpcBind, type IpcCheckOptions, type PeerState } from './checks.js';
-export { IpcError, ipcErrors, type IpcErrorCode } from './errors.js';
+export { IpcError, ipcErrors } from './errors.js';

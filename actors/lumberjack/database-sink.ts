@@ -20,7 +20,7 @@ export class DatabaseLogSink implements LogSink {
     try {
       await this.db.logAccessBatch(batch satisfies AccessLogBatch);
     } catch (err) {
-      if (isDataRejection(err)) throw new RejectedBatchError((err as Error).message, { cause: err });
+      if (isDataRejection(err)) throw new RejectedBatchError((err as Error).message, err);
       throw err;
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The Lumberjack's end of the log queue: a PULL socket bound at `--log-queue` (default `piw-logger` in
  * the ipc directory, actors/ipc), one CBOR frame per record, checked against the lumberjack protocol
- * (protocols.md §4.9). A frame that is not a valid record is logged as an error and skipped (behaviour
+ * (protocols/README.md §4.9). A frame that is not a valid record is logged as an error and skipped (behaviour
  * 166); the loop never stops for a peer's garbage.
  *
  * Unlike actors/zmq's PULL adapter, this loop reads only when `ready()` says so: while the task is paused
@@ -17,7 +17,7 @@ import { decodeSingle } from '../zmq/pull.js';
 import { SOCKET_DEFAULTS, TurnBudget, bindSocket } from '../zmq/socket.js';
 import type { LogRecord } from './log-sink.js';
 
-/** The log queue's default address (protocols.md §2), in the ipc directory every tool shares. */
+/** The log queue's default address (protocols/README.md §2), in the ipc directory every tool shares. */
 export { DEFAULT_LOG_QUEUE } from '../ipc/defaults.js';
 
 export interface LogQueueOptions {

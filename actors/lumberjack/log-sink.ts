@@ -7,12 +7,9 @@
  *    batch again would fail again, so the Lumberjack splits it to find and drop the offending record.
  *  - anything else: transient (connection lost, database restarting). The batch is kept and retried.
  */
-import type { Message } from '../../protocols/protocol.js';
-import type { lumberjackProtocol } from '../../protocols/lumberjack.js';
-import { PiwError } from '../../protocols/errors.js';
+import type { LogRecord } from '../../machines/lumberjack/batching-machine.js';
 
-/** One record from the log queue, as the Lumberjack receives it (protocols.md §3.7, §4.9). */
-export type LogRecord = Message<(typeof lumberjackProtocol)['recv']>;
+export { RejectedBatchError, type LogRecord } from '../../machines/lumberjack/batching-machine.js';
 export type LogKind = LogRecord['verb'];
 
 export const LOG_KINDS: readonly LogKind[] = ['LOGDOWNLOAD', 'LOGSEARCH', 'LOGPROJECT', 'LOGJSON', 'LOGPAGE'];
@@ -20,13 +17,6 @@ export const LOG_KINDS: readonly LogKind[] = ['LOGDOWNLOAD', 'LOGSEARCH', 'LOGPR
 export interface LogSink {
   /** Writes every record or none of them. */
   writeBatch(records: readonly LogRecord[]): Promise<void>;
-}
-
-export class RejectedBatchError extends PiwError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('PIW_ERR_LOG_REJECTED', message, options);
-    this.name = 'RejectedBatchError';
-  }
 }
 
 /** Keeps what it is given, in order (tests, and benchmarks that leave the database out). */

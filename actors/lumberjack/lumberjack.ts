@@ -39,6 +39,7 @@ export const lumberjackTask = createTask<LumberjackInput>({
       whenRunning: () => ctx.whenRunning(),
       onWritten: (records) => counts.addWritten(records),
       onRefused: () => counts.refused++,
+      task: ctx,
     });
     const queue = await bindLogQueue({
       address,

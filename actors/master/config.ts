@@ -3,12 +3,13 @@
  * 0.18 bound inproc:// (db, fs, web, builds, stats) are the in-process bus here, so only the queues that
  * face other processes have addresses.
  */
-import { PYPI_HOLD_SECONDS } from '../../machines/cloud-gazer/pypi-buffer.js';
+import { PYPI_HOLD_SECONDS } from '../../protocols/pypi/changelog-buffer.js';
 import { BUFFER_DELAY_MS, DEV_BUFFER_DELAY_MS } from '../../machines/secretary/secretary-machine.js';
 import { DEFAULT_PYPI_JSON } from '../cloud-gazer/pypi-json.js';
 import { DEFAULT_PYPI_XMLRPC } from '../cloud-gazer/pypi-xmlrpc.js';
 import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../ipc/defaults.js';
 import { DEFAULT_FILE_QUEUE } from '../file-juggler/file-juggler.js';
+import type { InspectAddress } from '../inspect/address.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../file-juggler/file-checks.js';
 import { DEFAULT_LOG_QUEUE } from '../lumberjack/log-queue.js';
 import { DEFAULT_IMPORT_QUEUE } from '../mr-chase/defaults.js';
@@ -68,6 +69,8 @@ export interface MasterConfig {
   maxFileSize: number;
   /** The public address of the site, for its sitemaps (default: the Scribe's, https://www.piwheels.org). */
   siteUrl: string | undefined;
+  /** Where the live view of the actor tree is served (--inspect, loopback only); undefined: not at all. */
+  inspect?: InspectAddress | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * What the master does with each message of its control queue (protocols.md §4.10, behaviours 25, 29–32),
+ * What the master does with each message of its control queue (protocols/README.md §4.10, behaviours 25, 29–32),
  * with 0.18's log lines:
  *
  *   HELLO         "sending status to new monitor": publish the master HELLO, then ask Big Brother to replay

@@ -1,5 +1,5 @@
 /**
- * The master's HELLO on the status queue (protocols.md §3.6): `[started, hostname, os_name, os_version,
+ * The master's HELLO on the status queue (protocols/README.md §3.6): `[started, hostname, os_name, os_version,
  * board_revision, board_serial]`, read the way a slave reads its own (actors/slave/machine-facts.ts).
  */
 import os from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * The master's main part: everything of piw-master that is not a task (protocols.md §2, behaviours 24–36).
+ * The master's main part: everything of piw-master that is not a task (protocols/README.md §2, behaviours 24–36).
  *
  *   start()   checks every ipc queue's socket and directory (actors/ipc: nobody else's), opens the
  *             database (its version checked: behaviour 34), binds the status PUB and the
@@ -14,12 +14,14 @@
  * `quit()` may come at any time, even before or during start(): the master then stops as soon as it can.
  * With a `notifier` (piw-master under systemd) service-status.ts tells systemd all of this as it happens:
  * READY once the supervisor runs, STATUS lines, more time per task while starting and stopping.
+ * With `config.inspect` (piw-master --inspect) the root is created with actors/inspect's observer and the
+ * live view is served; without it that module is not even loaded.
  */
 import { dirname } from 'node:path';
-import { createActor, toPromise, waitFor, type Actor } from 'xstate';
+import { createActor, toPromise, waitFor, type Actor, type InspectionEvent } from 'xstate';
 import { masterControlProtocol } from '../../protocols/master-control.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';
-import { PiwError } from '../../protocols/errors.js';
+import { defineErrors, PiwError } from '../../protocols/errors.js';
 import { describeTarget } from '../../schema/dsn.js';
 import type { Database } from '../../schema/database.js';
 import { openDatabase } from '../../schema/open.js';
@@ -28,6 +30,8 @@ import { describe } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { supervisorMachine, type SupervisorOutput } from '../runtime/supervisor.js';
+import type { InspectAddress } from '../inspect/address.js';
+import type { Inspector } from '../inspect/index.js';
 import { prepareIpcBind } from '../ipc/checks.js';
 import { serviceNotifier, type ServiceNotifier } from '../systemd/index.js';
 import { createPullAdapter, type Receiver } from '../zmq/pull.js';
@@ -38,12 +42,12 @@ import { masterHello } from './hello.js';
 import { reportMaster } from './service-status.js';
 import { masterTasks } from './tasks.js';
 
-export class MasterStartError extends PiwError {
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super('PIW_ERR_MASTER_START', `the master did not start: ${reason}`, options);
-    this.name = 'MasterStartError';
-  }
-}
+export class MasterStartError extends PiwError {}
+
+const startErrors = defineErrors(MasterStartError, {
+  failed: ['PIW_ERR_MASTER_START', (reason: string, cause: unknown) => ({ message: `the master did not start: ${reason}`, cause })],
+  again: ['PIW_ERR_MASTER_STARTED', () => 'the master has already been started'],
+});
 
 export interface MasterOptions {
   config: MasterConfig;
@@ -65,6 +69,8 @@ export interface MasterEndpoints {
   slave?: string;
   file?: string;
   import?: string;
+  /** The live view's page (--inspect). */
+  inspect?: string;
 }
 
 type Supervisor = Actor<typeof supervisorMachine>;
@@ -91,7 +97,7 @@ export class Master {
    * carried out). Rejects with MasterStartError, everything released, when start-up failed.
    */
   async start(): Promise<void> {
-    if (this.#done !== undefined) throw new Error('the master has already been started');
+    if (this.#done !== undefined) throw startErrors.again();
     const { config } = this.#opts;
     const log = this.#log;
     const notifier = this.#opts.notifier ?? SILENT;
@@ -112,6 +118,7 @@ export class Master {
       this.#closers.unshift(() => bus.close());
       notifier.status('binding the status and control queues');
       await this.#bindSockets(bus);
+      const inspect = config.inspect === undefined ? undefined : await this.#serveInspector(config.inspect);
       const tasks = masterTasks(config, {
         bus,
         database,
@@ -123,6 +130,7 @@ export class Master {
         },
       });
       const root = createActor(supervisorMachine, {
+        ...(inspect === undefined ? {} : { inspect }),
         input: {
           log,
           tasks,
@@ -151,7 +159,7 @@ export class Master {
       void finished.then(async (output) => release(await this.#close(output)));
       if (reached.status === 'done' && reached.output!.failed) {
         const output = await this.#done;
-        throw new MasterStartError(output.reason, { cause: output.error });
+        throw startErrors.failed(output.reason, output.error);
       }
       if (reached.status !== 'done') log.info('all tasks ready');
     } catch (err) {
@@ -212,6 +220,21 @@ export class Master {
     this.endpoints.control = control.endpoint;
   }
 
+  /** The live view's server; returns the observer the root is created with. */
+  async #serveInspector(address: InspectAddress): Promise<(event: InspectionEvent) => void> {
+    const { startInspector } = await import('../inspect/index.js');
+    let inspector: Inspector;
+    try {
+      inspector = await startInspector({ address });
+    } catch (err) {
+      throw startErrors.failed(`unable to serve the live view (--inspect) at ${address.host}:${address.port}: ${describe(err)}`, err);
+    }
+    this.#closers.unshift(() => inspector.close());
+    this.endpoints.inspect = inspector.url;
+    this.#log.info(`live view of the actors at ${inspector.url}`);
+    return inspector.observe;
+  }
+
   /** Closes what start() opened, newest first; a failure is logged and the rest still closed. */
   async #close(output: SupervisorOutput): Promise<SupervisorOutput> {
     for (const close of this.#closers.splice(0)) {
@@ -236,7 +259,7 @@ async function checkQueues(config: MasterConfig): Promise<void> {
     try {
       await prepareIpcBind(address, { create: false });
     } catch (err) {
-      throw new MasterStartError(`unable to use the ${queue} queue (--${queue}-queue): ${describe(err)}`, { cause: err });
+      throw startErrors.failed(`unable to use the ${queue} queue (--${queue}-queue): ${describe(err)}`, err);
     }
   }
 }
@@ -246,6 +269,6 @@ async function bound<T>(queue: 'status' | 'control', address: string, bind: () =
   try {
     return await bind();
   } catch (err) {
-    throw new MasterStartError(`unable to bind the ${queue} queue (--${queue}-queue) to ${address}: ${describe(err)}`, { cause: err });
+    throw startErrors.failed(`unable to bind the ${queue} queue (--${queue}-queue) to ${address}: ${describe(err)}`, err);
   }
 }

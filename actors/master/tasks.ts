@@ -1,5 +1,5 @@
 /**
- * The master's tasks in 0.18's start order (protocols.md §2.1): each starts once the one before it is
+ * The master's tasks in 0.18's start order (protocols/README.md §2.1): each starts once the one before it is
  * ready, and they stop in reverse, so a task only ever talks to tasks that are already up (and still up
  * while it stops: the Secretary saves its buffer through the Oracles, which stop last but one).
  *

@@ -25,7 +25,7 @@ import type { ControlMessage } from '../../machines/farm/types.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Receiver } from '../zmq/pull.js';
 import { controlFor, openControlSender, type ControlSender } from './control-sender.js';
-import { MonitorError } from './errors.js';
+import { monitorErrors } from './errors.js';
 import { openStatusFeed } from './status-feed.js';
 
 export const HELLO_DELAY_MS = 1000;
@@ -104,9 +104,9 @@ export function createMonitorClient(opts: MonitorClientOptions): MonitorClient {
   const ticker = setInterval(() => farm.send({ type: 'TICK', now: clock() }), opts.tickMs ?? TICK_MS);
 
   const send = async (msg: ControlMessage) => {
-    if (closed) throw new MonitorError('PIW_ERR_MONITOR_CLOSED', 'the monitor client is closed');
+    if (closed) throw monitorErrors.closed();
     if (msg.verb !== 'HELLO' && linkState(farm.getSnapshot()) === 'absent') {
-      throw new MonitorError('PIW_ERR_MONITOR_NO_MASTER', `no master is connected at ${opts.statusQueue}; ${msg.verb} was not sent`);
+      throw monitorErrors.noMaster(opts.statusQueue, msg.verb);
     }
     await control.send(msg);
     farm.send({ type: 'CONTROL', at: clock(), msg });

@@ -1,5 +1,5 @@
 /**
- * The control queue, as a monitor writes to it (protocols.md §4.10): a PUSH socket, every message
+ * The control queue, as a monitor writes to it (protocols/README.md §4.10): a PUSH socket, every message
  * validated by the monitors' view of `master_control` before it is sent. The monitor's actions map onto
  * 0.18's verbs: pause = SLEEP null, resume = WAKE null, kill = KILL id|null, skip = SKIP id|null, and
  * terminate = QUIT; HELLO asks the master to replay its state.
@@ -7,7 +7,7 @@
 import { monitorControlProtocol } from '../../protocols/master-control.js';
 import type { ControlMessage } from '../../machines/farm/types.js';
 import { createPushAdapter } from '../zmq/push.js';
-import { MonitorError } from './errors.js';
+import { monitorErrors } from './errors.js';
 
 /** How long a control message may wait to be queued (the master's PULL holds 10). */
 export const CONTROL_SEND_TIMEOUT_MS = 2000;
@@ -34,7 +34,7 @@ export function openControlSender(address: string, timeoutMs = CONTROL_SEND_TIME
     async send(msg) {
       // push() encodes through monitorControlProtocol: an invalid message is refused before it is sent
       if (!(await push.push(msg))) {
-        throw new MonitorError('PIW_ERR_MONITOR_CONTROL_TIMEOUT', `the master's control queue at ${address} did not take ${msg.verb} within ${timeoutMs} ms`);
+        throw monitorErrors.controlTimeout(address, msg.verb, timeoutMs);
       }
     },
     close: () => push.close(),

@@ -1,17 +1,13 @@
 /** Errors of the monitor client (piw-monitor, piw-sense), with stable codes. */
-import { PiwError } from '../../protocols/errors.js';
+import { defineErrors, PiwError } from '../../protocols/errors.js';
 
-export type MonitorErrorCode =
-  /** A control message while no master is connected: it would reach whichever master comes next. */
-  | 'PIW_ERR_MONITOR_NO_MASTER'
-  /** The control queue did not take the message in time (the master is not reading it). */
-  | 'PIW_ERR_MONITOR_CONTROL_TIMEOUT'
-  /** The client has been closed. */
-  | 'PIW_ERR_MONITOR_CLOSED';
+export class MonitorError extends PiwError {}
 
-export class MonitorError extends PiwError {
-  constructor(code: MonitorErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'MonitorError';
-  }
-}
+export const monitorErrors = defineErrors(MonitorError, {
+  closed: ['PIW_ERR_MONITOR_CLOSED', () => 'the monitor client is closed'],
+  noMaster: ['PIW_ERR_MONITOR_NO_MASTER', (address: string, verb: string) => `no master is connected at ${address}; ${verb} was not sent`],
+  controlTimeout: [
+    'PIW_ERR_MONITOR_CONTROL_TIMEOUT',
+    (address: string, verb: string, ms: number) => `the master's control queue at ${address} did not take ${verb} within ${ms} ms`,
+  ],
+});

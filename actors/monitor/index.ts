@@ -5,4 +5,4 @@
 export { createMonitorClient, HELLO_DELAY_MS, HELLO_RETRY_MS, TICK_MS, type MonitorClient, type MonitorClientOptions } from './client.js';
 export { controlFor, openControlSender, CONTROL_SEND_TIMEOUT_MS, type ControlSender } from './control-sender.js';
 export { openStatusFeed, STATUS_BATCH_MS, type StatusFeedOptions } from './status-feed.js';
-export { MonitorError, type MonitorErrorCode } from './errors.js';
+export { MonitorError, monitorErrors } from './errors.js';

@@ -1,6 +1,6 @@
 /** Mr Chase's defaults, in a module of their own so the tools can read them without loading the task. */
 
-/** --import-queue: piw-import, piw-remove and piw-rebuild talk to the master here (protocols.md §2). */
+/** --import-queue: piw-import, piw-remove and piw-rebuild talk to the master here (protocols/README.md §2). */
 export { DEFAULT_IMPORT_QUEUE } from '../ipc/defaults.js';
 
 /**

@@ -4,4 +4,4 @@ export { DEFAULT_IMPORT_QUEUE, DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_SLOT_WAIT_MS }
 export { mrChaseTask, type MrChaseInput } from './task.js';
 export { sessionQueries, type SessionPortsOptions } from './ports.js';
 export { TransferSlot } from './transfer-slot.js';
-export { MrChaseError, mrChaseErrors, type MrChaseErrorCode } from './errors.js';
+export { MrChaseError, mrChaseErrors } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * Mr Chase (protocols.md §4.3, behaviours 85–103): owns the import ROUTER socket and one import-session
+ * Mr Chase (protocols/README.md §4.3, behaviours 85–103): owns the import ROUTER socket and one import-session
  * actor per client, the end-point of piw-import, piw-remove and piw-rebuild.
  *
  *   import ROUTER (--import-queue, piw-import in the ipc directory, socket file 0600)
@@ -12,7 +12,8 @@
  *   refresh (push)       REFRESH to the Architect after piw-add changed what may be built
  *
  * The protocol's order, every check and every reply are the session machine's
- * (machines/import-session); this class only routes. A frame that fails to decode or validate is logged
+ * (machines/import-session); this class only routes. Each client's session is spawned in the task's actor
+ * system (actors/runtime/sessions.ts, keyed by the client's identity). A frame that fails to decode or validate is logged
  * by the adapter and never answered (85). A session is dropped once it has sent DONE or ERROR (95), or
  * when its tool went quiet in the middle of an import (`clientTimeoutMs`); the next request from that
  * client starts a new one. One import transfers at a time (the transfer slot); another waits its turn for
@@ -25,7 +26,6 @@
  * Nothing a client does, and no failure of another task, stops Mr Chase: the other tasks' failures become
  * the tool's ERROR, a session that fails is forgotten.
  */
-import { createActor, type Actor } from 'xstate';
 import {
   createImportSessionMachine,
   importRequestEvent,
@@ -38,8 +38,10 @@ import {
 import { mrChaseProtocol } from '../../protocols/mr-chase.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
+import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
+import { spawnerOrOwnHost, type ChildSpawner } from '../runtime/session-host.js';
+import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
 import { createRouterAdapter, type PeerId, type RouterAdapter, type RouterEvent } from '../zmq/router.js';
 import type { IpcMode } from '../zmq/socket.js';
 import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_IMPORT_QUEUE, DEFAULT_SLOT_WAIT_MS } from './defaults.js';
@@ -63,16 +65,15 @@ export interface MrChaseOptions {
   paused?: () => boolean;
   /** Resolves when a paused task is resumed (rejects when it stops). */
   whenRunning?: () => Promise<void>;
+  /** Where sessions are spawned: the task's (TaskContext.sessions); without one, a host of its own. */
+  sessions?: ChildSpawner;
 }
 
 type SessionMachine = ReturnType<typeof createImportSessionMachine>;
 type MrChaseEvent = RouterEvent<(typeof mrChaseProtocol)['recv']>;
 type WireMessage = Extract<MrChaseEvent, { type: 'wire.message' }>;
 
-interface Session {
-  readonly peer: PeerId;
-  readonly actor: Actor<SessionMachine>;
-}
+type Client = Session<SessionMachine, undefined>;
 
 export class MrChase {
   readonly #bus: Bus;
@@ -81,7 +82,10 @@ export class MrChase {
   readonly #paused: () => boolean;
   readonly #whenRunning: () => Promise<void>;
   readonly #slot = new TransferSlot();
-  readonly #sessions = new Map<PeerId, Session>();
+  /** One session per client, by its identity. */
+  readonly #sessions: SessionRegistry<SessionMachine>;
+  /** Where its sessions are spawned: the task's host, or one of its own when run without a task. */
+  readonly #host: { spawner: ChildSpawner; stop(): void };
   /** Requests that arrived while paused, in order. */
   readonly #held: WireMessage[] = [];
   #router: RouterAdapter<(typeof mrChaseProtocol)['send']> | undefined;
@@ -93,6 +97,8 @@ export class MrChase {
     this.#opts = opts;
     this.#paused = opts.paused ?? (() => false);
     this.#whenRunning = opts.whenRunning ?? (() => Promise.resolve());
+    this.#host = spawnerOrOwnHost(opts.sessions);
+    this.#sessions = new SessionRegistry({ name: 'client', spawner: this.#host.spawner, onEnd: (session, end) => this.#ended(session, end) });
   }
 
   /** Binds the import socket. */
@@ -127,12 +133,8 @@ export class MrChase {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#held.length = 0;
-    const sessions = [...this.#sessions.values()];
-    this.#sessions.clear();
-    for (const session of sessions) {
-      session.actor.stop();
-      this.#slot.release(session.peer);
-    }
+    for (const session of this.#sessions.stopAll()) this.#slot.release(session.key);
+    this.#host.stop();
     await this.#router?.close();
   }
 
@@ -163,10 +165,10 @@ export class MrChase {
     if (this.#stopped) return;
     this.#log.debug(`<< ${describeRequest(msg)} (client ${peer})`);
     const session = this.#sessions.get(peer) ?? this.#spawn(peer);
-    session.actor.send(importRequestEvent(msg));
+    session.ref.send(importRequestEvent(msg));
   }
 
-  #spawn(peer: PeerId): Session {
+  #spawn(peer: PeerId): Client {
     const machine = createImportSessionMachine({
       ...sessionQueries({ bus: this.#bus, slot: this.#slot, owner: peer, slotWaitMs: this.#opts.slotWaitMs ?? DEFAULT_SLOT_WAIT_MS }),
       reply: (_, reply) => this.#reply(peer, reply),
@@ -174,28 +176,17 @@ export class MrChase {
       refreshBuilds: () => this.#refreshBuilds(),
       log: (_, entry) => this.#logFor(peer, entry),
     }).provide({ delays: { clientTimeout: this.#opts.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS } });
-    const actor = createActor(machine, {
-      input: { client: peer, ...(this.#opts.maxSendAttempts === undefined ? {} : { maxSendAttempts: this.#opts.maxSendAttempts }) },
-    });
-    const session: Session = { peer, actor };
-    this.#sessions.set(peer, session);
-    actor.subscribe({
-      complete: () => this.#ended(session, actor.getSnapshot().output),
-      error: (err) => {
-        this.#log.error(`client ${peer}: session failed (${describe(err)}); forgetting the client`, err);
-        this.#ended(session, undefined);
-      },
-    });
-    actor.start();
-    return session;
+    const input = { client: peer, ...(this.#opts.maxSendAttempts === undefined ? {} : { maxSendAttempts: this.#opts.maxSendAttempts }) };
+    return this.#sessions.spawn(peer, machine as SessionMachine, input, undefined);
   }
 
   /** Behaviour 95: the session is dropped, and with it any claim on the transfer slot. */
-  #ended(session: Session, output: ImportSessionOutput | undefined): void {
-    if (this.#stopped || this.#sessions.get(session.peer) !== session) return;
-    this.#sessions.delete(session.peer);
-    this.#slot.release(session.peer);
-    if (output?.outcome === 'abandoned') this.#log.warn(`client ${session.peer}: gave up on an import (no SENT)`);
+  #ended(session: Client, end: SessionEnd): void {
+    if (end.status === 'error') this.#log.error(`client ${session.key}: session failed (${describe(end.error)}); forgetting the client`, end.error);
+    if (this.#stopped) return;
+    this.#slot.release(session.key);
+    const output = end.status === 'done' ? (end.output as ImportSessionOutput | undefined) : undefined;
+    if (output?.outcome === 'abandoned') this.#log.warn(`client ${session.key}: gave up on an import (no SENT)`);
   }
 
   #reply(peer: PeerId, reply: ImportReply): void {
@@ -226,9 +217,7 @@ export class MrChase {
   }
 
   #logFor(peer: PeerId, { level, message }: LogEntry): void {
-    const line = `client ${peer}: ${message}`;
-    if (level === 'warning') this.#log.warn(line);
-    else this.#log[level](line);
+    logAt(this.#log, level, `client ${peer}: ${message}`);
   }
 }
 

@@ -4,7 +4,7 @@
 import { createTask } from '../runtime/task.js';
 import { MrChase, type MrChaseOptions } from './mr-chase.js';
 
-export type MrChaseInput = Omit<MrChaseOptions, 'log' | 'paused' | 'whenRunning'> & {
+export type MrChaseInput = Omit<MrChaseOptions, 'log' | 'paused' | 'whenRunning' | 'sessions'> & {
   /** Told the endpoint once the import socket is bound. */
   onListening?: (endpoint: string) => void;
 };
@@ -13,7 +13,7 @@ export const mrChaseTask = createTask<MrChaseInput>({
   kind: 'pauseable',
   async start(ctx) {
     const { onListening, ...options } = ctx.input;
-    const chase = await MrChase.start({ ...options, log: ctx.log, paused: ctx.paused, whenRunning: ctx.whenRunning });
+    const chase = await MrChase.start({ ...options, log: ctx.log, paused: ctx.paused, whenRunning: ctx.whenRunning, sessions: ctx.sessions });
     ctx.log.info(`listening for imports on ${chase.endpoint}`);
     onListening?.(chase.endpoint);
     return { stop: () => chase.stop() };

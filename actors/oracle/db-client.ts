@@ -6,25 +6,20 @@
  *
  * `request(msg)` is the generic form (the OraclePort some tasks are written against).
  */
-import { PiwError } from '../../protocols/errors.js';
+import { defineError } from '../../protocols/errors.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../../protocols/records.js';
-import type { OracleResult, OracleVerb } from '../../protocols/the-oracle.js';
+import type { OracleResult, OracleVerb } from '../../protocols/oracle.js';
 import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
 import type { PiwheelsDb, ProjectData, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
 import type { Bus, RequestOptions } from '../runtime/bus.js';
 import { queues } from '../runtime/queues.js';
 import type { OracleRequest } from './oracle.js';
 
-export class OracleError extends PiwError {
-  static readonly code = 'PIW_ERR_ORACLE';
-  constructor(
-    readonly verb: string,
-    readonly text: string,
-  ) {
-    super(OracleError.code, `the Oracle answered ${verb} with ERROR: ${text}`);
-    this.name = 'OracleError';
-  }
-}
+export const OracleError = defineError('PIW_ERR_ORACLE', (verb: string, text: string) => ({
+  message: `the Oracle answered ${verb} with ERROR: ${text}`,
+  verb,
+  text,
+}));
 
 export interface DbClientOptions {
   /** How long to wait for each answer (default: as long as it takes, as 0.18's DbClient did). */

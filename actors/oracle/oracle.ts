@@ -1,32 +1,24 @@
 /**
- * The Oracle: answers each request of the db protocol (protocols.md §4.4) from the database API, with
+ * The Oracle: answers each request of the db protocol (protocols/README.md §4.4) from the database API, with
  * `OK <result>` (shaped as `oracleResults`) or `ERROR <text>`. It never throws: a database error, an
  * unknown verb or an undecodable frame all get an ERROR answer (behaviours 171, 172), so a client is never
  * left waiting.
  *
  * 0.18 answered an unknown or undecodable request with the text "''" (the repr of a KeyError, a QUIRK);
  * ours says what was wrong with it, e.g. "unknown message: FOO". While the database cannot be reached
- * (a restart), a request is tried again for up to a minute before it is answered ERROR.
+ * (a restart), a request is tried again for up to a minute before it is answered ERROR: the chart in
+ * machines/oracle decides when to try again and what to answer; this class runs the queries. In the master
+ * that chart is the child `oracle:<n>` under the database task's host (one actor per Oracle, not per request).
  */
+import type { AnyActorRef } from 'xstate';
+import { DEFAULT_RETRY_FOR_MS, oracleMachine } from '../../machines/oracle/index.js';
 import type { Message } from '../../protocols/protocol.js';
-import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/the-oracle.js';
+import { oracleProtocol, type OracleResult, type OracleVerb } from '../../protocols/oracle.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { isTransientDbError } from '../../schema/transient.js';
+import { logAt } from '../runtime/logger.js';
 import type { Logger } from '../runtime/logger.js';
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+import { startChild, type TaskChildren } from '../runtime/task-machine.js';
 
 export type OracleRequest = Message<(typeof oracleProtocol)['recv']>;
 export type OracleReply = Message<(typeof oracleProtocol)['send']>;
@@ -88,10 +80,7 @@ function nothing(_: void): null {
   return null;
 }
 
-/** How long a request is tried again while the database is unreachable (a restart, a failover). */
-export const DEFAULT_RETRY_FOR_MS = 60_000;
-const FIRST_RETRY_MS = 100;
-const LONGEST_RETRY_MS = 2000;
+export { DEFAULT_RETRY_FOR_MS };
 
 export interface OracleOptions {
   /** How long to keep trying a request while the database is unreachable (default 60 s; 0: never). */
@@ -100,6 +89,8 @@ export interface OracleOptions {
   log?: Logger;
   /** Aborting ends a retry at once with ERROR (the task stopping). */
   signal?: AbortSignal;
+  /** The task this Oracle serves in: its chart runs there as the child `oracle:<id>` (else on its own). */
+  task?: TaskChildren;
 }
 
 export class Oracle {
@@ -115,6 +106,9 @@ export class Oracle {
     opts: OracleOptions = {},
   ) {
     this.#opts = opts;
+    this.#actor = this.#start();
+    if (opts.signal?.aborted) this.#actor.send({ type: 'STOP' });
+    else opts.signal?.addEventListener('abort', () => this.#actor.send({ type: 'STOP' }), { once: true });
   }
 
   /**
@@ -123,30 +117,54 @@ export class Oracle {
    * must not cost a build its record. (A write that committed just before the connection broke is made
    * twice; every write is one transaction, and LOGBUILD's second record supersedes the first.)
    */
-  async answer(request: OracleRequest): Promise<OracleReply> {
+  answer(request: OracleRequest): Promise<OracleReply> {
     this.answered++;
-    const answer = Object.hasOwn(answers, request.verb) ? answers[request.verb] : undefined;
-    if (answer === undefined) return { verb: 'ERROR', data: `unknown message: ${String(request.verb)}` };
-    const retryFor = this.#opts.retryForMs ?? DEFAULT_RETRY_FOR_MS;
-    const started = Date.now();
-    let wait = FIRST_RETRY_MS;
-    let failures = 0;
-    for (;;) {
-      try {
-        const data = await (answer as (db: PiwheelsDb, data: unknown) => Promise<unknown>)(this.db, request.data);
-        if (failures > 0) this.#opts.log?.info(`oracle ${this.id}: the database answered ${request.verb} after ${failures} failed attempts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        return { verb: 'OK', data };
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (!isTransientDbError(err) || Date.now() - started + wait > retryFor || this.#opts.signal?.aborted) {
-          return { verb: 'ERROR', data: failures > 0 ? `${message} (after ${failures + 1} attempts)` : message };
-        }
-        if (failures++ === 0) this.#opts.log?.warn(`oracle ${this.id}: the database is unreachable (${message}); trying ${request.verb} again for up to ${retryFor / 1000} s`);
-        this.retries++;
-        await sleep(wait, this.#opts.signal);
-        wait = Math.min(wait * 2, LONGEST_RETRY_MS);
-      }
-    }
+    if (!Object.hasOwn(answers, request.verb)) return Promise.resolve({ verb: 'ERROR', data: `unknown message: ${String(request.verb)}` });
+    return new Promise((resolve) => {
+      this.#waiting.push({ request, resolve });
+      if (this.#waiting.length === 1) this.#actor.send({ type: 'REQUEST', request, at: Date.now() });
+    });
+  }
+
+  /** Requests being answered (the first) or waiting their turn: the chart answers one at a time. */
+  readonly #waiting: { request: OracleRequest; resolve: (reply: OracleReply) => void }[] = [];
+
+  /** This Oracle's chart (machines/oracle), with its query, replies and log. */
+  readonly #actor: AnyActorRef;
+
+  #start(): AnyActorRef {
+    return startChild(
+      this.#opts.task,
+      oracleMachine.provide({
+        actions: {
+          query: ({ self, context }, { request }) => {
+            if (context.failures > 0) this.retries++;
+            this.#query(self, request as OracleRequest);
+          },
+          reply: (_, answer) => {
+            this.#waiting.shift()?.resolve(answer as OracleReply);
+            const next = this.#waiting[0];
+            // handled after this reply's step, when the chart is idle again
+            if (next !== undefined) this.#actor.send({ type: 'REQUEST', request: next.request, at: Date.now() });
+          },
+          log: (_, line) => {
+            if (this.#opts.log !== undefined) logAt(this.#opts.log, line.level, line.message, line.error);
+          },
+        },
+      }),
+      { id: `oracle:${this.id}`, input: { oracle: this.id, ...(this.#opts.retryForMs === undefined ? {} : { retryForMs: this.#opts.retryForMs }) } },
+    ).actor;
+  }
+
+  /** Runs the request's query and tells its chart how it went. */
+  #query(self: AnyActorRef, request: OracleRequest): void {
+    const answer = answers[request.verb] as (db: PiwheelsDb, data: unknown) => Promise<unknown>;
+    // a query that throws at once fails like one that rejects
+    new Promise((resolve) => resolve(answer(this.db, request.data))).then(
+      (data) => self.send({ type: 'ANSWERED', data, at: Date.now() }),
+      (err: unknown) =>
+        self.send({ type: 'FAILED', message: err instanceof Error ? err.message : String(err), unreachable: isTransientDbError(err), at: Date.now() }),
+    );
   }
 
   /** Answers one frame as it arrives on a socket: decoded and checked first, the reply encoded. */

@@ -1,5 +1,5 @@
 /**
- * Seraph: shares requests among the Oracles (protocols.md §4.4, "Seraph framing"). Each Oracle answers
+ * Seraph: shares requests among the Oracles (protocols/README.md §4.4, "Seraph framing"). Each Oracle answers
  * one request at a time; an Oracle that is ready (at start, and after each answer) joins the queue of idle
  * Oracles; a request that finds none idle waits, first come first served, until one is (behaviour 168),
  * and each answer goes back to the request it belongs to (behaviour 169). Database requests vary a lot in

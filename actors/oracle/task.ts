@@ -12,6 +12,7 @@ import type { Bus } from '../runtime/bus.js';
 import type { Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
 import { createTask } from '../runtime/task.js';
+import type { TaskChildren } from '../runtime/task-machine.js';
 import { Oracle } from './oracle.js';
 import { Seraph } from './seraph.js';
 
@@ -27,8 +28,11 @@ export interface OracleTaskInput {
   log?: Logger;
 }
 
-/** Seraph and its Oracles on the bus; the returned function stops them (ending any retry at once). */
-export function serveDatabase(input: OracleTaskInput): { seraph: Seraph; oracles: Oracle[]; stop(): Promise<void> } {
+/**
+ * Seraph and its Oracles on the bus; the returned function stops them (ending any retry at once). Inside
+ * the task (`task` given), each Oracle's chart runs under the task's host.
+ */
+export function serveDatabase(input: OracleTaskInput, task?: TaskChildren): { seraph: Seraph; oracles: Oracle[]; stop(): Promise<void> } {
   const count = input.oracles ?? DEFAULT_ORACLES;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`the number of Oracles must be a whole number of at least 1, not ${count}`);
   const seraph = new Seraph();
@@ -37,6 +41,7 @@ export function serveDatabase(input: OracleTaskInput): { seraph: Seraph; oracles
     signal: stopping.signal,
     ...(input.retryForMs === undefined ? {} : { retryForMs: input.retryForMs }),
     ...(input.log === undefined ? {} : { log: input.log }),
+    ...(task === undefined ? {} : { task }),
   };
   const oracles = Array.from({ length: count }, (_, i) => new Oracle(i + 1, input.db, options));
   const unserve = input.bus.serve(queues.db, (request) => seraph.handle(request));
@@ -55,7 +60,7 @@ export function serveDatabase(input: OracleTaskInput): { seraph: Seraph; oracles
 export const oracleTask = createTask<OracleTaskInput>({
   kind: 'nonstop',
   start(ctx) {
-    const served = serveDatabase({ log: ctx.log, ...ctx.input });
+    const served = serveDatabase({ log: ctx.log, ...ctx.input }, ctx);
     ctx.log.info(`serving the database with ${served.oracles.length} Oracles`);
     return { stop: () => served.stop() };
   },

@@ -2,8 +2,13 @@
  * A small structured logger shared by the runtime and the tasks: one named logger per task
  * (`master.slave_driver`), lines of `time level name: message`, an optional error appended. Sinks are
  * pluggable so tests can read what was logged and the CLI can choose where lines go.
+ *
+ * The levels are named as piwheels 0.18's log output names them (DEBUG, INFO, WARNING, ERROR) and as the
+ * machines' log entries do; `warn()` is the method that logs at `warning`, as console.warn would.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import type { LogLevel } from '../../machines/common/log-entry.js';
+
+export type { LogLevel };
 
 export interface LogEntry {
   time: Date;
@@ -25,7 +30,7 @@ export interface Logger {
   child(name: string): Logger;
 }
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40 };
 
 export interface LoggerOptions {
   sink?: LogSink;
@@ -47,19 +52,25 @@ export const stderrSink: LogSink = (entry) => {
 export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
   const sink = opts.sink ?? stderrSink;
   const levelOf = typeof opts.level === 'function' ? opts.level : () => (opts.level as LogLevel | undefined) ?? 'info';
-  const min = ORDER[levelOf(name)];
+  const min = LEVEL_ORDER[levelOf(name)];
   const write = (level: LogLevel) => (message: string, error?: unknown) => {
-    if (ORDER[level] < min) return;
+    if (LEVEL_ORDER[level] < min) return;
     sink(error === undefined ? { time: new Date(), level, name, message } : { time: new Date(), level, name, message, error });
   };
   return {
     name,
     debug: write('debug'),
     info: write('info'),
-    warn: write('warn'),
+    warn: write('warning'),
     error: write('error'),
     child: (sub) => createLogger(`${name}.${sub}`, opts),
   };
+}
+
+/** Logs at a level named by a machine's log entry (the `log` action every machine names). */
+export function logAt(log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>, level: LogLevel, message: string, error?: unknown): void {
+  if (level === 'warning') log.warn(message, error);
+  else log[level](message, error);
 }
 
 /** A logger that keeps its entries in memory (tests, and anything that shows recent log lines). */

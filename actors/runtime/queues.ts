@@ -1,14 +1,14 @@
 /**
  * Every in-process queue of the master, defined once: a name and the protocol spoken on it, written from
- * the binding side (protocols.md §2). Senders (request, push) are checked with the mirror; servers'
+ * the binding side (protocols/README.md §2). Senders (request, push) are checked with the mirror; servers'
  * replies and publications with the protocol itself.
  */
 import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
-import { oracleProtocol } from '../../protocols/the-oracle.js';
+import { oracleProtocol } from '../../protocols/oracle.js';
 import { fileJugglerFsProtocol } from '../../protocols/file-juggler-fs.js';
-import { theScribeProtocol } from '../../protocols/the-scribe.js';
+import { theScribeProtocol } from '../../protocols/scribe.js';
 import { skipProtocol } from '../../protocols/cloud-gazer.js';
-import { buildsQueueProtocol } from '../../protocols/the-architect.js';
+import { buildsQueueProtocol } from '../../protocols/architect.js';
 import { refreshProtocol } from '../../protocols/refresh.js';
 import { statsProtocol } from '../../protocols/big-brother.js';
 import { monitorStatsProtocol } from '../../protocols/monitor-stats.js';

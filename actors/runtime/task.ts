@@ -15,22 +15,18 @@
  * sockets), then the actor errors and the supervisor decides what happens next. If start fails it must
  * release what it had already taken itself.
  *
- * Events: `PAUSE`, `RESUME`, `QUIT` (task_control, protocols.md §4.11). To its parent: `task.ready`.
+ * Events: `PAUSE`, `RESUME`, `QUIT` (task_control, protocols/README.md §4.11). To its parent: `task.ready`.
+ * The chart (machines/task) decides when start and stop run; this file supplies them, the pause gate and
+ * the periodic jobs.
  */
-import { assign, fromCallback, fromPromise, setup, type ActorSystem, type AnyActorRef, type EventObject } from 'xstate';
-import { PiwError } from '../../protocols/errors.js';
-import { createLogger, type Logger } from './logger.js';
+import { fromCallback, fromPromise, type ActorSystem, type AnyActorRef, type EventObject } from 'xstate';
+import { createTaskMachine, type TaskKind, type TaskServiceInput } from '../../machines/task/index.js';
+import { defineError } from '../../protocols/errors.js';
+import { createLogger, logAt, type Logger } from './logger.js';
+import { hostSpawner, type ChildSpawner } from './session-host.js';
 
-export type TaskKind = 'pauseable' | 'pausing' | 'nonstop';
-
-export type TaskControlEvent = { type: 'PAUSE' } | { type: 'RESUME' } | { type: 'QUIT' };
-export type TaskEvent = TaskControlEvent | { type: 'task.fail'; error: unknown };
-
-/** Sent to the parent when the task is ready. */
-export interface TaskReadyEvent {
-  type: 'task.ready';
-  id: string;
-}
+export type { TaskControlEvent, TaskEvent, TaskKind } from '../../machines/task/index.js';
+export type { TaskReadyEvent } from '../../machines/supervisor/index.js';
 
 export interface Periodic {
   /** Runs the job on the next turn instead of waiting for the interval (behaviour 16). */
@@ -56,6 +52,11 @@ export interface TaskContext<I> {
   every(intervalMs: number, job: () => unknown): Periodic;
   /** Crashes the task with this error. */
   fail(error: unknown): void;
+  /**
+   * Spawns the task's peer sessions as children of its session host (`<task>` → `sessions` → …), so they
+   * belong to the master's actor system and stop when the task stops (see sessions.ts for the registry).
+   */
+  readonly sessions: ChildSpawner;
 }
 
 export interface TaskHandle {
@@ -70,12 +71,8 @@ export interface TaskDefinition<I> {
 /** Every task accepts a logger in its input; without one it logs to stderr under its id. */
 export type TaskInput<I> = I & { log?: Logger };
 
-export class TaskStoppedError extends PiwError {
-  constructor(id: string) {
-    super('PIW_ERR_TASK_STOPPED', `task ${id} is stopping`);
-    this.name = 'TaskStoppedError';
-  }
-}
+export const TaskStoppedError = defineError('PIW_ERR_TASK_STOPPED', (id: string) => `task ${id} is stopping`);
+export type TaskStoppedError = InstanceType<typeof TaskStoppedError>;
 
 /** What a paused task's work waits at. */
 class Gate {
@@ -110,13 +107,11 @@ class Gate {
   }
 }
 
+/** What the task's actor keeps beside its chart: the task's context and what pauses and stops its work. */
 interface Internals<I> {
   ctx: TaskContext<I>;
   gate: Gate;
   abort: AbortController;
-  handle: TaskHandle | undefined;
-  crash: { error: unknown } | undefined;
-  quitRequested: boolean;
 }
 
 function periodic(ctx: TaskContext<unknown>, gate: Gate, intervalMs: number, job: () => unknown): Periodic {
@@ -172,143 +167,46 @@ function periodic(ctx: TaskContext<unknown>, gate: Gate, intervalMs: number, job
   };
 }
 
-async function stopHandle(internals: Internals<unknown>): Promise<void> {
-  await internals.handle?.stop?.();
-}
-
 export function createTask<I = Record<string, never>>(def: TaskDefinition<I>) {
   const blocks = def.kind === 'pauseable';
-  return setup({
-    types: {
-      input: {} as TaskInput<I>,
-      context: {} as Internals<I>,
-      events: {} as TaskEvent,
-    },
+  const prepare = ({ input, self }: { input: TaskInput<I>; self: AnyActorRef }): Internals<I> => {
+    const { log: givenLog, ...rest } = input;
+    const log = givenLog ?? createLogger(self.id);
+    const gate = new Gate(blocks);
+    const abort = new AbortController();
+    const ctx: TaskContext<I> = {
+      id: self.id,
+      input: rest as unknown as I,
+      log,
+      system: self.system,
+      signal: abort.signal,
+      paused: () => gate.paused,
+      whenRunning: () => gate.whenRunning(),
+      every: (intervalMs, job) => periodic(ctx as TaskContext<unknown>, gate, intervalMs, job),
+      fail: (error) => self.send({ type: 'task.fail', error }),
+      sessions: hostSpawner(() => (self.getSnapshot()?.children as Record<string, AnyActorRef | undefined> | undefined)?.sessions),
+    };
+    return { ctx, gate, abort };
+  };
+  type Service = TaskServiceInput<Internals<I>>;
+  return createTaskMachine<TaskInput<I>, Internals<I>>(def.kind, prepare).provide({
     actors: {
-      start: fromPromise<TaskHandle | void, Internals<I>>(async ({ input }) => def.start(input.ctx)),
-      stop: fromPromise<void, Internals<I>>(({ input }) => stopHandle(input as Internals<unknown>)),
+      start: fromPromise<unknown, Service>(async ({ input }) => def.start(input.runtime.ctx)),
+      stop: fromPromise<void, Service>(async ({ input }) => {
+        await (input.handle as TaskHandle | undefined)?.stop?.();
+      }),
       // Lives as long as the actor: when the supervisor stops it outright, the task's work is told to end.
-      lifetime: fromCallback<EventObject, Internals<I>>(({ input }) => () => input.abort.abort()),
+      lifetime: fromCallback<EventObject, Service>(({ input }) => () => input.runtime.abort.abort()),
     },
     actions: {
-      tellParentReady: ({ context, self }) => {
-        self._parent?.send({ type: 'task.ready', id: context.ctx.id } satisfies TaskReadyEvent);
-      },
-      pause: ({ context }) => context.gate.pause(),
-      resume: ({ context }) => context.gate.resume(),
-      keepHandle: assign({ handle: ({ event }) => (event as { output?: TaskHandle | void }).output ?? undefined }),
-      recordCrash: assign({ crash: ({ event }) => ({ error: (event as unknown as { error: unknown }).error }) }),
-      // 0.18 logs every control message a task receives at debug level: `<< QUIT None` (behaviour 33).
-      logControl: ({ context, event }) => context.ctx.log.debug(`<< ${event.type} None`),
+      log: ({ context }, line) => logAt(context.runtime.ctx.log, line.level, line.message, line.error),
+      pause: ({ context }) => context.runtime.gate.pause(),
+      resume: ({ context }) => context.runtime.gate.resume(),
       halt: ({ context }) => {
-        context.abort.abort();
-        context.gate.stop(new TaskStoppedError(context.ctx.id));
+        context.runtime.abort.abort();
+        context.runtime.gate.stop(new TaskStoppedError(context.id));
       },
-    },
-  }).createMachine({
-    id: 'task',
-    context: ({ input, self }) => {
-      const { log: givenLog, ...rest } = input;
-      const log = givenLog ?? createLogger(self.id);
-      const gate = new Gate(blocks);
-      const abort = new AbortController();
-      const ctx: TaskContext<I> = {
-        id: self.id,
-        input: rest as unknown as I,
-        log,
-        system: self.system,
-        signal: abort.signal,
-        paused: () => gate.paused,
-        whenRunning: () => gate.whenRunning(),
-        every: (intervalMs, job) => periodic(ctx as TaskContext<unknown>, gate, intervalMs, job),
-        fail: (error) => (self as AnyActorRef).send({ type: 'task.fail', error }),
-      };
-      return { ctx, gate, abort, handle: undefined, crash: undefined, quitRequested: false };
-    },
-    invoke: { src: 'lifetime', input: ({ context }) => context },
-    initial: 'starting',
-    states: {
-      starting: {
-        entry: ({ context }) => context.ctx.log.info('starting'),
-        invoke: {
-          src: 'start',
-          input: ({ context }) => context,
-          onDone: [
-            { guard: ({ context }) => context.crash !== undefined, target: 'crashing', actions: 'keepHandle' },
-            { guard: ({ context }) => context.quitRequested, target: 'stopping', actions: 'keepHandle' },
-            { target: 'running', actions: ['keepHandle', 'tellParentReady'] },
-          ],
-          onError: { actions: 'halt', target: 'failed' },
-        },
-        on: {
-          // Start-up is not cut short: whatever it sets up must be handed back to be stopped.
-          QUIT: { actions: ['logControl', assign({ quitRequested: true })] },
-          'task.fail': { actions: 'recordCrash' },
-        },
-      },
-      running: {
-        on: {
-          PAUSE:
-            def.kind === 'nonstop'
-              ? { actions: ['logControl', ({ context }) => context.ctx.log.info('ignoring PAUSE (this task never pauses)')] }
-              : { target: 'paused', actions: 'logControl' },
-          RESUME: {
-            actions: [
-              'logControl',
-              ({ context }) =>
-                def.kind === 'nonstop'
-                  ? context.ctx.log.info('ignoring RESUME (this task never pauses)')
-                  : context.ctx.log.warn('RESUME received while not paused'),
-            ],
-          },
-          QUIT: { target: 'stopping', actions: 'logControl' },
-          'task.fail': { target: 'crashing', actions: 'recordCrash' },
-        },
-      },
-      paused: {
-        entry: [({ context }) => context.ctx.log.info('paused'), 'pause'],
-        on: {
-          PAUSE: { actions: ['logControl', ({ context }) => context.ctx.log.debug('PAUSE received while already paused')] },
-          // Not an exit action: leaving for `stopping` must refuse waiting work, not release it.
-          RESUME: { target: 'running', actions: ['logControl', 'resume', ({ context }) => context.ctx.log.info('resumed')] },
-          QUIT: { target: 'stopping', actions: 'logControl' },
-          'task.fail': { target: 'crashing', actions: 'recordCrash' },
-        },
-      },
-      stopping: {
-        entry: [({ context }) => context.ctx.log.info('stopping'), 'halt'],
-        invoke: {
-          src: 'stop',
-          input: ({ context }) => context,
-          onDone: 'stopped',
-          onError: {
-            target: 'stopped',
-            actions: ({ context, event }) => context.ctx.log.error('failed to stop cleanly', event.error),
-          },
-        },
-      },
-      crashing: {
-        entry: 'halt',
-        invoke: {
-          src: 'stop',
-          input: ({ context }) => context,
-          onDone: 'failed',
-          onError: {
-            target: 'failed',
-            actions: ({ context, event }) => context.ctx.log.error('failed to stop cleanly after a crash', event.error),
-          },
-        },
-      },
-      // Erroring the actor is how the supervisor learns of the crash (xstate.error.actor.<id>).
-      failed: {
-        entry: ({ context, event }) => {
-          throw context.crash?.error ?? (event as { error?: unknown }).error;
-        },
-      },
-      stopped: {
-        type: 'final',
-        entry: ({ context }) => context.ctx.log.info('stopped'),
-      },
+      stopSessions: ({ context }) => context.runtime.ctx.sessions.stopAll(),
     },
   });
 }

@@ -1,9 +1,9 @@
 /**
  * What the Scribe reads and records, one method per Oracle verb it uses, with the result shapes of
- * `oracleResults` (protocols/the-oracle.ts). A DbClient satisfies it by forwarding each call to its verb;
+ * `oracleResults` (protocols/oracle.ts). A DbClient satisfies it by forwarding each call to its verb;
  * tests and benchmarks use MemoryScribeData.
  */
-import type { OracleResult } from '../../protocols/the-oracle.js';
+import type { OracleResult } from '../../protocols/oracle.js';
 
 export interface ScribeData {
   /** ALLPKGS: every known package, built or not, skipped or not. */

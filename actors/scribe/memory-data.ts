@@ -1,9 +1,9 @@
 /**
  * ScribeData over packages held in memory, answering each query as the SQL functions of the schema do
- * (schema.md §4.6, get_project_data_* of schema/sql/upgrade-0.18.2-to-0.18.3.sql). For tests, benchmarks
+ * (schema/README.md §4.6, get_project_data_* of schema/sql/upgrade-0.18.2-to-0.18.3.sql). For tests, benchmarks
  * and demos that need a site without a database.
  */
-import type { OracleResult } from '../../protocols/the-oracle.js';
+import type { OracleResult } from '../../protocols/oracle.js';
 import type { ScribeData } from './data.js';
 
 export interface MemoryFile {

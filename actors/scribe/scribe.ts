@@ -1,9 +1,10 @@
 /**
- * The Scribe (web-output.md §2–§5, behaviours 138–156): writes every file of the site except wheels, one
+ * The Scribe (web-templates/README.md §2–§5, behaviours 138–156): writes every file of the site except wheels, one
  * method per verb of the scribe queue. Every file is written atomically; long lists render in chunks, and
  * a package's pages, JSON files and logs are written by worker threads (AtomicWriter), so the event loop
  * (which also answers the slaves) is never held for long and spends no time on system calls. Calls may overlap: work on one package is done in call order, different packages proceed
- * concurrently, and rewrites of the root index requested meanwhile fold into one.
+ * concurrently, and rewrites of the root index requested meanwhile fold into one (that order is the chart of
+ * machines/scribe; this class does the writing).
  *
  * Beyond 0.18, with each package's pages it writes (from one PROJDATA query):
  * - the PEP 691 JSON beside each index page (`simple/index.json`, `simple/<pkg>/index.json`);
@@ -19,10 +20,12 @@
 import { mkdir, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { writeSchedulerMachine, type RefreshTarget } from '../../machines/scribe/index.js';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../protocols/the-scribe.js';
+import type { theScribeProtocol } from '../../protocols/scribe.js';
 import type { ProjectData } from '../../schema/api.js';
+import { startChild, type Child, type TaskChildren } from '../runtime/task-machine.js';
 import { tempNameOwner, writeFileAtomic, type FileContent } from '../support/atomic-file.js';
 import { AtomicWriter } from '../support/atomic-writer.js';
 import { staleUnlessOurs, sweepTree, type SweepResult } from '../support/temp-sweep.js';
@@ -34,7 +37,6 @@ import { BuildSet } from './build-set.js';
 import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
 import { projectJson, simpleProjectJson, simpleRootJson } from './json-pages.js';
-import { Coalescing, KeyedLock } from './locks.js';
 import { PackageCache } from './package-cache.js';
 import { projectModel, type FileInfo, type ProjectModel } from './project-model.js';
 import { DEFAULT_SITE, Templates } from './templates.js';
@@ -64,6 +66,8 @@ export interface ScribeOptions {
   templatesDir?: string;
   /** What writes the packages' pages and logs (default: one of its own, with 4 workers). */
   writer?: AtomicWriter;
+  /** The task the Scribe works in: its write scheduling runs there as the child `write-scheduler` (else on its own). */
+  task?: TaskChildren;
 }
 
 /** URLs per sitemap file (the sitemaps protocol's limit). */
@@ -89,14 +93,18 @@ export class Scribe {
   private readonly templates: Templates;
   private readonly writer: AtomicWriter;
   private readonly cache = new PackageCache();
-  private readonly locks = new KeyedLock();
-  private readonly rootIndex = new Coalescing(() => this.writeRootIndex());
   /** Builds whose log the site has (seen or written by this Scribe), and builds the database has none for. */
   private readonly logsOnSite = new BuildSet();
   private readonly logsUnknown = new BuildSet();
   /** What packages.json holds: package → [downloads in 30 days, all downloads]. */
   private downloads = new Map<string, [number, number]>();
-  private readonly searchIndex = new Coalescing(() => writeFileAtomic(this.path('packages.json'), searchIndexChunks(this.downloads)));
+  /** Jobs submitted and not yet started, and callers waiting for a rewrite of an index, by id. */
+  private readonly jobs = new Map<number, { run: () => Promise<void>; reject: (err: unknown) => void }>();
+  private readonly refreshWaiters = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
+  private lastId = 0;
+  private schedulerPaused = false;
+  /** The order writes run in (machines/scribe): this supplies the writing. */
+  private readonly scheduling: Child<typeof writeSchedulerMachine>;
 
   constructor(options: ScribeOptions) {
     this.data = options.data;
@@ -105,6 +113,36 @@ export class Scribe {
     this.now = options.now ?? (() => new Date());
     this.templates = new Templates({ ...DEFAULT_SITE, ...options.site }, options.templatesDir);
     this.writer = options.writer ?? new AtomicWriter();
+    this.scheduling = startChild(options.task, this.schedulerLogic(), { id: 'write-scheduler', input: undefined });
+  }
+
+  /** The write scheduling's chart with the writing supplied. */
+  private schedulerLogic() {
+    return writeSchedulerMachine.provide({
+      actions: {
+        run: (_, { id, key }) => {
+          const job = this.jobs.get(id);
+          this.jobs.delete(id);
+          if (job === undefined) return;
+          void job.run().finally(() => this.scheduling.actor.send({ type: 'FINISHED', id, key }));
+        },
+        refresh: (_, { target }) => {
+          const write = target === 'rootIndex' ? this.writeRootIndex() : this.writeSearchIndex();
+          write.then(
+            () => this.scheduling.actor.send({ type: 'REFRESHED', target }),
+            (error: unknown) => this.scheduling.actor.send({ type: 'REFRESHED', target, error }),
+          );
+        },
+        refreshed: (_, { ids, error }) => {
+          for (const id of ids) {
+            const waiter = this.refreshWaiters.get(id);
+            this.refreshWaiters.delete(id);
+            if (error === undefined) waiter?.resolve();
+            else waiter?.reject(error);
+          }
+        },
+      },
+    });
   }
 
   /** The packages the root index lists, sorted. */
@@ -145,7 +183,7 @@ export class Scribe {
     }
     await this.cache.load(await this.data.allPackages());
     this.log.info(`loaded ${this.cache.size} packages`);
-    if (!(await exists(this.path('simple', 'index.html'))) || !(await exists(this.path('simple', 'index.json')))) await this.rootIndex.request();
+    if (!(await exists(this.path('simple', 'index.html'))) || !(await exists(this.path('simple', 'index.json')))) await this.refresh('rootIndex');
     // Search works from the start and finds new packages at once, not at the next SEARCH (every 5 min):
     // the counts written last, or none, and every known package.
     const written = await readSearchIndex(this.path('packages.json'));
@@ -155,12 +193,13 @@ export class Scribe {
       if (counts === undefined) unlisted++;
       this.downloads.set(pkg, counts ?? [0, 0]);
     }
-    if (unlisted > 0 || written.size === 0) await this.searchIndex.request();
+    if (unlisted > 0 || written.size === 0) await this.refresh('searchIndex');
   }
 
   /** Ends the writer's workers, once every request has been carried out; nothing more can be written. */
   async stop(): Promise<void> {
     await this.writer.stop();
+    this.scheduling.stop();
   }
 
   /** Carries out one scribe-queue request; the caller answers DONE once this resolves. */
@@ -184,7 +223,7 @@ export class Scribe {
   /** PROJECT: the project page and project JSON only (behaviour 145). */
   async project(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    await this.locks.run(`pkg:${pkg}`, () => this.writePackage(pkg, { index: false }));
+    await this.inTurn(`pkg:${pkg}`, () => this.writePackage(pkg, { index: false }));
   }
 
   /**
@@ -193,12 +232,12 @@ export class Scribe {
    */
   async both(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    const rootIndex = await this.locks.run(`pkg:${pkg}`, async () => {
+    const rootIndex = await this.inTurn(`pkg:${pkg}`, async () => {
       await this.writePackage(pkg, { index: true });
       // listed only once its own index exists; in this package's turn, so a DELPKG queued behind us wins
       if (!this.cache.add(pkg)) return null;
       if (!this.downloads.has(pkg)) this.downloads.set(pkg, [0, 0]);
-      return Promise.all([this.rootIndex.request(), this.searchIndex.request()]);
+      return Promise.all([this.refresh('rootIndex'), this.refresh('searchIndex')]);
     });
     await rootIndex;
   }
@@ -206,7 +245,7 @@ export class Scribe {
   /** DELVER (behaviour 152): the version's wheels, metadata files and build logs go; both pages are rewritten without it. */
   async delver(pkg: string, version: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    await this.locks.run(`pkg:${pkg}`, async () => {
+    await this.inTurn(`pkg:${pkg}`, async () => {
       for (const filename of await this.data.versionFiles(pkg, version)) {
         await this.removeFile(['simple', pkg], filename);
         await this.removeMetadataFile(pkg, filename);
@@ -225,9 +264,9 @@ export class Scribe {
    */
   async delpkg(pkg: string): Promise<void> {
     assertPlainName(pkg, 'package');
-    await this.locks.run(`pkg:${pkg}`, async () => {
-      if (this.cache.delete(pkg)) await this.rootIndex.request(); // pip stops seeing it before its files go
-      if (this.downloads.delete(pkg)) await this.searchIndex.request();
+    await this.inTurn(`pkg:${pkg}`, async () => {
+      if (this.cache.delete(pkg)) await this.refresh('rootIndex'); // pip stops seeing it before its files go
+      if (this.downloads.delete(pkg)) await this.refresh('searchIndex');
       for (const alias of await this.data.aliases(pkg)) await this.removeFile(['project'], alias);
       for (const filename of Object.keys(await this.data.packageFiles(pkg))) {
         await this.removeFile(['simple', pkg], filename);
@@ -247,7 +286,7 @@ export class Scribe {
 
   /** HOME (behaviour 140): the home page and the sitemaps. */
   async home(stats: MasterStatsWire): Promise<void> {
-    await this.locks.run('home', async () => {
+    await this.inTurn('home', async () => {
       const now = this.now();
       await writeFileAtomic(this.path('index.html'), this.templates.render('pages/index.html', homeView(stats, now)));
       await this.writeSitemaps(now);
@@ -259,7 +298,62 @@ export class Scribe {
     this.downloads = new Map(Object.entries(downloads));
     // a package added since the query that made `downloads` stays searchable
     for (const pkg of this.cache.list()) if (!this.downloads.has(pkg)) this.downloads.set(pkg, [0, 0]);
-    await this.searchIndex.request();
+    await this.refresh('searchIndex');
+  }
+
+  /**
+   * Pauses the start of writes (behaviour 17): requests wait, in order, until `resume`; writes already
+   * under way finish. The Scribe task calls it when a request finds the master paused.
+   */
+  pause(): void {
+    if (this.schedulerPaused) return;
+    this.schedulerPaused = true;
+    this.scheduling.actor.send({ type: 'PAUSE' });
+  }
+
+  resume(): void {
+    if (!this.schedulerPaused) return;
+    this.schedulerPaused = false;
+    this.scheduling.actor.send({ type: 'RESUME' });
+  }
+
+  /** While paused, refuses every write held back (the task stopping) with `error`; others run their course. */
+  abandonHeld(error: unknown): void {
+    if (!this.schedulerPaused) return;
+    for (const job of this.jobs.values()) job.reject(error);
+    this.jobs.clear();
+  }
+
+  /** Runs `task` in the turn of `key`: after the tasks of that key asked for before it, beside other keys'. */
+  private inTurn<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const id = ++this.lastId;
+      this.jobs.set(id, {
+        run: async () => {
+          try {
+            resolve(await task());
+          } catch (err) {
+            reject(err);
+          }
+        },
+        reject,
+      });
+      this.scheduling.actor.send({ type: 'SUBMIT', id, key });
+    });
+  }
+
+  /** Resolves once a rewrite of `target` that started after this call has ended (rejects if it failed). */
+  private refresh(target: RefreshTarget): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const id = ++this.lastId;
+      this.refreshWaiters.set(id, { resolve, reject });
+      this.scheduling.actor.send({ type: 'REFRESH', id, target });
+    });
+  }
+
+  /** packages.json (behaviour 141), from what `downloads` holds when the rewrite starts. */
+  private writeSearchIndex(): Promise<void> {
+    return writeFileAtomic(this.path('packages.json'), searchIndexChunks(this.downloads));
   }
 
   private path(...parts: string[]): string {

@@ -1,7 +1,7 @@
 /**
  * The Scribe as a `pauseable` task (behaviour 17): at start it writes the static part of the site and loads
  * its package cache (Scribe.start), then serves the scribe queue, where the Secretary sends what is to be
- * written. While the master sleeps, requests wait until RESUME.
+ * written. While the master sleeps, requests wait until RESUME (the Scribe's write scheduling, machines/scribe).
  *
  * Every request is answered DONE, as 0.18's Scribe did, once the Scribe has finished with it. A request it
  * cannot carry out (the database failing mid-page, a hostile package name, a full disk) is logged as an
@@ -14,7 +14,7 @@ import { DbClient } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
 import { queues } from '../runtime/queues.js';
-import { createTask } from '../runtime/task.js';
+import { createTask, TaskStoppedError } from '../runtime/task.js';
 import type { ScribeData } from './data.js';
 import { DbScribeData } from './db-data.js';
 import { Scribe, type ScribeRequest } from './scribe.js';
@@ -55,6 +55,7 @@ export const scribeTask = createTask<ScribeTaskInput>({
       data,
       output,
       log,
+      task: ctx,
       ...(site === undefined ? {} : { site }),
       ...(templatesDir === undefined ? {} : { templatesDir }),
       ...(now === undefined ? {} : { now }),
@@ -66,8 +67,13 @@ export const scribeTask = createTask<ScribeTaskInput>({
     const working = new Set<Promise<void>>();
     const unserve = bus.serve(queues.scribe, async (msg) => {
       log.debug(`<< ${describeRequest(msg)}`);
-      await ctx.whenRunning();
+      // The master is paused: the Scribe starts no write until RESUME (those under way finish).
+      if (ctx.paused()) {
+        scribe.pause();
+        ctx.whenRunning().then(() => scribe.resume(), () => undefined);
+      }
       const job = scribe.handle(msg).catch((err: unknown) => {
+        if (err instanceof TaskStoppedError) throw err; // never started: the task stopped while paused
         log.error(`unable to write the pages of ${describeRequest(msg)}: ${describe(err)}`, err);
       });
       working.add(job);
@@ -82,7 +88,8 @@ export const scribeTask = createTask<ScribeTaskInput>({
       async stop() {
         unserve();
         sweeping.abort();
-        await Promise.all([...working, swept]);
+        scribe.abandonHeld(new TaskStoppedError(ctx.id));
+        await Promise.allSettled([...working, swept]);
         await scribe.stop();
       },
     };

@@ -8,7 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { defineError } from '../../protocols/errors.js';
 import { formatSize, pathSegment, queryValue, thousands } from './format.js';
+
+export const TemplatesMissingError = defineError('PIW_ERR_TEMPLATES_MISSING', (from: string) => `web-templates/ not found above ${from}`);
 
 /** Where the site points its visitors; `url` is the public address of the output directory. */
 export interface SiteInfo {
@@ -36,7 +39,7 @@ export function templatesDir(): string {
     const candidate = join(dir, 'web-templates');
     if (existsSync(join(candidate, 'layout.html'))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('web-templates/ not found above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new TemplatesMissingError(fileURLToPath(import.meta.url));
     dir = parent;
   }
 }

@@ -1,7 +1,7 @@
-/** Builders of what each template shows (web-output.md §3), from the Oracle's rows. */
-import { isDebianPackageName } from '../../machines/dependencies.js';
-import { compareParsed, parseVersion } from '../../machines/pep440.js';
-import type { ParsedVersion } from '../../machines/pep440.js';
+/** Builders of what each template shows (web-templates/README.md §3), from the Oracle's rows. */
+import { isDebianPackageName } from '../../protocols/packaging/dependencies.js';
+import { compareParsed, parseVersion } from '../../protocols/packaging/pep440.js';
+import type { ParsedVersion } from '../../protocols/packaging/pep440.js';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import { logUrl } from './build-logs.js';
 import { localMinute, pathSegment } from './format.js';

@@ -15,7 +15,6 @@
  * tick. Stopping stops serving and saves the buffer, rewrites still in flight first (SAVERWP, an empty list
  * when nothing is pending), while the database is still up: the master stops tasks in reverse order.
  */
-import { createActor } from 'xstate';
 import { pendingRows, secretaryMachine, type WebRequest } from '../../machines/secretary/secretary-machine.js';
 import type { PiwheelsDb } from '../../schema/api.js';
 import { DbClient } from '../oracle/db-client.js';
@@ -53,7 +52,9 @@ export const secretaryTask = createTask<SecretaryTaskInput>({
   async start(ctx) {
     const { bus, delayMs, tickMs = TICK_MS, concurrency, store = new DbClient(bus), now = Date.now } = ctx.input;
     const log = ctx.log;
-    const actor = createActor(secretaryMachine, {
+    // A child under the task's host: in the master's actor tree, and stopped with the task.
+    const actor = ctx.sessions.spawn(secretaryMachine, {
+      id: 'secretary',
       input: { ...(delayMs === undefined ? {} : { delayMs }), ...(concurrency === undefined ? {} : { concurrency }) },
     });
     const waiting = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
@@ -96,14 +97,13 @@ export const secretaryTask = createTask<SecretaryTaskInput>({
         },
       );
     });
-    actor.start();
 
     try {
       const rows = await store.loadRewritesPending();
       actor.send({ type: 'LOAD', rows });
       log.info(`loaded ${rows.length} pending page rewrites`);
     } catch (err) {
-      actor.stop();
+      ctx.sessions.stop('secretary');
       throw err;
     }
 
@@ -126,7 +126,7 @@ export const secretaryTask = createTask<SecretaryTaskInput>({
         unserve();
         stopped = true;
         const rows = pendingRows(actor.getSnapshot().context);
-        actor.stop();
+        ctx.sessions.stop('secretary');
         await store.saveRewritesPending(rows);
         log.info(`saved ${rows.length} pending page rewrites`);
       },

@@ -8,7 +8,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SenseError } from './errors.js';
+import { senseErrors } from './errors.js';
 
 export const MATRIX_NAME = 'RPi-Sense FB';
 export const JOYSTICK_NAME = 'Raspberry Pi Sense HAT Joystick';
@@ -49,10 +49,7 @@ export async function findSenseHat(root = '/'): Promise<SenseHatDevices> {
     event === null ? `an input device named "${JOYSTICK_NAME}" (${input}/event*/device/name)` : null,
   ].filter((m) => m !== null);
   if (missing.length) {
-    throw new SenseError(
-      'PIW_ERR_NO_SENSE_HAT',
-      `no Sense HAT found: looked for ${missing.join(' and ')}; is the HAT fitted and its overlay loaded (dtoverlay=rpi-sense)?`,
-    );
+    throw senseErrors.noHat(missing);
   }
   return { framebuffer: path.join(root, 'dev', fb!), joystick: path.join(root, 'dev/input', event!) };
 }

@@ -1,15 +1,13 @@
 /** Why piw-sense cannot drive a Sense HAT. */
-import { PiwError } from '../../protocols/errors.js';
+import { defineErrors, messageOf, PiwError } from '../../protocols/errors.js';
 
-export type SenseErrorCode =
-  /** No framebuffer or no joystick of the HAT's name: not a Pi with a Sense HAT, or its driver not loaded. */
-  | 'PIW_ERR_NO_SENSE_HAT'
-  /** The HAT's device is there but cannot be opened or written (permissions, usually). */
-  | 'PIW_ERR_SENSE_DEVICE';
+export class SenseError extends PiwError {}
 
-export class SenseError extends PiwError {
-  constructor(code: SenseErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'SenseError';
-  }
-}
+export const senseErrors = defineErrors(SenseError, {
+  noHat: [
+    'PIW_ERR_NO_SENSE_HAT',
+    (missing: string[]) =>
+      `no Sense HAT found: looked for ${missing.join(' and ')}; is the HAT fitted and its overlay loaded (dtoverlay=rpi-sense)?`,
+  ],
+  device: ['PIW_ERR_SENSE_DEVICE', (what: string, cause: unknown) => ({ message: `${what}: ${messageOf(cause)}`, cause })],
+});

@@ -1,6 +1,6 @@
 /**
  * The joystick: the evdev device's `input_event` records, read as they come and turned into `sense_stick`
- * messages (protocols.md §4.13) with the direction as seen on the picture (the HAT's rotation applied).
+ * messages (protocols/README.md §4.13) with the direction as seen on the picture (the HAT's rotation applied).
  *
  * A record is `struct timeval` (seconds, microseconds: two longs), u16 type, u16 code, s32 value: 24 bytes
  * where a long is 64-bit, 16 on 32-bit userlands such as Raspberry Pi OS armhf (time64 or not: the kernel
@@ -11,10 +11,10 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { setTimeout } from 'node:timers/promises';
-import { pictureDirection, type Rotation, type StickDirection } from '../../machines/sense/rotation.js';
-import type { StickMessage } from '../../machines/sense/stick.js';
+import { pictureDirection, type Rotation, type StickDirection } from './display/rotation.js';
+import type { StickMessage } from './stick-events.js';
 import { senseStickProtocol } from '../../protocols/sense-stick.js';
-import { SenseError } from './errors.js';
+import { senseErrors } from './errors.js';
 
 const EV_KEY = 1;
 const KEYS: Record<number, StickDirection> = { 103: 'up', 108: 'down', 105: 'left', 106: 'right', 28: 'enter' };
@@ -89,7 +89,7 @@ export interface Joystick {
 
 /** Opens the joystick's device (non-blocking) now, so that a device that cannot be read is known at once. */
 export async function openJoystick(device: string, rotation: Rotation, recordSize = inputEventSize()): Promise<Joystick> {
-  const fail = (err: unknown) => new SenseError('PIW_ERR_SENSE_DEVICE', `cannot read the Sense HAT's joystick ${device}: ${(err as Error).message}`, { cause: err });
+  const fail = (err: unknown) => senseErrors.device(`cannot read the Sense HAT's joystick ${device}`, err);
   let handle: FileHandle;
   try {
     handle = await open(device, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -4,10 +4,10 @@
  * arrives while a write is under way replaces any other still waiting, so a slow device never queues.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { BLACK } from '../../machines/sense/colour.js';
-import { Frame } from '../../machines/sense/frame.js';
-import { rotateFrame, type Rotation } from '../../machines/sense/rotation.js';
-import { SenseError } from './errors.js';
+import { BLACK } from './display/colour.js';
+import { Frame } from './display/frame.js';
+import { rotateFrame, type Rotation } from './display/rotation.js';
+import { senseErrors } from './errors.js';
 import { toRgb565 } from './rgb565.js';
 
 export interface Matrix {
@@ -22,7 +22,7 @@ export async function openMatrix(device: string, rotation: Rotation): Promise<Ma
   try {
     handle = await open(device, 'r+');
   } catch (err) {
-    throw new SenseError('PIW_ERR_SENSE_DEVICE', `cannot open the Sense HAT's LED matrix ${device}: ${(err as Error).message}`, { cause: err });
+    throw senseErrors.device(`cannot open the Sense HAT's LED matrix ${device}`, err);
   }
   let shown: Buffer | null = null;
   let waiting: Buffer | null = null;
@@ -34,7 +34,7 @@ export async function openMatrix(device: string, rotation: Rotation): Promise<Ma
       waiting = null;
       if (shown !== null && bytes.equals(shown)) continue;
       await handle.write(bytes, 0, bytes.length, 0).catch((err: Error) => {
-        throw new SenseError('PIW_ERR_SENSE_DEVICE', `cannot write to the Sense HAT's LED matrix ${device}: ${err.message}`, { cause: err });
+        throw senseErrors.device(`cannot write to the Sense HAT's LED matrix ${device}`, err);
       });
       shown = bytes;
     }

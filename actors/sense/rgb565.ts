@@ -2,8 +2,8 @@
  * The matrix framebuffer's pixel format: 16-bit RGB565, little-endian, row-major, pixel (x, y) at byte
  * (y*8+x)*2: 128 bytes a frame.
  */
-import type { Rgb } from '../../machines/sense/colour.js';
-import { Frame, SIZE } from '../../machines/sense/frame.js';
+import type { Rgb } from './display/colour.js';
+import { Frame, SIZE } from './display/frame.js';
 
 export const FRAME_BYTES = SIZE * SIZE * 2;
 

@@ -9,9 +9,9 @@
 import { createActor } from 'xstate';
 import type { FarmContext } from '../../machines/farm/index.js';
 import { navigationMachine } from '../../machines/sense/navigation.js';
-import { displayOrder } from '../../machines/sense/order.js';
-import { renderFrame } from '../../machines/sense/render.js';
-import { navigationEvent, type StickMessage } from '../../machines/sense/stick.js';
+import { displayOrder } from './display/order.js';
+import { renderFrame } from './display/render.js';
+import { navigationEvent, type StickMessage } from './stick-events.js';
 import type { MonitorClient } from '../monitor/index.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Matrix } from './matrix.js';

@@ -1,5 +1,5 @@
 /**
- * The Slave Driver's build queues (behaviours.md A.1, A.2; behaviours 44–46, 60–64): one list per build
+ * The Slave Driver's build queues (spec/behaviours.md A.1, A.2; behaviours 44–46, 60–64): one list per build
  * ABI, oldest release first, replaced wholesale by each QUEUE from the Architect and handed out from the
  * front to slaves of that ABI only.
  *

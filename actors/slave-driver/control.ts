@@ -1,5 +1,5 @@
 /**
- * The Slave Driver's own control verbs (protocols.md §4.10–4.11, behaviours 29–32, 65–71): the master
+ * The Slave Driver's own control verbs (protocols/README.md §4.10–4.11, behaviours 29–32, 65–71): the master
  * forwards a monitor's HELLO, KILL, SLEEP, SKIP and WAKE here. PAUSE, RESUME and QUIT are task control and
  * reach the task through its supervisor, so they are not part of this queue.
  */

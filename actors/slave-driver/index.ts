@@ -4,4 +4,4 @@ export { slaveDriverTask, type SlaveDriverInput } from './task.js';
 export { slaveDriverControlQueue, slaveControlProtocol, type SlaveControlMessage } from './control.js';
 export { BuildQueues, DELETION_HOLD_MS, type Job } from './build-queues.js';
 export { busPorts, type SlaveDriverPorts } from './ports.js';
-export { SlaveDriverError, slaveDriverErrors, type SlaveDriverErrorCode } from './errors.js';
+export { SlaveDriverError, slaveDriverErrors } from './errors.js';

@@ -11,10 +11,12 @@
  *   status (publish)          SLAVE […] for every reply but CONT, every IDLE/BUSY, BYE and expiry (58, 59, 69)
  *
  * The protocol's order and every reply are the session machine's (machines/slave-session); this class only
- * routes. A new connection's first message must be HELLO, else it is logged and never answered (39); a
- * message that fails validation is logged by the adapter and not answered (40). Ids run 1, 2, … and are
- * never reused while the counter lives (37). When a session ends mid-build (BYE, or silence past its busy
- * timeout) its job goes back to the head of its queue for the next slave of that ABI.
+ * routes. Each new connection gets a session, spawned in the task's actor system (actors/runtime/sessions.ts,
+ * keyed by the connection's identity); the session itself rejects a first message that is not HELLO (39)
+ * and asks for an id when it accepts one. A message that fails validation is logged by the adapter and not
+ * answered (40). Ids run 1, 2, … and are never reused while the counter lives (37). When a session ends
+ * mid-build (BYE, or silence past its busy timeout) its job goes back to the head of its queue for the next
+ * slave of that ABI.
  *
  * Master-wide pause (43): the task's pause flag is read as each message arrives, and sessions are told
  * PAUSE / RESUME when it changed, so every IDLE meanwhile is answered SLEEP true.
@@ -22,9 +24,9 @@
  * Nothing a slave does, and no failure of another task, stops the Slave Driver: failures of the ports become
  * the session's protocol answers, failures of a session end that session only.
  */
-import { createActor, type Actor } from 'xstate';
 import {
   createSlaveSessionMachine,
+  type RegisterInput,
   type RequestJobInput,
   type RequestJobOutput,
   type SlaveMessageEvent,
@@ -38,8 +40,10 @@ import type { Message } from '../../protocols/protocol.js';
 import type { LogEntry } from '../../machines/common/log-entry.js';
 import type { Bus } from '../runtime/bus.js';
 import { describe } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
+import { logAt, type Logger } from '../runtime/logger.js';
 import { queues } from '../runtime/queues.js';
+import { spawnerOrOwnHost, type ChildSpawner } from '../runtime/session-host.js';
+import { SessionRegistry, type Session, type SessionEnd } from '../runtime/sessions.js';
 import { createRouterAdapter, type PeerId, type RouterAdapter, type RouterEvent } from '../zmq/router.js';
 import type { IpcMode } from '../zmq/socket.js';
 import { BuildQueues, type Job } from './build-queues.js';
@@ -78,16 +82,14 @@ export interface SlaveDriverOptions {
   ports?: SlaveDriverPorts;
   /** The clock of the queue exclusions (ms since the epoch). */
   now?: () => number;
+  /** Where sessions are spawned: the task's (TaskContext.sessions); without one, a host of its own. */
+  sessions?: ChildSpawner;
 }
 
 type SessionMachine = ReturnType<typeof createSlaveSessionMachine>;
 type SlaveRequest = Message<(typeof slaveDriverProtocol)['recv']>;
 
-interface Slave {
-  readonly id: number;
-  readonly peer: PeerId;
-  readonly session: Actor<SessionMachine>;
-}
+type Slave = Session<SessionMachine, undefined>;
 
 export class SlaveDriver {
   readonly #bus: Bus;
@@ -100,9 +102,11 @@ export class SlaveDriver {
   readonly #maxFileSize: number | undefined;
   readonly #queues: BuildQueues;
   readonly #machine: SessionMachine;
-  readonly #byPeer = new Map<PeerId, Slave>();
-  /** In id order (ids only grow), which is the order of a monitor's replay. */
-  readonly #byId = new Map<number, Slave>();
+  /** One session per connection, by its identity; a registered slave also by its id. */
+  readonly #slaves: SessionRegistry<SessionMachine>;
+  /** The host of the sessions when the driver runs outside a task. */
+  /** Where its sessions are spawned: the task's host, or one of its own when run without a task. */
+  readonly #host: { spawner: ChildSpawner; stop(): void };
   readonly #abort = new AbortController();
   readonly #unsubscribe: (() => void)[] = [];
   #router: RouterAdapter<(typeof slaveDriverProtocol)['send']> | undefined;
@@ -123,6 +127,8 @@ export class SlaveDriver {
     this.#queues = new BuildQueues(opts.now);
     this.#masterPaused = this.#paused();
     this.#machine = createSlaveSessionMachine(this.#services());
+    this.#host = spawnerOrOwnHost(opts.sessions);
+    this.#slaves = new SessionRegistry({ name: 'slave', spawner: this.#host.spawner, onEnd: (slave, end) => this.#ended(slave, end) });
   }
 
   /** Binds the slave socket and starts serving the skip, builds and control queues. */
@@ -159,12 +165,22 @@ export class SlaveDriver {
 
   /** Ids of the connected slaves, in order. */
   slaveIds(): number[] {
-    return [...this.#byId.keys()];
+    return this.#registered().map((slave) => slave.ref.getSnapshot().context.slaveId);
   }
 
   /** What the session of slave `id` knows (undefined when there is no such slave). */
   slave(id: number): Readonly<SlaveSessionContext> | undefined {
-    return this.#byId.get(id)?.session.getSnapshot().context;
+    return this.#slaves.find(String(id))?.ref.getSnapshot().context;
+  }
+
+  /** The sessions of slaves that said HELLO, in id order (the order of a monitor's replay). */
+  #registered(): Slave[] {
+    const ids = new Map<Slave, number>();
+    for (const slave of this.#slaves.list()) {
+      const id = slave.ref.getSnapshot().context.slaveId;
+      if (id !== 0) ids.set(slave, id);
+    }
+    return [...ids.keys()].sort((a, b) => ids.get(a)! - ids.get(b)!);
   }
 
   /** A control verb for one slave or (null) all; an unknown id is ignored silently (65). */
@@ -173,13 +189,13 @@ export class SlaveDriver {
     this.#log.debug(`<< ${msg.verb} ${msg.data === undefined ? '' : String(msg.data)}`.trimEnd());
     this.#syncPause();
     if (msg.verb === 'HELLO') {
-      for (const slave of this.#byId.values()) slave.session.send({ type: 'REPLAY' });
+      for (const slave of this.#registered()) slave.ref.send({ type: 'REPLAY' });
       return;
     }
     if (msg.data === null) {
-      for (const slave of this.#byId.values()) slave.session.send({ type: msg.verb });
+      for (const slave of this.#slaves.list()) slave.ref.send({ type: msg.verb });
     } else {
-      this.#byId.get(msg.data)?.session.send({ type: msg.verb });
+      this.#slaves.find(String(msg.data))?.ref.send({ type: msg.verb });
     }
   }
 
@@ -188,10 +204,8 @@ export class SlaveDriver {
     this.#stopped = true;
     this.#abort.abort();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    const slaves = [...this.#byId.values()];
-    this.#byId.clear();
-    this.#byPeer.clear();
-    for (const slave of slaves) slave.session.stop();
+    this.#slaves.stopAll();
+    this.#host.stop();
     await this.#router?.close();
     await this.#refreshing;
   }
@@ -203,54 +217,42 @@ export class SlaveDriver {
     if (event.type !== 'wire.message' || this.#stopped) return;
     const { peer, msg } = event;
     this.#syncPause();
-    let slave = this.#byPeer.get(peer);
-    if (slave === undefined) {
-      if (msg.verb !== 'HELLO') {
-        this.#router!.fault(peer, `invalid first message from slave: ${msg.verb}`);
-        return;
-      }
-      slave = this.#spawn(peer);
-    }
-    slave.session.send(toEvent(msg));
+    const slave = this.#slaves.get(peer) ?? this.#spawn(peer);
+    slave.ref.send(toEvent(msg));
   }
 
+  /** A session for a new connection; it decides itself whether the first message is a HELLO (39). */
   #spawn(peer: PeerId): Slave {
-    const id = this.#ids.next();
-    const session = createActor(this.#machine, {
-      input: {
-        slaveId: id,
-        pypiSimpleUrl: this.#pypiSimpleUrl,
-        masterPaused: this.#masterPaused,
-        ...(this.#maxSendAttempts === undefined ? {} : { maxSendAttempts: this.#maxSendAttempts }),
-        ...(this.#maxFileSize === undefined ? {} : { maxFileSize: this.#maxFileSize }),
-      },
-    });
-    const slave: Slave = { id, peer, session };
-    this.#byPeer.set(peer, slave);
-    this.#byId.set(id, slave);
-    session.subscribe({
-      complete: () => this.#ended(slave),
-      error: (err) => {
-        this.#log.error(`slave ${id}: session failed (${describe(err)}); forgetting the slave`, err);
-        this.#ended(slave);
-      },
-    });
-    session.start();
-    return slave;
+    const input = {
+      peer,
+      pypiSimpleUrl: this.#pypiSimpleUrl,
+      masterPaused: this.#masterPaused,
+      ...(this.#maxSendAttempts === undefined ? {} : { maxSendAttempts: this.#maxSendAttempts }),
+      ...(this.#maxFileSize === undefined ? {} : { maxFileSize: this.#maxFileSize }),
+    };
+    return this.#slaves.spawn(peer, this.#machine, input, undefined);
   }
 
-  /** The session finished (BYE, expiry) or failed: forget the slave; a job it was building is released. */
-  #ended(slave: Slave): void {
-    if (this.#stopped || this.#byId.get(slave.id) !== slave) return;
-    this.#byId.delete(slave.id);
-    this.#byPeer.delete(slave.peer);
-    const { context } = slave.session.getSnapshot();
+  /** The session accepted a HELLO: the slave gets the next id, by which monitors' control finds it (37). */
+  #register({ peer }: RegisterInput): number {
+    const id = this.#ids.next();
+    this.#slaves.alias(peer, String(id));
+    return id;
+  }
+
+  /** The session finished (BYE, expiry, rejected) or failed: a job the slave was building is released. */
+  #ended(slave: Slave, end: SessionEnd): void {
+    const { context } = slave.ref.getSnapshot();
+    if (end.status === 'error') {
+      this.#log.error(`slave ${context.slaveId}: session failed (${describe(end.error)}); forgetting the slave`, end.error);
+    }
+    if (this.#stopped) return;
     const build = context.build;
     if (build === null || context.hello === null || !unfinished(build)) return;
     const abi = context.hello[3];
     const job: Job = [build.package, build.version];
-    if (this.#queues.release(abi, job, slave.id)) {
-      this.#log.info(`slave ${slave.id}: ${build.package} ${build.version} is back in the ${abi} queue`);
+    if (this.#queues.release(abi, job, context.slaveId)) {
+      this.#log.info(`slave ${context.slaveId}: ${build.package} ${build.version} is back in the ${abi} queue`);
     }
   }
 
@@ -259,15 +261,16 @@ export class SlaveDriver {
     const paused = this.#paused();
     if (paused === this.#masterPaused) return;
     this.#masterPaused = paused;
-    for (const slave of this.#byId.values()) slave.session.send({ type: paused ? 'PAUSE' : 'RESUME' });
+    for (const slave of this.#slaves.list()) slave.ref.send({ type: paused ? 'PAUSE' : 'RESUME' });
   }
 
   #services(): SlaveSessionServices {
     const ports = this.#ports;
     return {
-      reply: (slaveId, reply) => this.#reply(slaveId, reply),
+      reply: (peer, reply) => this.#reply(peer, reply),
       publishStatus: (status) => this.#publish(status),
-      log: (entry, slaveId) => this.#sessionLog(entry, slaveId),
+      log: (entry, peer) => this.#sessionLog(entry, peer),
+      register: (input) => this.#register(input),
       requestJob: (input) => this.#requestJob(input),
       logBuild: (build) => ports.logBuild(build),
       expectFile: ({ slaveId, file }, signal) => ports.expectFile(slaveId, file, signal),
@@ -277,20 +280,18 @@ export class SlaveDriver {
   }
 
   /** A slave's protocol errors are counted with its garbage (FaultLog), so a flood of them is summarised. */
-  #sessionLog({ level, message, fault }: LogEntry, slaveId: number): void {
-    const peer = this.#byId.get(slaveId)?.peer;
-    if (fault && peer !== undefined && this.#router !== undefined) this.#router.fault(peer, message);
-    else if (level === 'warning') this.#log.warn(message);
-    else this.#log[level](message);
+  #sessionLog({ level, message, fault }: LogEntry, peer: PeerId): void {
+    if (fault && this.#router !== undefined) this.#router.fault(peer, message);
+    else logAt(this.#log, level, message);
   }
 
-  #reply(slaveId: number, reply: SlaveReply): void {
-    const slave = this.#byId.get(slaveId);
-    if (slave === undefined || this.#router === undefined) return;
+  #reply(peer: PeerId, reply: SlaveReply): void {
+    if (this.#stopped || this.#router === undefined) return;
+    const failed = (err: unknown) => this.#log.error(`slave ${this.#slaves.get(peer)?.ref.getSnapshot().context.slaveId}: reply ${reply.verb} not sent (${describe(err)})`, err);
     try {
-      this.#router.reply(slave.peer, reply).catch((err) => this.#log.error(`slave ${slaveId}: reply ${reply.verb} not sent (${describe(err)})`));
+      this.#router.reply(peer, reply).catch(failed);
     } catch (err) {
-      this.#log.error(`slave ${slaveId}: reply ${reply.verb} not sent (${describe(err)})`, err);
+      failed(err);
     }
   }
 
@@ -338,11 +339,11 @@ export class SlaveDriver {
     this.#log.info(`deleting ${what} from the build queues`);
     const abis = await this.#buildAbis([]);
     this.#queues.delete(pkg, ver, abis);
-    for (const slave of this.#byId.values()) {
-      const build = slave.session.getSnapshot().context.build;
+    for (const slave of this.#registered()) {
+      const { build, slaveId } = slave.ref.getSnapshot().context;
       if (build !== null && build.package === pkg && (ver === null || build.version === ver)) {
-        this.#log.info(`slave ${slave.id}: skipping ${build.package} ${build.version} (deleted)`);
-        slave.session.send({ type: 'SKIP' });
+        this.#log.info(`slave ${slaveId}: skipping ${build.package} ${build.version} (deleted)`);
+        slave.ref.send({ type: 'SKIP' });
       }
     }
     return { verb: 'OK' };

@@ -5,7 +5,7 @@
 import { createTask } from '../runtime/task.js';
 import { SlaveDriver, type SlaveDriverOptions } from './slave-driver.js';
 
-export type SlaveDriverInput = Omit<SlaveDriverOptions, 'log' | 'paused'> & {
+export type SlaveDriverInput = Omit<SlaveDriverOptions, 'log' | 'paused' | 'sessions'> & {
   /** Told the endpoint once the slave socket is bound (the real port for `tcp://…:*`). */
   onListening?: (endpoint: string) => void;
 };
@@ -14,7 +14,7 @@ export const slaveDriverTask = createTask<SlaveDriverInput>({
   kind: 'pausing',
   async start(ctx) {
     const { onListening, ...options } = ctx.input;
-    const driver = await SlaveDriver.start({ ...options, log: ctx.log, paused: ctx.paused });
+    const driver = await SlaveDriver.start({ ...options, log: ctx.log, paused: ctx.paused, sessions: ctx.sessions });
     ctx.log.info(`listening for slaves on ${driver.endpoint}`);
     onListening?.(driver.endpoint);
     return { stop: () => driver.stop() };

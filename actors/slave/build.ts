@@ -1,10 +1,10 @@
 /**
- * One build, as piw-slave runs it (behaviours.md A.3, 195): `pip wheel` of one version with no
+ * One build, as piw-slave runs it (spec/behaviours.md A.3, 195): `pip wheel` of one version with no
  * dependencies, in a fresh temp dir, as the leader of its own process group under RLIMIT_DATA 1 GiB, with
- * the -t timeout enforced (0.18 never did). The result carries pip's log (cut in the middle past 16 MiB), the wall time of pip
+ * the -t timeout enforced (0.18 never did). The result carries pip's log, headed by the command run (cut in the middle past 16 MiB), the wall time of pip
  * alone, and every wheel with its size, SHA-256, tags and run-time dependencies.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimeDelta } from '../../protocols/cbor/index.js';
@@ -75,8 +75,8 @@ async function readLog(path: string): Promise<string> {
   let log: Buffer;
   try {
     log = await readFile(path);
-  } catch {
-    return ''; // pip never got as far as opening its log
+  } catch (err) {
+    return `pip's log ${path} could not be read: ${err instanceof Error ? err.message : String(err)}`;
   }
   return cutOutput(log, MAX_BUILD_OUTPUT);
 }
@@ -96,8 +96,12 @@ export async function build(pkg: string, version: string, options: BuildOptions)
   const scratch = join(dir, 'tmp');
   await Promise.all([mkdir(wheelDir), mkdir(scratch)]);
   const cleanup = () => rm(dir, { recursive: true, force: true });
+  const args = pipWheelArgs(pkg, version, indexUrl, wheelDir, logFile);
+  // The log starts with the command, and pip appends to it (--log is pip's appending log): a build stopped
+  // before pip wrote a line (a timeout on a loaded machine) still reports what was run, not an empty log.
+  await writeFile(logFile, `$ ${[python, ...args].join(' ')}\n`);
 
-  const run = await runInProcessGroup(python, pipWheelArgs(pkg, version, indexUrl, wheelDir, logFile), {
+  const run = await runInProcessGroup(python, args, {
     cwd: dir,
     // Git may only clone local paths (0.18); temp files of pip and compilers stay inside the build dir; a
     // build never gets systemd's notification socket (it must not speak for the slave, nor feed its watchdog).

@@ -1,9 +1,9 @@
-/** A wheel a build produced, as the slave reports it in BUILT (protocols.md §3.1; behaviours 193–194). */
+/** A wheel a build produced, as the slave reports it in BUILT (protocols/README.md §3.1; behaviours 193–194). */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { fileTags, parseWheelFilename } from '../../machines/wheel-filename.js';
+import { fileTags, parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { wheelDependencies, type Dependencies, type DependencyOptions } from './dependencies.js';
 

@@ -1,5 +1,5 @@
 /**
- * The run-time dependencies of a built wheel (behaviours.md A.3): its ELF shared objects are extracted,
+ * The run-time dependencies of a built wheel (spec/behaviours.md A.3): its ELF shared objects are extracted,
  * `ldd` names the libraries they load, and each library maps to the Debian package that owns it (`apt`)
  * or, owned by none, to its path (tool `""`). Libraries shipped inside the wheel itself are not
  * dependencies (0.18 reported their temp-dir paths under `""`).

@@ -1,4 +1,4 @@
-/** Typed errors of the slave's builder (codes `PIW_ERR_BUILD_*`, `PIW_ERR_ZIP_*`, `PIW_ERR_PYTHON_PROBE`). */
+/** Typed errors of the slave's builder: the build itself, the zip files it reads, the Python it probes. */
 import { defineError } from '../../protocols/errors.js';
 
 export const BuildTimeoutError = defineError(

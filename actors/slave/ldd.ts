@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { BuildAbortedError, DependencyAnalysisError } from './errors.js';
 
-/** protocols.md §7: each `ldd` call gets 30 s. */
+/** protocols/README.md §7: each `ldd` call gets 30 s. */
 export const LDD_TIMEOUT_MS = 30_000;
 
 // 0.18's pattern: only `name => /abs/path (0xADDR)` lines name a library file.

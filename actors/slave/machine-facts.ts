@@ -1,5 +1,5 @@
 /**
- * What a slave says about itself in HELLO (protocols.md §3.3): the wheel tags of the Python it builds
+ * What a slave says about itself in HELLO (protocols/README.md §3.3): the wheel tags of the Python it builds
  * with, the OS name and version from /etc/os-release, and the board's revision and serial.
  */
 import { execFile } from 'node:child_process';

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { PiwError } from '../../protocols/errors.js';
 import { BuildAbortedError, BuildSpawnError, BuildTimeoutError } from './errors.js';
 
-/** SIGTERM → SIGKILL grace for a stopped build (protocols.md §7: "terminate, 10 s, kill"). */
+/** SIGTERM → SIGKILL grace for a stopped build (protocols/README.md §7: "terminate, 10 s, kill"). */
 export const DEFAULT_KILL_GRACE_MS = 10_000;
 
 export interface GroupRunOptions {

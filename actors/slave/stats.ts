@@ -1,7 +1,8 @@
-/** The machine statistics a slave sends with IDLE and BUSY (protocols.md §3.4), as 0.18's `info` reads them. */
+/** The machine statistics a slave sends with IDLE and BUSY (protocols/README.md §3.4), as 0.18's `info` reads them. */
 import { readFile, statfs } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import type { SlaveStatsWire } from '../../protocols/records.js';
+import { slaveErrors } from './client/errors.js';
 
 export interface SlaveStats {
   timestamp: Date;
@@ -37,7 +38,7 @@ export function parseMeminfo(text: string): Map<string, number> {
 export function memoryFigures(meminfo: Map<string, number>): Pick<SlaveStats, 'memSize' | 'memFree' | 'swapSize' | 'swapFree'> {
   const get = (label: string) => {
     const value = meminfo.get(label);
-    if (value === undefined) throw new Error(`unable to determine memory stats: /proc/meminfo lacks ${label}`);
+    if (value === undefined) throw slaveErrors.stats(`unable to determine memory stats: /proc/meminfo lacks ${label}`);
     return value;
   };
   const available = meminfo.get('MemAvailable');

@@ -20,6 +20,7 @@ import {
   S3Client,
   paginateListObjectsV2,
   type BucketLocationConstraint,
+  type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { storageErrors } from './errors.js';
@@ -175,15 +176,16 @@ export class S3Storage implements Storage {
 
   async read(key: string, signal?: AbortSignal): Promise<ReadResult> {
     const Key = this.#key(key);
+    let got: GetObjectCommandOutput;
     try {
-      const got = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key }), signal ? { abortSignal: signal } : {});
-      const body = got.Body;
-      if (!(body instanceof Readable)) throw new Error('the response has no body');
-      return { stream: body, size: got.ContentLength ?? 0, sha256: got.Metadata?.sha256 };
+      got = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key }), signal ? { abortSignal: signal } : {});
     } catch (err) {
       if (isMissing(err)) throw storageErrors.missing(key, this.url);
       throw storageErrors.request(`reading ${key}`, this.url, err);
     }
+    const body = got.Body;
+    if (!(body instanceof Readable)) throw storageErrors.request(`reading ${key}`, this.url, 'the response has no body');
+    return { stream: body, size: got.ContentLength ?? 0, sha256: got.Metadata?.sha256 };
   }
 
   async readText(key: string): Promise<string | undefined> {

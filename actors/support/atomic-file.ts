@@ -1,6 +1,6 @@
 /**
  * Crash-safe file replacement: readers see the old file or the new one, never a half-written one, and a
- * failure at any step leaves the old file untouched and no temp file behind (web-output.md §0).
+ * failure at any step leaves the old file untouched and no temp file behind (web-templates/README.md §0).
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';

@@ -167,7 +167,7 @@ function handle(m) {
         }),
       };
   }
-  throw new Error('unknown job ' + m.t);
+  return { error: 'unknown job ' + m.t };
 }
 
 parentPort.on('message', (m) => {

@@ -5,7 +5,7 @@
  * pip reads Requires-Python from the index and the dependencies from the metadata file.
  */
 import { createHash } from 'node:crypto';
-import { parseWheelFilename } from '../../machines/wheel-filename.js';
+import { parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import { ZipReader, type ZipEntry } from '../slave/zip-reader.js';
 
 /** The most Requires-Python keeps (the database column's width); a longer one is not a specifier. */

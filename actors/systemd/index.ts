@@ -8,4 +8,4 @@ export {
   type ServiceNotifierOptions,
   type WatchdogTimers,
 } from './notify.js';
-export { SystemdError, systemdErrors, type SystemdErrorCode } from './errors.js';
+export { SystemdError, systemdErrors } from './errors.js';

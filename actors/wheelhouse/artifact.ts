@@ -4,8 +4,8 @@
  * wheelhouse-uploader and pip's legacy rule do). Names compare in PEP 503's normal form, versions in
  * PEP 440's, so `Foo_Bar-1.0.0` is foo-bar 1.0. Pure.
  */
-import { compareVersions, parseVersion } from '../../machines/pep440.js';
-import { canonicalizeName, isWheelFilename, parseWheelFilename } from '../../machines/wheel-filename.js';
+import { compareVersions, parseVersion } from '../../protocols/packaging/pep440.js';
+import { canonicalizeName, isWheelFilename, parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
 
 export interface Artifact {
   filename: string;

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { fsyncDirectory, tempPathFor } from '../support/atomic-file.js';
 import type { Storage } from '../storage/storage.js';
-import { wheelhouseErrors } from './errors.js';
+import { WheelhouseError, wheelhouseErrors } from './errors.js';
 
 /** Where a file comes from: a URL (http, https, file) or an object of a container. */
 export type FileSource = { kind: 'url'; url: string } | { kind: 'object'; storage: Storage; key: string };
@@ -46,7 +46,7 @@ async function openSource(source: FileSource, signal?: AbortSignal): Promise<{ s
   const url = new URL(source.url);
   if (url.protocol === 'file:') return { stream: createReadStream(fileURLToPath(url), { highWaterMark: 1 << 20 }), size: undefined, sha256: undefined };
   const res = await fetch(url, signal ? { signal } : {});
-  if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok || res.body === null) throw wheelhouseErrors.page(describeSource(source), `HTTP ${res.status} ${res.statusText}`);
   const length = res.headers.get('content-length');
   return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), size: length === null ? undefined : Number(length), sha256: undefined };
 }
@@ -104,7 +104,7 @@ export async function downloadFile(opts: DownloadOptions): Promise<{ size: numbe
     return { size, sha256: got.sha256! };
   } catch (err) {
     if (!kept) await unlink(temp).catch(() => undefined);
-    if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('PIW_ERR_WHEELHOUSE')) throw err;
+    if (err instanceof WheelhouseError) throw err;
     throw wheelhouseErrors.page(describeSource(opts.source), err);
   }
 }

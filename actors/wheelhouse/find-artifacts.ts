@@ -12,7 +12,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { canonicalizeName } from '../../machines/wheel-filename.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
 import type { Storage } from '../storage/storage.js';
 import { isArtifactOf, parseArtifact } from './artifact.js';
 import type { FileSource } from './download.js';

@@ -59,12 +59,14 @@ const depth = (key: string) => key.split('/').length;
 /** Every file of the output as key → local file, links followed inside the output only. */
 export async function walkOutput(root: string, log: Logger): Promise<Map<string, LocalFile>> {
   let top: string;
+  let directory: boolean;
   try {
     top = await realpath(root);
-    if (!(await stat(top)).isDirectory()) throw new Error('not a directory');
+    directory = (await stat(top)).isDirectory();
   } catch (err) {
     throw wheelhouseErrors.local(`cannot read the output ${root}: ${(err as Error).message}`, err);
   }
+  if (!directory) throw wheelhouseErrors.local(`cannot read the output ${root}: not a directory`);
   const files = new Map<string, LocalFile>();
   const inside = (real: string) => real === top || real.startsWith(top + sep);
   const walk = async (dir: string, base: string, chain: Set<string>): Promise<void> => {

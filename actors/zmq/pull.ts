@@ -1,6 +1,6 @@
 /**
  * PULL (control queue, logger queue) and SUB (monitors on the status queue): one CBOR frame per message
- * (protocols.md §1.4). A valid message becomes a `wire.message` event for the target; anything else is
+ * (protocols/README.md §1.4). A valid message becomes a `wire.message` event for the target; anything else is
  * logged ("unable to deserialize data", behaviours 21, 27; past a few a window, counted: FaultLog) and
  * dropped, and the loop goes on. Frames over the protocol's `maxFrame` are refused by ZeroMQ.
  */

@@ -1,6 +1,6 @@
 /**
  * The ROUTER adapter for REQ clients (slaves on the slave queue, piw-import / piw-remove / piw-rebuild on
- * the import queue): frames are `[identity, '', payload]` (protocols.md §1.4). Each valid request becomes a
+ * the import queue): frames are `[identity, '', payload]` (protocols/README.md §1.4). Each valid request becomes a
  * `wire.message` event for the target; a request that fails to decode or validate is logged and becomes a
  * `wire.invalid` event (the owner decides whether the protocol answers it); a message that is not exactly
  * three frames is logged as "invalid message structure received" (behaviour 10) and dropped. No peer's

@@ -1,5 +1,5 @@
 /**
- * What every ZeroMQ socket of the project shares (protocols.md §1, §2): IPv6 on (so `tcp://*:5555` binds
+ * What every ZeroMQ socket of the project shares (protocols/README.md §1, §2): IPv6 on (so `tcp://*:5555` binds
  * dual-stack, as 0.18's transport wrapper does), a short linger on close (0.18 closes its context with
  * 1 s), ipc socket-file permissions fixed after bind, sends serialised per socket, and a receive loop that
  * nothing a peer sends can stop.
@@ -16,7 +16,7 @@ export const LINGER_MS = 1000;
 
 export const SOCKET_DEFAULTS = { ipv6: true, linger: LINGER_MS } as const;
 
-/** What to do to an ipc:// socket file after bind (protocols.md §2). */
+/** What to do to an ipc:// socket file after bind (protocols/README.md §2). */
 export type IpcMode =
   /** Owner only (the import queue: importing is a privilege of the master's user). */
   | 'private'

@@ -20,11 +20,11 @@ import { DEFAULT_PYPI_JSON, PyPIDescriptions } from '../../actors/cloud-gazer/py
 import type { Logger } from '../../actors/runtime/logger.js';
 import { addProblem } from '../../machines/import-session/check-add.js';
 import type { ImportToolRequest } from '../../machines/import-session/tool.js';
-import { canonicalizeName } from '../../machines/wheel-filename.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
 import type { Settings } from '../common/command.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
-import { converse } from '../import/master-link.js';
-import { MasterToolCommand, toolSchemaEntries } from '../import/tool-command.js';
+import { converse } from '../master-link/master-link.js';
+import { MasterToolCommand, toolSchemaEntries } from '../master-link/tool-command.js';
 
 const schema = v.object({
   ...toolSchemaEntries,

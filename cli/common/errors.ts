@@ -4,30 +4,17 @@
  * typed errors (PiwError) and database errors — print their message only; anything else prints its stack,
  * since it is a bug.
  */
-import { PiwError } from '../../protocols/errors.js';
+import { defineError, PiwError } from '../../protocols/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 
 /** A bad option, environment variable or configuration file. */
-export class ConfigError extends PiwError {
-  static readonly code = 'PIW_ERR_CONFIG';
-  readonly exitCode = EXIT_USAGE;
-  constructor(message: string) {
-    super(ConfigError.code, message);
-    this.name = 'ConfigError';
-  }
-}
+export const ConfigError = defineError('PIW_ERR_CONFIG', (message: string) => ({ message, exitCode: EXIT_USAGE }));
 
 /** A failure the command reports and ends on, with the exit status it chooses. */
-export class FatalError extends PiwError {
-  static readonly code = 'PIW_ERR_FATAL';
-  constructor(message: string, readonly exitCode: number = EXIT_ERROR, code: string = FatalError.code) {
-    super(code, message);
-    this.name = 'FatalError';
-  }
-}
+export const FatalError = defineError('PIW_ERR_FATAL', (message: string, exitCode: number = EXIT_ERROR) => ({ message, exitCode }));
 
 /** Exit status and whether the error deserves its stack trace. */
 export function classify(err: unknown): { exitCode: number; expected: boolean; message: string } {

@@ -8,10 +8,8 @@
  * then lowers the console's threshold so they show, on the console and in the file.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { createLogger, formatEntry, type LogEntry, type Logger, type LogLevel } from '../../actors/runtime/logger.js';
+import { createLogger, formatEntry, LEVEL_ORDER as ORDER, type LogEntry, type Logger, type LogLevel } from '../../actors/runtime/logger.js';
 import { ConfigError } from './errors.js';
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface CliLoggerOptions {
   quiet?: boolean;
@@ -33,7 +31,7 @@ export interface CliLogger {
 }
 
 export function createCliLogger(name: string, opts: CliLoggerOptions = {}): CliLogger {
-  const consoleLevel: LogLevel = opts.console ?? (opts.quiet ? 'error' : opts.verbose ? 'info' : 'warn');
+  const consoleLevel: LogLevel = opts.console ?? (opts.quiet ? 'error' : opts.verbose ? 'info' : 'warning');
   const fileLevel = ORDER[consoleLevel] < ORDER.info ? ORDER[consoleLevel] : ORDER.info;
   const write = opts.write ?? ((line: string) => process.stderr.write(line));
   let fd: number | undefined;

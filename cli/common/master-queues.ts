@@ -8,7 +8,7 @@ import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE } from '../../actors/master
 import { checkIpcPeer } from '../../actors/ipc/index.js';
 import { createMonitorClient, type MonitorClient } from '../../actors/monitor/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
-import { address } from '../import/tool-command.js';
+import { address } from '../master-link/tool-command.js';
 
 /** Entries of a command's valibot schema. */
 export const masterQueueEntries = {

@@ -6,17 +6,16 @@
  * configuration file shared with real deployments.
  */
 import type { Logger } from '../../actors/runtime/logger.js';
-import { FatalError } from './errors.js';
+import { defineError } from '../../protocols/errors.js';
+import { EXIT_ERROR } from './errors.js';
 
 export const ALLOW_ROOT_ENV = 'PIW_ALLOW_ROOT';
 
-/** Code `PIW_ERR_ROOT`; exit status 1. */
-export class RootRefusedError extends FatalError {
-  constructor(who: string) {
-    super(`${who} must not be run as root; run it as an unprivileged user (or set ${ALLOW_ROOT_ENV}=1 on a throw-away machine)`, 1, 'PIW_ERR_ROOT');
-    this.name = 'RootRefusedError';
-  }
-}
+/** Exit status 1. */
+export const RootRefusedError = defineError('PIW_ERR_ROOT', (who: string) => ({
+  message: `${who} must not be run as root; run it as an unprivileged user (or set ${ALLOW_ROOT_ENV}=1 on a throw-away machine)`,
+  exitCode: EXIT_ERROR,
+}));
 
 const ALLOWED = new Set(['1', 'yes', 'true', 'on']);
 

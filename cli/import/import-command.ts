@@ -18,17 +18,17 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
 import type { Logger } from '../../actors/runtime/logger.js';
-import { canonicalizeName, isProjectName } from '../../machines/wheel-filename.js';
+import { canonicalizeName, isProjectName } from '../../protocols/packaging/wheel-filename.js';
 import type { TimeDelta } from '../../protocols/cbor/values.js';
 import type { BuildStateWire } from '../../protocols/records.js';
 import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
-import { toolErrors } from './errors.js';
+import { toolErrors } from '../master-link/errors.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
 import { confirmAndSendImport } from './send-import.js';
-import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
+import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from '../master-link/tool-command.js';
 
 /** Where piw-import sends files: 0.18 hard-coded this address; ours is an option. */
 export const DEFAULT_IMPORT_FILE_QUEUE = 'tcp://localhost:5556';

@@ -23,12 +23,12 @@ import type { BuildStateWire } from '../../protocols/records.js';
 import type { Settings } from '../common/command.js';
 import { flag } from '../common/config.js';
 import { ConfigError, EXIT_OK, EXIT_USAGE } from '../common/errors.js';
-import { toolErrors } from './errors.js';
+import { toolErrors } from '../master-link/errors.js';
 import { connectable, DEFAULT_IMPORT_FILE_QUEUE, DEFAULT_IMPORT_OUTPUT } from './import-command.js';
 import { fileStateOf, readLocalWheel, type LocalWheel } from './local-wheel.js';
-import { checkImportQueue } from './master-link.js';
+import { checkImportQueue } from '../master-link/master-link.js';
 import { confirmAndSendImport } from './send-import.js';
-import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from './tool-command.js';
+import { address, MasterToolCommand, packageArgument, toolSchemaEntries } from '../master-link/tool-command.js';
 
 const PURE_ABIS = new Set(['none', 'abi3']);
 

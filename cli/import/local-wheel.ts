@@ -8,9 +8,9 @@ import { basename } from 'node:path';
 import { fileSha256 } from '../../actors/slave/built-wheel.js';
 import { ZipReader } from '../../actors/slave/zip-reader.js';
 import { findMetadataEntry, metadataHeaders } from '../../actors/support/wheel-metadata.js';
-import { fileTags, parseWheelFilename, type WheelFilename } from '../../machines/wheel-filename.js';
+import { fileTags, parseWheelFilename, type WheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import type { FileStateWire } from '../../protocols/records.js';
-import { toolErrors } from './errors.js';
+import { toolErrors } from '../master-link/errors.js';
 
 export interface LocalWheel {
   path: string;
@@ -34,13 +34,14 @@ export async function readLocalWheel(path: string): Promise<LocalWheel> {
     throw toolErrors.input(`${path} is not a wheel: ${describe(err)}`, err);
   }
   let size: number;
+  let regular: boolean;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
+    [regular, size] = [info.isFile(), info.size];
   } catch (err) {
     throw toolErrors.input(`cannot read ${path}: ${describe(err)}`, err);
   }
+  if (!regular) throw toolErrors.input(`cannot read ${path}: not a regular file`);
   let zip: ZipReader;
   try {
     zip = await ZipReader.open(path);

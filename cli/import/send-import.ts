@@ -6,9 +6,9 @@
 import { sendFile } from '../../actors/file-sender/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import type { BuildStateWire } from '../../protocols/records.js';
-import { ToolError } from './errors.js';
+import { ToolError } from '../master-link/errors.js';
 import type { LocalWheel } from './local-wheel.js';
-import { converse } from './master-link.js';
+import { converse } from '../master-link/master-link.js';
 import { progressFor, type MaybeTty } from './progress.js';
 import { TRANSFER_START_TIMEOUT_MS, watchTransfer } from './transfer-watch.js';
 

@@ -5,7 +5,7 @@
  * after `startTimeoutMs` with an error that names the address, rather than after the whole --timeout.
  */
 import type { Logger } from '../../actors/runtime/logger.js';
-import { toolErrors } from './errors.js';
+import { toolErrors } from '../master-link/errors.js';
 
 /** The first notice, then one every so often while nothing has come. */
 export const TRANSFER_NOTICE_MS = 5000;

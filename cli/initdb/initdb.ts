@@ -1,5 +1,5 @@
 /**
- * What piw-initdb does (manual chapter 6, schema.md §5, behaviours 208–211): connect as a cluster
+ * What piw-initdb does (manual chapter 6, schema/README.md §5, behaviours 208–211): connect as a cluster
  * superuser, check the master role, find the database's version, say what will be done, ask, and run
  * every step in one transaction, reporting each as it goes.
  *

@@ -3,9 +3,10 @@
  * [master] section of the configuration files) → the master (actors/master).
  *
  * Beyond 0.18's options: --pypi-json (0.18.x), --oracles, --max-file-size, --site-url, --pypi-hold and
- * --rewrite-delay, knobs of the tasks that take them. --dev-mode is 0.18's: new packages are added skipped
- * "development mode" (never built), debug logging, rewrites held 3 s, and (ours) PyPI's events not held;
- * a demo that wants its packages built uses `--pypi-hold 0 --rewrite-delay 3` instead.
+ * --rewrite-delay, knobs of the tasks that take them, and --inspect (a live view of the actors,
+ * actors/inspect). --dev-mode is 0.18's: new packages are added skipped "development mode" (never built),
+ * debug logging, rewrites held 3 s, and (ours) PyPI's events not held; a demo that wants its packages
+ * built uses `--pypi-hold 0 --rewrite-delay 3` instead.
  *
  * The queues 0.18 bound in-process (--web-queue, --builds-queue, --db-queue, --fs-queue, --stats-queue) are
  * accepted for compatibility with existing configuration files, but this master's in-process queues are
@@ -22,6 +23,7 @@ import * as v from 'valibot';
 import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE, defaultConfig, type MasterConfig } from '../../actors/master/config.js';
 import { Master } from '../../actors/master/master.js';
 import { handleSignals } from '../../actors/master/signals.js';
+import { DEFAULT_INSPECT_ADDRESS, parseInspectAddress } from '../../actors/inspect/address.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { serviceNotifier } from '../../actors/systemd/index.js';
 import { parseDsn } from '../../schema/dsn.js';
@@ -92,6 +94,22 @@ const patterns = () =>
     '',
   );
 
+/** --inspect: off, the bare switch (the default address), or a loopback address (actors/inspect/address.ts). */
+const inspectAddress = () =>
+  v.optional(
+    v.pipe(
+      v.union([v.boolean(), v.string()]),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        try {
+          return parseInspectAddress(dataset.value);
+        } catch (err) {
+          addIssue({ message: (err as Error).message });
+          return NEVER;
+        }
+      }),
+    ),
+  );
+
 const schema = v.object({
   dsn: optionalText(),
   outputPath: text(DEFAULTS.outputPath),
@@ -116,9 +134,24 @@ const schema = v.object({
   oracles: integer(DEFAULTS.oracles, 1, 64),
   maxFileSize: size(DEFAULTS.maxFileSize),
   siteUrl: v.optional(v.pipe(v.string(), v.check(isHttpUrl, 'expected an http:// or https:// URL'))),
+  inspect: inspectAddress(),
 });
 
 type MasterSettings = Settings<typeof schema>;
+
+/**
+ * `--inspect ADDR` as `--inspect=ADDR`: the option's value is optional, which clipanion takes in the
+ * second form only, and piw-master has no positional arguments for a word after it to be mistaken for.
+ */
+export function joinInspectValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--inspect' && next !== undefined && !next.startsWith('-')) out.push(`--inspect=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
 
 /** `~` and `~/…` as the shell (and 0.18's os.path.expanduser) would have it. */
 function expandHome(p: string): string {
@@ -148,6 +181,7 @@ export function masterConfig(s: MasterSettings): MasterConfig {
     oracles: s.oracles,
     maxFileSize: s.maxFileSize,
     siteUrl: s.siteUrl,
+    inspect: s.inspect,
   };
 }
 
@@ -203,12 +237,19 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       else /tmp/piwheels-UID (made with mode 0700); the tools look in the same place. A socket or directory
       someone else made there, or at an address given, is refused.
 
+      The live view (--inspect) is a page that shows the master's actors as a tree and, for the one you
+      choose, its current state marked on its statechart and its last events, updated as they happen
+      (xstate's inspection API; nothing is attached without the option). It is off by default. A bare
+      --inspect serves it at http://${DEFAULT_INSPECT_ADDRESS}/; --inspect=PORT or --inspect=HOST:PORT
+      elsewhere (--inspect=127.0.0.1:0: any free port, logged at start). It has no password, so only a
+      loopback address is accepted (127.0.0.1, ::1, localhost); from another machine, use an SSH tunnel.
+
       Settings may also come from the environment (PIW_MASTER_DSN, PIW_MASTER_OUTPUT_PATH,
       PIW_MASTER_DEV_MODE, PIW_MASTER_DEBUG, PIW_MASTER_PYPI_HOLD, PIW_MASTER_REWRITE_DELAY,
       PIW_MASTER_PYPI_XMLRPC, PIW_MASTER_PYPI_SIMPLE, PIW_MASTER_PYPI_JSON, PIW_MASTER_ORACLES,
-      PIW_MASTER_MAX_FILE_SIZE, PIW_MASTER_SITE_URL, and PIW_<NAME>_QUEUE for each queue, e.g.
-      PIW_SLAVE_QUEUE) and from the [master] section of the configuration files (keys named after the
-      long options: dsn, output_path, slave_queue, ...).
+      PIW_MASTER_MAX_FILE_SIZE, PIW_MASTER_SITE_URL, PIW_MASTER_INSPECT (yes, or an address), and
+      PIW_<NAME>_QUEUE for each queue, e.g. PIW_SLAVE_QUEUE) and from the [master] section of the
+      configuration files (keys named after the long options: dsn, output_path, slave_queue, inspect, ...).
     `,
     examples: [
       ['Run on the local PostgreSQL server, writing the site for Apache', '$0 -v -d postgres:///piwheels -o /var/www/piwheels'],
@@ -273,6 +314,10 @@ export class MasterCommand extends PiwCommand<typeof schema> {
     description: 'The largest wheel accepted from a slave or piw-import, in bytes or with a suffix K, M, G (default: 2G)',
   });
   siteUrl = Option.String('--site-url', { description: 'The public address of the website, for its sitemaps (default: https://www.piwheels.org)' });
+  inspect = Option.String('--inspect', {
+    tolerateBoolean: true,
+    description: `Serve a live view of the actor tree (states on their charts, last events) at ADDR, a loopback address or a port: --inspect [ADDR] (default: off; a bare --inspect: ${DEFAULT_INSPECT_ADDRESS})`,
+  });
 
   settings() {
     const master = (name: string) => `PIW_MASTER_${name}`;
@@ -306,6 +351,7 @@ export class MasterCommand extends PiwCommand<typeof schema> {
         oracles: { flag: '--oracles', given: this.oracles, env: master('ORACLES') },
         maxFileSize: { flag: '--max-file-size', given: this.maxFileSize, env: master('MAX_FILE_SIZE') },
         siteUrl: { flag: '--site-url', given: this.siteUrl, env: master('SITE_URL') },
+        inspect: { flag: '--inspect', given: this.inspect, env: master('INSPECT') },
       },
       schema,
     };

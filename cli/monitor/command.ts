@@ -9,7 +9,7 @@
  */
 import { Command } from 'clipanion';
 import * as v from 'valibot';
-import { createLogger, type LogEntry, type Logger } from '../../actors/runtime/logger.js';
+import { createLogger, logAt, type LogEntry, type Logger } from '../../actors/runtime/logger.js';
 import { PiwCommand, type Settings } from '../common/command.js';
 import { FatalError } from '../common/errors.js';
 import { controlQueueOption, followMaster, MASTER_QUEUE_METAVARS, masterQueueEntries, masterQueueSettings, statusQueueOption } from '../common/master-queues.js';
@@ -89,7 +89,7 @@ export class MonitorCommand extends PiwCommand<typeof schema> {
       process.off('unhandledRejection', onError);
       process.off('exit', io.close);
       await client.close();
-      for (const entry of held) log[entry.level](entry.message, entry.error);
+      for (const entry of held) logAt(log, entry.level, entry.message, entry.error);
     }
     if (failure !== undefined) throw failure;
     return 0;

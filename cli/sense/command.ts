@@ -16,7 +16,7 @@ import { findSenseHat } from '../../actors/sense/discover.js';
 import { openJoystick } from '../../actors/sense/joystick.js';
 import { openMatrix } from '../../actors/sense/matrix.js';
 import { runSense } from '../../actors/sense/run-sense.js';
-import { ROTATIONS, type Rotation } from '../../machines/sense/rotation.js';
+import { ROTATIONS, type Rotation } from '../../actors/sense/display/rotation.js';
 import { PiwCommand, type Settings } from '../common/command.js';
 import { controlQueueOption, followMaster, MASTER_QUEUE_METAVARS, masterQueueEntries, masterQueueSettings, statusQueueOption } from '../common/master-queues.js';
 

@@ -10,7 +10,7 @@ import { Command, Option } from 'clipanion';
 import * as v from 'valibot';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { fetchArtifacts } from '../../actors/wheelhouse/fetch.js';
-import { isProjectName } from '../../machines/wheel-filename.js';
+import { isProjectName } from '../../protocols/packaging/wheel-filename.js';
 import type { Settings } from '../common/command.js';
 import { optionalText, text } from '../common/config.js';
 import { ConfigError, EXIT_OK } from '../common/errors.js';

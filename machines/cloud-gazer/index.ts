@@ -1,5 +1,3 @@
-export * from './changelog.js';
-export * from './gazer-plan.js';
-export * from './pypi-actions.js';
-export * from './pypi-buffer.js';
-export * from './pypi-events.js';
+/** Cloud Gazer's charts: its poll cycle and the circuit breaker around each PyPI client. */
+export * from './circuit-breaker.js';
+export * from './poll-cycle.js';

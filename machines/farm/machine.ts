@@ -52,6 +52,8 @@ export const farmMachine = setup({
   },
 }).createMachine({
   id: 'farm',
+  description:
+    "What a monitor knows of the farm, for piw-monitor and piw-sense: one model folded from the master's status queue, in two regions. `link` is what is heard of the master (no connection yet, connected but nothing heard, live, or silent for 30 s); `master` is what the master is doing as far as a monitor can tell (running, paused, or quitting after this monitor sent QUIT).",
   type: 'parallel',
   context: ({ input }) => initialContext(input.now),
   states: {

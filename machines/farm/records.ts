@@ -1,4 +1,4 @@
-/** The status queue's records (protocols.md §3.3–3.6) as the farm model keeps them: named fields, times in ms. */
+/** The status queue's records (protocols/README.md §3.3–3.6) as the farm model keeps them: named fields, times in ms. */
 import type { MasterHelloWire, MasterStatsWire, SlaveHelloWire, SlaveStatsWire } from '../../protocols/records.js';
 import type { MasterFacts, MasterSample, SlaveFacts, SlaveSample } from './types.js';
 

@@ -1,5 +1,5 @@
 /**
- * The farm as a monitor sees it (protocols.md §3.3–3.6, §4.10, §4.12, §5): what the farm model folds the
+ * The farm as a monitor sees it (protocols/README.md §3.3–3.6, §4.10, §4.12, §5): what the farm model folds the
  * status stream into, and the events its owner feeds it. Times are milliseconds since the epoch, taken
  * from the events only: message timestamps (the master's clock) and the `at`/`now` the owner stamps on
  * each event (the monitor's clock, for "last heard" and ages).

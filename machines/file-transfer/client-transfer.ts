@@ -1,5 +1,5 @@
 /**
- * The client's end of one file transfer (protocols.md §6): piw-slave's sender and piw-import run one per
+ * The client's end of one file transfer (protocols/README.md §6): piw-slave's sender and piw-import run one per
  * SEND, over a fresh DEALER socket.
  *
  *   (start: HELLO) ─▶ transferring ──DONE──▶ done
@@ -23,7 +23,7 @@
  *   log: { level, message }
  *
  * Delays, both periodic checks so that a FETCH stays a plain self-transition:
- *   helloRetry (5 s, protocols.md §6): a tick that finds no frame since the previous one sends HELLO again
+ *   helloRetry (5 s, protocols/README.md §6): a tick that finds no frame since the previous one sends HELLO again
  *     (so every 5 s while the master says nothing at all; 5–10 s after its last frame otherwise);
  *   masterTimeout (default 5 minutes): a tick that finds no frame since the previous one gives up.
  *
@@ -97,6 +97,8 @@ export const clientTransferMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "The client's end of one file transfer, one per SEND, run by piw-slave and piw-import over a fresh DEALER socket. It answers each FETCH with the bytes asked for, says HELLO again after 5 s without a frame, and is done when the master says DONE; silence for the master timeout or a read failure fails it.",
   context: ({ input }) => ({
     slaveId: input.slaveId,
     filesize: input.filesize,
@@ -104,7 +106,7 @@ export const clientTransferMachine = setup({
     heardForTimeout: false,
     error: null,
   }),
-  // HELLO at once (protocols.md §6)
+  // HELLO at once (protocols/README.md §6)
   entry: { type: 'sendHello', params: ({ context }) => ({ slaveId: context.slaveId }) },
   initial: 'transferring',
   states: {

@@ -1,8 +1,8 @@
 /**
- * The master's end of one file transfer (protocols.md §6, behaviours 72–84): the File Juggler creates one
+ * The master's end of one file transfer (protocols/README.md §6, behaviours 72–84): the File Juggler creates one
  * of these per EXPECT and feeds it the frames that arrive from that client's identity.
  *
- *   waiting ──HELLO──▶ transferring ──last CHUNK──▶ complete.verifying ──▶ verified
+ *   waiting ──HELLO──▶ transferring ──last CHUNK──▶ complete.verifying ──▶ verified ↺ HELLO / DONE
  *      │                    ↺ CHUNK / HELLO / INVALID      (DONE sent)  └──▶ failed
  *      └── silence ──▶ failed ◀── silence / write failure ──┘
  *
@@ -31,7 +31,11 @@
  * finds no frame heard since the previous tick, so after between one and two periods of silence. A
  * periodic check instead of a timer restarted by every frame keeps each CHUNK a plain self-transition.
  *
- * Output (`MasterTransferOutput`): `{ status: 'verified' }` or `{ status: 'failed', error: TransferError }`.
+ * Outcome (`MasterTransferOutput`): `{ status: 'verified' }` or `{ status: 'failed', error: TransferError }`,
+ * emitted as `transfer.ended` when the machine reaches `verified` or `failed` (`transferOutcome(snapshot)`
+ * reads it later). Neither state is final: the transfer waits there until its owner stops it (after the
+ * VERIFY that claims it, or when nobody does), and a client that missed DONE and says HELLO again is told
+ * DONE again by `verified` (beyond 0.18, which forgot the transfer).
  *
  * An empty CHUNK for an offset inside the file means the client's file is shorter than expected (0.18
  * would FETCH it for ever): the transfer fails with a size error at once, after telling the client DONE so
@@ -43,14 +47,14 @@
  * invalid frame mid-transfer restores the initial credit and restarts the walk from the first missing
  * byte. Per chunk the work is O(1) for in-order traffic (see `ReceivedRanges`).
  */
-import { and, assign, setup } from 'xstate';
+import { and, assign, emit, setup, type SnapshotFrom } from 'xstate';
 import { chunkSizeFor, pipelineSizeFor } from '../../protocols/file-transfer.js';
 import type { ClientFrame, MasterFrame } from '../../protocols/file-transfer.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import type { LogEntry } from '../common/log-entry.js';
 import { TransferError, transferErrors } from './errors.js';
-import { ReceivedRanges } from './ranges.js';
+import { ReceivedRanges } from '../../protocols/file-transfer-ranges.js';
 
 export interface MasterTransferInput {
   slaveId: number;
@@ -83,6 +87,12 @@ export interface VerifyOutput {
 }
 
 export type MasterTransferOutput = { status: 'verified' } | { status: 'failed'; error: TransferError };
+
+/** Emitted once, on reaching `verified` or `failed`. */
+export interface TransferEndedEvent {
+  type: 'transfer.ended';
+  outcome: MasterTransferOutput;
+}
 
 export interface MasterTransferContext {
   slaveId: number;
@@ -156,7 +166,7 @@ export const masterTransferMachine = setup({
     input: {} as MasterTransferInput,
     context: {} as MasterTransferContext,
     events: {} as MasterTransferEvent,
-    output: {} as MasterTransferOutput,
+    emitted: {} as TransferEndedEvent,
   },
   actions: {
     sendFrames: actionNotProvided(NAME, 'sendFrames') as (_: unknown, params: MasterFrame[]) => void,
@@ -176,6 +186,7 @@ export const masterTransferMachine = setup({
     resetCredit: assign(({ context }) => ({ credit: context.initialCredit, offset: 0, heard: true })),
     forgetHeard: assign({ heard: false }),
     fail: assign({ error: (_, error: TransferError) => error }),
+    tellEnded: emit(({ context }) => ({ type: 'transfer.ended' as const, outcome: outcomeOf(context) })),
   },
   actors: {
     verify: actorNotProvided<VerifyOutput, VerifyInput>(NAME, 'verify'),
@@ -195,6 +206,8 @@ export const masterTransferMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "The master's end of one file transfer, one per EXPECT, run by the File Juggler and fed the frames from that client. It owns the byte ranges still missing and the FETCH credit (a pipeline of requests, lost chunks asked for again), says DONE once every byte is written, then has the file's size and SHA-256 verified; silence, a short file or a write failure fails the transfer.",
   context: ({ input }) => {
     const [filename, filesize, filehash] = input.file;
     const chunkSize = input.chunkSize ?? chunkSizeFor(filesize);
@@ -342,9 +355,25 @@ export const masterTransferMachine = setup({
         },
       },
     },
-    verified: { type: 'final' },
-    failed: { type: 'final' },
+    /** Every byte in, size and hash right: waits for its owner (VERIFY) to claim it. */
+    verified: {
+      entry: 'tellEnded',
+      on: {
+        // the client missed DONE and says HELLO again: tell it once more, so it can report SENT
+        HELLO: { actions: { type: 'sendFrames', params: [{ verb: 'DONE' }] } },
+        WRITE_FAILED: {},
+      },
+    },
+    /** Failed: waits, answering nothing, for its owner to claim the error (VERIFY) or drop it. */
+    failed: { entry: 'tellEnded', on: { WRITE_FAILED: {} } },
   },
-  output: ({ context }) =>
-    context.error === null ? { status: 'verified' as const } : { status: 'failed' as const, error: context.error },
 });
+
+function outcomeOf(context: MasterTransferContext): MasterTransferOutput {
+  return context.error === null ? { status: 'verified' } : { status: 'failed', error: context.error };
+}
+
+/** How the transfer ended, once it has (`verified` or `failed`); undefined while it runs. */
+export function transferOutcome(snapshot: SnapshotFrom<typeof masterTransferMachine>): MasterTransferOutput | undefined {
+  return snapshot.matches('verified') || snapshot.matches('failed') ? outcomeOf(snapshot.context) : undefined;
+}

@@ -3,7 +3,7 @@
  * first problem found is the ERROR text. Names must be project names whose PEP 503 form is the package's
  * (piwheels 0.19's piw-add checked aliases so, on its side); the rest are what the columns can hold.
  */
-import { canonicalizeName, isProjectName } from '../wheel-filename.js';
+import { canonicalizeName, isProjectName } from '../../protocols/packaging/wheel-filename.js';
 
 /** Widths of the columns the values go to (packages, versions, package_names). */
 export const MAX_NAME = 200;

@@ -2,7 +2,7 @@
  * The checks an IMPORT passes before anything is looked up or written (behaviours 87–88, then the fields a
  * hostile or broken importer could get wrong). Pure; the first problem found is the ERROR text.
  */
-import { fileStateProblem, isProjectName } from '../wheel-filename.js';
+import { fileStateProblem, isProjectName } from '../../protocols/packaging/wheel-filename.js';
 import type { BuildStateWire } from './types.js';
 
 export function importProblem(build: BuildStateWire): string | undefined {

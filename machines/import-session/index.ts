@@ -1,5 +1,5 @@
 /**
- * The `mr_chase` protocol (protocols.md §4.3): Mr Chase's session machine (machine.ts, interface in
+ * The `mr_chase` protocol (protocols/README.md §4.3): Mr Chase's session machine (machine.ts, interface in
  * types.ts, wiring in services.ts) and the tools' machine (tool.ts).
  */
 export * from './types.js';

@@ -1,5 +1,5 @@
 /**
- * The master's side of one piw-import / piw-remove / piw-rebuild conversation (Mr Chase; protocols.md §4.3,
+ * The master's side of one piw-import / piw-remove / piw-rebuild conversation (Mr Chase; protocols/README.md §4.3,
  * behaviours 85–103). Mr Chase runs one per client identity, forwards each decoded request as an event
  * named by its verb, and drops the session when it reaches a final state (behaviour 95).
  *
@@ -21,7 +21,7 @@
  *
  * Differences from 0.18, on purpose: every IMPORT field is checked before anything is looked up or
  * written (`importProblem`); a file that fails VERIFY is EXPECTed again before it is re-sent (0.18 re-sent
- * without a new EXPECT, so the retry could never succeed; protocols.md §6 LATER) and after
+ * without a new EXPECT, so the retry could never succeed; protocols/README.md §6 LATER) and after
  * `maxSendAttempts` failures the import is refused instead of looping forever.
  *
  * The build is logged only once every file has been verified (0.18 logged it before any transfer,
@@ -38,7 +38,7 @@ import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from '../slave-session/files.js';
 import { addProblem } from './check-add.js';
 import { importProblem } from './check-import.js';
-import { canonicalizeName } from '../wheel-filename.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
 import type {
   AddRequest,
   BuildStateWire,
@@ -222,6 +222,8 @@ export const importSessionSetup = setup({
 
 export const importSessionMachine = importSessionSetup.createMachine({
   id: NAME,
+  description:
+    "The master's side of one piw-import, piw-remove, piw-rebuild or piw-add conversation, one per client, run by Mr Chase. It owns the checks made before anything is written (every IMPORT field, the ABI, the version), the EXPECT, SEND, SENT and VERIFY round for each file, logging the build once every file is verified, and the removals, rebuilds and additions with their page rewrites. Every refusal replies ERROR and ends the session; a tool silent while a file is due is abandoned.",
   context: ({ input }) => ({
     client: input.client,
     maxSendAttempts: input.maxSendAttempts ?? 3,

@@ -1,5 +1,5 @@
 /**
- * The tools' side of `mr_chase` (protocols.md §4.3, behaviours 198–205): one machine serves piw-import,
+ * The tools' side of `mr_chase` (protocols/README.md §4.3, behaviours 198–205): one machine serves piw-import,
  * piw-remove and piw-rebuild. It sends the request at once and follows the master's replies.
  *
  *   (start: IMPORT | REMOVE | REBUILD) ─▶ awaiting ─SEND─▶ transferring ─(SENT)─▶ awaiting
@@ -96,6 +96,8 @@ export const importToolMachine = setup({
   },
 }).createMachine({
   id: NAME,
+  description:
+    "The tools' side of Mr Chase's protocol, one machine for piw-import, piw-remove, piw-rebuild and piw-add. It sends the request at once, transfers a file whenever the master says SEND, and ends done on DONE, or failed on ERROR or any reply out of turn, with an outcome the command prints.",
   context: ({ input }) => ({ request: input.request, sending: null, error: null, action: undefined }),
   entry: { type: 'send', params: ({ context }) => context.request },
   initial: 'awaiting',

@@ -1,5 +1,5 @@
 /**
- * The import session's interface (master side of `mr_chase`, protocols.md §4.3, behaviours 85–103): what
+ * The import session's interface (master side of `mr_chase`, protocols/README.md §4.3, behaviours 85–103): what
  * Mr Chase passes in, the events it forwards, the actions and actors it provides, and the output it gets
  * back when the session ends. The machine is in `machine.ts`; `services.ts` wires plain functions in.
  */

@@ -1,8 +1,8 @@
 /**
- * The Secretary's buffer of pending page rewrites (web-output.md §4) as an immutable value: a FIFO of
+ * The Secretary's buffer of pending page rewrites (web-templates/README.md §4) as an immutable value: a FIFO of
  * (package, added_at, command) with at most one entry per package. Times are epoch milliseconds.
  */
-import type { OracleResult } from '../../protocols/the-oracle.js';
+import type { OracleResult } from '../../protocols/oracle.js';
 import { PersistentMap } from './persistent-map.js';
 
 export type RewriteCommand = 'PROJECT' | 'BOTH';

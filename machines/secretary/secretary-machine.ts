@@ -1,5 +1,5 @@
 /**
- * The Secretary (web-output.md §4, behaviours 131–136): sits on the web queue in front of the Scribe and
+ * The Secretary (web-templates/README.md §4, behaviours 131–136): sits on the web queue in front of the Scribe and
  * buffers project-page rewrites so that a burst of requests for one package becomes one rewrite.
  *
  * Pure: it owns no socket and no clock. The owning actor sends it
@@ -16,7 +16,7 @@
  */
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import type { Message } from '../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../protocols/the-scribe.js';
+import type { theScribeProtocol } from '../../protocols/scribe.js';
 import { RewriteQueue } from './rewrite-queue.js';
 import type { Rewrite, RewriteCommand, RewriteRow } from './rewrite-queue.js';
 
@@ -124,6 +124,8 @@ export const secretaryMachine = setup({
   },
 }).createMachine({
   id: 'secretary',
+  description:
+    "The Secretary's own logic, in front of the Scribe on the web queue: it buffers project-page rewrites so that a burst of requests for one package becomes one rewrite. It owns the rewrite queue (answering requests from the start, flushing nothing until the buffer saved at the last shutdown is loaded back), how many rewrites the Scribe has in hand, and pausing, which keeps accepting and answering requests but hands nothing on.",
   context: ({ input }) => ({
     queue: RewriteQueue.empty,
     inFlight: [],

@@ -104,6 +104,8 @@ export const navigationMachine = setup({
   },
 }).createMachine({
   id: 'sense-navigation',
+  description:
+    "piw-sense's screens and how the Sense HAT's joystick moves between them: the farm at a glance, a slave's detail screens (ending with kill), the statistics screens, and the quit screens. It owns the cursor and which screen is shown; killing a slave, terminating the master and quitting are emitted for piw-sense to carry out.",
   context: { cursor: { x: 0, y: 0 }, slaves: [], slaveId: null, frame: 0, pageFrame: 0 },
   initial: 'main',
   on: {

@@ -13,7 +13,7 @@ export interface SlaveClientServices {
   /** Close the slave-queue connection and open a new one (after the master timed out). */
   reconnect(): void;
   log(entry: LogEntry): void;
-  /** IDLE/BUSY statistics of this machine and its build directory (protocols.md §3.4). */
+  /** IDLE/BUSY statistics of this machine and its build directory (protocols/README.md §3.4). */
   collectStats(signal: AbortSignal): Promise<SlaveStatsWire>;
   /** Build the job; resolve with BUILT data (a failed build resolves too). The signal means: stop it. */
   build(input: BuildInput, signal: AbortSignal): Promise<BuiltData>;

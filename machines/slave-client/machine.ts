@@ -1,5 +1,5 @@
 /**
- * The slave client: the build slave's side of the slave protocol (protocols.md §4.1, §7; behaviours
+ * The slave client: the build slave's side of the slave protocol (protocols/README.md §4.1, §7; behaviours
  * 181–195). piw-slave owns the REQ connection, forwards each decoded reply as an event, and supplies the
  * side effects by name (see `types.ts` for the whole interface).
  *
@@ -141,6 +141,8 @@ const done = { target: `${ACTIVE}.cleaningUp` as const };
 
 export const slaveClientMachine = slaveClientSetup.createMachine({
   id: NAME,
+  description:
+    "The build slave's side of the slave protocol, run by piw-slave. It owns the conversation from HELLO to BYE: reporting idle, sleeping when told, running a build while reporting BUSY, sending each wheel the master asks for, and cleaning up after DONE. No reply within the master timeout resets the connection and starts over as a new slave; DIE, SIGTERM or a reply out of order ends it with a typed outcome, and piw-slave exits for systemd to restart it.",
   context: ({ input }) => ({
     hello: input.hello,
     masterTimeoutMs: input.hello[1].totalMilliseconds,

@@ -1,11 +1,11 @@
 /**
- * The slave client's interface (the build slave's side of the slave protocol, protocols.md §4.1,
+ * The slave client's interface (the build slave's side of the slave protocol, protocols/README.md §4.1,
  * behaviours 181–195): what piw-slave passes in, the events it forwards, the actions and actors it must
  * provide, and the outcome it gets when the conversation ends. The machine itself is in `machine.ts`.
  */
 import type { FileStateWire, Message, SlaveHelloWire, SlaveStatsWire, TimeDelta } from '../../protocols/index.js';
 import type { slaveClientProtocol } from '../../protocols/index.js';
-import type { TransferErrorCode } from '../file-transfer/errors.js';
+import type { ErrorCode } from '../../protocols/errors.js';
 import type { LogEntry } from '../common/log-entry.js';
 
 export type { LogEntry, SlaveHelloWire, SlaveStatsWire };
@@ -22,7 +22,7 @@ export type BuiltData = [boolean, TimeDelta, string, FileStateWire[]];
 
 export interface SlaveClientInput {
   /**
-   * What HELLO says (protocols.md §3.3): `[build_timeout, master_timeout, py_version_tag, abi_tag,
+   * What HELLO says (protocols/README.md §3.3): `[build_timeout, master_timeout, py_version_tag, abi_tag,
    * platform_tag, label, os_name, os_version, board_revision, board_serial]`. The master timeout is also
    * how long this slave waits for any reply before it starts over (behaviour 191).
    */
@@ -129,4 +129,4 @@ export interface CleanupInput {
 }
 
 /** A `transfer` failure with this code means the master fell silent (machines/file-transfer's TransferError). */
-export const MASTER_SILENT: TransferErrorCode = 'PIW_ERR_TRANSFER_TIMEOUT';
+export const MASTER_SILENT: ErrorCode = 'PIW_ERR_TRANSFER_TIMEOUT';

@@ -1,8 +1,8 @@
 /**
  * `createSlaveSessionMachine(services)`: the slave-session machine with every side effect supplied as a
- * plain function. The Slave Driver makes one such machine and spawns one actor per slave from it
- * (`createActor(machine, { input: { slaveId, pypiSimpleUrl } })`), so the services are told which slave
- * they act for. Drawing tools use `slaveSessionMachine` (the placeholders) directly.
+ * plain function. The Slave Driver makes one such machine and spawns one actor per connection from it
+ * (input `{ peer, pypiSimpleUrl }`), so the services are told which connection they act for. Drawing tools
+ * use `slaveSessionMachine` (the placeholders) directly.
  */
 import { fromPromise, type AnyActorRef } from 'xstate';
 import { slaveSessionMachine } from './machine.js';
@@ -13,6 +13,7 @@ import type {
   LogEntry,
   RequestJobInput,
   RequestJobOutput,
+  RegisterInput,
   RequestPagesInput,
   SlaveReply,
   SlaveSessionEvent,
@@ -21,12 +22,14 @@ import type {
 } from './types.js';
 
 export interface SlaveSessionServices {
-  /** Send `reply` to the slave with this id (exactly once per request; never for BYE). */
-  reply(slaveId: number, reply: SlaveReply): void;
+  /** Send `reply` on this connection (exactly once per request; never for BYE). */
+  reply(peer: string, reply: SlaveReply): void;
   /** Push a `SLAVE` status message to the monitors. */
   publishStatus(status: SlaveStatus): void;
-  /** Log a line; the message already names the slave, whose id comes too (faults are counted per slave). */
-  log(entry: LogEntry, slaveId: number): void;
+  /** Log a line; the message already names the slave, whose connection comes too (faults are counted per peer). */
+  log(entry: LogEntry, peer: string): void;
+  /** The next slave id for the connection whose HELLO was accepted; synchronously. */
+  register(input: RegisterInput): number;
   /**
    * Pop a job for the slave's ABI, or null; synchronously (the usual case: the queues are in memory)
    * or as a promise. An answer that comes after the session ended is dropped: the Slave Driver should
@@ -73,9 +76,10 @@ function answerWith<T>(
 export function createSlaveSessionMachine(services: SlaveSessionServices) {
   return slaveSessionMachine.provide({
     actions: {
-      reply: ({ context }, reply) => services.reply(context.slaveId, reply),
+      reply: ({ context }, reply) => services.reply(context.config.peer, reply),
       publishStatus: (_, status) => services.publishStatus(status),
-      log: ({ context }, entry) => services.log(entry, context.slaveId),
+      log: ({ context }, entry) => services.log(entry, context.config.peer),
+      register: ({ self }, input) => self.send({ type: 'REGISTERED', slaveId: services.register(input) }),
       requestJob: ({ self }, input) =>
         answerWith(self, () => services.requestJob(input), (job) => ({ type: 'JOB', job }), (error) => ({ type: 'JOB_FAILED', error })),
       logBuild: ({ self }, input) =>

@@ -1,5 +1,5 @@
 /** Pure helpers for a finished build's files: armv6l twins, filename order, the LOGBUILD record. */
-import { armv6lTwin } from '../wheel-filename.js';
+import { armv6lTwin } from '../../protocols/packaging/wheel-filename.js';
 import type { BuildStateWire, FileStateWire, SessionBuild, TransferFile } from './types.js';
 
 /** Python's default string order (code points) for ASCII filenames; locale-independent. */
@@ -37,7 +37,7 @@ export function markTransferred(files: readonly TransferFile[], index: number): 
 }
 
 /**
- * The LOGBUILD record (protocols.md §3.2) for a build with its result: the builder's ABI is the slave's
+ * The LOGBUILD record (protocols/README.md §3.2) for a build with its result: the builder's ABI is the slave's
  * native ABI, never the wheels' own (A.2); a failed build is logged without files (0.18 would log the
  * names of wheels it never received); files are sorted by filename.
  */

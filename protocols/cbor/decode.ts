@@ -1,5 +1,5 @@
 /**
- * A strict CBOR decoder for what a piwheels 0.18 peer sends, with cbor2's semantics (protocols.md §1.2).
+ * A strict CBOR decoder for what a piwheels 0.18 peer sends, with cbor2's semantics (protocols/README.md §1.2).
  *
  * Hand-written, like the encoder, because cbor-x cannot be made to decode the way a Python peer does: it
  * honours its own record tags (0xdffe/0xdfff turn an array into an object whatever extensions are
@@ -22,8 +22,7 @@ import {
   TAG_SET,
   TAG_TIMEDELTA,
 } from './tags.js';
-
-export class CborDecodeError extends Error {}
+import { CborDecodeError } from './errors.js';
 
 /** Deeper than any piwheels message (BUILT is 5 levels) and far below the JS stack limit. */
 const MAX_DEPTH = 64;

@@ -8,10 +8,9 @@
  */
 import { CborSimpleValue, Float64, LargeInteger, NoDataMarker, OpaqueTag, TimeDelta, microsecondOf } from './values.js';
 import { TAG_BIGNUM_NEGATIVE, TAG_BIGNUM_POSITIVE, TAG_DATETIME_STRING, TAG_NO_DATA, TAG_SET, TAG_TIMEDELTA } from './tags.js';
+import { CborEncodeError } from './errors.js';
 
 const MAX_DEPTH = 64;
-
-export class CborEncodeError extends Error {}
 
 class Writer {
   buf = Buffer.allocUnsafe(4096);

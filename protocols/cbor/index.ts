@@ -1,5 +1,6 @@
-export { encodeCbor, formatDatetime, CborEncodeError } from './encode.js';
-export { decodeCbor, CborDecodeError } from './decode.js';
+export { encodeCbor, formatDatetime } from './encode.js';
+export { decodeCbor } from './decode.js';
+export { CborError, CborDecodeError, CborEncodeError } from './errors.js';
 export {
   TimeDelta,
   Float64,

@@ -1,4 +1,4 @@
-/** CBOR tag numbers piwheels 0.18 uses (protocols.md §1.2). */
+/** CBOR tag numbers piwheels 0.18 uses (protocols/README.md §1.2). */
 export const TAG_DATETIME_STRING = 0;
 export const TAG_DATETIME_EPOCH = 1;
 export const TAG_BIGNUM_POSITIVE = 2;

@@ -1,6 +1,6 @@
 /**
  * JS stand-ins for the Python values piwheels 0.18 puts on the wire that JS has no exact type for
- * (protocols.md §1.2): `timedelta` (tag 2001), a float that must stay a float when whole, and the
+ * (protocols/README.md §1.2): `timedelta` (tag 2001), a float that must stay a float when whole, and the
  * `NoData` sentinel forwarded inside status messages (tag 2002).
  */
 
@@ -131,7 +131,7 @@ export function microsecondOf(d: Date): number {
 
 /**
  * A CBOR tag no piwheels 0.18 peer uses, kept as it arrived (cbor2's `CBORTag`). No schema accepts one, so
- * it fails validation (behaviours.md 7) except where a protocol takes anything, which it then round-trips.
+ * it fails validation (spec/behaviours.md 7) except where a protocol takes anything, which it then round-trips.
  */
 export class OpaqueTag {
   constructor(

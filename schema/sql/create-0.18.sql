@@ -1,4 +1,4 @@
--- The piwheels 0.18 data model (schema.md), written for this project: the baseline every piwheels
+-- The piwheels 0.18 data model (schema/README.md), written for this project: the baseline every piwheels
 -- database starts from. This file is released and never edited; the model moves on only through the
 -- upgrade scripts that follow it (see schema/migrations.ts).
 --

@@ -2,7 +2,7 @@
 --
 -- 1. The build queue is kept up to date as the data changes instead of being computed from scratch by
 --    each query: build_queue holds, for every version still to build, the ABI it is queued for. The rules
---    are 0.18's (schema.md §3) and are written once, in the build_queue_source view; triggers refresh the
+--    are 0.18's (schema/README.md §3) and are written once, in the build_queue_source view; triggers refresh the
 --    rows of exactly the versions a statement touched. get_build_queue() becomes an index scan per ABI,
 --    and get_build_queue_json() gives the same as one JSON array per ABI.
 -- 2. The statistics are kept the same way: running totals for builds and files, files per package tag,

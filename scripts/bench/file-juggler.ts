@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const log = createLogger('bench', { level: 'warn' });
+const log = createLogger('bench', { level: 'warning' });
 
 type Go = { address: string; slaveId: number; path: string };
 type Sent = { ok: true; ms: number; cpuMs: number; threads: ThreadCpu } | { ok: false; error: string };

@@ -24,8 +24,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createActor, waitFor } from 'xstate';
-import { compileLogFormat } from '../../actors/logger/log-format.js';
-import { LogReader } from '../../actors/logger/log-reader.js';
+import { compileLogFormat } from '../../actors/access-log/log-format.js';
+import { LogReader } from '../../actors/access-log/log-reader.js';
 import { DatabaseLogSink } from '../../actors/lumberjack/database-sink.js';
 import { lumberjackTask } from '../../actors/lumberjack/lumberjack.js';
 import type { LogRecord, LogSink } from '../../actors/lumberjack/log-sink.js';
@@ -137,7 +137,7 @@ async function endToEnd(file: string, records: number, dir: string) {
   const master = await connect(parseDsn(database.masterDsn), { max: 4 });
   const address = `ipc://${dir}/log`;
   const sink = new CountingSink(new DatabaseLogSink(new Database(master)));
-  const actor = createActor(lumberjackTask, { input: { address, sink, log: createLogger('lumberjack', { level: 'warn' }) } });
+  const actor = createActor(lumberjackTask, { input: { address, sink, log: createLogger('lumberjack', { level: 'warning' }) } });
   const backends = async () =>
     (await master.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);
   try {

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalizeName, parseWheelFilename } from '../../machines/wheel-filename.js';
-import { compareVersions, isPrerelease } from '../../machines/pep440.js';
+import { canonicalizeName, parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
+import { compareVersions, isPrerelease } from '../../protocols/packaging/pep440.js';
 import type { BuiltFile } from './sdist.js';
 
 export type ChangelogEvent = [name: string, version: string | null, timestamp: number, action: string, serial: number];

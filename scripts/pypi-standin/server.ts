@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canonicalizeName, parseWheelFilename } from '../../machines/wheel-filename.js';
+import { canonicalizeName, parseWheelFilename } from '../../protocols/packaging/wheel-filename.js';
 import { ZipReader } from '../../actors/slave/zip-reader.js';
 import { cachedBootstrapWheels, DEMO_PROJECTS } from './fixtures.js';
 import { fileUrl, projectJson, simpleProject, simpleRoot } from './pages.js';

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 export interface S3Server {
   endpoint: string;
@@ -16,7 +16,8 @@ export interface S3Server {
   stop(): Promise<void>;
 }
 
-const bin = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
+const require = createRequire(import.meta.url);
+const bin = require.resolve('s3rver/bin/s3rver.js');
 
 export async function startS3Server(): Promise<S3Server> {
   const dir = await mkdtemp(join(tmpdir(), 'piw-s3rver-'));

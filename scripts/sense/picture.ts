@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createActor } from 'xstate';
 import { farmMachine, sortedSlaves, type StatusMessage } from '../../machines/farm/index.js';
 import { navigationMachine, type NavigationEvent } from '../../machines/sense/navigation.js';
-import { renderFrame } from '../../machines/sense/render.js';
+import { renderFrame } from '../../actors/sense/display/render.js';
 import { NO_DATA, TimeDelta } from '../../protocols/cbor/values.js';
 import { monitorProtocol, monitorStatsProtocol } from '../../protocols/monitor-stats.js';
 import type { Message } from '../../protocols/protocol.js';

@@ -4,8 +4,8 @@
  * a little lighter than the board, so the grid shows).
  */
 import { crc32, deflateSync } from 'node:zlib';
-import type { Frame } from '../../machines/sense/frame.js';
-import { SIZE } from '../../machines/sense/frame.js';
+import type { Frame } from '../../actors/sense/display/frame.js';
+import { SIZE } from '../../actors/sense/display/frame.js';
 
 export interface LedPictureOptions {
   /** Pixels per LED, gap included. */

@@ -20,7 +20,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { probePython } from '../../actors/slave/machine-facts.js';
-import { canonicalizeName } from '../../machines/wheel-filename.js';
+import { canonicalizeName } from '../../protocols/packaging/wheel-filename.js';
 import { CEXT, BROKEN, MULTI, PURE, startPypiStandin, type ProjectSource, type PypiStandin } from '../pypi-standin/index.js';
 import { prepareDemoDatabase } from './database.js';
 import { piwCommand, piwEnvironment, Service } from './processes.js';

@@ -44,7 +44,7 @@ describe('on a PostgreSQL server', () => {
     const db = await database('empty');
     const first = await run(InitdbCommand, ['-d', db.superDsn, '-y']);
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('WARN initdb: Database appears to be uninitialized');
+    expect(first.stderr).toContain('WARNING initdb: Database appears to be uninitialized');
     expect(first.stdout).toMatch(/create the piwheels 0\.18 data model \(0\.18\) \.\.\. done in \d+\.\d s\n/);
     expect(first.stdout).toMatch(/upgrade 0\.18 to 0\.18\.1: .* \.\.\. done in \d+\.\d s\n/);
     expect(first.stdout).toContain(`Database is now at version ${SCHEMA_VERSION}`);

@@ -11,7 +11,7 @@ import { DatabaseLogSink } from '../../actors/lumberjack/database-sink.js';
 import { lumberjackTask } from '../../actors/lumberjack/lumberjack.js';
 import { memoryLogger } from '../../actors/runtime/logger.js';
 import { openBackend, type TestBackend } from '../support/postgres.js';
-import { MIXED, combined, tempDir } from '../actors/logger/samples.js';
+import { MIXED, combined, tempDir } from '../actors/access-log/samples.js';
 import { until } from '../actors/lumberjack/sinks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 function runLogger(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'cli/piw-logger.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/piw-logger.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));

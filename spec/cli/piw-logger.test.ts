@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as zmq from 'zeromq';
 import { lumberjackProtocol } from '../../protocols/lumberjack.js';
-import { MIXED, combined, tempDir } from '../actors/logger/samples.js';
+import { MIXED, combined, tempDir } from '../actors/access-log/samples.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CLI = join(ROOT, 'cli/piw-logger.ts');
 
 interface Run {
@@ -23,7 +22,7 @@ interface Run {
 
 /** Starts piw-logger; `input` is written to its stdin (then closed unless `keepOpen`). */
 function start(args: string[], input = '', keepOpen = false) {
-  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, HOME: dir.path }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, HOME: dir.path }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -113,7 +112,7 @@ describe('piw-logger', () => {
     const input = lines(...Array.from({ length: 3000 }, (_, i) => combined(`/p${i}.html`)));
     const result = await run(['-v', '--drop', '--log-queue', address], input);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('WARN logger: dropping log entry');
+    expect(result.stderr).toContain('WARNING logger: dropping log entry');
     const dropped = Number(/(\d+) dropped/.exec(result.stderr)?.[1]);
     expect(dropped).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/read 3000 lines: 0 downloads, 0 searches, 0 project hits, 0 JSON hits, 3000 page hits; 0 ignored, 0 malformed, \d+ dropped/);

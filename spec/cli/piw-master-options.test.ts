@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fnmatch } from '../../cli/master/fnmatch.js';
-import { MasterCommand, masterConfig, parseSize } from '../../cli/master/command.js';
+import { joinInspectValue, MasterCommand, masterConfig, parseSize } from '../../cli/master/command.js';
 import type { MasterConfig } from '../../actors/master/config.js';
 import { DEFAULT_IPC_DIR, ipcAddress } from '../../actors/ipc/index.js';
 import type { Logger } from '../../actors/runtime/logger.js';
@@ -146,6 +146,52 @@ describe('settings → the master\'s configuration', () => {
     await writeFile(conf, '[master]\noutput_path = ~/www\nslave_queue = tcp://*:6555\noracles = 5\nmax_file_size = 1G\n');
     const c = await configOf(['-c', conf, '--oracles', '7'], { PIW_SLAVE_QUEUE: 'tcp://127.0.0.1:7555', PIW_MASTER_DEBUG: 'master.a, master.b' });
     expect(c).toMatchObject({ outputPath: path.join(os.homedir(), 'www'), oracles: 7, maxFileSize: 1024 ** 3, queues: { slave: 'tcp://127.0.0.1:7555' } });
+  });
+});
+
+describe('--inspect [ADDR]: the live view, off by default, loopback only', () => {
+  test('off unless asked for, by option, environment or configuration file', async () => {
+    expect((await configOf([])).inspect).toBeUndefined();
+    expect((await configOf([], { PIW_MASTER_INSPECT: 'no' })).inspect).toBeUndefined();
+    expect((await configOf(['--inspect'])).inspect).toEqual({ host: '127.0.0.1', port: 8008 });
+    expect((await configOf(['--inspect=9009'])).inspect).toEqual({ host: '127.0.0.1', port: 9009 });
+    expect((await configOf(joinInspectValue(['--inspect', '[::1]:9010', '-v']))).inspect).toEqual({ host: '::1', port: 9010 });
+    expect((await configOf([], { PIW_MASTER_INSPECT: 'yes' })).inspect).toEqual({ host: '127.0.0.1', port: 8008 });
+    const conf = path.join(dir, 'piwheels.conf');
+    await writeFile(conf, '[master]\ninspect = localhost:9011\n');
+    expect((await configOf(['-c', conf])).inspect).toEqual({ host: '127.0.0.1', port: 9011 });
+  });
+
+  test('--inspect ADDR is read as --inspect=ADDR; a bare --inspect before another option stays bare', () => {
+    expect(joinInspectValue(['-v', '--inspect', '127.0.0.1:9', '--dev-mode'])).toEqual(['-v', '--inspect=127.0.0.1:9', '--dev-mode']);
+    expect(joinInspectValue(['--inspect', '--dev-mode'])).toEqual(['--inspect', '--dev-mode']);
+    expect(joinInspectValue(['--dev-mode', '--inspect'])).toEqual(['--dev-mode', '--inspect']);
+  });
+
+  test('an address other machines could reach is refused with exit status 2, wherever it came from', async () => {
+    const refusal = /0\.0\.0\.0 is not a loopback address: the live view has no password, so it is served to this machine only/;
+    const option = await run(TestMasterCommand, ['--inspect=0.0.0.0:8008']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/invalid value for option --inspect: /);
+    expect(option.stderr).toMatch(refusal);
+    testEnv = { PIW_MASTER_INSPECT: '0.0.0.0' };
+    const fromEnv = await run(TestMasterCommand, []);
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('invalid value for --inspect (from environment variable PIW_MASTER_INSPECT): ');
+    expect(fromEnv.stderr).toMatch(refusal);
+    testEnv = {};
+    const conf = path.join(dir, 'piwheels.conf');
+    await writeFile(conf, '[master]\ninspect = 192.168.1.10:8008\n');
+    const fromFile = await run(TestMasterCommand, ['-c', conf]);
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain(`invalid value for --inspect (from ${conf} [master] inspect): 192.168.1.10 is not a loopback address`);
+    expect(fromFile.stderr).not.toContain('starting task');
+  });
+
+  test('--help describes it', async () => {
+    const help = await run(TestMasterCommand, ['--help']);
+    expect(help.stdout).toContain('--inspect');
+    expect(help.stdout).toMatch(/The live view \(--inspect\)[\s\S]*only a\s+loopback address is accepted/);
   });
 });
 

@@ -91,16 +91,16 @@ describe('piw-master on PostgreSQL', () => {
     const hello = await mon.hello();
     expect((hello.data as unknown[])[1]).toBe((await import('node:os')).hostname());
     await mon.control.push({ verb: 'SLEEP', data: null });
-    await m.waitFor(/WARN master: sleeping all slaves and master[\s\S]*INFO master\.cloud_gazer: paused/);
+    await m.waitFor(/WARNING master: sleeping all slaves and master[\s\S]*INFO master\.cloud_gazer: paused/);
     await mon.control.push({ verb: 'WAKE', data: null });
-    await m.waitFor(/WARN master: waking all slaves and master[\s\S]*INFO master\.cloud_gazer: resumed/);
+    await m.waitFor(/WARNING master: waking all slaves and master[\s\S]*INFO master\.cloud_gazer: resumed/);
     await mon.control.push({ verb: 'QUIT' });
     await mon.close();
     const { code, stderr } = await m.exited;
     expect(code).toBe(0);
     expect(stderr).toContain(`read configuration from ${conf}`);
-    expect(stderr).toContain('WARN master: sending status to new monitor');
-    expect(stderr).toContain('WARN master: shutting down on QUIT message');
+    expect(stderr).toContain('WARNING master: sending status to new monitor');
+    expect(stderr).toContain('WARNING master: shutting down on QUIT message');
     expect(stderr).toMatch(/INFO master: every task stopped\n.*INFO master: closed all queues\n$/);
   });
 
@@ -113,7 +113,7 @@ describe('piw-master on PostgreSQL', () => {
     m.child.kill(signal);
     const { code, stderr } = await m.exited;
     expect(code).toBe(0);
-    expect(stderr).toContain(`WARN master: ${line}`);
+    expect(stderr).toContain(`WARNING master: ${line}`);
     expect(stderr).toContain('INFO master.the_secretary: saved 0 pending page rewrites');
     expect(stderr).toContain('INFO master: task seraph stopped');
     expect(stderr).toContain('INFO master: closed all queues');

@@ -64,12 +64,12 @@ test('p pauses the master (the screen says PAUSED, the master logs it, a slave a
   await m.waitForScreen(/│ running │/);
   m.press('p');
   await m.waitForScreen(/│ PAUSED │[\s\S]*sent SLEEP/);
-  await master.waitForLog(/WARN master: sleeping all slaves and master/);
+  await master.waitForLog(/WARNING master: sleeping all slaves and master/);
   expect(await s.idle()).toEqual({ verb: 'SLEEP', data: true });
   await m.waitForScreen(/Sleeping \(paused\)/);
   m.press('r');
   await m.waitForScreen(/│ running │[\s\S]*sent WAKE/);
-  await master.waitForLog(/WARN master: waking all slaves and master/);
+  await master.waitForLog(/WARNING master: waking all slaves and master/);
   expect(await s.idle()).toEqual({ verb: 'SLEEP', data: false });
   m.press('q');
   expect(await m.exited).toBe(0);
@@ -90,7 +90,7 @@ test('k asks, then the selected slave gets DIE at its next request and shows as 
   await m.waitForScreen(/\[y\/N\]/);
   m.press('y');
   await m.waitForScreen(new RegExp(`sent KILL ${second.id}`));
-  await master.waitForLog(new RegExp(`WARN master: killing slave ${second.id}\\b`));
+  await master.waitForLog(new RegExp(`WARNING master: killing slave ${second.id}\\b`));
   expect((await second.slave.idle()).verb).toBe('DIE');
   expect((await first.slave.idle()).verb).toBe('SLEEP');
   await m.waitForScreen(new RegExp(`▪ +${second.id} .*Terminated`));
@@ -139,7 +139,7 @@ test('no master: "waiting for the master at ADDR", and it follows the master onc
     m.press('t');
     await m.waitForScreen(/Terminate the master\? \[y\/N\]/);
     m.press('y');
-    await later.waitForLog(/WARN master: shutting down on QUIT message/);
+    await later.waitForLog(/WARNING master: shutting down on QUIT message/);
     expect(await later.exited).toBe(0);
     await m.waitForScreen(/Waiting for the master at/);
   } finally {

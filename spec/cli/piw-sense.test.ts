@@ -14,9 +14,9 @@ import { createMonitorClient, type MonitorClient } from '../../actors/monitor/in
 import { memoryLogger } from '../../actors/runtime/logger.js';
 import { rgb565Pixel, toRgb565 } from '../../actors/sense/rgb565.js';
 import { masterSummary } from '../../machines/farm/index.js';
-import { add, hex, mix, type Rgb } from '../../machines/sense/colour.js';
-import { Frame } from '../../machines/sense/frame.js';
-import { textStrip, type TextStrip } from '../../machines/sense/text.js';
+import { add, hex, mix, type Rgb } from '../../actors/sense/display/colour.js';
+import { Frame } from '../../actors/sense/display/frame.js';
+import { textStrip, type TextStrip } from '../../actors/sense/display/text.js';
 import { tempDir } from '../actors/master/support/world.js';
 import { FakeHat, KEY, tap } from '../actors/sense/fake-hat.js';
 import { TestSlave } from '../actors/slave-driver/support/harness.js';
@@ -253,7 +253,7 @@ describe('piw-sense following a master', () => {
     await until(hat, (p) => scrolled(p, textStrip('Quit?'), [255, 0, 0], () => BLACK));
     await press(hat, KEY.enter);
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: stopped') });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARNING sense: stopped') });
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
     expect((await slaves[0]!.slave.idle()).verb).toBe('SLEEP');
   });
@@ -320,7 +320,7 @@ describe('piw-sense turned, stopped and terminating', () => {
     await until(hat, (p) => (same(p(3, 7), GREY) && isCursorOver(p(3, 6), BLACK) && !same(p(3, 6), BLACK) ? null : 'the cursor did not move right'));
     sense.child.kill('SIGTERM');
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: shutting down on SIGTERM') });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARNING sense: shutting down on SIGTERM') });
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
   });
 
@@ -347,7 +347,7 @@ describe('piw-sense turned, stopped and terminating', () => {
     await until(hat, (p) => scrolled(p, textStrip('Terminate?'), [255, 0, 0], () => BLACK));
     await hat.send(tap(KEY.enter));
     const { code, stderr } = await within(sense.exited, () => `piw-sense did not stop:\n${sense.stderr()}`);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARN sense: told the master to terminate; stopped') });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('WARNING sense: told the master to terminate; stopped') });
     await within(master.done, () => `the master did not stop:\n${stderr}`); // it stopped on QUIT
     expect(hat.bytes().equals(Buffer.alloc(128))).toBe(true);
   });

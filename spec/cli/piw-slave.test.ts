@@ -23,7 +23,6 @@ import { SilentFileQueue } from '../actors/slave/client/silent-file-queue.js';
 import { NotifyListener } from '../../scripts/systemd/notify-listener.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CLI = join(ROOT, 'cli/piw-slave.ts');
 
 interface Run {
@@ -62,8 +61,13 @@ function start(args: string[], env: NodeJS.ProcessEnv = environment()): { child:
   return spawnCli(['-d', buildDir, ...args], env);
 }
 
+/**
+ * tsx's loader inside the slave's own process, as `node dist/cli/piw-slave.js` runs in production; not the
+ * `tsx` command, which relays a signal to its child and SIGKILLs it (exit 143) when the child has not
+ * acknowledged within 30 ms: a slave busy for longer than that on a loaded machine.
+ */
 function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -1,6 +1,6 @@
 /**
  * Issue 2, item 8: a slave and a master over real ZeroMQ on loopback tcp and on ipc:// in a temp dir, the
- * whole conversation of protocols.md §4.1 and the file transfer of §6 (behaviours 37, 45, 48, 51–57, 72–84).
+ * whole conversation of protocols/README.md §4.1 and the file transfer of §6 (behaviours 37, 45, 48, 51–57, 72–84).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';

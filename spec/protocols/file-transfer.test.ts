@@ -1,5 +1,5 @@
 /**
- * The file-transfer frames of protocols.md §6: raw ZeroMQ frames, ASCII decimal numbers, no CBOR. (The
+ * The file-transfer frames of protocols/README.md §6: raw ZeroMQ frames, ASCII decimal numbers, no CBOR. (The
  * Python round trips check the same helpers against frames a 0.18 slave and master build.)
  */
 import {
@@ -17,7 +17,7 @@ import {
 
 const ascii = (...frames: string[]) => frames.map((f) => Buffer.from(f, 'latin1'));
 
-test('chunk size 65536 and a pipeline of 10 (protocols.md §6, §7)', () => {
+test('chunk size 65536 and a pipeline of 10 (protocols/README.md §6, §7)', () => {
   expect(CHUNK_SIZE).toBe(65536);
   expect(PIPELINE_SIZE).toBe(10);
 });

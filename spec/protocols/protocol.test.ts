@@ -1,5 +1,5 @@
 /**
- * The transport layer's checks, behaviours.md 1–10, with 0.18's messages word for word (protocols.md §1.3).
+ * The transport layer's checks, spec/behaviours.md 1–10, with 0.18's messages word for word (protocols/README.md §1.3).
  */
 import {
   encodeCbor,
@@ -35,8 +35,8 @@ function expectRefusal(fn: () => unknown, code: ProtocolErrorCode, message: stri
   expect({ code: err.code, message: err.message, verb: err.verb }).toEqual({ code, message, verb });
 }
 
-describe('behaviours.md 1: no data is a bare CBOR string, data is [verb, data]', () => {
-  test('SENT encodes to 64 53454e54 (protocols.md §1.1)', () => {
+describe('spec/behaviours.md 1: no data is a bare CBOR string, data is [verb, data]', () => {
+  test('SENT encodes to 64 53454e54 (protocols/README.md §1.1)', () => {
     expect(slaveClientProtocol.encode({ verb: 'SENT' })).toEqual(hex('64 53454e54'));
   });
 
@@ -61,7 +61,7 @@ describe('behaviours.md 1: no data is a bare CBOR string, data is [verb, data]',
   });
 });
 
-describe('behaviours.md 2, 3: data where none belongs, none where it must be', () => {
+describe('spec/behaviours.md 2, 3: data where none belongs, none where it must be', () => {
   test('a bare string for a verb that needs data: "missing data for: X"', () => {
     expectRefusal(() => slaveDriverProtocol.decode(encodeCbor('IDLE')), 'PIW_ERR_MISSING_DATA', 'missing data for: IDLE', 'IDLE');
     expectRefusal(() => masterControlProtocol.decode(encodeCbor('KILL')), 'PIW_ERR_MISSING_DATA', 'missing data for: KILL', 'KILL');
@@ -77,7 +77,7 @@ describe('behaviours.md 2, 3: data where none belongs, none where it must be', (
   });
 });
 
-describe('behaviours.md 4: an unknown verb, on send and on receive', () => {
+describe('spec/behaviours.md 4: an unknown verb, on send and on receive', () => {
   test.each(['FOO', 'idle', 'constructor', '__proto__', 'toString', ''])('%j', (verb) => {
     expectRefusal(() => slaveClientProtocol.encode({ verb } as never), 'PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${verb}`, verb);
     expectRefusal(() => slaveDriverProtocol.decode(encodeCbor(verb)), 'PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${verb}`, verb);
@@ -89,7 +89,7 @@ describe('behaviours.md 4: an unknown verb, on send and on receive', () => {
   });
 });
 
-describe('behaviours.md 5: a frame that is not CBOR: "unable to deserialize data"', () => {
+describe('spec/behaviours.md 5: a frame that is not CBOR: "unable to deserialize data"', () => {
   test.each([
     ['empty', ''],
     ['truncated array', '82 64 49444c45'],
@@ -107,7 +107,7 @@ describe('behaviours.md 5: a frame that is not CBOR: "unable to deserialize data
   });
 });
 
-describe('behaviours.md 6: neither a string nor a 2-item sequence: "invalid message structure received"', () => {
+describe('spec/behaviours.md 6: neither a string nor a 2-item sequence: "invalid message structure received"', () => {
   test.each([
     ['an integer', 5],
     ['null', null],
@@ -122,7 +122,7 @@ describe('behaviours.md 6: neither a string nor a 2-item sequence: "invalid mess
   });
 });
 
-describe('behaviours.md 7: an unknown tag decodes opaque and fails validation', () => {
+describe('spec/behaviours.md 7: an unknown tag decodes opaque and fails validation', () => {
   test.each([
     ['tag 37 (UUID to cbor2)', 37, new Uint8Array(16)],
     ['tag 4 (decimal)', 4, [-2, 27315]],
@@ -145,7 +145,7 @@ describe('behaviours.md 7: an unknown tag decodes opaque and fails validation', 
   });
 });
 
-describe('behaviours.md 8: timedelta round-trips via tag 2001 [days, seconds, microseconds]', () => {
+describe('spec/behaviours.md 8: timedelta round-trips via tag 2001 [days, seconds, microseconds]', () => {
   test('BUILT duration 75.5 s is d907d1 83 00 18 4b 1a 0007a120', () => {
     const frame = slaveClientProtocol.encode({ verb: 'BUILT', data: built as never });
     expect(frame.toString('hex')).toContain('d907d18300184b1a0007a120');
@@ -159,7 +159,7 @@ describe('behaviours.md 8: timedelta round-trips via tag 2001 [days, seconds, mi
   });
 });
 
-describe('behaviours.md 9: data that does not match the schema raises before anything is sent', () => {
+describe('spec/behaviours.md 9: data that does not match the schema raises before anything is sent', () => {
   test('the error names the verb and the field, and no frame is produced', () => {
     const sent: Buffer[] = [];
     const send = (frame: Buffer) => sent.push(frame);
@@ -174,7 +174,7 @@ describe('behaviours.md 9: data that does not match the schema raises before any
   });
 });
 
-describe('behaviours.md 10: a ROUTER message must be exactly [address, empty, payload]', () => {
+describe('spec/behaviours.md 10: a ROUTER message must be exactly [address, empty, payload]', () => {
   const address = Buffer.from([0, 0x6b, 0x8b, 0x45, 0x67]);
 
   test('encodeAddressed and decodeAddressed frame a REQ peer\'s conversation', () => {

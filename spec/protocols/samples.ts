@@ -1,7 +1,7 @@
 /**
  * One valid and at least one invalid message for every verb of every protocol in protocols/, as our own
  * code would pass them (plain numbers in float fields). The invalid ones follow Python's isinstance rules
- * (protocols.md §1.3): a float in an int field, a number in a timedelta slot, a string in a datetime slot,
+ * (protocols/README.md §1.3): a float in an int field, a number in a timedelta slot, a string in a datetime slot,
  * a list where a map belongs, a wrong length for an ExactSequence.
  */
 import {
@@ -150,7 +150,7 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
   BUILDLOG: { valid: 42, invalid: ['42', null, 1.5] },
 };
 
-/** What `OK` carries for each Oracle verb (protocols.md §4.4). */
+/** What `OK` carries for each Oracle verb (protocols/README.md §4.4). */
 export const oracleResultSamples: Record<OracleVerb, Samples> = {
   ALLPKGS: { valid: new Set(['foo', 'bar']), invalid: [['foo']] },
   ALLVERS: { valid: new Set([['foo', '0.1']]), invalid: [new Set(['foo'])] },

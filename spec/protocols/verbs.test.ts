@@ -2,7 +2,7 @@
  * Every verb of every protocol in protocols/, both ends: a valid message goes through encode → decode (and
  * through the in-process checkSend → checkRecv path), invalid data is refused by the sender before anything
  * is sent and by the receiver when a peer sends it anyway, each with 0.18's message naming the verb
- * (protocols.md §1.3, §4; behaviours.md 2, 3, 4, 9).
+ * (protocols/README.md §1.3, §4; spec/behaviours.md 2, 3, 4, 9).
  */
 import * as v from 'valibot';
 import * as protocols from '../../protocols/index.js';
@@ -80,7 +80,7 @@ describe.each(Object.entries(protocolSamples))('%s', (_name, ps) => {
       });
 
       if (samples.valid === NONE) {
-        test('data for a no-data verb is refused at both ends (behaviours.md 3)', () => {
+        test('data for a no-data verb is refused at both ends (spec/behaviours.md 3)', () => {
           for (const data of samples.invalid) {
             expectRefused(() => sender.encode({ verb, data } as never), 'PIW_ERR_UNEXPECTED_DATA', `no data expected for ${verb}`, verb);
             expectRefused(() => receiver.decode(encodeCbor([verb, data])), 'PIW_ERR_UNEXPECTED_DATA', `data not expected for: ${verb}`, verb);
@@ -92,7 +92,7 @@ describe.each(Object.entries(protocolSamples))('%s', (_name, ps) => {
           expect(receiver.checkRecv(verb, undefined, false)).toEqual({ verb });
         });
 
-        test('invalid data is refused before sending and on receipt (behaviours.md 9)', () => {
+        test('invalid data is refused before sending and on receipt (spec/behaviours.md 9)', () => {
           const invalid = new RegExp(`^invalid data for ${escape(verb)}: .+`);
           for (const data of samples.invalid) {
             expectRefused(() => sender.encode({ verb, data } as never), 'PIW_ERR_INVALID_DATA', invalid, verb);
@@ -100,12 +100,12 @@ describe.each(Object.entries(protocolSamples))('%s', (_name, ps) => {
           }
         });
       } else {
-        test('a missing data item is refused at both ends (behaviours.md 2)', () => {
+        test('a missing data item is refused at both ends (spec/behaviours.md 2)', () => {
           expectRefused(() => sender.encode({ verb } as never), 'PIW_ERR_MISSING_DATA', `data must be specified for ${verb}`, verb);
           expectRefused(() => receiver.decode(encodeCbor(verb)), 'PIW_ERR_MISSING_DATA', `missing data for: ${verb}`, verb);
         });
 
-        test('invalid data is refused before sending and on receipt (behaviours.md 9)', () => {
+        test('invalid data is refused before sending and on receipt (spec/behaviours.md 9)', () => {
           const invalid = new RegExp(`^invalid data for ${escape(verb)}: .+`);
           for (const data of samples.invalid) {
             expectRefused(() => sender.encode({ verb, data } as never), 'PIW_ERR_INVALID_DATA', invalid, verb);
@@ -115,7 +115,7 @@ describe.each(Object.entries(protocolSamples))('%s', (_name, ps) => {
         });
       }
 
-      test('the other end does not know it in this direction (behaviours.md 4)', () => {
+      test('the other end does not know it in this direction (spec/behaviours.md 4)', () => {
         const frame = sender.encode(message(verb, samples.valid) as never);
         if (!Object.hasOwn(receiver.send, verb)) {
           expectRefused(() => receiver.encode(message(verb, samples.valid) as never), 'PIW_ERR_UNKNOWN_MESSAGE', `unknown message: ${verb}`, verb);
@@ -128,7 +128,7 @@ describe.each(Object.entries(protocolSamples))('%s', (_name, ps) => {
   });
 });
 
-describe('Oracle results (protocols.md §4.4: what OK carries)', () => {
+describe('Oracle results (protocols/README.md §4.4: what OK carries)', () => {
   test('every request verb has a result schema', () => {
     expect(Object.keys(oracleResults).sort()).toEqual(Object.keys(oracleRequests).sort());
   });

@@ -1,6 +1,6 @@
 /**
  * The maintained build queue (the 0.18.1 step) against a reference implementation of the 0.18 rules
- * (reference-queue.ts; schema.md §3, behaviours.md A.1 and A.2), on both back ends: random catalogues of
+ * (spec/support/reference-queue.ts; schema/README.md §3, spec/behaviours.md A.1 and A.2), on both back ends: random catalogues of
  * packages, versions, build ABIs, builds and files, then random changes of every kind the queue depends
  * on — skips, deletions, new builds, moved files, ABIs added, skipped and removed — checking after each
  * that get_build_queue() and the builds_pending view give what the rules give.
@@ -8,7 +8,7 @@
 import type { FileStateWire } from '../../protocols/records.js';
 import { BACKENDS, openBackend, type TestBackend } from '../support/postgres.js';
 import { build, wheel } from './builders.js';
-import { referenceQueue } from './reference-queue.js';
+import { queueRows, referenceQueue } from '../support/reference-queue.js';
 
 /** A small seeded PRNG (mulberry32), so a failure can be replayed. */
 function rng(seed: number) {
@@ -45,7 +45,7 @@ describe.each(BACKENDS)('the maintained build queue on %s', (kind) => {
 
   async function expectMatchesReference(label: string) {
     for (const limit of [100_000, 2]) {
-      const reference = await b.admin((sql) => referenceQueue(sql, limit));
+      const reference = await b.admin((sql) => queueRows(sql).then((rows) => referenceQueue(rows, limit)));
       expect({ label, limit, queue: await b.db.getBuildQueue(limit) }).toEqual({ label, limit, queue: reference });
       // 0.18's get_build_queue() gives the same rows, ABI by ABI.
       const rows = await b.db.sql<{ abi_tag: string; package: string; version: string }[]>`
@@ -55,7 +55,7 @@ describe.each(BACKENDS)('the maintained build queue on %s', (kind) => {
       expect({ label, limit, rows: grouped }).toEqual({ label, limit, rows: reference });
     }
     // The view numbers each ABI's versions from 1 in the same order.
-    const reference = await b.admin((sql) => referenceQueue(sql, 100_000));
+    const reference = await b.admin((sql) => queueRows(sql).then((rows) => referenceQueue(rows, 100_000)));
     const view = await b.db.sql<{ abi_tag: string; position: number; package: string; version: string }[]>`
       SELECT abi_tag, position::int AS position, package, version FROM builds_pending ORDER BY abi_tag, position`;
     const fromView: Record<string, [string, string][]> = {};

@@ -1,7 +1,7 @@
 /**
  * The database API (schema/database.ts) as the unprivileged master role, on a real PostgreSQL server and on
  * the embedded PGlite: every operation of the manual's Database class, behaviours 173–180 (the Oracle's
- * verbs are these operations), the build-queue rules of behaviours.md A.1/A.2 and 129, cascades, and the
+ * verbs are these operations), the build-queue rules of spec/behaviours.md A.1/A.2 and 129, cascades, and the
  * grants model.
  */
 import { TimeDelta } from '../../protocols/cbor/index.js';
@@ -10,7 +10,7 @@ import { BACKENDS, openBackend } from '../support/postgres.js';
 import { isDataRejection } from '../../schema/access-log.js';
 import { build, daysAgo, minutesAgo, wheel } from './builders.js';
 
-/** The 38 functions of the 0.18 model (schema.md §4). */
+/** The 38 functions of the 0.18 model (schema/README.md §4). */
 const FUNCTIONS_018 = [
   'get_pypi_serial', 'set_pypi_serial', 'add_new_package', 'add_new_package_version', 'add_package_name',
   'get_project_display_name', 'get_package_aliases', 'set_package_description', 'get_package_description',
@@ -409,7 +409,7 @@ describe.each(BACKENDS)('database API on %s', (kind) => {
     expect(await b.db.loadRewritesPending()).toEqual([]);
   });
 
-  describe('the build queue (behaviours.md A.1, A.2; behaviour 129)', () => {
+  describe('the build queue (spec/behaviours.md A.1, A.2; behaviour 129)', () => {
     const queue = () => b.db.getBuildQueue(100_000);
     beforeEach(async () => {
       await abis(['cp34m'], ['cp35m'], ['cp37m']);
@@ -451,7 +451,7 @@ describe.each(BACKENDS)('database API on %s', (kind) => {
       expect(await queue()).toEqual({ cp34m: [['old', '2.0'], ['new', '1.0']] });
     });
 
-    test('a wheel of another ABI covers that ABI and not the builder one (schema.md §3 QUIRK)', async () => {
+    test('a wheel of another ABI covers that ABI and not the builder one (schema/README.md §3 QUIRK)', async () => {
       await b.db.logBuild(build('old', '1.0', 'cp34m', [wheel('old', '1.0', 'abi3')]));
       expect((await queue()).cp34m![0]).toEqual(['old', '1.0']);
       await b.db.logBuild(build('old', '1.0', 'cp34m', [wheel('old', '1.0', 'cp35m')], { slave: 2 }));

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { Frame } from '../../machines/sense/frame.js';
+import { Frame } from '../../actors/sense/display/frame.js';
 import { drawLeds, encodePng, ledBox } from '../../scripts/sense/png.js';
 import { pictureFrames } from '../../scripts/sense/picture.js';
 

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareVersions } from '../../machines/pep440.js';
+import { compareVersions } from '../../protocols/packaging/pep440.js';
 import { makeSite, pips, runPip, scratch, YANK_REASON, type Site } from './support.js';
 
 let site: Site;

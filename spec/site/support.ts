@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MemoryScribeData, type MemoryPackage } from '../../actors/scribe/memory-data.js';
 import { Scribe } from '../../actors/scribe/scribe.js';
-import { compareParsed, parseVersion } from '../../machines/pep440.js';
+import { compareParsed, parseVersion } from '../../protocols/packaging/pep440.js';
 import { serveDirectory, type AccessEntry, type StaticServer } from '../../scripts/start/static-server.js';
 import { stats } from '../actors/scribe/helpers.js';
 import { writeWheel, type WheelOptions } from '../actors/mr-chase/wheels.js';

@@ -1,5 +1,5 @@
 /**
- * The slave's end of the slave queue (protocols.md §4.1): one REQ socket to `tcp://<master>:5555` through
+ * The slave's end of the slave queue (protocols/README.md §4.1): one REQ socket to `tcp://<master>:5555` through
  * actors/zmq's request client, strict request → reply. Every request settles as an outcome, never a
  * throw: the validated reply, a failure (a reply the slave cannot read: behaviour 190), or "abandoned"
  * when `restart()` dropped the socket it was waiting on. `restart()` opens a fresh socket, which the master

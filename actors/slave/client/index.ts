@@ -14,4 +14,4 @@ export {
 } from './services.js';
 export { RunningBuild, STOP_GRACE_MS, type Builder } from './running-build.js';
 export { checkClock, EARLIEST_CLOCK } from './sanity.js';
-export { SlaveError, slaveErrors, type SlaveErrorCode } from './errors.js';
+export { SlaveError, slaveErrors } from './errors.js';

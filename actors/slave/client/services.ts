@@ -14,7 +14,7 @@ import { slaveStats, toSlaveStatsWire } from '../stats.js';
 import { slaveErrors } from './errors.js';
 import { RunningBuild, type Builder } from './running-build.js';
 
-/** 0.18's fixed master timeout, sent in HELLO as the busy timeout (protocols.md §7). */
+/** 0.18's fixed master timeout, sent in HELLO as the busy timeout (protocols/README.md §7). */
 export const DEFAULT_MASTER_TIMEOUT_MS = 5 * 60_000;
 /**
  * How long a file transfer waits on a master that says nothing at all before the slave presumes it gone

@@ -21,6 +21,7 @@ import { createActor, toPromise } from 'xstate';
 import { createSlaveClientMachine, type MasterReplyEvent } from '../../../machines/slave-client/index.js';
 import type { SendFileResult } from '../../file-sender/index.js';
 import type { ServiceNotifier } from '../../systemd/index.js';
+import { logAt } from '../../runtime/logger.js';
 import { SlaveConnection, type MasterReply, type RequestOutcome } from './connection.js';
 import { slaveErrors } from './errors.js';
 import { STOP_GRACE_MS, type RunningBuild } from './running-build.js';
@@ -105,7 +106,7 @@ export async function runSlave(opts: SlaveOptions): Promise<SlaveOutcome> {
       else void connection.request(request).then(deliver);
     },
     reconnect: () => void connection.restart(),
-    log: ({ level, message }) => (level === 'warning' ? log.warn(message) : log[level](message)),
+    log: ({ level, message }) => logAt(log, level, message),
     collectStats: () => services.statsData(),
     build(input, stop) {
       const running = services.startBuild(input.package, input.version, input.indexUrl, input.buildTimeout.totalMilliseconds);

@@ -10,7 +10,7 @@ import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { queues } from '../../../actors/runtime/queues.js';
 import { supervisorMachine } from '../../../actors/runtime/supervisor.js';
 import { eventually } from '../zmq/support.js';
-import { MemoryBuildQueue } from './support/memory-build-queue.js';
+import { Catalogue } from './support/catalogue.js';
 
 type Queue = Record<string, [string, string][]>;
 
@@ -28,39 +28,58 @@ function start(bus: Bus, buildQueue: BuildQueuePort, opts: { intervalMs?: number
 }
 
 describe('the Architect', () => {
+  let db: Catalogue;
+  beforeAll(async () => {
+    db = await Catalogue.open();
+  });
+  beforeEach(async () => db.reset());
+  afterAll(async () => db?.close());
+
   test('behaviour 128: queries at start and then every interval, pushing QUEUE {abi: [[pkg, ver], …]} oldest first', async () => {
-    const db = new MemoryBuildQueue().addAbi('cp311').addAbi('cp39');
-    db.addVersion('b', '1.0', day(2)).addVersion('a', '1.0', day(1)).addVersion('c', '2.0', day(3));
+    await db.addAbi('cp311');
+    await db.addAbi('cp39');
+    await db.addVersion('b', '1.0', day(2));
+    await db.addVersion('a', '1.0', day(1));
+    await db.addVersion('c', '2.0', day(3));
     const limits: number[] = [];
     const bus = createBus();
-    const { pushed, quit } = start(bus, async (limit) => (limits.push(limit), db.queue(limit)), { intervalMs: 20 });
+    const { pushed, quit } = start(bus, async (limit, signal) => (limits.push(limit), db.buildQueue(limit, signal)), { intervalMs: 20 });
     await eventually(() => pushed.length >= 1);
     expect(pushed[0]).toEqual({ cp311: [['a', '1.0'], ['b', '1.0'], ['c', '2.0']] });
-    db.addBuild({ package: 'a', version: '1.0', abi: 'cp311', status: true, files: ['none'] });
-    await eventually(() => pushed.length >= 2);
-    expect(pushed[1]).toEqual({ cp311: [['b', '1.0'], ['c', '2.0']] });
+    await db.addBuild('a', '1.0', 'cp311', ['none']);
+    const seen = pushed.length;
+    await eventually(() => pushed.length > seen);
+    expect(pushed.at(-1)).toEqual({ cp311: [['b', '1.0'], ['c', '2.0']] });
     expect(limits[0]).toBe(100_000);
     await expect(quit()).resolves.toMatchObject({ failed: false });
   });
 
   test('behaviour 129: a new version is queued for the lowest ABI; after a build without an ABI-none file, for the next', async () => {
-    const db = new MemoryBuildQueue().addAbi('cp34m').addAbi('cp35m');
-    db.addVersion('foo', '0.1', day(1));
-    expect(db.queue(10)).toEqual({ cp34m: [['foo', '0.1']] });
-    db.addBuild({ package: 'foo', version: '0.1', abi: 'cp34m', status: true, files: ['cp34m'] });
-    expect(db.queue(10)).toEqual({ cp35m: [['foo', '0.1']] });
-    db.addBuild({ package: 'foo', version: '0.1', abi: 'cp35m', status: false, files: [] });
-    expect(db.queue(10)).toEqual({});
+    await db.addAbi('cp34m');
+    await db.addAbi('cp35m');
+    await db.addVersion('foo', '0.1', day(1));
+    const signal = new AbortController().signal;
+    expect(await db.buildQueue(10, signal)).toEqual({ cp34m: [['foo', '0.1']] });
+    await db.addBuild('foo', '0.1', 'cp34m', ['cp34m']);
+    expect(await db.buildQueue(10, signal)).toEqual({ cp35m: [['foo', '0.1']] });
+    await db.addBuild('foo', '0.1', 'cp35m', []);
+    expect(await db.buildQueue(10, signal)).toEqual({});
   });
 
   test('A.2: a failure covers only the builder\'s ABI; a none wheel covers all; skipped rows and the limit are honoured', async () => {
-    const db = new MemoryBuildQueue().addAbi('cp34m').addAbi('cp35m').addAbi('cp27mu', 'retired');
-    db.addVersion('fails', '1', day(1)).addVersion('pure', '1', day(2)).addVersion('skipme', '1', day(3), 'binary only');
-    db.addVersion('x', '1', day(4)).addVersion('y', '1', day(5));
-    db.addBuild({ package: 'fails', version: '1', abi: 'cp34m', status: false, files: [] });
-    db.addBuild({ package: 'pure', version: '1', abi: 'cp34m', status: true, files: ['none'] });
-    expect(db.queue(10)).toEqual({ cp34m: [['x', '1'], ['y', '1']], cp35m: [['fails', '1']] });
-    expect(db.queue(1)).toEqual({ cp34m: [['x', '1']], cp35m: [['fails', '1']] });
+    await db.addAbi('cp34m');
+    await db.addAbi('cp35m');
+    await db.addAbi('cp27mu', 'retired');
+    await db.addVersion('fails', '1', day(1));
+    await db.addVersion('pure', '1', day(2));
+    await db.addVersion('skipme', '1', day(3), 'binary only');
+    await db.addVersion('x', '1', day(4));
+    await db.addVersion('y', '1', day(5));
+    await db.addBuild('fails', '1', 'cp34m', []);
+    await db.addBuild('pure', '1', 'cp34m', ['none']);
+    const signal = new AbortController().signal;
+    expect(await db.buildQueue(10, signal)).toEqual({ cp34m: [['x', '1'], ['y', '1']], cp35m: [['fails', '1']] });
+    expect(await db.buildQueue(1, signal)).toEqual({ cp34m: [['x', '1']], cp35m: [['fails', '1']] });
   });
 
   test('behaviour 130: quitting during a long query cancels it, logs "Cancelled query during shutdown" and exits cleanly', async () => {
@@ -148,16 +167,18 @@ const refresh = (bus: Bus) => bus.push(queues.refresh, { verb: 'REFRESH' });
 
 describe('the Architect and REFRESH (beyond 0.18)', () => {
   test('a REFRESH gets a query soon, long before the next interval, and the versions it announced are queued', async () => {
-    const db = new MemoryBuildQueue().addAbi('cp311');
-    db.addVersion('a', '1.0', day(1));
+    const db = await Catalogue.open();
+    await db.addAbi('cp311');
+    await db.addVersion('a', '1.0', day(1));
     const bus = createBus();
-    const { pushed, quit } = start(bus, async (limit) => db.queue(limit), { intervalMs: HOUR, refreshGapMs: 10 });
+    const { pushed, quit } = start(bus, db.buildQueue, { intervalMs: HOUR, refreshGapMs: 10 });
     await eventually(() => pushed.length === 1);
-    db.addVersion('b', '1.0', day(2));
+    await db.addVersion('b', '1.0', day(2));
     refresh(bus);
     await eventually(() => pushed.length === 2);
     expect(pushed[1]).toEqual({ cp311: [['a', '1.0'], ['b', '1.0']] });
     await expect(quit()).resolves.toMatchObject({ failed: false });
+    await db.close();
   });
 
   test('REFRESHes during a query: never two queries at once, and exactly one more query after it', async () => {

@@ -8,21 +8,29 @@ import { architectTask } from '../../../actors/architect/index.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { eventually } from '../zmq/support.js';
 import { builtFailed, startDriver, type Harness } from '../slave-driver/support/harness.js';
-import { MemoryBuildQueue } from './support/memory-build-queue.js';
+import { Catalogue } from './support/catalogue.js';
 
 let h: Harness;
-afterEach(async () => h.close());
+let db: Catalogue;
+afterEach(async () => {
+  await h.close();
+  await db.close();
+});
 
 test('A.1, A.2: the Architect\'s queue reaches slaves of the right ABI; a failure moves the version on to the next ABI', async () => {
   h = await startDriver({ abis: ['cp34m', 'cp35m'] });
-  const db = new MemoryBuildQueue().addAbi('cp34m').addAbi('cp35m');
-  db.addVersion('foo', '0.1', new Date(Date.UTC(2024, 0, 1))).addVersion('bar', '1.0', new Date(Date.UTC(2024, 0, 2)));
+  db = await Catalogue.open();
+  await db.addAbi('cp34m');
+  await db.addAbi('cp35m');
+  await db.addVersion('foo', '0.1', new Date(Date.UTC(2024, 0, 1)));
+  await db.addVersion('bar', '1.0', new Date(Date.UTC(2024, 0, 2)));
   // Builds the Oracle logs are what the query sees.
-  const logBuilds = () => {
+  const logged = new Set<unknown>();
+  const logBuilds = async () => {
     for (const [, b] of h.oracle.builds) {
-      if (!db.builds.some((x) => x.package === b[1] && x.version === b[2] && x.abi === b[3])) {
-        db.addBuild({ package: b[1], version: b[2], abi: b[3], status: b[4], files: b[7].map((f) => f[6]) });
-      }
+      if (logged.has(b)) continue;
+      logged.add(b);
+      await db.backend.db.logBuild(b);
     }
   };
   let queries = 0;
@@ -31,7 +39,7 @@ test('A.1, A.2: the Architect\'s queue reaches slaves of the right ABI; a failur
       bus: h.bus,
       intervalMs: 10,
       log: memoryLogger('master.the_architect'),
-      buildQueue: async (limit) => (queries++, logBuilds(), db.queue(limit)),
+      buildQueue: async (limit, signal) => (queries++, await logBuilds(), db.buildQueue(limit, signal)),
     },
   });
   architect.start();

@@ -1,6 +1,6 @@
 import { CloudGazer } from '../../../actors/cloud-gazer/cloud-gazer.js';
 import { PyPIEvents } from '../../../actors/cloud-gazer/pypi-events.js';
-import type { SkipMessage, WebMessage } from '../../../machines/cloud-gazer/gazer-plan.js';
+import type { SkipMessage, WebMessage } from '../../../actors/cloud-gazer/gazer-plan.js';
 import { FakeOracle, FakeQueue } from './fake-oracle.js';
 import { FakePyPI, TestClock, TestLogger, type Row } from './fake-pypi.js';
 

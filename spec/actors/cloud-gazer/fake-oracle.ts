@@ -1,10 +1,10 @@
 /**
- * In-memory stand-ins for the ports Cloud Gazer talks to, with the database semantics of schema.md §4.1–4.2
+ * In-memory stand-ins for the ports Cloud Gazer talks to, with the database semantics of schema/README.md §4.1–4.2
  * for the verbs it uses (insert-or-false, FK checks, cascades, the serial that cannot go backwards), so a
  * test can check both the conversation and the state it leaves.
  */
 import type { OraclePort } from '../../../actors/cloud-gazer/ports.js';
-import type { OracleMessage, SkipMessage, WebMessage } from '../../../machines/cloud-gazer/gazer-plan.js';
+import type { OracleMessage, SkipMessage, WebMessage } from '../../../actors/cloud-gazer/gazer-plan.js';
 import type { OracleResult } from '../../../protocols/index.js';
 
 export interface PackageRow {

@@ -16,7 +16,7 @@ afterEach(() => pypi.close());
 
 const T = 1_531_327_388;
 
-describe('PyPI XML-RPC changelog client (behaviours.md A.4, 127; protocols.md §7)', () => {
+describe('PyPI XML-RPC changelog client (spec/behaviours.md A.4, 127; protocols/README.md §7)', () => {
   test('POSTs changelog_since_serial(serial) with our User-Agent and returns the rows', async () => {
     pypi.rows = [
       ['foo', '1.0', T, 'add source file foo-1.0.tar.gz', 1_000_001],

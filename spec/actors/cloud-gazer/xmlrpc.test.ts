@@ -8,7 +8,7 @@ const malformed = (xml: string) => {
   expect(() => decodeMethodResponse(xml)).toThrow(XmlRpcMalformedError);
 };
 
-describe('XML-RPC codec (the changelog_since_serial transport, behaviours.md A.4)', () => {
+describe('XML-RPC codec (the changelog_since_serial transport, spec/behaviours.md A.4)', () => {
   describe('methodCall', () => {
     test('changelog_since_serial(serial) as Python writes it', () => {
       expect(encodeMethodCall('changelog_since_serial', [1234567])).toBe(

@@ -1,5 +1,5 @@
 /**
- * The File Juggler's fs queue (protocols.md §4.2; behaviours 72–74, 81–84): EXPECT and VERIFY over the bus
+ * The File Juggler's fs queue (protocols/README.md §4.2; behaviours 72–74, 81–84): EXPECT and VERIFY over the bus
  * with real files on disk, transfers played by a raw DEALER, and hostile input refused before anything is
  * written.
  */
@@ -162,7 +162,7 @@ describe('File Juggler: VERIFY', () => {
       verb: 'ERROR',
       data: `failed to verify transfer of ${w.filename}: SHA-256 mismatch`,
     });
-    expect(master.log.entries.some((e) => e.level === 'warn' && e.message.includes('SHA-256 mismatch'))).toBe(true);
+    expect(master.log.entries.some((e) => e.level === 'warning' && e.message.includes('SHA-256 mismatch'))).toBe(true);
     expect(await tempFiles(master.output)).toEqual([]);
     await expect(lstat(join(master.output, 'simple', 'foo'))).rejects.toMatchObject({ code: 'ENOENT' });
     // the transfer is over: a second VERIFY finds nothing

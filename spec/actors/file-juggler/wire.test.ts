@@ -1,5 +1,5 @@
 /**
- * The File Juggler's file queue (protocols.md §6; behaviours 75–80): the exchange frame by frame with a
+ * The File Juggler's file queue (protocols/README.md §6; behaviours 75–80): the exchange frame by frame with a
  * raw DEALER playing the client, honest, lossy, restarting or hostile, over tcp and ipc.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -130,7 +130,7 @@ describe('File Juggler: the transfer, frame by frame', () => {
     const again: string[] = [];
     for (let i = 0; i < 10; i++) again.push(await c.next());
     expect(again).toEqual(Array.from({ length: 10 }, (_, i) => `FETCH ${(3 + i) * 65536} 65536`));
-    expect(master.log.entries.filter((e) => e.level === 'error' || e.level === 'warn')).toEqual([]);
+    expect(master.log.entries.filter((e) => e.level === 'error' || e.level === 'warning')).toEqual([]);
     expect(master.log.entries.map((e) => e.message)).toContain(`transfer of ${w.filename} from slave 1: restarted by HELLO`);
     // and it finishes from there
     for (const f of again) await c.answer(f, w.data);

@@ -1,5 +1,5 @@
 /**
- * The client side of a file transfer (protocols.md §6): `sendFile` against a master played frame by frame
+ * The client side of a file transfer (protocols/README.md §6): `sendFile` against a master played frame by frame
  * on a raw ROUTER, and end to end against the real File Juggler over tcp and ipc.
  */
 import { createHash, randomBytes } from 'node:crypto';

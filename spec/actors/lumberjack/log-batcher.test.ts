@@ -59,7 +59,7 @@ describe('LogBatcher', () => {
     await eventually(() => sink.records.length === 10);
     expect(sink.attempts).toBe(4);
     expect(sink.records).toEqual(records(10));
-    expect(log.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual(['failed to write 10 log records; retrying']);
+    expect(log.entries.filter((e) => e.level === 'warning').map((e) => e.message)).toEqual(['failed to write 10 log records; retrying']);
     expect(log.entries.some((e) => e.message === 'log records written again after 3 failed attempts')).toBe(true);
   });
 

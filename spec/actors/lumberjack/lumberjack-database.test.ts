@@ -3,12 +3,12 @@
  * the batch functions, and a database connection killed under it loses nothing.
  */
 import { createActor, waitFor } from 'xstate';
-import { createLogPusher } from '../../../actors/logger/log-pusher.js';
+import { createLogPusher } from '../../../actors/access-log/log-pusher.js';
 import { DatabaseLogSink } from '../../../actors/lumberjack/database-sink.js';
 import { lumberjackTask } from '../../../actors/lumberjack/lumberjack.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { openBackend, type TestBackend } from '../../support/postgres.js';
-import { tempDir } from '../logger/samples.js';
+import { tempDir } from '../access-log/samples.js';
 import { until } from './sinks.js';
 
 let b: TestBackend;

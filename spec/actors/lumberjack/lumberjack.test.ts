@@ -1,13 +1,13 @@
 import * as zmq from 'zeromq';
 import { createActor, waitFor } from 'xstate';
-import { createLogPusher, type LogPusher } from '../../../actors/logger/log-pusher.js';
-import type { LogMessage } from '../../../actors/logger/classify.js';
+import { createLogPusher, type LogPusher } from '../../../actors/access-log/log-pusher.js';
+import type { LogMessage } from '../../../actors/access-log/classify.js';
 import { lumberjackTask, type LumberjackInput } from '../../../actors/lumberjack/lumberjack.js';
 import { MemoryLogSink, type LogRecord } from '../../../actors/lumberjack/log-sink.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { encodeCbor } from '../../../protocols/cbor/index.js';
 import { loggerProtocol } from '../../../protocols/lumberjack.js';
-import { tempDir } from '../logger/samples.js';
+import { tempDir } from '../access-log/samples.js';
 import { FlakySink, eventually } from './sinks.js';
 
 const WHEN = new Date(Date.UTC(2020, 8, 15, 12));

@@ -109,7 +109,7 @@ describe('the master', () => {
   test('behaviour 32: HELLO logs "sending status to new monitor", publishes the master HELLO, then Big Brother replays its stats', async () => {
     const m = await startMaster();
     await m.hello();
-    expect(m.lines('master', 'warn')).toContain('sending status to new monitor');
+    expect(m.lines('master', 'warning')).toContain('sending status to new monitor');
     const hello = m.statuses.find((s) => s.verb === 'HELLO')!;
     expect(hello.data[1]).toBe((await import('node:os')).hostname());
     expect(hello.data[0]).toBeInstanceOf(Date);
@@ -142,7 +142,7 @@ describe('the master', () => {
     const driver = () => m.lines('master.slave_driver', 'debug').filter((l) => l.startsWith('<<'));
     await eventually(() => driver().length === 6);
     expect(driver()).toEqual(['<< KILL 3', '<< SKIP 4', '<< SLEEP 5', '<< WAKE 5', '<< KILL null', '<< SKIP null']);
-    expect(m.lines('master', 'warn')).toEqual(
+    expect(m.lines('master', 'warning')).toEqual(
       expect.arrayContaining(['killing slave 3', 'skipping slave 4', 'sleeping slave 5', 'waking slave 5', 'killing all slaves', 'skipping all slaves']),
     );
     expect(m.lines('master', 'debug')).toEqual(expect.arrayContaining(['<< KILL 3', '<< KILL None']));
@@ -155,12 +155,12 @@ describe('the master', () => {
     await m.control.push({ verb: 'SLEEP', data: null });
     const pausers = TASK_ORDER.filter((id) => !['seraph', 'file_juggler'].includes(id));
     await eventually(() => pausers.every((id) => m.lines(`master.${id}`).includes('paused')));
-    expect(m.lines('master', 'warn')).toContain('sleeping all slaves and master');
+    expect(m.lines('master', 'warning')).toContain('sleeping all slaves and master');
     expect(m.lines('master.seraph')).toContain('ignoring PAUSE (this task never pauses)');
     expect(m.lines('master.slave_driver', 'debug')).toContain('<< SLEEP null');
     await m.control.push({ verb: 'WAKE', data: null });
     await eventually(() => pausers.every((id) => m.lines(`master.${id}`).includes('resumed')));
-    expect(m.lines('master', 'warn')).toContain('waking all slaves and master');
+    expect(m.lines('master', 'warning')).toContain('waking all slaves and master');
     await m.stop();
   });
 

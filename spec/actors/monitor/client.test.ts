@@ -54,7 +54,7 @@ async function startMaster() {
     master.quit('test over');
     await master.done;
   });
-  return { master, warnings: () => log.entries.filter((e) => e.name === 'master' && e.level === 'warn').map((e) => e.message) };
+  return { master, warnings: () => log.entries.filter((e) => e.name === 'master' && e.level === 'warning').map((e) => e.message) };
 }
 
 function client(): MonitorClient {

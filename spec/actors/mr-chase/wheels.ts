@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileTags, parseWheelFilename } from '../../../machines/wheel-filename.js';
+import { fileTags, parseWheelFilename } from '../../../protocols/packaging/wheel-filename.js';
 import type { FileStateWire } from '../../../protocols/records.js';
 import { zipBuffer } from '../../../scripts/pypi-standin/zip-writer.js';
 

@@ -22,7 +22,7 @@ import { Scribe } from '../../../actors/scribe/scribe.js';
 import { createRequestClient } from '../../../actors/zmq/request.js';
 import { importerProtocol } from '../../../protocols/mr-chase.js';
 import type { Message } from '../../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../../protocols/the-scribe.js';
+import type { theScribeProtocol } from '../../../protocols/scribe.js';
 import type { skipProtocol } from '../../../protocols/cloud-gazer.js';
 import type { TestBackend } from '../../support/postgres.js';
 

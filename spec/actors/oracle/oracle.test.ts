@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { createActor, waitFor } from 'xstate';
 import { encodeCbor, TimeDelta } from '../../../protocols/cbor/index.js';
 import type { DownloadRecordWire } from '../../../protocols/records.js';
-import { oracleProtocol, oracleRequests, oracleResults, type OracleVerb } from '../../../protocols/the-oracle.js';
+import { oracleProtocol, oracleRequests, oracleResults, type OracleVerb } from '../../../protocols/oracle.js';
 import { createBus, type Bus } from '../../../actors/runtime/bus.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { queues } from '../../../actors/runtime/queues.js';

@@ -368,7 +368,7 @@ describe('task kinds under PAUSE / RESUME / QUIT', () => {
     const seen: string[] = [];
     const { actor, log } = await startOne(bus, 'pauseable', seen);
     actor.send({ type: 'RESUME' });
-    expect(log.entries.find((e) => e.message === 'RESUME received while not paused')?.level).toBe('warn');
+    expect(log.entries.find((e) => e.message === 'RESUME received while not paused')?.level).toBe('warning');
     actor.send({ type: 'PAUSE' });
     actor.send({ type: 'PAUSE' });
     actor.send({ type: 'RESUME' });

@@ -34,14 +34,14 @@ export class RecordingData extends MemoryScribeData {
   override async buildLog(id: number) { this.note('BUILDLOG', String(id)); return super.buildLog(id); }
 }
 
-export interface LogLine {
+export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
 }
 
-export function recordingLog(): ScribeLog & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (message: string) => void lines.push({ level, message });
+export function recordingLog(): ScribeLog & { lines: LogEntry[] } {
+  const lines: LogEntry[] = [];
+  const at = (level: LogEntry['level']) => (message: string) => void lines.push({ level, message });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

@@ -8,7 +8,7 @@ import { secretaryTask } from '../../../actors/secretary/index.js';
 import type { Bus } from '../../../actors/runtime/bus.js';
 import { TimeDelta } from '../../../protocols/index.js';
 import type { MasterStatsWire, Message } from '../../../protocols/index.js';
-import type { theScribeProtocol } from '../../../protocols/the-scribe.js';
+import type { theScribeProtocol } from '../../../protocols/scribe.js';
 import { databaseOnBus, eventually, quitAll, supervise, type DatabaseOnBus } from '../master/support/world.js';
 
 type ScribeRequest = Message<(typeof theScribeProtocol)['recv']>;

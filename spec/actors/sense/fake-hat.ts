@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rgb565Pixel } from '../../../actors/sense/rgb565.js';
-import type { Rgb } from '../../../machines/sense/colour.js';
+import type { Rgb } from '../../../actors/sense/display/colour.js';
 import { layOutHat } from '../../../scripts/sense/stand-in-hat.js';
 
 export const KEY = { up: 103, down: 108, left: 105, right: 106, enter: 28 } as const;

@@ -2,9 +2,9 @@ import { findSenseHat } from '../../../actors/sense/discover.js';
 import { inputEventSize, openJoystick, StickDecoder } from '../../../actors/sense/joystick.js';
 import { openMatrix } from '../../../actors/sense/matrix.js';
 import { rgb565Pixel, toRgb565 } from '../../../actors/sense/rgb565.js';
-import { BLUE, hex, WHITE } from '../../../machines/sense/colour.js';
-import { Frame } from '../../../machines/sense/frame.js';
-import type { StickMessage } from '../../../machines/sense/stick.js';
+import { BLUE, hex, WHITE } from '../../../actors/sense/display/colour.js';
+import { Frame } from '../../../actors/sense/display/frame.js';
+import type { StickMessage } from '../../../actors/sense/stick-events.js';
 import { FakeHat, HOLD, inputEvent, KEY, PRESS, RELEASE, tap } from './fake-hat.js';
 
 const hats: FakeHat[] = [];

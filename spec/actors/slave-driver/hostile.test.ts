@@ -34,7 +34,7 @@ const frames: (() => Buffer)[] = [
 ];
 
 describe('hostile slaves', () => {
-  test('behaviours.md C: random verbs, orders and garbage from many peers never stop the Slave Driver', async () => {
+  test('spec/behaviours.md C: random verbs, orders and garbage from many peers never stop the Slave Driver', async () => {
     h = await startDriver({ abis: ['cp311', 'cp39'] });
     await h.queue({ cp311: Array.from({ length: 50 }, (_, i) => [`p${i}`, '1.0'] as [string, string]), cp39: [['q', '1.0']] });
     const random = prng(20240101);

@@ -189,7 +189,7 @@ describe('slave sessions', () => {
     const die = await h.statuses.next((st) => st.data[2] === 'DIE');
     expect(brief(die)).toEqual([1, 'DIE', null]);
     await eventually(() => h.driver.slaveIds().length === 0);
-    expect(h.messages()).toContain('warn slave 1 (pi4-slave): timed out while building foo 1.0');
+    expect(h.messages()).toContain('warning slave 1 (pi4-slave): timed out while building foo 1.0');
     expect(h.driver.buildQueues.pending('cp311')).toEqual([['foo', '1.0'], ['bar', '1.0']]);
     const next = h.slave();
     await expect(next.connect()).resolves.toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
@@ -199,7 +199,7 @@ describe('slave sessions', () => {
     h = await startDriver();
     await h.slave().hello({ busyTimeoutMs: 100 });
     await h.statuses.next((st) => st.data[2] === 'DIE');
-    expect(h.messages()).toContain('warn slave 1 (pi4-slave): timed out');
+    expect(h.messages()).toContain('warning slave 1 (pi4-slave): timed out');
   });
 
   test('a long busy timeout does not fire early (timers past 24.8 days are capped, not overflowed)', async () => {

@@ -3,6 +3,7 @@
  * slaves and its queues while paused, and every IDLE meanwhile is answered SLEEP true.
  */
 import { createActor, toPromise, waitFor } from 'xstate';
+import { liveActors } from '../../../actors/runtime/actor-tree.js';
 import { createBus } from '../../../actors/runtime/bus.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { queues } from '../../../actors/runtime/queues.js';
@@ -10,7 +11,7 @@ import { supervisorMachine } from '../../../actors/runtime/supervisor.js';
 import { SlaveDriver, slaveDriverTask, slaveIdCounter } from '../../../actors/slave-driver/index.js';
 import { eventually } from '../zmq/support.js';
 import { FakeFileJuggler, FakeOracle, FakeSecretary } from './support/fakes.js';
-import { TestSlave } from './support/harness.js';
+import { RawPeer, TestSlave } from './support/harness.js';
 
 async function master() {
   const bus = createBus();
@@ -62,6 +63,37 @@ describe('slave driver task', () => {
       await toPromise(root);
     }
     expect(bus.isServed(queues.skip)).toBe(false);
+  });
+
+  test('each slave is a session of the master\'s actor system, under slave_driver → sessions; QUIT stops them', async () => {
+    const { root, endpoint, log } = await master();
+    const [a, b] = [new TestSlave(endpoint), new TestSlave(endpoint)];
+    const stranger = new RawPeer(endpoint);
+    const sessions = () =>
+      liveActors(root)
+        .filter((x) => x.path[0] === 'slave_driver' && x.path[1] === 'sessions' && x.path.length === 3)
+        .map((x) => x.ref);
+    try {
+      await a.hello();
+      await b.hello();
+      // A stranger's first message is rejected by its session, which ends at once: it never shows.
+      await stranger.send({ verb: 'IDLE', data: [new Date(), 1, 1, 1, 1, 1, 1, 0.5, 40] });
+      await eventually(() => log.entries.some((e) => e.message === 'invalid first message from slave: IDLE'));
+      expect(sessions().map((r) => r.getSnapshot().context.slaveId)).toEqual([1, 2]);
+      expect(sessions().map((r) => r.id)).toEqual(sessions().map((r) => `slave:${r.getSnapshot().context.config.peer}`));
+      await b.bye();
+      await eventually(() => sessions().length === 1);
+      const left = sessions()[0]!;
+      root.send({ type: 'QUIT' });
+      await toPromise(root);
+      expect(left.getSnapshot().status).toBe('stopped');
+      expect(liveActors(root)).toEqual([]);
+    } finally {
+      stranger.close();
+      await a.close();
+      await b.close();
+      root.send({ type: 'QUIT' });
+    }
   });
 
   test('behaviour 37: a Slave Driver restarted with the master\'s id counter carries on numbering', async () => {

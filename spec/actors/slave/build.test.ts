@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, builtMessageData, cutOutput, type BuildResult } from '../../../actors/slave/build.js';
@@ -38,7 +38,7 @@ function probeProject(name: string, code: string) {
   return { ...source, files: { ...source.files, 'setup.py': `${code}\n${source.files['setup.py']}` } };
 }
 
-describe('build (behaviours.md A.3, 193–195)', () => {
+describe('build (spec/behaviours.md A.3, 193–195)', () => {
   test('a pure package: status true, its wheel with size, SHA-256, tags and {} dependencies, pip’s log as output', async () => {
     const probe = join(dir, 'probe.json');
     await standin.publish(
@@ -63,7 +63,8 @@ describe('build (behaviours.md A.3, 193–195)', () => {
     const bytes = readFileSync(wheel!.path);
     expect(wheel!.size).toBe(bytes.length);
     expect(wheel!.hash).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect(result.output).toContain('piw-probe==1.0');
+    expect(result.output).toMatch(/^\$ python3 -m pip wheel --index-url=\S+ .* piw-probe==1\.0\n/); // the command, then pip's own log
+    expect(result.output).toContain('Collecting piw-probe==1.0');
     expect(result.output).toMatch(/Successfully built piw-probe|Saved .*piw_probe-1\.0-py3-none-any\.whl/);
     expect(result.duration.totalMicroseconds).toBeGreaterThan(0);
     // The build environment: git limited to file://, RLIMIT_DATA of 1 GiB (A.3).
@@ -113,7 +114,7 @@ describe('build (behaviours.md A.3, 193–195)', () => {
     expect(result.status).toBe(false);
     expect(result.files).toEqual([]);
     expect(result.output.endsWith('\nbuild stopped on request; its process group was terminated')).toBe(true);
-    expect(result.output).toContain('piw-slow==1.0'); // pip's log up to the stop is kept
+    expect(result.output).toContain('Collecting piw-slow==1.0'); // pip's log up to the stop is kept
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });
 
@@ -122,12 +123,21 @@ describe('build (behaviours.md A.3, 193–195)', () => {
     await standin.publish(probeProject('piw-stuck', `import os, time\nopen(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))\ntime.sleep(600)`));
     const result = await buildIt('piw-stuck', '1.0', { timeout: 1500, grace: 2000 });
     expect(result.status).toBe(false);
-    // On a loaded machine pip may be stopped before it opens its log: then the reason is all there is.
-    const logFile = join(result.dir, 'pip.log');
-    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    const log = readFileSync(join(result.dir, 'pip.log'), 'utf8');
     expect(result.output).toBe(`${log}\nbuild timed out after 1.5 s; its process group was terminated`);
     // setup.py may or may not have started within 1.5 s; if it did, it was stopped with pip.
     if (existsSync(pidFile)) expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+
+  test('a build stopped before pip wrote a line still reports a log: the command it ran, then the reason', async () => {
+    // A "python" that never starts pip: what a timeout does to a pip still loading on a busy machine.
+    const python = join(dir, 'python-never-starts');
+    writeFileSync(python, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+    const result = await buildIt('piw-probe', '1.0', { python, timeout: 300, grace: 2000 });
+    expect(result.status).toBe(false);
+    expect(result.output).toMatch(
+      new RegExp(`^\\$ ${python} -m pip wheel --index-url=\\S+ .* piw-probe==1\\.0\\n\\nbuild timed out after 0\\.3 s; its process group was terminated$`),
+    );
   });
 
   test('a Python that does not exist fails the build with a clear reason', async () => {

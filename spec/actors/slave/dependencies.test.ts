@@ -63,7 +63,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('wheel dependencies (behaviours.md A.3; protocols.md §3.1)', () => {
+describe('wheel dependencies (spec/behaviours.md A.3; protocols/README.md §3.1)', () => {
   test('only ELF members named *.so or *.so.* are extracted, and never outside the work dir', async () => {
     const work = mkdtempSync(join(dir, 'extract-'));
     const objects = await extractSharedObjects(wheel, work);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { debianOwners, parseDpkgSearch, usrMergeAlternative } from '../../../actors/slave/dpkg-owners.js';
 import { lddLibraries } from '../../../actors/slave/ldd.js';
 
-describe('Debian owners of library files (behaviours.md A.3)', () => {
+describe('Debian owners of library files (spec/behaviours.md A.3)', () => {
   test.each([
     ['/usr/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6'],
     ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libc.so.6'],

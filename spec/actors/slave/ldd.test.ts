@@ -12,7 +12,7 @@ const SAMPLE = [
   '',
 ].join('\n');
 
-describe('ldd (behaviours.md A.3)', () => {
+describe('ldd (spec/behaviours.md A.3)', () => {
   test('only "name => /path (0x…)" lines name libraries', () => {
     expect(parseLddOutput(SAMPLE)).toEqual(['/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libc.so.6']);
   });

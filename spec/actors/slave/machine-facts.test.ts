@@ -18,7 +18,7 @@ const file = (name: string, content: string | Buffer) => {
   return path;
 };
 
-describe('machine facts for HELLO (protocols.md §3.3; behaviour 182)', () => {
+describe('machine facts for HELLO (protocols/README.md §3.3; behaviour 182)', () => {
   test.each(['python3', '/usr/bin/python3'])('the wheel tags of %s are its version, CPython ABI and platform', async (python) => {
     const [major, minor, machine, bits] = execFileSync(python, ['-c', 'import os, sys; print(*sys.version_info[:2], os.uname().machine, sys.maxsize.bit_length() + 1)'], {
       encoding: 'utf8',

@@ -12,7 +12,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const sh = (script: string, ...args: string[]) => ['/bin/sh', ['-c', script, 'sh', ...args]] as const;
 
-describe('runInProcessGroup (behaviours.md A.3, 195; protocols.md §7)', () => {
+describe('runInProcessGroup (spec/behaviours.md A.3, 195; protocols/README.md §7)', () => {
   test('reports the exit code of a command that runs its course', async () => {
     const result = await runInProcessGroup(...sh('exit 3'));
     expect(result.exitCode).toBe(3);

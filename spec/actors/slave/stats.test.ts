@@ -24,7 +24,7 @@ const MEMINFO = [
   '',
 ].join('\n');
 
-describe('slave stats for IDLE and BUSY (protocols.md §3.4)', () => {
+describe('slave stats for IDLE and BUSY (protocols/README.md §3.4)', () => {
   test('memory free is MemAvailable when the kernel gives it', () => {
     expect(memoryFigures(parseMeminfo(MEMINFO))).toEqual({ memSize: 1000 * 1024, memFree: 600 * 1024, swapSize: 400 * 1024, swapFree: 100 * 1024 });
   });

@@ -37,7 +37,7 @@ describe.each(transports)('PUSH → PULL over %s (control queue)', (_name, trans
     raw.connect(pull.endpoint);
     try {
       await raw.send(Buffer.from([0x9f, 0x01]));
-      await raw.send(Buffer.from('\x64KILL', 'latin1')); // bare KILL: its data is required (protocols.md §4.10)
+      await raw.send(Buffer.from('\x64KILL', 'latin1')); // bare KILL: its data is required (protocols/README.md §4.10)
       await raw.send(['two', 'frames']);
       await raw.send(Buffer.from([0x64, 0x51, 0x55, 0x49, 0x54])); // "QUIT"
       expect((await events.take(1))[0]!.msg).toEqual({ verb: 'QUIT' });

@@ -122,21 +122,21 @@ describe('settings', () => {
 });
 
 describe('logging', () => {
-  const levels = (stderr: string) => [...stderr.matchAll(/ (DEBUG|INFO|WARN|ERROR) greet: /g)].map((m) => m[1]);
+  const levels = (stderr: string) => [...stderr.matchAll(/ (DEBUG|INFO|WARNING|ERROR) greet: /g)].map((m) => m[1]);
 
   test('warnings and errors by default, errors only with -q, information too with -v; lines are timestamped', async () => {
     const plain = await run(GreetCommand, []);
-    expect(levels(plain.stderr)).toEqual(['WARN', 'ERROR']);
-    expect(plain.stderr).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN greet: warning$/m);
+    expect(levels(plain.stderr)).toEqual(['WARNING', 'ERROR']);
+    expect(plain.stderr).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARNING greet: warning$/m);
     expect(levels((await run(GreetCommand, ['-q'])).stderr)).toEqual(['ERROR']);
-    expect(levels((await run(GreetCommand, ['-v'])).stderr)).toEqual(['INFO', 'WARN', 'ERROR']);
+    expect(levels((await run(GreetCommand, ['-v'])).stderr)).toEqual(['INFO', 'WARNING', 'ERROR']);
   });
 
   test('-l FILE appends information and up to the file, whatever the console shows', async () => {
     const logFile = path.join(dir, 'greet.log');
     await run(GreetCommand, ['-q', '-l', logFile]);
     await run(GreetCommand, ['-l', logFile]);
-    expect(levels(await readFile(logFile, 'utf8'))).toEqual(['INFO', 'WARN', 'ERROR', 'INFO', 'WARN', 'ERROR']);
+    expect(levels(await readFile(logFile, 'utf8'))).toEqual(['INFO', 'WARNING', 'ERROR', 'INFO', 'WARNING', 'ERROR']);
     const bad = await run(GreetCommand, ['-l', path.join(dir, 'no', 'such', 'dir.log')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('cannot open log file');

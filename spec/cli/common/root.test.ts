@@ -11,7 +11,7 @@ describe('refuseRoot', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(RootRefusedError);
-    expect((error as RootRefusedError).code).toBe('PIW_ERR_ROOT');
+    expect((error as InstanceType<typeof RootRefusedError>).code).toBe('PIW_ERR_ROOT');
     expect((error as Error).message).toMatch(/^Slave must not be run as root; .*PIW_ALLOW_ROOT=1/);
     expect(classify(error)).toMatchObject({ exitCode: 1, expected: true });
   });
@@ -23,7 +23,7 @@ describe('refuseRoot', () => {
   test.each(['1', 'yes', 'TRUE', 'on'])('PIW_ALLOW_ROOT=%s lets root through with a warning', (value) => {
     const log = memoryLogger('slave', 'info');
     expect(() => refuseRoot('Slave', { uid: 0, env: { [ALLOW_ROOT_ENV]: value }, log })).not.toThrow();
-    expect(log.entries.map((e) => [e.level, e.message])).toEqual([['warn', expect.stringContaining('running as root because PIW_ALLOW_ROOT is set')]]);
+    expect(log.entries.map((e) => [e.level, e.message])).toEqual([['warning', expect.stringContaining('running as root because PIW_ALLOW_ROOT is set')]]);
   });
 
   test('any other user goes on, whatever the environment says', () => {

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import { probePython, type PythonTags } from '../../../actors/slave/machine-facts.js';
-import { PYPI_HOLD_SECONDS } from '../../../machines/cloud-gazer/pypi-buffer.js';
+import { PYPI_HOLD_SECONDS } from '../../../protocols/pypi/changelog-buffer.js';
 import { connect, type Connection } from '../../../schema/connection.js';
 import { parseDsn } from '../../../schema/dsn.js';
 import { makeSdist, startPypiStandin, type BuiltFile, type ProjectSource, type PypiStandin } from '../../../scripts/pypi-standin/index.js';

@@ -5,7 +5,7 @@ import type { TransferError } from '../../../machines/file-transfer/errors.js';
 import { formatMasterFrames, parseMasterFrames } from '../../../protocols/index.js';
 import { runClient } from './harness.js';
 
-describe('client transfer (slave / importer end of protocols.md §6)', () => {
+describe('client transfer (slave / importer end of protocols/README.md §6)', () => {
   test('sends HELLO at once, answers each FETCH with a CHUNK and stops on DONE', () => {
     const c = runClient({ slaveId: 3, filesize: 123456 });
     expect(c.sent()).toEqual(['HELLO 3']);

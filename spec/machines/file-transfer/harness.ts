@@ -3,14 +3,14 @@
  * sends events and reads back exactly what went out, what was written and what was logged.
  */
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
-import { masterTransferMachine } from '../../../machines/file-transfer/master-transfer.js';
-import type { MasterTransferInput, VerifyInput, VerifyOutput } from '../../../machines/file-transfer/master-transfer.js';
+import { masterTransferMachine, transferOutcome } from '../../../machines/file-transfer/master-transfer.js';
+import type { MasterTransferInput, MasterTransferOutput, VerifyInput, VerifyOutput } from '../../../machines/file-transfer/master-transfer.js';
 import { clientTransferMachine } from '../../../machines/file-transfer/client-transfer.js';
 import type { ClientTransferInput, SendChunkParams } from '../../../machines/file-transfer/client-transfer.js';
 import type { LogEntry } from '../../../machines/common/log-entry.js';
 import type { MasterFrame } from '../../../protocols/file-transfer.js';
 
-/** A frame as text, e.g. `FETCH 0 65536` or `DONE`, so expectations read like protocols.md. */
+/** A frame as text, e.g. `FETCH 0 65536` or `DONE`, so expectations read like protocols/README.md. */
 export const show = (frame: MasterFrame) => (frame.verb === 'FETCH' ? `FETCH ${frame.offset} ${frame.length}` : 'DONE');
 
 /** Bytes whose value depends on their position, so a misplaced write is visible. */
@@ -44,10 +44,15 @@ export function runMaster(input: MasterTransferInput, verify: (input: VerifyInpu
     },
   });
   const actor = createActor(machine, { input, clock });
+  /** Every `transfer.ended` the machine emitted. */
+  const ended: MasterTransferOutput[] = [];
+  actor.on('transfer.ended', ({ outcome }) => ended.push(outcome));
   actor.start();
   /** Take the frames sent since the last call. */
   const sent = () => frames.splice(0);
-  return { actor, clock, sent, writes, logs, file, verifyCalls };
+  /** How the transfer ended (undefined while it runs). */
+  const outcome = () => transferOutcome(actor.getSnapshot());
+  return { actor, clock, sent, writes, logs, file, verifyCalls, ended, outcome };
 }
 
 export function runClient(input: ClientTransferInput) {

@@ -28,7 +28,7 @@ const chunk = (data: Buffer, offset: number, length: number) =>
 
 const data123456 = content(123456);
 
-describe('master transfer: the exchange of protocols.md §6', () => {
+describe('master transfer: the exchange of protocols/README.md §6', () => {
   test('behaviour 76: a 123,456-byte file is FETCH 0 65536, FETCH 65536 57920, DONE, then verified', async () => {
     const t = transfer(data123456);
     expect(t.actor.getSnapshot().value).toBe('waiting');
@@ -44,7 +44,7 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     await settle();
     expect(t.verifyCalls).toEqual([{ slaveId: 1, filename: 'foo-0.1-cp34-cp34m-linux_armv7l.whl', filesize: 123456, filehash: sha256(data123456) }]);
     expect(t.actor.getSnapshot().value).toBe('verified');
-    expect(t.actor.getSnapshot().output).toEqual({ status: 'verified' });
+    expect(t.outcome()).toEqual({ status: 'verified' });
     expect(t.writes).toEqual([{ offset: 0, length: 65536 }, { offset: 65536, length: 57920 }]);
     expect(t.file.equals(data123456)).toBe(true);
   });
@@ -89,7 +89,7 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     }
     expect(asked).toContain('FETCH 16777216 5');
     await settle();
-    expect(t.actor.getSnapshot().output).toEqual({ status: 'verified' });
+    expect(t.outcome()).toEqual({ status: 'verified' });
   });
 
   test('each CHUNK returns one credit: a large file keeps 10 FETCHes in flight and finishes', async () => {
@@ -111,7 +111,7 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     // 26 distinct ranges, then the wrap-around re-asks the ranges still in flight at the tail
     expect(new Set(all.filter((f) => f !== 'DONE')).size).toBe(26);
     await settle();
-    expect(t.actor.getSnapshot().output).toEqual({ status: 'verified' });
+    expect(t.outcome()).toEqual({ status: 'verified' });
     expect(t.file.equals(data)).toBe(true);
   });
 
@@ -193,7 +193,7 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     t.actor.send(chunk(data, 300, 600)); // overlaps what arrived on both sides
     expect(t.sent().at(-1)).toBe('DONE');
     await settle();
-    expect(t.actor.getSnapshot().output).toEqual({ status: 'verified' });
+    expect(t.outcome()).toEqual({ status: 'verified' });
     expect(t.file.equals(data)).toBe(true);
   });
 
@@ -202,7 +202,44 @@ describe('master transfer: the exchange of protocols.md §6', () => {
     t.actor.send({ type: 'HELLO', slaveId: 1 });
     expect(t.sent()).toEqual(['DONE']);
     await settle();
-    expect(t.actor.getSnapshot().output).toEqual({ status: 'verified' });
+    expect(t.outcome()).toEqual({ status: 'verified' });
+  });
+});
+
+describe('master transfer: after its end', () => {
+  test('a client that missed DONE and says HELLO again is told DONE again, by the verified transfer itself', async () => {
+    const t = transfer(data123456);
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    t.actor.send(chunk(data123456, 0, 65536));
+    t.actor.send(chunk(data123456, 65536, 57920));
+    expect(t.sent()).toEqual(['FETCH 0 65536', 'FETCH 65536 57920', 'DONE']);
+    t.actor.send({ type: 'HELLO', slaveId: 1 }); // still verifying
+    expect(t.sent()).toEqual(['DONE']);
+    await settle();
+    expect(t.actor.getSnapshot().value).toBe('verified');
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    expect(t.sent()).toEqual(['DONE', 'DONE']);
+    t.actor.send(chunk(data123456, 0, 65536)); // a late duplicate: nothing to write, nothing to say
+    expect(t.sent()).toEqual([]);
+    expect(t.writes).toHaveLength(2);
+    // it waits, alive, for its owner to claim it; its end was told once
+    expect(t.actor.getSnapshot().status).toBe('active');
+    expect(t.ended).toEqual([{ status: 'verified' }]);
+  });
+
+  test('a failed transfer answers a HELLO with nothing, and tells its end once', () => {
+    const t = transfer(data123456);
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    t.clock.increment(300_000); // first tick: the HELLO was heard
+    t.clock.increment(300_000); // second: silence
+    expect(t.actor.getSnapshot().value).toBe('failed');
+    t.sent();
+    t.actor.send({ type: 'HELLO', slaveId: 1 });
+    t.actor.send({ type: 'WRITE_FAILED', error: new Error('EIO') });
+    expect(t.sent()).toEqual([]);
+    expect(t.ended).toHaveLength(1);
+    expect(t.ended[0]).toMatchObject({ status: 'failed', error: { code: 'PIW_ERR_TRANSFER_TIMEOUT' } });
   });
 });
 
@@ -237,7 +274,7 @@ describe('master transfer: before HELLO', () => {
     t.clock.increment(299_999);
     expect(t.actor.getSnapshot().value).toBe('waiting');
     t.clock.increment(1);
-    const output = t.actor.getSnapshot().output;
+    const output = t.outcome();
     expect(output?.status).toBe('failed');
     const error = (output as { error: TransferError }).error;
     expect(error).toBeInstanceOf(TransferError);
@@ -259,7 +296,7 @@ describe('master transfer: silence and failures', () => {
     t.clock.increment(299_999);
     expect(t.actor.getSnapshot().value).toBe('transferring');
     t.clock.increment(1); // third tick: silence since the second
-    const output = t.actor.getSnapshot().output as { status: string; error: TransferError };
+    const output = t.outcome() as { status: string; error: TransferError };
     expect(output.status).toBe('failed');
     expect(output.error.code).toBe('PIW_ERR_TRANSFER_TIMEOUT');
     expect(output.error.message).toBe('transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl from slave 1: client fell silent: timed out');
@@ -282,7 +319,7 @@ describe('master transfer: silence and failures', () => {
     const t = transfer(data123456);
     t.actor.send({ type: 'HELLO', slaveId: 1 });
     t.actor.send({ type: 'WRITE_FAILED', error: new Error('ENOSPC: no space left on device') });
-    const output = t.actor.getSnapshot().output as { status: string; error: TransferError };
+    const output = t.outcome() as { status: string; error: TransferError };
     expect(output.error.code).toBe('PIW_ERR_TRANSFER_IO');
     expect(output.error.message).toBe(
       'transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl from slave 1: write failed: ENOSPC: no space left on device',
@@ -295,7 +332,7 @@ describe('master transfer: silence and failures', () => {
     t.actor.send(chunk(data123456, 0, 65536));
     t.actor.send(chunk(data123456, 65536, 57920));
     t.actor.send({ type: 'WRITE_FAILED', error: 'EIO' });
-    expect((t.actor.getSnapshot().output as { error: TransferError }).error.message).toMatch(/write failed: EIO$/);
+    expect((t.outcome() as { error: TransferError }).error.message).toMatch(/write failed: EIO$/);
   });
 
   test.each([
@@ -308,7 +345,7 @@ describe('master transfer: silence and failures', () => {
     t.actor.send(chunk(data123456, 65536, 57920));
     await settle();
     expect(t.actor.getSnapshot().value).toBe('failed');
-    const { error } = t.actor.getSnapshot().output as { error: TransferError };
+    const { error } = t.outcome() as { error: TransferError };
     expect([error.code, error.message]).toEqual([code, message]);
   });
 
@@ -320,7 +357,7 @@ describe('master transfer: silence and failures', () => {
     t.actor.send(chunk(data123456, 0, 65536));
     t.actor.send(chunk(data123456, 65536, 57920));
     await settle();
-    const { error } = t.actor.getSnapshot().output as { error: TransferError };
+    const { error } = t.outcome() as { error: TransferError };
     expect(error.code).toBe('PIW_ERR_TRANSFER_IO');
     expect(error.message).toBe('transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl from slave 1: verify failed: EACCES');
     expect(error.cause).toEqual(new Error('EACCES'));
@@ -337,7 +374,7 @@ describe('master transfer: silence and failures', () => {
     expect(t.sent()).toEqual(['FETCH 100000 23456']);
     t.actor.send({ type: 'CHUNK', offset: 100000, data: Buffer.alloc(0) });
     expect(t.sent()).toEqual(['DONE']);
-    const { error } = t.actor.getSnapshot().output as { error: TransferError };
+    const { error } = t.outcome() as { error: TransferError };
     expect(error.code).toBe('PIW_ERR_TRANSFER_SIZE');
     expect(error.message).toBe('wrong size for transfer of foo-0.1-cp34-cp34m-linux_armv7l.whl: expected 123456 bytes, but the client has none at offset 100000');
     expect(t.verifyCalls).toEqual([]);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import { clientTransferMachine, masterFrameEvent } from '../../../machines/file-transfer/client-transfer.js';
-import { clientFrameEvent, masterTransferMachine } from '../../../machines/file-transfer/master-transfer.js';
+import { clientFrameEvent, masterTransferMachine, transferOutcome } from '../../../machines/file-transfer/master-transfer.js';
 import type { VerifyInput, VerifyOutput } from '../../../machines/file-transfer/master-transfer.js';
 import { createImportSessionMachine } from '../../../machines/import-session/services.js';
 import { importToolMachine, masterReplyEvent } from '../../../machines/import-session/tool.js';
@@ -86,9 +86,10 @@ function fileJuggler() {
     async verify(slaveId: number, pkg: string, filename: string): Promise<boolean> {
       const expected = pending.get(slaveId);
       if (!expected) return false;
-      const done = await waitFor(expected.transfer, (s) => s.status === 'done');
+      const ended = await waitFor(expected.transfer, (s) => transferOutcome(s) !== undefined);
       pending.delete(slaveId);
-      if (done.output.status !== 'verified') return false;
+      expected.transfer.stop();
+      if (transferOutcome(ended)!.status !== 'verified') return false;
       committed.set(`simple/${pkg}/${filename}`, expected.temp);
       return true;
     },

@@ -69,7 +69,7 @@ describe('import tool: piw-import (behaviour 201)', () => {
     t.actor.send({ type: 'ERROR', data: 'unknown package version foo-0.1' });
     const error = failure(t);
     expect(error).toBeInstanceOf(ImportToolError);
-    expect([error.code, error.message]).toEqual(['PIW_ERR_MASTER_REFUSED', 'unknown package version foo-0.1']);
+    expect([error.code, error.message]).toEqual(['PIW_ERR_MASTER_ERROR', 'unknown package version foo-0.1']);
   });
 
   test('a SEND for a file that is not part of the import is an unexpected response', () => {

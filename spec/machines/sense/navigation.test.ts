@@ -1,7 +1,7 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import { cursorOf, navigationMachine, slotAt } from '../../../machines/sense/navigation.js';
 import type { NavigationEmitted, NavigationEvent } from '../../../machines/sense/navigation.js';
-import { navigationEvent } from '../../../machines/sense/stick.js';
+import { navigationEvent } from '../../../actors/sense/stick-events.js';
 import { expectFullCoverage } from '../support/coverage.js';
 
 /** A started navigation machine; `out` collects what it emits. */

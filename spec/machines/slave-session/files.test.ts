@@ -46,7 +46,7 @@ test('markTransferred returns a new list and leaves the old one alone', () => {
   expect(files[0]!.transferred).toBe(false);
 });
 
-describe('buildRecord (LOGBUILD, protocols.md §3.2)', () => {
+describe('buildRecord (LOGBUILD, protocols/README.md §3.2)', () => {
   const duration = TimeDelta.fromSeconds(12);
   test('a success carries every file, twins included, in filename order, and the slave ABI', () => {
     const files = prepareFiles([pureWheel, armWheel]);

@@ -8,6 +8,7 @@ import { monitorStatsProtocol, slaveDriverProtocol } from '../../../protocols/in
 import { createSlaveSessionMachine } from '../../../machines/slave-session/index.js';
 import type {
   LogEntry,
+  RegisterInput,
   RequestJobOutput,
   SlaveReply,
   SlaveSessionEvent,
@@ -20,6 +21,8 @@ import type { BuiltData } from '../support/slave-fixtures.js';
 
 export const EPOCH = Date.UTC(2024, 0, 1);
 export const SLAVE_ID = 7;
+/** The connection the session speaks for (its owner's name for it, handed back to reply and log). */
+export const PEER = 'peer-7';
 export const PYPI = 'https://pypi.org/simple';
 
 /** Lets promise actors settle (their results arrive as events on later microtasks). */
@@ -48,6 +51,8 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
   const statuses: SlaveStatus[] = [];
   const logs: LogEntry[] = [];
   const calls: Call[] = [];
+  /** What each call of register was given. */
+  const registered: RegisterInput[] = [];
   /** Answers requestJob gives, in order; null once empty. */
   const jobs: RequestJobOutput[] = [];
   /** Answers verifyFile gives, in order; true once empty. */
@@ -55,8 +60,8 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
   const record = (service: keyof SlaveSessionServices, input: unknown) => calls.push({ service, input });
 
   const services: SlaveSessionServices = {
-    reply: (slaveId, reply) => {
-      expect(slaveId).toBe(SLAVE_ID);
+    reply: (peer, reply) => {
+      expect(peer).toBe(PEER);
       slaveDriverProtocol.encode(reply);
       replies.push(reply);
     },
@@ -64,7 +69,11 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
       monitorStatsProtocol.encode(status);
       statuses.push(status);
     },
-    log: (entry) => logs.push(entry),
+    log: (entry, peer) => {
+      expect(peer).toBe(PEER);
+      logs.push(entry);
+    },
+    register: (input) => (registered.push(input), SLAVE_ID),
     requestJob: (input) => (record('requestJob', input), jobs.shift() ?? null),
     logBuild: async (input) => (record('logBuild', input), 1),
     expectFile: async (input) => void record('expectFile', input),
@@ -74,7 +83,7 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
   };
   const actor = createActor(createSlaveSessionMachine(services), {
     clock,
-    input: { slaveId: SLAVE_ID, pypiSimpleUrl: PYPI, ...options.input },
+    input: { peer: PEER, pypiSimpleUrl: PYPI, ...options.input },
   });
   const errors: unknown[] = [];
   actor.subscribe({ error: (err) => errors.push(err) });
@@ -100,6 +109,7 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
     statuses,
     logs,
     calls,
+    registered,
     jobs,
     verifies,
     send,

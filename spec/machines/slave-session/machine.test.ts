@@ -20,6 +20,20 @@ describe('greeting', () => {
     expect(s.state().value).toEqual({ connected: 'ready' });
   });
 
+  test('37, 39: the id is asked for only once a HELLO is accepted, with the connection and its hello', async () => {
+    const s = startSession();
+    await s.idle();
+    expect(s.state().output).toMatchObject({ reason: 'rejected' });
+    const t = startSession();
+    const hello = helloData();
+    await t.hello(hello);
+    expect(t.registered).toEqual([{ peer: 'peer-7', hello }]);
+    expect(t.state().context.slaveId).toBe(SLAVE_ID);
+    await t.hello();
+    expect(t.registered).toHaveLength(1);
+    expect(t.lastReply()).toEqual({ verb: 'DIE' });
+  });
+
   test.each(['IDLE', 'BUSY', 'BUILT', 'SENT', 'BYE'] as const)(
     '39: %s as the first message is logged as an error, gets no reply and ends the session (rejected)',
     async (verb) => {
@@ -35,7 +49,8 @@ describe('greeting', () => {
       expect(s.statuses).toEqual([]);
       expect(s.errorLogs()).toEqual([`invalid first message from slave: ${verb}`]);
       expect(s.state().status).toBe('done');
-      expect(s.state().output).toEqual({ reason: 'rejected', slaveId: SLAVE_ID, build: null });
+      expect(s.state().output).toEqual({ reason: 'rejected', slaveId: 0, build: null });
+      expect(s.registered).toEqual([]);
     },
   );
 
@@ -570,12 +585,18 @@ describe('monitors', () => {
 });
 
 test('a machine run without its services fails loudly with PIW_ERR_NOT_PROVIDED', () => {
-  const actor = createActor(slaveSessionMachine, { input: { slaveId: 1, pypiSimpleUrl: PYPI } });
+  const actor = createActor(slaveSessionMachine, { input: { peer: 'peer-1', pypiSimpleUrl: PYPI } });
   const errors: unknown[] = [];
   actor.subscribe({ error: (err) => errors.push(err) });
   actor.start();
   actor.send({ type: 'HELLO', data: helloData(), at: at(0) });
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatchObject({ code: 'PIW_ERR_NOT_PROVIDED' });
-  expect(String((errors[0] as Error).message)).toMatch(/slaveSession: "log" was not provided/);
+  expect(String((errors[0] as Error).message)).toMatch(/slaveSession: "register" was not provided/);
+});
+
+test('the context stays under 20 fields (V8 gives an Object.assign copy of 20 or more slow properties: see types.ts)', async () => {
+  const s = startSession();
+  await s.toBuilding();
+  expect(Object.keys(s.state().context).length).toBeLessThan(20);
 });

@@ -10,6 +10,7 @@ const failure = new Error('service failed');
 /** Everything that can happen to a session: every message, every request, every answer of a service. */
 const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent>> = [
   { type: 'HELLO', data: helloData({ busyTimeoutMs: 1000 }), at },
+  { type: 'REGISTERED', slaveId: 1 },
   { type: 'IDLE', data: statsData(at), at },
   { type: 'BUSY', data: statsData(at), at },
   { type: 'BUILT', data: builtOk([pureWheel, armWheel]), at },
@@ -64,7 +65,7 @@ test('generated paths reach every state and every transition of the slave sessio
   let checked = 0;
   const report = expectFullCoverage(slaveSessionMachine, {
     // a 1 s busy timeout swept every second: expiry after two silent sweeps keeps the walk small
-    input: { slaveId: 1, pypiSimpleUrl: 'https://pypi.org/simple', sweepMs: 1000 },
+    input: { peer: 'peer-1', pypiSimpleUrl: 'https://pypi.org/simple', sweepMs: 1000 },
     events: () => fixedEvents as SlaveSessionEvent[],
     serializeState: identity,
     // Behaviours 59, 69, 71: every message from a greeted slave, in every reachable state, ends its
@@ -77,16 +78,16 @@ test('generated paths reach every state and every transition of the slave sessio
     },
   });
   expect(checked).toBeGreaterThan(1000);
-  // The walk found the happy path: the shortest way to a SEND is HELLO, IDLE, a job, a good BUILT, EXPECT.
+  // The walk found the happy path: the shortest way to a SEND is HELLO, its id, IDLE, a job, a good BUILT, EXPECT.
   const toSending = report.paths.find((p) => p.state.includes('"sending"'));
   expect(toSending?.events.map((e) => e.type)).toEqual([
-    'HELLO', 'IDLE', 'JOB', 'BUILT', 'xstate.done.actor.expectFile',
+    'HELLO', 'REGISTERED', 'IDLE', 'JOB', 'BUILT', 'xstate.done.actor.expectFile',
   ]);
   // and each way out: BYE, the busy timeout, a bad first message
   const endings = report.paths.filter((p) => p.state.includes('"done"')).map((p) => p.events.map((e) => e.type));
   expect(endings).toEqual(expect.arrayContaining([
     ['IDLE'],
-    ['HELLO', 'BYE'],
-    ['HELLO', 'SWEEP', 'SWEEP'],
+    ['HELLO', 'REGISTERED', 'BYE'],
+    ['HELLO', 'REGISTERED', 'SWEEP', 'SWEEP'],
   ]));
 });

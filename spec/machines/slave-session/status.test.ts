@@ -41,7 +41,7 @@ describe('stats log (behaviour 71: the last 100 samples per slave)', () => {
   });
 });
 
-describe('status messages (protocols.md §4.12)', () => {
+describe('status messages (protocols/README.md §4.12)', () => {
   test('a reply without data is reported with the NoData marker; every status is valid on the wire', () => {
     const statuses = [
       replyStatus(3, at(1), { verb: 'DONE' }),

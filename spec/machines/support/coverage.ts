@@ -17,7 +17,7 @@
  *
  * Usage (in a jest test):
  *
- *   import { expectFullCoverage, delayedEvents, doneEvent } from '../support/coverage.js';
+ *   import { expectFullCoverage, delayedEvents, doneEvent } from './coverage.js';
  *
  *   test('generated paths reach every state and transition', () => {
  *     const report = expectFullCoverage(createMyMachine(), {
@@ -163,6 +163,9 @@ export function exploreMachine<TMachine extends AnyStateMachine>(
   // An actor scope like @xstate/graph's own mock, but whose system reports every microstep: the
   // transitions taken and the states passed through (transient ones included).
   const empty = createEmptyActor();
+  // Every branch of the walk spawns its children afresh: a child with a systemId (the supervisor's tasks)
+  // must not collide with the same child spawned on another branch.
+  (empty.system as unknown as { _set: (id: string, ref: unknown) => void })._set = () => {};
   empty.system.inspect((event) => {
     if (event.type === '@xstate.microstep') {
       for (const t of event._transitions) taken.add(t);

@@ -1,7 +1,7 @@
 /**
- * The decoder: cbor2's semantics for what a piwheels 0.18 peer sends (protocols.md §1.2), nothing more.
- * Malformed input is a CborDecodeError (behaviours.md 5); unknown tags, and cbor-x's own extension tags,
- * come back opaque and fail validation (behaviours.md 7).
+ * The decoder: cbor2's semantics for what a piwheels 0.18 peer sends (protocols/README.md §1.2), nothing more.
+ * Malformed input is a CborDecodeError (spec/behaviours.md 5); unknown tags, and cbor-x's own extension tags,
+ * come back opaque and fail validation (spec/behaviours.md 7).
  */
 import {
   CborDecodeError,

@@ -1,5 +1,5 @@
 /**
- * The encoder's JS-side rules (protocols.md §1.2). Byte-exactness against cbor2 for every type is proven by
+ * The encoder's JS-side rules (protocols/README.md §1.2). Byte-exactness against cbor2 for every type is proven by
  * the golden vectors; these cover what JS values bring: number vs bigint, whole floats, Dates with and
  * without microseconds, strings with no UTF-8 form, values with no CBOR form.
  */
@@ -122,7 +122,7 @@ describe('datetimes: tag 0, UTC with Z, a fraction only when there are microseco
 });
 
 describe('timedelta, set, NoData', () => {
-  test('3 h = d9 07d1 83 00 19 2a30 00 (protocols.md §1.2)', () => {
+  test('3 h = d9 07d1 83 00 19 2a30 00 (protocols/README.md §1.2)', () => {
     expect(hexOf(new TimeDelta(0, 3 * 3600))).toBe('d907d183' + '00' + '192a30' + '00');
   });
 

@@ -1,4 +1,4 @@
-/** The JS stand-ins for Python values (protocols.md §1.2): TimeDelta, PreciseDate, Float64 unwrapping. */
+/** The JS stand-ins for Python values (protocols/README.md §1.2): TimeDelta, PreciseDate, Float64 unwrapping. */
 import { Float64, microsecondOf, PreciseDate, TimeDelta, unwrapFloats } from '../../../protocols/index.js';
 
 describe('TimeDelta normalises like Python timedelta', () => {

@@ -116,7 +116,7 @@ MESSAGES = [
     ('LOGPAGE', 'lumberjack', 'mirror', 'LOGPAGE', ['faq.html', '192.0.2.7', TS, 'Mozilla/5.0']),
 ]
 
-# Plain values, encoded with cbor2 + 0.18's default encoder (protocols.md §1.2).
+# Plain values, encoded with cbor2 + 0.18's default encoder (protocols/README.md §1.2).
 VALUES = [
     ('uint 0', 0), ('uint 23', 23), ('uint 24', 24), ('uint 255', 255), ('uint 256', 256),
     ('uint 65535', 65535), ('uint 65536', 65536), ('uint 2^32-1', 2**32 - 1), ('uint 2^32', 2**32),

@@ -1,7 +1,7 @@
 /**
  * Golden vectors: the bytes Python cbor2 writes with piwheels 0.18's transport conventions
  * (generate.py, committed with its output). Our encoder must write exactly those bytes and our decoder must
- * read them back to the same typed values (protocols.md §1.1, §1.2; behaviours.md 1, 8).
+ * read them back to the same typed values (protocols/README.md §1.1, §1.2; spec/behaviours.md 1, 8).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -65,14 +65,14 @@ describe('golden messages from Python cbor2 (piwheels 0.18 conventions)', () => 
         expect(canon(toTyped((decodeCbor(frame) as unknown[])[1]))).toEqual(canon(v.data));
         expect(got.data).toEqual(fromTyped(v.data, 'plain'));
       } else {
-        expect(decodeCbor(frame)).toBe(v.verb); // behaviours.md 1: a bare CBOR text string
+        expect(decodeCbor(frame)).toBe(v.verb); // spec/behaviours.md 1: a bare CBOR text string
         expect(got.data).toBeUndefined();
       }
     });
   });
 });
 
-describe('golden values from Python cbor2 (protocols.md §1.2 type mapping)', () => {
+describe('golden values from Python cbor2 (protocols/README.md §1.2 type mapping)', () => {
   describe.each(values.map((v) => [v.name, v] as const))('%s', (_name, v) => {
     if (!v.decodeOnly) {
       test('encodes to cbor2\'s bytes', () => {

@@ -1,7 +1,7 @@
 """
 A piwheels 0.18 peer's view of the wire, for the tests: cbor2 with 0.18's transport conventions
 (transport.py's default_encoder/default_decoder), the voluptuous schemas of the protocols our Python peers
-speak, transcribed from ../../../../shared/reference/protocols.md, and 0.18's send_msg/recv_msg checks.
+speak, transcribed from protocols/README.md, and 0.18's send_msg/recv_msg checks.
 
 Plus a "typed tree": a JSON form of Python values that keeps their exact types (int vs float vs bool,
 aware datetime, timedelta, set, NoData), so the TypeScript side can compare what Python sees.
@@ -56,7 +56,7 @@ def loads(buf):
     return cbor2.loads(buf, tag_hook=default_decoder)
 
 
-# -- schemas (protocols.md §3, §4) ------------------------------------------------------------------------
+# -- schemas (protocols/README.md §3, §4) ------------------------------------------------------------------------
 
 def utc_datetime(value):
     # 0.18 checks isinstance(value, datetime); every timestamp in the system is also UTC-aware (§1.2)

@@ -1,13 +1,13 @@
 /**
  * Wire compatibility against a codec no one here wrote (issue 2, item 5): Debian's Python cbor2 with
- * piwheels 0.18's transport conventions and voluptuous schemas transcribed from protocols.md (pywire.py).
+ * piwheels 0.18's transport conventions and voluptuous schemas transcribed from protocols/README.md (pywire.py).
  *
  * For every verb of slave_driver, mr_chase, monitor_stats, master_control and lumberjack:
  *  (a) what we encode, Python decodes and validates, and sees with the exact Python types we meant;
  *  (b) what Python encodes from the same values is byte for byte what we encode, and we decode and
  *      validate it back to the message we started from.
  * Then messages a Python peer can build that 0.18 refuses, which we must refuse too, and the file-transfer
- * frames of protocols.md §6 against the way a 0.18 slave and master build and read them.
+ * frames of protocols/README.md §6 against the way a 0.18 slave and master build and read them.
  */
 import {
   chunkFrames,
@@ -175,7 +175,7 @@ describe('where we deliberately differ from 0.18 on receipt', () => {
   });
 });
 
-describe('file-transfer frames (protocols.md §6) as a 0.18 slave and master build and read them', () => {
+describe('file-transfer frames (protocols/README.md §6) as a 0.18 slave and master build and read them', () => {
   // The example of §6: a 123 456-byte file is fetched as FETCH 0 65536, FETCH 65536 57920, then DONE.
   const file = Buffer.alloc(123456);
   for (let i = 0; i < file.length; i++) file[i] = (i * 7 + 3) & 0xff;

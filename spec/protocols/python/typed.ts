@@ -2,7 +2,7 @@
  * Typed trees: the JSON form of values that names each one's exact Python type (see pywire.py `to_typed`).
  * `toTyped` says how a JS value must look to a Python peer once our encoder has put it on the wire:
  * a `Float64` or a non-whole number is a `float`, a whole number an `int`, a Date an aware UTC datetime.
- * It is written from the rules of protocols.md §1.2, not from the encoder, so the two can disagree.
+ * It is written from the rules of protocols/README.md §1.2, not from the encoder, so the two can disagree.
  */
 import { CborSimpleValue, Float64, NoDataMarker, OpaqueTag, PreciseDate, TimeDelta } from '../../../protocols/index.js';
 

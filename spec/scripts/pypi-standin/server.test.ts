@@ -98,7 +98,7 @@ describe('PyPI stand-in: JSON API', () => {
   });
 });
 
-describe('PyPI stand-in: XML-RPC changelog (behaviours.md A.4)', () => {
+describe('PyPI stand-in: XML-RPC changelog (spec/behaviours.md A.4)', () => {
   test('publishing, yanking and removing give PyPI’s events, which CPython’s xmlrpc.client reads', async () => {
     const start = standin.registry.lastSerial;
     await standin.publish(PURE);
