@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as zmq from 'zeromq';
-import { defaultConfig, Master, MasterStartError, TASK_ORDER, type MasterConfig } from '../../../actors/master/index.js';
+import { Master, MasterStartError, TASK_ORDER, type MasterConfig } from '../../../actors/master/index.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { queues } from '../../../actors/runtime/queues.js';
 import { createPushAdapter, type Pusher } from '../../../actors/zmq/push.js';
@@ -17,7 +17,7 @@ import type { Message } from '../../../protocols/protocol.js';
 import { TimeDelta } from '../../../protocols/index.js';
 import type { MasterStatsWire } from '../../../protocols/index.js';
 import { createServerDatabase, type ServerDatabase } from '../../support/postgres.js';
-import { eventually, tempDir } from './support/world.js';
+import { configIn as configWith, eventually, tempDir } from './support/world.js';
 
 type StatusMessage = Message<(typeof monitorProtocol)['recv']>;
 
@@ -37,25 +37,8 @@ afterEach(async () => {
   await dir.remove();
 });
 
-function configIn(root: string, over: Partial<MasterConfig> = {}): MasterConfig {
-  const ipc = (name: string) => `ipc://${path.join(root, name)}`;
-  return {
-    ...defaultConfig(),
-    dsn: database.masterDsn,
-    outputPath: path.join(root, 'www'),
-    pypiXmlrpc: 'http://127.0.0.1:9/pypi',
-    pypiJson: 'http://127.0.0.1:9/pypi',
-    queues: {
-      status: ipc('status'),
-      control: ipc('control'),
-      import: ipc('import'),
-      log: ipc('log'),
-      slave: 'tcp://127.0.0.1:*',
-      file: 'tcp://127.0.0.1:*',
-    },
-    ...over,
-  };
-}
+/** The master's configuration in `root`, on this file's database. */
+const configIn = (root: string, over: Partial<MasterConfig> = {}): MasterConfig => configWith(root, { dsn: database.masterDsn, ...over });
 
 /** A started master with a monitor attached: `statuses` collects the PUB's messages, `send` pushes control. */
 async function startMaster(over: Partial<MasterConfig> = {}) {

@@ -3,14 +3,13 @@
  * the root supervisor, each is a child of its task's host (`<task> / sessions / <chart>`), so the live view
  * (piw-master --inspect) lists it, and QUIT stops it with its task.
  */
-import path from 'node:path';
 import type { AnyActorRef } from 'xstate';
-import { defaultConfig, masterTasks, type MasterConfig } from '../../../actors/master/index.js';
+import { masterTasks } from '../../../actors/master/index.js';
 import { liveActors } from '../../../actors/runtime/actor-tree.js';
 import { createBus } from '../../../actors/runtime/bus.js';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { openBackend, type TestBackend } from '../../support/postgres.js';
-import { quitAll, supervise, tempDir } from './support/world.js';
+import { configIn, quitAll, supervise, tempDir } from './support/world.js';
 
 let backend: TestBackend;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -29,31 +28,12 @@ afterEach(async () => {
   await dir.remove();
 });
 
-function configIn(root: string): MasterConfig {
-  const ipc = (name: string) => `ipc://${path.join(root, name)}`;
-  return {
-    ...defaultConfig(),
-    outputPath: path.join(root, 'www'),
-    oracles: 2,
-    pypiXmlrpc: 'http://127.0.0.1:9/pypi',
-    pypiJson: 'http://127.0.0.1:9/pypi',
-    queues: {
-      status: ipc('status'),
-      control: ipc('control'),
-      import: ipc('import'),
-      log: ipc('log'),
-      slave: 'tcp://127.0.0.1:*',
-      file: 'tcp://127.0.0.1:*',
-    },
-  };
-}
-
 /** The machine id of an actor's logic (a provided machine keeps the id of the chart it was made from). */
 const chartOf = (ref: AnyActorRef) => (ref as unknown as { logic: { id?: string } }).logic.id;
 
 test("each task's own chart and its parts' charts are children of the task's host, and stop with it", async () => {
   const bus = createBus();
-  const tasks = masterTasks(configIn(dir.path), { bus, database: backend.db, log: memoryLogger('master') });
+  const tasks = masterTasks(configIn(dir.path, { oracles: 2 }), { bus, database: backend.db, log: memoryLogger('master') });
   const run = supervise(tasks.map((t) => ({ ...t, input: t.input as Record<string, unknown> })));
   await run.running();
   const charts = new Map(

@@ -1,11 +1,12 @@
 /**
  * What the task tests of the master share: a real database served on a bus by Seraph and the Oracles (as
- * the master does), tasks run under the root supervisor, and temp directories.
+ * the master does), tasks run under the root supervisor, temp directories and a configuration in one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createActor, toPromise, waitFor, type AnyActorLogic } from 'xstate';
+import { defaultConfig, type MasterConfig } from '../../../../actors/master/index.js';
 import { serveDatabase } from '../../../../actors/oracle/task.js';
 import { createBus, type Bus } from '../../../../actors/runtime/bus.js';
 import { memoryLogger, type LogEntry } from '../../../../actors/runtime/logger.js';
@@ -83,6 +84,26 @@ export function supervise(tasks: SupervisedTaskSpec[]) {
 export async function tempDir(prefix = 'piw-master-'): Promise<{ path: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { path: dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A master's configuration with its ipc sockets in `root`, tcp queues on free ports and PyPI nowhere. */
+export function configIn(root: string, over: Partial<MasterConfig> = {}): MasterConfig {
+  const ipc = (name: string) => `ipc://${path.join(root, name)}`;
+  return {
+    ...defaultConfig(),
+    outputPath: path.join(root, 'www'),
+    pypiXmlrpc: 'http://127.0.0.1:9/pypi',
+    pypiJson: 'http://127.0.0.1:9/pypi',
+    queues: {
+      status: ipc('status'),
+      control: ipc('control'),
+      import: ipc('import'),
+      log: ipc('log'),
+      slave: 'tcp://127.0.0.1:*',
+      file: 'tcp://127.0.0.1:*',
+    },
+    ...over,
+  };
 }
 
 /** Waits until `condition` holds (things that happen on other actors, in no set order). */
