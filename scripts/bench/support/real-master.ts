@@ -1,0 +1,120 @@
+/**
+ * A real piw-master process for the benchmarks that measure it with ../shared/loadtools' independent
+ * clients: a throwaway PostgreSQL cluster (as the tests start one, fsync off), a database made by that
+ * checkout's piw-initdb with the cp311 ABI, and the master at -v with its ipc queues and output in a temp
+ * dir and its slave and file queues on free tcp ports. `root` runs another checkout's master (an older
+ * commit's worktree) so before and after are measured by the same client in one sitting.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import startPostgres from '../../../spec/support/postgres-global-setup.js';
+import teardownPostgres from '../../../spec/support/postgres-global-teardown.js';
+import { boundAddress, masterReady } from './master-log.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A script of ../shared/loadtools beside the repository (DEVELOPERS.md); a worktree one level deeper looks further up. */
+export function loadTool(name: string): string {
+  const found = [path.resolve(ROOT, '..', 'shared'), path.resolve(ROOT, '..', '..', 'shared')]
+    .map((d) => path.join(d, 'loadtools', name))
+    .find((p) => existsSync(p));
+  if (found === undefined) throw new Error(`../shared/loadtools/${name} not found beside the repository`);
+  return found;
+}
+
+/** user + system CPU seconds of a process and all its threads, from /proc/PID/stat (fields 14, 15; USER_HZ 100). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory of a process in MiB, from /proc/PID/status. */
+export function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
+function psql(db: string, sql: string): void {
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export interface RealMaster {
+  /** The checkout whose master runs. */
+  root: string;
+  child: ChildProcess;
+  /** libpq keywords of the master's database as the master's role, for the tools' `--dsn`. */
+  libpq: string;
+  /** The same as the cluster's superuser (a tool that seeds the tables). */
+  ownerLibpq: string;
+  /** The master's output directory (the site). */
+  output: string;
+  importQueue: string;
+  slaveQueue: string;
+  fileQueue: string;
+}
+
+export interface RealMasterOptions {
+  root?: string;
+  dir: string;
+  /** node options for the master (`--cpu-prof`, `--trace-gc`). */
+  nodeArgs?: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `work` against a real master, then stops it (SIGTERM, SIGKILL after 10 s) and the cluster. */
+export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: RealMaster) => Promise<T>): Promise<T> {
+  const root = path.resolve(opts.root ?? ROOT);
+  const dir = await mkdtemp(path.join(opts.dir, 'piw-bench-master-'));
+  let child: ChildProcess | undefined;
+  await startPostgres();
+  try {
+    const host = process.env.PGHOST!;
+    const port = process.env.PGPORT ?? '5432';
+    const db = `piw_bench_${process.pid}`;
+    psql('postgres', `CREATE DATABASE ${db}`);
+    const env = { ...process.env, PIW_ALLOW_ROOT: '1' };
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'cli', 'piw-initdb.ts'), '-y', '-q', '-d', `postgres://${process.env.PGUSER}@/${db}?host=${host}&port=${port}`], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    psql(db, "INSERT INTO build_abis (abi_tag) VALUES ('cp311') ON CONFLICT DO NOTHING");
+    const ipc = (q: string) => `ipc://${path.join(dir, q)}`;
+    child = spawn(
+      process.execPath,
+      [
+        ...(opts.nodeArgs ?? []),
+        '--import', 'tsx', path.join(root, 'cli', 'piw-master.ts'), '--dsn', `postgres://piwheels@/${db}?host=${host}&port=${port}`,
+        '--status-queue', ipc('status'), '--control-queue', ipc('control'), '--import-queue', ipc('import'), '--log-queue', ipc('log'),
+        '--slave-queue', 'tcp://127.0.0.1:*', '--file-queue', 'tcp://127.0.0.1:*',
+        '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi', '--pypi-json', 'http://127.0.0.1:9/pypi', '-v',
+        '-o', path.join(dir, 'www'),
+      ],
+      { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'] }, // stdout: --trace-gc
+    );
+    const log = await masterReady(child);
+    return await work({
+      root,
+      child,
+      libpq: `host=${host} port=${port} dbname=${db} user=piwheels`,
+      ownerLibpq: `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`,
+      output: path.join(dir, 'www'),
+      importQueue: ipc('import'),
+      slaveQueue: boundAddress(log, 'listening for slaves on'),
+      fileQueue: boundAddress(log, 'listening for file transfers on'),
+    });
+  } finally {
+    if (child !== undefined && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([new Promise((r) => child!.once('exit', r)), sleep(10_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await rm(dir, { recursive: true, force: true });
+    await teardownPostgres();
+  }
+}
