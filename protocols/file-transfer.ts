@@ -37,9 +37,19 @@ export function pipelineSizeFor(chunkSize: number): number {
   return Math.max(1, Math.min(PIPELINE_SIZE, Math.floor(MAX_IN_FLIGHT / chunkSize)));
 }
 
-export type ClientFrame =
+/**
+ * A CHUNK's bytes as the master's transfer sees them: a Buffer, or a stand-in for bytes another thread
+ * holds (actors/zmq/file-router-worker.ts); only their length and ranges of them are needed to decide.
+ */
+export interface ChunkBytes {
+  readonly length: number;
+  subarray(start?: number, end?: number): ChunkBytes;
+}
+
+/** A client's frame; `D` is what its CHUNK data is (a Buffer as parsed here). */
+export type ClientFrame<D extends ChunkBytes = Buffer> =
   | { verb: 'HELLO'; slaveId: number }
-  | { verb: 'CHUNK'; offset: number; offsetFrame: Buffer; data: Buffer };
+  | { verb: 'CHUNK'; offset: number; offsetFrame: Buffer; data: D };
 export type MasterFrame = { verb: 'FETCH'; offset: number; length: number } | { verb: 'DONE' };
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
