@@ -7,8 +7,8 @@
  *      └── silence ──▶ failed ◀── silence / write failure ──┘
  *
  * Input (`MasterTransferInput`): the slave id of the EXPECT, the file state it carried, and optionally the
- * chunk size (default `chunkSizeFor(filesize)`: 65536, or 4 MiB from 16 MiB up) and pipeline size (default
- * `pipelineSizeFor(chunkSize)`: 10, or fewer for chunks so large that 10 would hold more than 16 MiB).
+ * chunk size (default `chunkSizeFor(filesize)`: 65536, or 256 KiB from 16 MiB up) and pipeline size (default
+ * `pipelineSizeFor(chunkSize)`: 0.18's 10 for its chunks, else as many as 4 MiB holds: 16 of 256 KiB).
  *
  * Events (`MasterTransferEvent`; `clientFrameEvent` turns a parsed `ClientFrame` into one):
  *   HELLO { slaveId }              the client starts, or restarts after 5 s without a FETCH
