@@ -29,6 +29,13 @@ const zmq = require(workerData.zeromq);
 const socket = new zmq.Router(workerData.options);
 const held = new Map();
 let nextId = 1;
+// Messages passed on and not yet handled by the master, and the bytes held for them: past either limit
+// the thread stops receiving, so ZeroMQ's high-water mark and TCP hold the senders back as they would
+// were the master reading the socket itself.
+let outstanding = 0;
+let heldBytes = 0;
+let resume;
+const busy = () => outstanding >= workerData.maxOutstanding || heldBytes >= workerData.maxHeldBytes;
 const peers = new Map();
 const CHUNK = Buffer.from('CHUNK');
 const describe = (err) => ({ message: (err && err.message) || String(err), code: err && err.code });
@@ -66,13 +73,28 @@ parentPort.on('message', (m) => {
     }
     parentPort.postMessage({ type: 'written', acks });
   }
-  if (m.release !== undefined) for (const id of m.release) held.delete(id);
-  if (m.close === true) socket.close();
+  if (m.release !== undefined) {
+    for (const id of m.release) {
+      heldBytes -= held.get(id)?.length ?? 0;
+      held.delete(id);
+    }
+  }
+  if (m.handled !== undefined) outstanding -= m.handled;
+  if (resume !== undefined && !busy()) {
+    resume();
+    resume = undefined;
+  }
+  if (m.close === true) {
+    socket.close();
+    resume?.();
+  }
 });
 
 async function receive() {
   let handled = 0;
   while (!socket.closed) {
+    if (busy()) await new Promise((resolve) => (resume = resolve));
+    if (socket.closed) break;
     const frames = await socket.receive();
     const identity = frames.shift();
     const raw = identity.toString('latin1');
@@ -82,10 +104,13 @@ async function receive() {
       if (peers.size > 10000) peers.clear();
       peers.set(raw, peer);
     }
+    outstanding++;
     if (frames.length === 3 && frames[0].equals(CHUNK)) {
       const id = nextId++;
-      held.set(id, frames.pop());
-      parentPort.postMessage({ type: 'message', peer, frames, chunk: [id, held.get(id).length] });
+      const data = frames.pop();
+      held.set(id, data);
+      heldBytes += data.length;
+      parentPort.postMessage({ type: 'message', peer, frames, chunk: [id, data.length] });
     } else {
       parentPort.postMessage({ type: 'message', peer, frames });
     }
@@ -159,6 +184,10 @@ export class HeldChunk implements ChunkBytes {
 
 export interface FileRouterThreadOptions {
   address: string;
+  /** Messages passed on and not yet handled after which the thread stops receiving for a while. */
+  maxOutstanding: number;
+  /** The same for the CHUNK bytes it holds. */
+  maxHeldBytes: number;
   /** zeromq.js Router options. */
   options: Record<string, unknown>;
   log: Logger;
@@ -175,7 +204,7 @@ export class FileRouterThread {
   readonly closed: Promise<void>;
   readonly #worker: Worker;
   readonly #log: Logger;
-  #out: { sends: (string | Uint8Array)[][]; writes: number[][]; release: number[] } = { sends: [], writes: [], release: [] };
+  #out: { sends: (string | Uint8Array)[][]; writes: number[][]; release: number[]; handled: number } = { sends: [], writes: [], release: [], handled: 0 };
   #flushQueued = false;
   #nextTag = 1;
   readonly #writing = new Map<number, WriteDone>();
@@ -191,7 +220,8 @@ export class FileRouterThread {
 
   /** Starts the thread and binds its socket; rejects with the bind's error. */
   static async start(opts: FileRouterThreadOptions): Promise<FileRouterThread> {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { zeromq: ZEROMQ, address: opts.address, options: opts.options } });
+    const { address, options, maxOutstanding, maxHeldBytes } = opts;
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { zeromq: ZEROMQ, address, options, maxOutstanding, maxHeldBytes } });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     let thread: FileRouterThread | undefined;
     // messages that come between 'bound' and the thread object's existence wait here
@@ -254,6 +284,7 @@ export class FileRouterThread {
         } finally {
           // what the handling asked for goes first, then the chunk is let go, all in one message
           if (chunk !== undefined) this.#out.release.push(chunk.id);
+          this.#out.handled++;
           this.#flush();
         }
         return;
@@ -283,12 +314,13 @@ export class FileRouterThread {
   #flush(): void {
     this.#flushQueued = false;
     const out = this.#out;
-    if (out.sends.length + out.writes.length + out.release.length === 0 || this.#ended) return;
-    this.#out = { sends: [], writes: [], release: [] };
+    if (out.sends.length + out.writes.length + out.release.length + out.handled === 0 || this.#ended) return;
+    this.#out = { sends: [], writes: [], release: [], handled: 0 };
     this.#worker.postMessage({
       ...(out.sends.length > 0 ? { sends: out.sends } : {}),
       ...(out.writes.length > 0 ? { writes: out.writes } : {}),
       ...(out.release.length > 0 ? { release: out.release } : {}),
+      ...(out.handled > 0 ? { handled: out.handled } : {}),
     });
   }
 

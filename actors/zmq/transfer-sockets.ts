@@ -29,6 +29,8 @@ const NO_DATA = Buffer.alloc(0);
 
 /** protocols/README.md §2: the File Juggler's ROUTER high-water mark. */
 export const FILE_ROUTER_HWM = 500;
+/** CHUNK bytes the ROUTER's thread holds for the File Juggler at most before it stops receiving a while. */
+export const MAX_HELD_BYTES = 64 << 20;
 /** protocols/README.md §6: the client's DEALER high-water mark. */
 export const FILE_DEALER_HWM = 10;
 
@@ -56,6 +58,9 @@ export async function createFileRouter(opts: { address: string; target: EventTar
   const thread = await FileRouterThread.start({
     address: opts.address,
     options: { ...SOCKET_DEFAULTS, sendHighWaterMark: FILE_ROUTER_HWM, receiveHighWaterMark: FILE_ROUTER_HWM, maxMessageSize: MAX_CLIENT_FRAME },
+    // no more waiting on the master than the socket itself would queue
+    maxOutstanding: FILE_ROUTER_HWM,
+    maxHeldBytes: MAX_HELD_BYTES,
     log,
     onMessage: (peer, frames, chunk) => {
       if (faults.shedding(peer)) return;

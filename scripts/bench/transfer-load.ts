@@ -15,8 +15,8 @@
  *
  * `--sender piw-import` sends with our own client instead, through the same real master: the checkout's
  * cli/piw-import.ts as a process (tsx), importing a real wheel of each size; it prints per run the seconds
- * from start to exit (its start-up, METADATA read and SHA-256 included) and the transfer as the master's
- * log times it (EXPECT'd send → SENT), and the CPU per MiB of both sides.
+ * from start to exit (its start-up, METADATA read and SHA-256 included), and the CPU per MiB of both sides;
+ * `--import-node-arg` passes options to its node (`--cpu-prof`).
  *
  *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import] [--node-arg=--cpu-prof ...]
  */
@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     sender: { type: 'string', default: 'transfer_load' },
     // node options for the master, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
     'node-arg': { type: 'string', multiple: true, default: [] },
+    // node options for piw-import with --sender piw-import, e.g. --import-node-arg=--cpu-prof
+    'import-node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const TRANSFER_LOAD = loadTool('transfer_load.py');
@@ -62,7 +64,7 @@ async function importWithOurs(master: RealMaster, sizes: string[]): Promise<numb
       const times = path.join(args.dir, `piw-bench-transfer-load-import-times-${process.pid}`);
       const child = spawn(
         '/usr/bin/time',
-        ['-f', '%U %S', '-o', times, process.execPath, '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), '-y', '--import-queue', master.importQueue, '--file-queue', master.fileQueue, wheel],
+        ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), '-y', '--import-queue', master.importQueue, '--file-queue', master.fileQueue, wheel],
         { cwd: master.root, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let stderr = '';
