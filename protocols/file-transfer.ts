@@ -87,9 +87,12 @@ export function parseMasterFrames(frames: Buffer[]): MasterFrame {
 }
 
 export function formatMasterFrames(frame: MasterFrame): Buffer[] {
-  return frame.verb === 'FETCH'
-    ? [Buffer.from('FETCH'), ascii(frame.offset), ascii(frame.length)]
-    : [Buffer.from('DONE')];
+  return masterFrameText(frame).map((text) => Buffer.from(text, 'latin1'));
+}
+
+/** The same frames as ASCII strings (ZeroMQ sends a string as its UTF-8 bytes, which for ASCII are these). */
+export function masterFrameText(frame: MasterFrame): string[] {
+  return frame.verb === 'FETCH' ? ['FETCH', String(frame.offset), String(frame.length)] : ['DONE'];
 }
 
 export function helloFrames(slaveId: number): Buffer[] {

@@ -11,7 +11,7 @@ import {
   MAX_CLIENT_FRAME,
   MAX_MASTER_FRAME,
   chunkFrames,
-  formatMasterFrames,
+  masterFrameText,
   helloFrames,
   parseClientFrames,
   parseMasterFrames,
@@ -80,7 +80,8 @@ export async function createFileRouter(opts: { address: string; target: EventTar
   const endpoint = ipcPath(opts.address) === undefined ? thread.endpoint : opts.address;
   return {
     endpoint,
-    send: async (peer, frame) => thread.send(peer, formatMasterFrames(frame)),
+    // as strings: a Buffer would be posted to the thread with the whole 8 KiB pool slab it is a view of
+    send: async (peer, frame) => thread.send(peer, masterFrameText(frame)),
     fault: (peer, message) => faults.fault(peer, message),
     closed: thread.closed,
     async close() {
