@@ -15,7 +15,8 @@
  *
  * `--sender piw-import` sends with our own client instead, through the same real master: the checkout's
  * cli/piw-import.ts as a process (tsx), importing a real wheel of each size; it prints per run the seconds
- * from start to exit (its start-up, METADATA read and SHA-256 included), and the CPU per MiB of both sides;
+ * from start to exit (its start-up, METADATA read and SHA-256 included) and the same less the start-up of
+ * `piw-import --version` (the nearest to transfer_load.py's end to end), and the CPU per MiB of both sides;
  * `--import-node-arg` passes options to its node (`--cpu-prof`).
  *
  *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import] [--node-arg=--cpu-prof ...]
@@ -48,37 +49,53 @@ if (args.sender !== 'transfer_load' && args.sender !== 'piw-import') throw new E
 const MiB = 2 ** 20;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Runs piw-import of `master.root` with `argv`; its seconds start to exit and its CPU seconds. */
+async function piwImport(master: RealMaster, argv: string[]): Promise<{ seconds: number; cpu: number }> {
+  const started = performance.now();
+  const times = path.join(args.dir, `piw-bench-transfer-load-import-times-${process.pid}`);
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), ...argv],
+    { cwd: master.root, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`piw-import failed (${code}): ${stderr}`);
+  const [user, system] = readFileSync(times, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return { seconds, cpu: user! + system! };
+}
+
 /** piw-import of `master.root` sends a real wheel of each size `repeat` times; returns its CPU seconds. */
 async function importWithOurs(master: RealMaster, sizes: string[]): Promise<number> {
   const dir = path.join(args.dir, 'piw-bench-transfer-load-wheels');
   await mkdir(dir, { recursive: true });
+  // what every run spends before it does anything, for scale
+  const startups: number[] = [];
+  for (let i = 0; i < 3; i++) startups.push((await piwImport(master, ['--version'])).seconds);
+  const startup = median(startups);
+  console.log(`piw-import start-up and exit (--version): median ${startup.toFixed(2)} s`);
   let clientCpu = 0;
   for (const size of sizes) {
     const pkg = `piwours${size}`;
     execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', master.libpq, '-c', `VALUES (add_new_package('${pkg}', '', 'transfer-load')); VALUES (add_new_package_version('${pkg}', '1.0', NULL, ''))`]);
     const wheel = path.join(dir, `${pkg}-1.0-cp311-cp311-linux_x86_64.whl`);
-    if ((await stat(wheel).catch(() => undefined))?.size !== Number(size) * MiB) await writeBigWheel(wheel, Number(size) * MiB, pkg);
+    if ((await stat(wheel).catch(() => undefined)) === undefined) await writeBigWheel(wheel, Number(size) * MiB, pkg);
+    const mib = (await stat(wheel)).size / MiB;
     const totals: number[] = [];
     for (let run = 1; run <= Number(args.repeat); run++) {
-      const started = performance.now();
-      const times = path.join(args.dir, `piw-bench-transfer-load-import-times-${process.pid}`);
-      const child = spawn(
-        '/usr/bin/time',
-        ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), '-y', '--import-queue', master.importQueue, '--file-queue', master.fileQueue, wheel],
-        { cwd: master.root, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr += String(d)));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) throw new Error(`piw-import failed (${code}): ${stderr}`);
-      const [user, system] = readFileSync(times, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
-      clientCpu += user! + system!;
+      const { seconds, cpu } = await piwImport(master, ['-y', '--import-queue', master.importQueue, '--file-queue', master.fileQueue, wheel]);
+      clientCpu += cpu;
       totals.push(seconds);
-      console.log(`  ${size} MiB run ${run}: ${((Number(size)) / seconds).toFixed(1)} MiB/s piw-import start to exit (${seconds.toFixed(2)} s, its CPU ${(user! + system!).toFixed(2)} s)`);
+      console.log(
+        `  ${size} MiB run ${run}: ${(mib / seconds).toFixed(1)} MiB/s start to exit (${seconds.toFixed(2)} s), ` +
+          `${(mib / (seconds - startup)).toFixed(1)} MiB/s less start-up; its CPU ${cpu.toFixed(2)} s`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
-    console.log(`median of ${args.repeat}, ${size} MiB: ${(Number(size) / median(totals)).toFixed(1)} MiB/s start to exit`);
+    const m = median(totals);
+    console.log(`median of ${args.repeat}, ${size} MiB: ${(mib / m).toFixed(1)} MiB/s start to exit, ${(mib / (m - startup)).toFixed(1)} MiB/s less start-up`);
   }
   return clientCpu;
 }
