@@ -329,8 +329,9 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
               type: 'log',
               params: ({ context }) => {
                 const hello = context.hello!;
+                // Hello and shutdown at INFO, as 0.18 logs them (nothing per message above DEBUG).
                 return {
-                  level: 'warning',
+                  level: 'info',
                   message: `${prefix(context)}: hello (build_timeout=${hello[0].totalSeconds}s, busy_timeout=${hello[1].totalSeconds}s, abi=${hello[3]}, platform=${hello[4]}, label=${hello[5]}, os=${hello[6]} ${hello[7]})`,
                 };
               },
@@ -547,7 +548,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
       type: 'final',
       output: { reason: 'bye' },
       entry: [
-        logLine('warning', ({ context }) => `${prefix(context)}: shutdown`),
+        logLine('info', ({ context }) => `${prefix(context)}: shutdown`),
         { type: 'publishStatus', params: ({ context }) => replyStatus(context.slaveId, context.lastSeen!, { verb: 'DIE' }) },
       ],
     },
