@@ -28,9 +28,10 @@
  * Any message out of order gets DIE and a protocol-error log (dying); BYE from anywhere ends the session
  * with no reply; silence longer than the slave's busy timeout ends it as expired (checked by a sweep).
  *
- * Performance: a message costs one macrostep (IDLE two, with the JOB answer; BUILT three, with the answers
- * to logBuild and requestPages, which every build makes and so are actions answered by events rather than
- * invoked actors, as requestJob is: see types.ts). Hence no parallel region
+ * Performance: a message costs one macrostep. The answers to register, requestJob, logBuild and
+ * requestPages (which every HELLO, IDLE or build makes, and so are actions answered by events rather than
+ * invoked actors: see types.ts) are raised within the same macrostep when the service answers at once (the
+ * queue, the id counter), else sent when it settles (the Oracle, the Secretary). Hence no parallel region
  * for the silence watch: every transition on a slave message carries `heard(...)` (last-seen, silence
  * reset, STATS), which the generated-path test checks for every reachable state.
  *

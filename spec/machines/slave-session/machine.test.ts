@@ -459,6 +459,19 @@ describe('messages out of order', () => {
   });
 });
 
+test('issue 15: HELLO → ACK and IDLE → SLEEP or BUILD each take one macrostep when the id counter and the queue answer at once', async () => {
+  const s = startSession();
+  let snapshots = 0;
+  s.actor.subscribe(() => snapshots++);
+  await s.hello();
+  expect([s.replyVerbs(), snapshots]).toEqual([['ACK'], 1]);
+  await s.idle();
+  expect([s.replyVerbs(), snapshots]).toEqual([['ACK', 'SLEEP'], 2]);
+  s.jobs.push(['foo', '1.0']);
+  await s.idle();
+  expect([s.replyVerbs(), snapshots]).toEqual([['ACK', 'SLEEP', 'BUILD'], 3]);
+});
+
 test('issue 15: hello and shutdown are logged at INFO, as 0.18 does; IDLE → SLEEP logs nothing', async () => {
   const s = startSession();
   await s.hello();
