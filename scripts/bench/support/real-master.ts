@@ -6,13 +6,13 @@
  * commit's worktree) so before and after are measured by the same client in one sitting.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import startPostgres from '../../../spec/support/postgres-global-setup.js';
 import teardownPostgres from '../../../spec/support/postgres-global-teardown.js';
-import { boundAddress, masterReady } from './master-log.js';
+import { boundAddress, logReady } from './master-log.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -85,6 +85,11 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
     });
     psql(db, "INSERT INTO build_abis (abi_tag) VALUES ('cp311') ON CONFLICT DO NOTHING");
     const ipc = (q: string) => `ipc://${path.join(dir, q)}`;
+    // The master's stderr goes to a file, not a pipe: the benchmarks wait for their load tool with
+    // execFileSync, and a master whose log pipe nobody reads meanwhile (500 hello lines fill it) stops dead
+    // at its next line, which made whole runs measure 0 replies/s.
+    const logFile = path.join(dir, 'master.log');
+    const logFd = openSync(logFile, 'w');
     child = spawn(
       process.execPath,
       [
@@ -95,9 +100,10 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
         '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi', '--pypi-json', 'http://127.0.0.1:9/pypi', '-v',
         '-o', path.join(dir, 'www'),
       ],
-      { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'] }, // stdout: --trace-gc
+      { cwd: root, env, stdio: ['ignore', 'inherit', logFd] }, // stdout: --trace-gc
     );
-    const log = await masterReady(child);
+    closeSync(logFd);
+    const log = await logReady(child, () => readFileSync(logFile, 'utf8'));
     return await work({
       root,
       child,
