@@ -6,7 +6,7 @@
  * commit's worktree) so before and after are measured by the same client in one sitting.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,13 @@ export interface RealMasterOptions {
   dir: string;
   /** node options for the master (`--cpu-prof`, `--trace-gc`). */
   nodeArgs?: string[];
+  /** A file the master's log (its stderr) is copied to, to see what it did. */
+  logFile?: string;
+  /**
+   * Fills the database before the master starts (given the superuser's libpq keywords), so the master
+   * starts up knowing it, as a long-running production master would.
+   */
+  prepare?: (ownerLibpq: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +91,8 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     psql(db, "INSERT INTO build_abis (abi_tag) VALUES ('cp311') ON CONFLICT DO NOTHING");
+    const ownerLibpq = `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`;
+    opts.prepare?.(ownerLibpq);
     const ipc = (q: string) => `ipc://${path.join(dir, q)}`;
     child = spawn(
       process.execPath,
@@ -97,12 +106,13 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
       ],
       { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'] }, // stdout: --trace-gc
     );
+    if (opts.logFile !== undefined) child.stderr!.pipe(createWriteStream(opts.logFile));
     const log = await masterReady(child);
     return await work({
       root,
       child,
       libpq: `host=${host} port=${port} dbname=${db} user=piwheels`,
-      ownerLibpq: `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`,
+      ownerLibpq,
       output: path.join(dir, 'www'),
       importQueue: ipc('import'),
       slaveQueue: boundAddress(log, 'listening for slaves on'),
