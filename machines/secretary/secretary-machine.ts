@@ -31,7 +31,10 @@ export const DEV_BUFFER_DELAY_MS = 3_000;
 export interface SecretaryInput {
   /** Defaults to BUFFER_DELAY_MS. */
   delayMs?: number;
-  /** Rewrites handed to the Scribe at once (the Scribe serialises work per package). Defaults to 4. */
+  /**
+   * Rewrites handed to the Scribe at once (the Scribe serialises work per package). Defaults to 32: enough
+   * for the Scribe's writer to make a rebuild's pages durable many packages at a time.
+   */
   concurrency?: number;
 }
 
@@ -134,7 +137,7 @@ export const secretaryMachine = setup({
     inFlight: [],
     now: 0,
     delayMs: input.delayMs ?? BUFFER_DELAY_MS,
-    concurrency: Math.max(1, input.concurrency ?? 4),
+    concurrency: Math.max(1, input.concurrency ?? 32),
   }),
   initial: 'loading',
   on: {

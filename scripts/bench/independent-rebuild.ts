@@ -58,12 +58,20 @@ await withRealMaster(
     if (slaves) await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
     const rssBefore = rssMiB(pid);
     const cpu = cpuSeconds(pid);
-    const output = execFileSync(
+    // a child of its own, not execFileSync: this event loop must keep reading the master's log, or the
+    // master blocks writing it (stderr is a pipe, written synchronously)
+    const rebuild = spawn(
       '/usr/bin/python3',
       [SITE_REBUILD, 'rebuild', '--import-queue', master.importQueue, '--output', master.output, '--dsn', master.libpq, '--part', 'BOTH', '--repeat', args.repeat],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    process.stdout.write(output);
+    let output = '';
+    rebuild.stdout.on('data', (d) => {
+      output += String(d);
+      process.stdout.write(d);
+    });
+    const code = await new Promise((resolve) => rebuild.once('exit', resolve));
+    if (code !== 0) throw new Error(`site_rebuild.py rebuild exited with ${String(code)}`);
     const used = cpuSeconds(pid) - cpu;
     const pages = Number(/-> (\d+) pages expected/.exec(output)?.[1] ?? 0) * Number(args.repeat);
     console.log(
