@@ -38,6 +38,7 @@ import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
 import { projectJson, simpleProjectJson, simpleRootJson } from './json-pages.js';
 import { PackageCache } from './package-cache.js';
+import { Turns } from './turns.js';
 import { projectModel, type FileInfo, type ProjectModel } from './project-model.js';
 import { DEFAULT_SITE, Templates } from './templates.js';
 import type { SiteInfo } from './templates.js';
@@ -96,6 +97,8 @@ export class Scribe {
   /** Builds whose log the site has (seen or written by this Scribe), and builds the database has none for. */
   private readonly logsOnSite = new BuildSet();
   private readonly logsUnknown = new BuildSet();
+  /** Where each package's pages are rendered: one package a turn of the event loop. */
+  private readonly turns = new Turns();
   /** Wheels the database lists and the disk lacks, reported already. */
   private readonly wheelsMissing = new Set<string>();
   /** What packages.json holds: package → [downloads in 30 days, all downloads]. */
@@ -391,6 +394,8 @@ export class Scribe {
       this.publishMetadata(pkg, model.files),
       this.makeDirs([...(opts.index ? [dir] : []), projectDir, join(projectDir, 'json')]),
     ]);
+    // the rendering below (a millisecond or more) in a turn of its own: see Turns
+    await this.turns.next();
     const files: { path: string; data: FileContent }[] = [];
     if (opts.index) {
       files.push(
