@@ -62,6 +62,13 @@ export interface RealMasterOptions {
   dir: string;
   /** node options for the master (`--cpu-prof`, `--trace-gc`). */
   nodeArgs?: string[];
+  /** A file the master's log (its stderr) is copied to, to see what it did. */
+  logFile?: string;
+  /**
+   * Fills the database before the master starts (given the superuser's libpq keywords), so the master
+   * starts up knowing it, as a long-running production master would.
+   */
+  prepare?: (ownerLibpq: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,11 +91,13 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     psql(db, "INSERT INTO build_abis (abi_tag) VALUES ('cp311') ON CONFLICT DO NOTHING");
+    const ownerLibpq = `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`;
+    opts.prepare?.(ownerLibpq);
     const ipc = (q: string) => `ipc://${path.join(dir, q)}`;
     // The master's stderr goes to a file, not a pipe: the benchmarks wait for their load tool with
     // execFileSync, and a master whose log pipe nobody reads meanwhile (500 hello lines fill it) stops dead
     // at its next line, which made whole runs measure 0 replies/s.
-    const logFile = path.join(dir, 'master.log');
+    const logFile = opts.logFile ?? path.join(dir, 'master.log');
     const logFd = openSync(logFile, 'w');
     child = spawn(
       process.execPath,
@@ -108,7 +117,7 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
       root,
       child,
       libpq: `host=${host} port=${port} dbname=${db} user=piwheels`,
-      ownerLibpq: `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`,
+      ownerLibpq,
       output: path.join(dir, 'www'),
       importQueue: ipc('import'),
       slaveQueue: boundAddress(log, 'listening for slaves on'),
