@@ -16,7 +16,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 30;
 
 /** Applies the master's heap growth unless node was started with its own; says whether it did. */
 export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
