@@ -10,7 +10,7 @@
  * context here, not to the master's code).
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 export interface IdleCollectionOptions {
@@ -20,23 +20,28 @@ export interface IdleCollectionOptions {
   busy?: number;
   /** … and below which it counts as idle. */
   idle?: number;
+  /** Growth of V8's heap (bytes) since the last collection that is worth another one once idle. */
+  growth?: number;
 }
 
 /** Starts watching (an unref'd timer: it never keeps the process alive); returns how to stop. */
-export function collectWhenIdle({ intervalMs = 5_000, busy = 0.25, idle = 0.05 }: IdleCollectionOptions = {}): () => void {
+export function collectWhenIdle({ intervalMs = 5_000, busy = 0.25, idle = 0.05, growth = 8 * 2 ** 20 }: IdleCollectionOptions = {}): () => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   setFlagsFromString('--no-expose-gc');
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   let wasBusy = false;
+  let collected = getHeapStatistics().total_heap_size;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
     if (utilization >= busy) wasBusy = true;
-    else if (utilization < idle && wasBusy) {
+    // Idle: once after a busy spell, and again if what the last spell left (sessions ending) grew the heap.
+    else if (utilization < idle && (wasBusy || getHeapStatistics().total_heap_size > collected + growth)) {
       wasBusy = false;
       gc();
+      collected = getHeapStatistics().total_heap_size;
     }
   }, intervalMs);
   timer.unref();
