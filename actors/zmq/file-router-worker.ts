@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ChunkBytes } from '../../protocols/file-transfer.js';
 import type { Logger } from '../runtime/logger.js';
+import { zmqErrors } from './errors.js';
 import type { PeerId } from './router.js';
 
 /** The thread's code: plain JavaScript, so it runs the same under tsx, jest and the built `dist/`. */
@@ -64,7 +65,7 @@ parentPort.on('message', (m) => {
     for (const [tag, id, fd, position, start, end] of m.writes) {
       const data = held.get(id);
       try {
-        if (data === undefined) throw new Error('the chunk was released before it was written');
+        if (data === undefined) throw Object.assign(new Error("the file queue's thread was asked to write a chunk after its release"), { code: 'PIW_ERR_ZMQ_THREAD' });
         writeAll(fd, data.subarray(start, end), position);
         acks.push([tag]);
       } catch (err) {
@@ -234,7 +235,7 @@ export class FileRouterThread {
         else early.push(m);
       });
       worker.once('error', reject);
-      void exited.then(() => reject(new Error('the file queue thread exited before binding')));
+      void exited.then(() => reject(zmqErrors.threadEnded('exited before binding')));
     }).catch(async (err: unknown) => {
       await worker.terminate();
       throw err;
@@ -250,13 +251,13 @@ export class FileRouterThread {
 
   /** Sends one message; `frames[0]` is the peer's identity (hex). */
   send(peer: PeerId, frames: (string | Uint8Array)[]): void {
-    if (this.#ended) throw new Error('the file queue is closed');
+    if (this.#ended) throw zmqErrors.closed(this.endpoint);
     this.#out.sends.push([peer, ...frames]);
     this.#queueFlush();
   }
 
   write(chunk: HeldChunk, fd: number, position: number, done: WriteDone): void {
-    if (this.#ended) return done(new Error('the file queue is closed'));
+    if (this.#ended) return done(zmqErrors.closed(this.endpoint));
     const tag = this.#nextTag++;
     this.#writing.set(tag, done);
     this.#out.writes.push([tag, chunk.id, fd, position, chunk.start, chunk.end]);
@@ -327,7 +328,7 @@ export class FileRouterThread {
   /** The thread has gone: writes still waiting fail, so nobody waits for them for ever. */
   #end(): void {
     this.#ended = true;
-    const gone = new Error('the file queue thread has ended');
+    const gone = zmqErrors.threadEnded('has ended');
     for (const done of this.#writing.values()) done(gone);
     this.#writing.clear();
   }
