@@ -89,7 +89,6 @@ function slaveLoad(argv: string[]): Promise<string> {
 }
 
 let sampler: PeakSampler | undefined;
-let masterLog = '';
 const node = args.snapshots === undefined ? args['node-arg'] : [...args['node-arg'], '--heapsnapshot-signal=SIGUSR2'];
 if (args.snapshots !== undefined) await mkdir(args.snapshots, { recursive: true });
 
@@ -117,7 +116,6 @@ async function snapshot(child: ChildProcess, root: string, name: string): Promis
 
 const onSpawn = (child: ChildProcess) => {
   sampler = new PeakSampler(child.pid!);
-  child.stderr!.on('data', (d) => (masterLog = (masterLog + String(d)).slice(-20_000)));
 };
 
 await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded: args.embedded, onSpawn }, async (master) => {
@@ -135,7 +133,7 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   const used = cpuSeconds(pid) - cpu;
   // each run line counts the replies it measured by verb: verbs {'SLEEP': 21134}
   const replies = [...output.matchAll(/verbs \{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/: (\d+)/g)]).reduce((sum, m) => sum + Number(m[1]), 0);
-  if (replies === 0) console.log(`no replies measured: the master's last lines:\n${masterLog.split('\n').slice(-30).join('\n')}`);
+  if (replies === 0) console.log(`no replies measured: the master's last lines:\n${readFileSync(master.logFile, 'utf8').split('\n').slice(-30).join('\n')}`);
   await snapshot(master.child, master.root, 'end');
   await sleep(10_000);
   const idle = cpuSeconds(pid);

@@ -48,6 +48,8 @@ export interface RealMaster {
   /** The checkout whose master runs. */
   root: string;
   child: ChildProcess;
+  /** The file the master's log (its stderr) is written to. */
+  logFile: string;
   /** libpq keywords of the master's database as the master's role, for the tools' `--dsn`. */
   libpq: string;
   /** The same as the cluster's superuser (a tool that seeds the tables). */
@@ -137,6 +139,7 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
       // The embedded database serves operators on <data dir>/.s.PGSQL.5432 (schema/operator-socket.ts).
       libpq: opts.embedded ? `host=${path.join(dir, 'pgdata')} port=5432 dbname=postgres user=piwheels` : `host=${host} port=${port} dbname=${db} user=piwheels`,
       ownerLibpq,
+      logFile,
       output: path.join(dir, 'www'),
       importQueue: ipc('import'),
       slaveQueue: boundAddress(log, 'listening for slaves on'),
