@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   PIW_ERR_INSPECT_ADDRESS: 'an --inspect address that is not a loopback host and port (exit 2)',
   PIW_ERR_ZMQ_TIMEOUT: 'no reply on a REQ socket in time',
   PIW_ERR_ZMQ_CLOSED: 'a request on a closed socket',
+  PIW_ERR_ZMQ_THREAD: "the file queue's socket thread ended (or never bound), or a chunk was written after its release",
   PIW_ERR_IPC_UNSAFE_DIR: "the ipc directory is writable by others than the master's user, or belongs to someone else",
   PIW_ERR_IPC_SQUATTED: "the ipc socket belongs to another user: someone else bound it first",
   PIW_ERR_IPC_NOT_SOCKET: 'something that is not a socket is where the ipc socket should be',

@@ -8,23 +8,27 @@ import { ProtocolError } from './errors.js';
 export const CHUNK_SIZE = 65536;
 export const PIPELINE_SIZE = 10;
 /**
- * Files from this size up are fetched in LARGE_CHUNK_SIZE pieces. With 10 FETCHes in flight, 64 KiB
- * chunks keep only 640 KiB on the wire and a large wheel crawls at the round-trip rate (both ends half
- * idle, about 200 MB/s here). Each message costs both ends a fixed toll (a receive, a machine step, a send,
- * a read and a write), so 4 MiB chunks move a 256 MiB wheel in 64 of them; 4 in flight (MAX_IN_FLIGHT)
- * keep the wire busy while bounding what each large transfer holds in memory, however many slaves send
- * at once. Every client, 0.18's included, answers whatever length a FETCH asks, so this is the master's
- * choice alone, and ordinary wheels keep 0.18's exchange exactly (behaviours 76, 77).
+ * Files from this size up are fetched in LARGE_CHUNK_SIZE pieces, LARGE_PIPELINE_SIZE of them in flight.
+ * With 10 FETCHes in flight, 64 KiB chunks keep only 640 KiB on the wire and a large wheel crawls at the
+ * round-trip rate, and each message costs both ends a fixed toll (a receive, a machine step, a send, a read
+ * and a write). Bigger is not better without end, though (issue 15, transfer_load.py through a real master):
+ * each side then takes fresh memory for every chunk (ZeroMQ's message, a Python client's `pread` result),
+ * which costs page faults, and a chunk no longer stays in the CPU's cache between its two copies. Master
+ * plus Python client CPU per MiB: 64 KiB × 10 9.5 ms, 256 KiB × 16 6.8 ms, 1 MiB × 8 9.9 ms, 4 MiB × 4
+ * 10.7 ms. So 256 KiB, 16 in flight (4 MiB per large transfer, MAX_IN_FLIGHT). Every client, 0.18's
+ * included, answers whatever length a FETCH asks, so this is the master's choice alone, and ordinary wheels
+ * keep 0.18's exchange exactly (behaviours 76, 77).
  */
 export const LARGE_FILE_SIZE = 16 << 20;
-export const LARGE_CHUNK_SIZE = 4 << 20;
-/** The bytes a transfer may have asked for and not yet received (at least one chunk). */
-export const MAX_IN_FLIGHT = 16 << 20;
+export const LARGE_CHUNK_SIZE = 256 << 10;
+/** The bytes a transfer with chunks larger than 0.18's may have asked for and not yet received (at least one chunk). */
+export const MAX_IN_FLIGHT = 4 << 20;
 /**
  * The largest frame each end takes (ZeroMQ's maxMessageSize; a larger one disconnects the peer): a CHUNK's
- * data is never longer than the master asks for, and the master's frames are a verb and two decimals.
+ * data is never longer than the master asks for (LARGE_CHUNK_SIZE, or a File Juggler's `chunkSize` up to
+ * 4 MiB), and the master's frames are a verb and two decimals.
  */
-export const MAX_CLIENT_FRAME = LARGE_CHUNK_SIZE;
+export const MAX_CLIENT_FRAME = 4 << 20;
 export const MAX_MASTER_FRAME = 256;
 
 /** Bytes per FETCH for a file of this size. */
@@ -32,14 +36,24 @@ export function chunkSizeFor(filesize: number): number {
   return filesize >= LARGE_FILE_SIZE ? LARGE_CHUNK_SIZE : CHUNK_SIZE;
 }
 
-/** FETCHes outstanding at most for chunks of this size: PIPELINE_SIZE, fewer where that would pass MAX_IN_FLIGHT. */
+/** FETCHes outstanding at most for chunks of this size: 0.18's PIPELINE_SIZE for its chunks, else as many as MAX_IN_FLIGHT holds. */
 export function pipelineSizeFor(chunkSize: number): number {
-  return Math.max(1, Math.min(PIPELINE_SIZE, Math.floor(MAX_IN_FLIGHT / chunkSize)));
+  return chunkSize <= CHUNK_SIZE ? PIPELINE_SIZE : Math.max(1, Math.floor(MAX_IN_FLIGHT / chunkSize));
 }
 
-export type ClientFrame =
+/**
+ * A CHUNK's bytes as the master's transfer sees them: a Buffer, or a stand-in for bytes another thread
+ * holds (actors/zmq/file-router-worker.ts); only their length and ranges of them are needed to decide.
+ */
+export interface ChunkBytes {
+  readonly length: number;
+  subarray(start?: number, end?: number): ChunkBytes;
+}
+
+/** A client's frame; `D` is what its CHUNK data is (a Buffer as parsed here). */
+export type ClientFrame<D extends ChunkBytes = Buffer> =
   | { verb: 'HELLO'; slaveId: number }
-  | { verb: 'CHUNK'; offset: number; offsetFrame: Buffer; data: Buffer };
+  | { verb: 'CHUNK'; offset: number; offsetFrame: Buffer; data: D };
 export type MasterFrame = { verb: 'FETCH'; offset: number; length: number } | { verb: 'DONE' };
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
@@ -73,9 +87,12 @@ export function parseMasterFrames(frames: Buffer[]): MasterFrame {
 }
 
 export function formatMasterFrames(frame: MasterFrame): Buffer[] {
-  return frame.verb === 'FETCH'
-    ? [Buffer.from('FETCH'), ascii(frame.offset), ascii(frame.length)]
-    : [Buffer.from('DONE')];
+  return masterFrameText(frame).map((text) => Buffer.from(text, 'latin1'));
+}
+
+/** The same frames as ASCII strings (ZeroMQ sends a string as its UTF-8 bytes, which for ASCII are these). */
+export function masterFrameText(frame: MasterFrame): string[] {
+  return frame.verb === 'FETCH' ? ['FETCH', String(frame.offset), String(frame.length)] : ['DONE'];
 }
 
 export function helloFrames(slaveId: number): Buffer[] {

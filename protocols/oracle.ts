@@ -59,6 +59,9 @@ export const oracleRequests = {
   PROJDATA: str(),
   SETFILEMETA: tuple([str(), nullable(str()), str()]), // filename, requires_python, core metadata sha256
   BUILDLOG: int(), // build_id
+  // Many packages' pages, many builds' logs, in one request each (the Scribe's rebuild of the site):
+  PROJPAGES: list(str()),
+  BUILDLOGS: list(int()), // build_ids
 } as const;
 
 const none = () => v.null();
@@ -135,6 +138,9 @@ export const oracleResults = {
   PROJDATA: projectData(),
   SETFILEMETA: none(),
   BUILDLOG: nullable(str()), // null: no such build
+  // package → [PROJDATA, GETDESC, GETPROJNAME, GETPKGNAMES] of it
+  PROJPAGES: mapOf(tuple([projectData(), nullable(str()), nullable(str()), list(str())])),
+  BUILDLOGS: mapOf(str()), // build_id → its log; builds without one left out
 } as const;
 
 export const oracleProtocol = defineProtocol('the_oracle', {

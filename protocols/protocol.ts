@@ -128,8 +128,28 @@ export class Protocol<R extends VerbMap, S extends VerbMap> {
     return { verb, data: unwrapFloats(data) } as Message<R>;
   }
 
-  /** Validates and encodes: a bare CBOR string without data, `[verb, data]` with it. */
+  /** Frames of the messages whose data is none, a boolean or null, by `verb:data`: made once each. */
+  readonly #constantFrames = new Map<string, Buffer>();
+
+  /**
+   * Validates and encodes: a bare CBOR string without data, `[verb, data]` with it. A message without data
+   * or with a boolean or null (SLEEP false, CONT, DONE: most of the slaves' replies) encodes the same every
+   * time, so its frame is made and checked once and then shared: callers must not modify a frame.
+   */
   encode(msg: Message<S>): Buffer {
+    const data = msg.data as unknown;
+    if (data !== undefined && data !== null && data !== true && data !== false) return this.#encode(msg);
+    const key = `${msg.verb}:${String(data)}`;
+    let frame = this.#constantFrames.get(key);
+    if (frame === undefined) {
+      // Only a valid message is kept (an unknown verb throws), so there are at most four per verb.
+      frame = this.#encode(msg);
+      this.#constantFrames.set(key, frame);
+    }
+    return frame;
+  }
+
+  #encode(msg: Message<S>): Buffer {
     const data = this.checkSend(msg);
     try {
       return encodeCbor(data === undefined ? msg.verb : [msg.verb, data]);

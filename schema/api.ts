@@ -16,6 +16,8 @@ export type ProjectVersionRow = OracleResult<'PROJVERS'>[number];
 export type ProjectFileRow = OracleResult<'PROJFILES'>[number];
 /** PROJDATA: `[releases, files]`, everything the Scribe writes about one package. */
 export type ProjectData = OracleResult<'PROJDATA'>;
+/** PROJPAGES: per package, `[PROJDATA, GETDESC, GETPROJNAME, GETPKGNAMES]`. */
+export type ProjectPages = OracleResult<'PROJPAGES'>;
 /** `[version, released, skip, yanked, yanked_reason, builds: [build_id, abi_tag, status][]]` */
 export type ProjectRelease = ProjectData[0][number];
 /**
@@ -115,4 +117,8 @@ export interface PiwheelsDb {
   setFileMetadata(filename: string, requiresPython: string | null, coreMetadataHash: string): Promise<void>;
   /** BUILDLOG: the build's output; null for an unknown build. */
   getBuildLog(buildId: number): Promise<string | null>;
+  /** PROJPAGES: what PROJDATA, GETDESC, GETPROJNAME and GETPKGNAMES give for each package, in one round trip. */
+  getProjectPages(pkgs: string[]): Promise<ProjectPages>;
+  /** BUILDLOGS: build_id → output of each build that has one, in one round trip. */
+  getBuildLogs(buildIds: number[]): Promise<Record<string, string>>;
 }

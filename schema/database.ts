@@ -13,7 +13,7 @@ import { TimeDelta } from '../protocols/cbor/index.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire, SearchRecordWire } from '../protocols/records.js';
 import { accessLogStatement, fitAccessRecord, type AccessLogBatch } from './access-log.js';
 import { addPackage, addVersion, type AddPackageOutcome, type AddPackageRequest, type AddVersionOutcome, type AddVersionRequest } from './add.js';
-import type { PiwheelsDb, ProjectData, ProjectFile, ProjectFileRow, ProjectRelease, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
+import type { PiwheelsDb, ProjectData, ProjectFileRow, ProjectPages, ProjectVersionRow, RewritePendingRow, Statistics } from './api.js';
 import type { Connection } from './connection.js';
 import { sanitize } from './text.js';
 
@@ -248,11 +248,23 @@ export class Database implements PiwheelsDb {
   }
 
   async getProjectData(pkg: string): Promise<ProjectData> {
-    const [releases, files] = await Promise.all([
-      this.sql<{ version: string; released: Date; skipped: string; yanked: boolean; yanked_reason: string; builds: [number, string, boolean][] }[]>`
-        SELECT version, released, skipped, yanked, yanked_reason, builds FROM get_project_data_releases(${pkg})`,
+    return (await this.getProjectPages([pkg]))[pkg]![0];
+  }
+
+  /**
+   * Everything the Scribe writes about each package, three statements for any number of packages: the
+   * same functions as one package's queries (get_project_data_releases / _files, the description, display
+   * name and aliases), called for each package of the list in the server.
+   */
+  async getProjectPages(packages: string[]): Promise<ProjectPages> {
+    const pkgs = [...new Set(packages)];
+    const [releases, files, names] = await Promise.all([
+      this.sql<{ pkg: string; version: string; released: Date; skipped: string; yanked: boolean; yanked_reason: string; builds: [number, string, boolean][] }[]>`
+        SELECT p.pkg, r.version, r.released, r.skipped, r.yanked, r.yanked_reason, r.builds
+        FROM unnest(${pkgs}::text[]) AS p(pkg) CROSS JOIN LATERAL get_project_data_releases(p.pkg) AS r`,
       this.sql<
         {
+          pkg: string;
           version: string;
           filename: string;
           filesize: number;
@@ -267,19 +279,24 @@ export class Database implements PiwheelsDb {
           pip_dependencies: string[];
         }[]
       >`
-        SELECT version, filename, filesize, filehash, builder_abi, abi_tag, platform_tag, requires_python,
-               core_metadata_hash, built_at, apt_dependencies, pip_dependencies
-        FROM get_project_data_files(${pkg})`,
+        SELECT p.pkg, f.version, f.filename, f.filesize, f.filehash, f.builder_abi, f.abi_tag, f.platform_tag,
+               f.requires_python, f.core_metadata_hash, f.built_at, f.apt_dependencies, f.pip_dependencies
+        FROM unnest(${pkgs}::text[]) AS p(pkg) CROSS JOIN LATERAL get_project_data_files(p.pkg) AS f`,
+      this.sql<{ pkg: string; description: string | null; name: string | null; aliases: string[] }[]>`
+        SELECT p.pkg, get_package_description(p.pkg) AS description, get_project_display_name(p.pkg) AS name,
+               ARRAY(SELECT a.name FROM get_package_aliases(p.pkg) AS a ORDER BY a.name) AS aliases
+        FROM unnest(${pkgs}::text[]) AS p(pkg)`,
     ]);
-    return [
-      releases.map((r): ProjectRelease => [r.version, r.released, r.skipped, r.yanked, r.yanked_reason, r.builds]),
-      files.map(
-        (f): ProjectFile => [
-          f.version, f.filename, f.filesize, f.filehash, f.builder_abi, f.abi_tag, f.platform_tag, f.requires_python,
-          f.core_metadata_hash, f.built_at, f.apt_dependencies, f.pip_dependencies,
-        ],
-      ),
-    ];
+    const pages: ProjectPages = {};
+    for (const n of names) pages[n.pkg] = [[[], []], n.description, n.name, n.aliases];
+    for (const r of releases) pages[r.pkg]![0][0].push([r.version, r.released, r.skipped, r.yanked, r.yanked_reason, r.builds]);
+    for (const f of files) {
+      pages[f.pkg]![0][1].push([
+        f.version, f.filename, f.filesize, f.filehash, f.builder_abi, f.abi_tag, f.platform_tag, f.requires_python,
+        f.core_metadata_hash, f.built_at, f.apt_dependencies, f.pip_dependencies,
+      ]);
+    }
+    return pages;
   }
 
   async setFileMetadata(filename: string, requiresPython: string | null, coreMetadataHash: string): Promise<void> {
@@ -287,8 +304,12 @@ export class Database implements PiwheelsDb {
   }
 
   async getBuildLog(buildId: number): Promise<string | null> {
-    const rows = await this.sql<{ output: string }[]>`SELECT output FROM output WHERE build_id = ${buildId}`;
-    return rows[0]?.output ?? null;
+    return (await this.getBuildLogs([buildId]))[buildId] ?? null;
+  }
+
+  async getBuildLogs(buildIds: number[]): Promise<Record<string, string>> {
+    const rows = await this.sql<{ build_id: number; output: string }[]>`SELECT build_id, output FROM output WHERE build_id = ANY(${buildIds}::integer[])`;
+    return Object.fromEntries(rows.map((r) => [r.build_id, r.output]));
   }
 
   async getVersionFiles(pkg: string, version: string): Promise<Set<string>> {

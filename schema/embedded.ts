@@ -33,6 +33,16 @@ export interface EmbeddedOptions {
   operators?: { role: string; idleInTransactionMs?: number };
 }
 
+/**
+ * PostgreSQL's memory settings for the embedded database, given to PGlite as start-up options (they
+ * override postgresql.conf, which PGlite's own `postgresqlconf` option would replace whole). PGlite runs
+ * PostgreSQL in one WebAssembly memory that only grows, and PostgreSQL touches all of shared_buffers at
+ * start: its default 128MB alone took the master from about 160 to 300 MiB before a slave connected. The
+ * embedded database is the small farm's and the demo's (a big one runs on a server), and its pages are
+ * also in the operating system's cache, so a few MB of buffers serve it.
+ */
+const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
+
 /** What the session is set to before anyone uses it (startup parameters a client sends are not applied by PGlite). */
 export const SESSION_SETUP = "SET TIME ZONE 'UTC'";
 
@@ -57,6 +67,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     // Loaded on demand: a server-only process never pays for the WebAssembly build.
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
     pg = new PGlite({
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((setting) => ['-c', setting])],
       ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
       ...(opts.loadDataDir === undefined ? {} : { loadDataDir: opts.loadDataDir }),
     });

@@ -73,7 +73,7 @@ export interface FileJugglerOptions {
   /** How long an ended transfer waits for VERIFY (default 10 minutes). */
   claimTimeoutMs?: number;
   /**
-   * Bytes asked for per FETCH (default `chunkSizeFor`: 0.18's 65536, 4 MiB for a file of 16 MiB or more;
+   * Bytes asked for per FETCH, at most 4 MiB (default `chunkSizeFor`: 0.18's 65536, 256 KiB for a file of 16 MiB or more;
    * the FETCHes in flight follow it, `pipelineSizeFor`). Every client answers whatever length is asked,
    * so a larger size works with 0.18 slaves and importers and costs fewer messages per file.
    */

@@ -11,6 +11,10 @@
  *   again, so once written they can be hashed, and a worker thread (file-hasher.ts) does so, reading them
  *   back from the page cache while the rest is still arriving; what arrived out of order (after a lost
  *   chunk) is hashed from the file at the end.
+ * Chunks from the file queue arrive as `HeldChunk`s, bytes that stay on the socket's thread
+ * (actors/zmq/file-router-worker.ts): that thread writes each one where it is told, synchronously and
+ * without a copy, so they skip the staging and the thread pool; their acknowledgements advance the hash
+ * as the queue's writes do.
  * `seal()` flushes, makes the file 0644, fsyncs it and returns the size and SHA-256 of what is on disk.
  *
  * Temp files are named `.piw-transfer-<slave>-<random>.tmp` so the File Juggler can find and remove the
@@ -20,6 +24,8 @@ import { randomBytes } from 'node:crypto';
 import { close, fchmod, fsync, ftruncate, open, rename, unlink } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { ChunkBytes } from '../../protocols/file-transfer.js';
+import { HeldChunk } from '../zmq/file-router-worker.js';
 import type { Digest, FileHasher, HashJob } from './file-hasher.js';
 import { STAGE_SIZE, type StagingPool } from './staging-pool.js';
 import { WriteQueue } from './write-queue.js';
@@ -66,6 +72,8 @@ export class IncomingFile {
   #hashable = 0;
   /** False once a chunk arrived beyond the frontier: the rest is hashed once everything is written. */
   #inOrder = true;
+  /** Whether the chunks so far were held ones (undefined before the first). */
+  #heldChunks: boolean | undefined;
   #stage: Buffer | undefined;
   #stageStart = 0;
   #stageLength = 0;
@@ -109,8 +117,11 @@ export class IncomingFile {
     return new IncomingFile(path, size, fd, shared, onError);
   }
 
-  /** Takes the bytes of one chunk at `offset` (the hot path: no promise, no allocation when in order). */
-  write(offset: number, data: Uint8Array): void {
+  /**
+   * Takes the bytes of one chunk at `offset` (the hot path: no promise, no allocation when in order). A
+   * chunk the file queue's thread holds (`HeldChunk`) is written by that thread, now, as it is.
+   */
+  write(offset: number, data: ChunkBytes): void {
     if (this.#closed || this.#writes.error !== undefined) return;
     if (offset < this.#frontier) {
       // what lies below the frontier is final; only the part beyond it is new
@@ -119,17 +130,38 @@ export class IncomingFile {
       offset = this.#frontier;
     }
     if (data.length === 0) return;
+    const held = data instanceof HeldChunk;
+    // Held chunks are acknowledged by another thread than the bytes' writes: were a file to get both, the
+    // hash could not tell which bytes below the frontier have landed, so it hashes the file at the end.
+    if (this.#heldChunks !== undefined && this.#heldChunks !== held) this.#outOfOrder();
+    this.#heldChunks = held;
+    if (data instanceof HeldChunk) return this.#writeHeld(offset, data);
+    if (!(data instanceof Uint8Array)) throw new TypeError('a chunk is either bytes or a held chunk');
     if (this.#inOrder && offset === this.#frontier) {
       this.#frontier += data.length;
       this.#stageData(offset, data);
       return;
     }
     // out of order: written as it is; the hash will read the rest of the file back
-    if (this.#inOrder) {
-      this.#inOrder = false;
-      this.#flushStage();
-    }
+    this.#outOfOrder();
     this.#writes.push(offset, data);
+  }
+
+  #outOfOrder(): void {
+    if (!this.#inOrder) return;
+    this.#inOrder = false;
+    this.#flushStage();
+  }
+
+  #writeHeld(offset: number, chunk: HeldChunk): void {
+    let advance: (() => void) | undefined;
+    if (this.#inOrder && offset === this.#frontier) {
+      this.#frontier += chunk.length;
+      advance = this.#advance(this.#frontier);
+    } else {
+      this.#outOfOrder();
+    }
+    this.#writes.writeElsewhere(chunk.length, (acknowledge) => chunk.writeTo(this.fd, offset, acknowledge), advance);
   }
 
   #stageData(offset: number, data: Uint8Array): void {

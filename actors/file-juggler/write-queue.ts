@@ -39,6 +39,8 @@ export class WriteQueue {
   readonly #queue: Piece[] = [];
   #writing = false;
   #syncing = false;
+  /** Writes done elsewhere (`writeElsewhere`) not yet acknowledged. */
+  #elsewhere = 0;
   #sinceSync = 0;
   #idle: (() => void)[] = [];
   #error: unknown = undefined;
@@ -61,13 +63,40 @@ export class WriteQueue {
     if (!this.#writing) this.#next();
   }
 
+  /**
+   * A write of `length` bytes that another thread does (a chunk the file queue's thread holds and writes
+   * itself): started at once rather than queued, counted until it is acknowledged, and its failure is the
+   * queue's. `done` as for `push`.
+   */
+  writeElsewhere(length: number, write: (acknowledge: (err: Error | undefined) => void) => void, done?: () => void): void {
+    if (this.#error !== undefined) return done?.();
+    this.#elsewhere++;
+    write((err) => {
+      this.#elsewhere--;
+      if (err !== undefined) this.#fail(err);
+      else this.#wrote(length);
+      done?.();
+      this.#settled();
+    });
+  }
+
   /** Resolves once nothing is written, waiting or being synced. */
   whenIdle(): Promise<void> {
-    return this.#writing || this.#syncing ? new Promise((resolve) => this.#idle.push(resolve)) : Promise.resolve();
+    return this.#busy() ? new Promise((resolve) => this.#idle.push(resolve)) : Promise.resolve();
+  }
+
+  #busy(): boolean {
+    return this.#writing || this.#syncing || this.#elsewhere > 0;
   }
 
   #settled(): void {
-    if (!this.#writing && !this.#syncing) for (const resolve of this.#idle.splice(0)) resolve();
+    if (!this.#busy()) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Counts bytes written, starting a background fdatasync every `syncEvery` of them. */
+  #wrote(bytes: number): void {
+    this.#sinceSync += bytes;
+    if (this.#sinceSync >= this.syncEvery && !this.#syncing) this.#sync();
   }
 
   #fail(err: unknown): void {
@@ -99,8 +128,7 @@ export class WriteQueue {
         this.#fail(err);
       } else {
         queue.unshift(...rest(run, written));
-        this.#sinceSync += written;
-        if (this.#sinceSync >= this.syncEvery && !this.#syncing) this.#sync();
+        this.#wrote(written);
       }
       this.#next();
     };

@@ -8,6 +8,7 @@
  * A rejection's message is what the tool is told in ERROR: the Oracle's and the File Juggler's own text
  * (behaviour 92), or the bus's typed error when a task is not there.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { ImportSessionQueries } from '../../machines/import-session/index.js';
 import { DbClient, OracleError } from '../oracle/db-client.js';
 import type { Bus } from '../runtime/bus.js';
@@ -71,6 +72,10 @@ export function sessionQueries({ bus, slot, owner, slotWaitMs }: SessionPortsOpt
       }
     },
     async requestPages(msg, signal) {
+      // A rebuild asks for every package one after another, each answered at once: without a turn of the
+      // event loop between them the whole list would run as one chain of promises, and no slave would be
+      // answered until the last (seconds, for a farm's catalogue).
+      if (msg.verb === 'REBUILD') await setImmediate();
       await bus.request(queues.web, msg, { signal });
     },
     async skipDeleted(msg, signal) {

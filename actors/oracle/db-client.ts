@@ -10,7 +10,7 @@ import { defineError } from '../../protocols/errors.js';
 import type { BuildStateWire, DownloadRecordWire, HitRecordWire } from '../../protocols/records.js';
 import type { OracleResult, OracleVerb } from '../../protocols/oracle.js';
 import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
-import type { PiwheelsDb, ProjectData, ProjectFileRow, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
+import type { PiwheelsDb, ProjectData, ProjectFileRow, ProjectPages, ProjectVersionRow, RewritePendingRow, Statistics } from '../../schema/api.js';
 import type { Bus, RequestOptions } from '../runtime/bus.js';
 import { queues } from '../runtime/queues.js';
 import type { OracleRequest } from './oracle.js';
@@ -182,5 +182,11 @@ export class DbClient implements PiwheelsDb {
   }
   getBuildLog(buildId: number): Promise<string | null> {
     return this.call('BUILDLOG', buildId);
+  }
+  getProjectPages(pkgs: string[]): Promise<ProjectPages> {
+    return this.call('PROJPAGES', pkgs);
+  }
+  getBuildLogs(buildIds: number[]): Promise<Record<string, string>> {
+    return this.call('BUILDLOGS', buildIds);
   }
 }

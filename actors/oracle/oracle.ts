@@ -73,6 +73,8 @@ const answers: { [V in OracleVerb]: (db: PiwheelsDb, data: RequestOf<V>['data'])
   PROJDATA: (db, pkg) => db.getProjectData(pkg),
   SETFILEMETA: async (db, [filename, requiresPython, hash]) => nothing(await db.setFileMetadata(filename, requiresPython, hash)),
   BUILDLOG: (db, buildId) => db.getBuildLog(buildId),
+  PROJPAGES: (db, pkgs) => db.getProjectPages(pkgs),
+  BUILDLOGS: (db, buildIds) => db.getBuildLogs(buildIds),
 };
 
 /** The OK result of verbs that return nothing. */

@@ -6,7 +6,7 @@
 import type { Message, Protocol, VerbMap } from '../../protocols/protocol.js';
 import { oracleProtocol } from '../../protocols/oracle.js';
 import { fileJugglerFsProtocol } from '../../protocols/file-juggler-fs.js';
-import { theScribeProtocol } from '../../protocols/scribe.js';
+import { theScribeProtocol, theSecretaryProtocol } from '../../protocols/scribe.js';
 import { skipProtocol } from '../../protocols/cloud-gazer.js';
 import { buildsQueueProtocol } from '../../protocols/architect.js';
 import { refreshProtocol } from '../../protocols/refresh.js';
@@ -47,7 +47,7 @@ export const queues = {
   /** Slave Driver, Mr Chase → File Juggler: request/reply (EXPECT, VERIFY). */
   fs: defineQueue('fs', fileJugglerFsProtocol),
   /** Cloud Gazer, Slave Driver, Big Brother, Mr Chase → Secretary: request/reply. */
-  web: defineQueue('web', theScribeProtocol),
+  web: defineQueue('web', theSecretaryProtocol),
   /** Secretary → Scribe: request/reply. */
   scribe: defineQueue('scribe', theScribeProtocol),
   /** Cloud Gazer, Mr Chase → Slave Driver: request/reply (DELVER, DELPKG). */

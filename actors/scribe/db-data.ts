@@ -1,27 +1,41 @@
 /**
  * ScribeData over the database API (schema/api.ts): in the master a DbClient, so every query goes through
  * Seraph and the Oracles as 0.18's Scribe did; a Database works the same (tools, benchmarks).
+ *
+ * A package's page data (PROJDATA, GETDESC, GETPROJNAME, GETPKGNAMES) and build logs are read in batches
+ * (PROJPAGES, BUILDLOGS) of whatever the Scribe's packages ask for at about the same time: a rebuild of
+ * the whole site makes a query per batch of packages, not four or more per package. Nothing is kept
+ * between batches: a page written later reads the database again.
  */
-import type { PiwheelsDb } from '../../schema/api.js';
+import type { PiwheelsDb, ProjectPages } from '../../schema/api.js';
+import { BatchLoader } from './batch-loader.js';
 import type { ScribeData } from './data.js';
 
+type ProjectPage = ProjectPages[string];
+
 export class DbScribeData implements ScribeData {
-  constructor(private readonly db: PiwheelsDb) {}
+  readonly #pages: BatchLoader<string, ProjectPage>;
+  readonly #logs: BatchLoader<number, string | null>;
+
+  constructor(private readonly db: PiwheelsDb) {
+    this.#pages = new BatchLoader(async (pkgs) => new Map(Object.entries(await db.getProjectPages(pkgs))), { missing: [[[], []], null, null, []] });
+    this.#logs = new BatchLoader(async (ids) => new Map(Object.entries(await db.getBuildLogs(ids)).map(([id, log]) => [Number(id), log])), { missing: null, max: 1024 });
+  }
 
   allPackages() {
     return this.db.getAllPackages();
   }
-  projectData(pkg: string) {
-    return this.db.getProjectData(pkg);
+  async projectData(pkg: string) {
+    return (await this.#pages.load(pkg))[0];
   }
-  description(pkg: string) {
-    return this.db.getPackageDescription(pkg);
+  async description(pkg: string) {
+    return (await this.#pages.load(pkg))[1];
   }
-  displayName(pkg: string) {
-    return this.db.getProjectDisplayName(pkg);
+  async displayName(pkg: string) {
+    return (await this.#pages.load(pkg))[2];
   }
-  aliases(pkg: string) {
-    return this.db.getPackageAliases(pkg);
+  async aliases(pkg: string) {
+    return (await this.#pages.load(pkg))[3];
   }
   packageFiles(pkg: string) {
     return this.db.getPackageFiles(pkg);
@@ -33,6 +47,6 @@ export class DbScribeData implements ScribeData {
     return this.db.setFileMetadata(filename, requiresPython, coreMetadataHash);
   }
   buildLog(buildId: number) {
-    return this.db.getBuildLog(buildId);
+    return this.#logs.load(buildId);
   }
 }

@@ -38,6 +38,7 @@ import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
 import { projectJson, simpleProjectJson, simpleRootJson } from './json-pages.js';
 import { PackageCache } from './package-cache.js';
+import { Turns } from './turns.js';
 import { projectModel, type FileInfo, type ProjectModel } from './project-model.js';
 import { DEFAULT_SITE, Templates } from './templates.js';
 import type { SiteInfo } from './templates.js';
@@ -96,6 +97,10 @@ export class Scribe {
   /** Builds whose log the site has (seen or written by this Scribe), and builds the database has none for. */
   private readonly logsOnSite = new BuildSet();
   private readonly logsUnknown = new BuildSet();
+  /** Where each package's pages are rendered: one package a turn of the event loop. */
+  private readonly turns = new Turns();
+  /** Wheels the database lists and the disk lacks, reported already. */
+  private readonly wheelsMissing = new Set<string>();
   /** What packages.json holds: package → [downloads in 30 days, all downloads]. */
   private downloads = new Map<string, [number, number]>();
   /** Jobs submitted and not yet started, and callers waiting for a rewrite of an index, by id. */
@@ -389,6 +394,8 @@ export class Scribe {
       this.publishMetadata(pkg, model.files),
       this.makeDirs([...(opts.index ? [dir] : []), projectDir, join(projectDir, 'json')]),
     ]);
+    // the rendering below (a millisecond or more) in a turn of its own: see Turns
+    await this.turns.next();
     const files: { path: string; data: FileContent }[] = [];
     if (opts.index) {
       files.push(
@@ -439,12 +446,21 @@ export class Scribe {
   /**
    * Reads the core metadata of every wheel the database has none for, writes `<wheel>.metadata` beside it
    * and records Requires-Python and the metadata's hash (SETFILEMETA), updating `files` to match. A wheel
-   * that cannot be read (missing, not a zip, no METADATA) is logged and left without; its page is still
-   * written, and it is tried again with the package's next page.
+   * that cannot be read (not a zip, no METADATA) is logged and left without; its page is still written,
+   * and it is tried again with the package's next page. Wheels missing from the disk are looked for in
+   * one go (a stat each, on the writer) and not opened; each is reported once per run of the Scribe, in
+   * one line per package, not with every page of a rebuild.
    */
   private async publishMetadata(pkg: string, files: readonly FileInfo[]): Promise<void> {
-    const missing = files.filter((f) => f.metadataHash === null && isPlainName(f.filename));
-    await eachLimited(missing, FILE_WORK_CONCURRENCY, async (f) => {
+    const unread = files.filter((f) => f.metadataHash === null && isPlainName(f.filename));
+    if (unread.length === 0) return;
+    const present = await this.writer.present(unread.map((f) => this.path('simple', pkg, f.filename)));
+    const absent = unread.filter((f, i) => !present[i] && !this.wheelsMissing.has(f.filename));
+    for (const f of absent) this.wheelsMissing.add(f.filename);
+    if (absent.length > 0) {
+      this.log.warn(`${absent.length} wheel(s) of ${pkg} missing from ${this.path('simple', pkg)}, so without metadata: ${absent.map((f) => f.filename).join(', ')}`);
+    }
+    await eachLimited(unread.filter((_, i) => present[i]), FILE_WORK_CONCURRENCY, async (f) => {
       const wheel = this.path('simple', pkg, f.filename);
       let metadata;
       try {
@@ -457,6 +473,7 @@ export class Scribe {
         this.log.warn(`${wheel} has no METADATA`);
         return;
       }
+      this.wheelsMissing.delete(f.filename);
       await writeFileAtomic(this.path('simple', pkg, metadataName(f.filename)), metadata.bytes);
       await this.data.setFileMetadata(f.filename, metadata.requiresPython, metadata.sha256);
       f.requiresPython = metadata.requiresPython;

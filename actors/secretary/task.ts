@@ -2,10 +2,11 @@
  * The Secretary as a `pausing` task (behaviours 18, 131–137): serves the web queue in front of the Scribe,
  * driving the pure buffer machine (machines/secretary) and carrying out what it emits:
  *
- *   answer   the caller gets DONE now (PROJECT / BOTH, buffered)
+ *   answer   the caller gets DONE now (PROJECT / BOTH, buffered; REBUILD from piw-rebuild, due at once)
  *   forward  HOME / SEARCH / DELPKG / DELVER go to the Scribe over the scribe queue; the caller gets DONE
  *            once the Scribe has answered (a Scribe that cannot be reached fails the caller's request)
- *   rewrite  a buffered PROJECT / BOTH that is due goes to the Scribe; when the Scribe cannot be reached
+ *   rewrite  a PROJECT / BOTH that is due goes to the Scribe (as many at once as the machine's concurrency,
+ *            so the Scribe can read and write them in batches); when the Scribe cannot be reached
  *            it is logged and buffered again, so it is retried after the buffer delay
  *
  * Start-up loads the rewrites saved at the last shutdown (LOADRWP, behaviour 136) before anything is

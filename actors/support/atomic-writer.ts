@@ -170,14 +170,20 @@ function handle(m) {
   return { error: 'unknown job ' + m.t };
 }
 
-parentPort.on('message', (m) => {
-  let reply;
-  try {
-    reply = handle(m);
-  } catch (err) {
-    reply = { error: described(err) };
+// Jobs come in batches (those posted to this worker in one turn of the main thread's event loop), in
+// order, and their answers go back as one message.
+parentPort.on('message', (batch) => {
+  const replies = [];
+  for (const m of batch) {
+    let reply;
+    try {
+      reply = handle(m);
+    } catch (err) {
+      reply = { error: described(err) };
+    }
+    if (reply !== undefined) replies.push({ id: m.id, ...reply });
   }
-  if (reply !== undefined) parentPort.postMessage({ id: m.id, ...reply });
+  parentPort.postMessage(replies);
 });
 `;
 
@@ -235,6 +241,9 @@ interface Slot {
   /** Jobs posted and not yet answered. */
   busy: number;
   idleTimer?: NodeJS.Timeout;
+  /** Jobs of this turn of the event loop, posted together once it ends (with what they hand over). */
+  outbox: object[];
+  transfer: ArrayBuffer[];
 }
 
 export interface AtomicWriterOptions {
@@ -399,8 +408,19 @@ export class AtomicWriter {
     return { slot, id, reply };
   }
 
+  /**
+   * Queues a job for the worker: the jobs of one turn of the event loop go as one message (one wake-up of
+   * the worker and one answer, where a rebuild's many packages cost a message each way per job).
+   */
   #post(slot: Slot, message: object, transfer: ArrayBuffer[] = []): void {
-    slot.worker.postMessage(message, transfer);
+    slot.outbox.push(message);
+    slot.transfer.push(...transfer);
+    if (slot.outbox.length === 1) setImmediate(() => this.#flush(slot));
+  }
+
+  #flush(slot: Slot): void {
+    if (slot.outbox.length === 0 || !this.#slots.includes(slot)) return;
+    slot.worker.postMessage(slot.outbox.splice(0), slot.transfer.splice(0));
   }
 
   /** The least busy worker; a new one while every running one has work and there is room. */
@@ -414,14 +434,16 @@ export class AtomicWriter {
 
   #spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const slot: Slot = { worker, busy: 0 };
+    const slot: Slot = { worker, busy: 0, outbox: [], transfer: [] };
     worker.unref();
-    worker.on('message', (reply: Reply) => {
-      const waiter = this.#waiting.get(reply.id);
-      if (waiter === undefined) return;
-      this.#waiting.delete(reply.id);
-      if (--slot.busy === 0) this.#idle(slot);
-      waiter.resolve(reply);
+    worker.on('message', (replies: Reply[]) => {
+      for (const reply of replies) {
+        const waiter = this.#waiting.get(reply.id);
+        if (waiter === undefined) continue;
+        this.#waiting.delete(reply.id);
+        if (--slot.busy === 0) this.#idle(slot);
+        waiter.resolve(reply);
+      }
     });
     worker.on('error', (err) => void this.#end(slot, err.message));
     worker.on('exit', (code) => void this.#end(slot, `exit code ${code}`));

@@ -1,7 +1,8 @@
 /**
  * The raw-frame file-transfer sockets (protocols/README.md §6): the File Juggler's ROUTER (HWM 500), which sees
  * `[identity, ...frames]` from each client's DEALER (no empty delimiter), and the client's DEALER (HWM 10),
- * one per transfer. Frames are parsed with protocols/file-transfer.ts; a frame that fails to parse is
+ * one per transfer. The ROUTER runs on a thread of its own (file-router-worker.ts), where each CHUNK's data
+ * stays until the File Juggler has it written. Frames are parsed with protocols/file-transfer.ts; a frame that fails to parse is
  * logged and becomes a `file.invalid` event (the transfer machine decides what it means); nothing a peer
  * sends stops the socket.
  */
@@ -10,7 +11,7 @@ import {
   MAX_CLIENT_FRAME,
   MAX_MASTER_FRAME,
   chunkFrames,
-  formatMasterFrames,
+  masterFrameText,
   helloFrames,
   parseClientFrames,
   parseMasterFrames,
@@ -18,17 +19,26 @@ import {
   type MasterFrame,
 } from '../../protocols/file-transfer.js';
 import type { Logger } from '../runtime/logger.js';
+import { prepareIpcBind } from '../ipc/checks.js';
 import { FaultLog } from './fault-log.js';
+import { FileRouterThread, type HeldChunk } from './file-router-worker.js';
 import type { PeerId } from './router.js';
-import { Outbox, SOCKET_DEFAULTS, bindSocket, receiveLoop, type EventTarget } from './socket.js';
+import { Outbox, SOCKET_DEFAULTS, ipcPath, receiveLoop, type EventTarget } from './socket.js';
+
+const NO_DATA = Buffer.alloc(0);
 
 /** protocols/README.md §2: the File Juggler's ROUTER high-water mark. */
 export const FILE_ROUTER_HWM = 500;
+/** CHUNK bytes the ROUTER's thread holds for the File Juggler at most before it stops receiving a while. */
+export const MAX_HELD_BYTES = 64 << 20;
 /** protocols/README.md §6: the client's DEALER high-water mark. */
 export const FILE_DEALER_HWM = 10;
 
+/** A client's frame as the File Juggler gets it: a CHUNK's data stays on the socket's thread until written. */
+export type FileRouterFrame = ClientFrame<HeldChunk>;
+
 export type FileRouterEvent =
-  | { type: 'file.frame'; peer: PeerId; frame: ClientFrame }
+  | { type: 'file.frame'; peer: PeerId; frame: FileRouterFrame }
   | { type: 'file.invalid'; peer: PeerId; error: Error };
 
 export interface FileRouter {
@@ -43,45 +53,39 @@ export interface FileRouter {
 
 export async function createFileRouter(opts: { address: string; target: EventTarget<FileRouterEvent>; log: Logger }): Promise<FileRouter> {
   const { target, log } = opts;
-  const socket = new zmq.Router({
-    ...SOCKET_DEFAULTS,
-    sendHighWaterMark: FILE_ROUTER_HWM,
-    receiveHighWaterMark: FILE_ROUTER_HWM,
-    maxMessageSize: MAX_CLIENT_FRAME,
-  });
-  const endpoint = await bindSocket(socket, opts.address);
-  const outbox = new Outbox(socket);
   const faults = new FaultLog({ log, socket: 'file queue' });
-  // Identities come back on every chunk: keep the hex of the few live ones instead of re-encoding each time.
-  const peers = new Map<string, PeerId>();
-  const loop = receiveLoop(socket, log, (frames) => {
-    const identity = frames[0]!;
-    const raw = identity.toString('latin1');
-    let peer = peers.get(raw);
-    if (peer === undefined) {
-      peer = identity.toString('hex');
-      if (peers.size > 10_000) peers.clear();
-      peers.set(raw, peer);
-    }
-    if (faults.shedding(peer)) return;
-    let frame: ClientFrame;
-    try {
-      frame = parseClientFrames(frames.slice(1));
-    } catch (err) {
-      faults.fault(peer, `file transfer from ${peer}: ${(err as Error).message}`);
-      target.send({ type: 'file.invalid', peer, error: err as Error });
-      return;
-    }
-    target.send({ type: 'file.frame', peer, frame });
+  await prepareIpcBind(opts.address);
+  const thread = await FileRouterThread.start({
+    address: opts.address,
+    options: { ...SOCKET_DEFAULTS, sendHighWaterMark: FILE_ROUTER_HWM, receiveHighWaterMark: FILE_ROUTER_HWM, maxMessageSize: MAX_CLIENT_FRAME },
+    // no more waiting on the master than the socket itself would queue
+    maxOutstanding: FILE_ROUTER_HWM,
+    maxHeldBytes: MAX_HELD_BYTES,
+    log,
+    onMessage: (peer, frames, chunk) => {
+      if (faults.shedding(peer)) return;
+      let frame: FileRouterFrame;
+      try {
+        // the data frame stayed on the socket's thread: parse the rest with an empty stand-in for it
+        const parsed = parseClientFrames(chunk === undefined ? frames : [...frames, NO_DATA]);
+        frame = parsed.verb === 'CHUNK' && chunk !== undefined ? { ...parsed, data: chunk } : (parsed as FileRouterFrame);
+      } catch (err) {
+        faults.fault(peer, `file transfer from ${peer}: ${(err as Error).message}`);
+        target.send({ type: 'file.invalid', peer, error: err as Error });
+        return;
+      }
+      target.send({ type: 'file.frame', peer, frame });
+    },
   });
+  const endpoint = ipcPath(opts.address) === undefined ? thread.endpoint : opts.address;
   return {
     endpoint,
-    send: (peer, frame) => outbox.send([Buffer.from(peer, 'hex'), ...formatMasterFrames(frame)]),
+    // as strings: a Buffer would be posted to the thread with the whole 8 KiB pool slab it is a view of
+    send: async (peer, frame) => thread.send(peer, masterFrameText(frame)),
     fault: (peer, message) => faults.fault(peer, message),
-    closed: loop,
+    closed: thread.closed,
     async close() {
-      socket.close();
-      await loop;
+      await thread.close();
       faults.close();
     },
   };

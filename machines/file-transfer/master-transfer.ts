@@ -7,8 +7,8 @@
  *      └── silence ──▶ failed ◀── silence / write failure ──┘
  *
  * Input (`MasterTransferInput`): the slave id of the EXPECT, the file state it carried, and optionally the
- * chunk size (default `chunkSizeFor(filesize)`: 65536, or 4 MiB from 16 MiB up) and pipeline size (default
- * `pipelineSizeFor(chunkSize)`: 10, or fewer for chunks so large that 10 would hold more than 16 MiB).
+ * chunk size (default `chunkSizeFor(filesize)`: 65536, or 256 KiB from 16 MiB up) and pipeline size (default
+ * `pipelineSizeFor(chunkSize)`: 0.18's 10 for its chunks, else as many as 4 MiB holds: 16 of 256 KiB).
  *
  * Events (`MasterTransferEvent`; `clientFrameEvent` turns a parsed `ClientFrame` into one):
  *   HELLO { slaveId }              the client starts, or restarts after 5 s without a FETCH
@@ -49,7 +49,7 @@
  */
 import { and, assign, emit, setup, type SnapshotFrom } from 'xstate';
 import { chunkSizeFor, pipelineSizeFor } from '../../protocols/file-transfer.js';
-import type { ClientFrame, MasterFrame } from '../../protocols/file-transfer.js';
+import type { ChunkBytes, ClientFrame, MasterFrame } from '../../protocols/file-transfer.js';
 import type { FileStateWire } from '../../protocols/records.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
 import type { LogEntry } from '../common/log-entry.js';
@@ -65,13 +65,13 @@ export interface MasterTransferInput {
 
 export type MasterTransferEvent =
   | { type: 'HELLO'; slaveId: number }
-  | { type: 'CHUNK'; offset: number; data: Uint8Array }
+  | { type: 'CHUNK'; offset: number; data: ChunkBytes }
   | { type: 'INVALID'; error: Error }
   | { type: 'WRITE_FAILED'; error: unknown };
 
 export interface WriteChunkParams {
   offset: number;
-  data: Uint8Array;
+  data: ChunkBytes;
 }
 
 export interface VerifyInput {
@@ -113,7 +113,7 @@ export interface MasterTransferContext {
 }
 
 /** The machine event for a parsed client frame. */
-export function clientFrameEvent(frame: ClientFrame): MasterTransferEvent {
+export function clientFrameEvent(frame: ClientFrame<ChunkBytes>): MasterTransferEvent {
   return frame.verb === 'HELLO'
     ? { type: 'HELLO', slaveId: frame.slaveId }
     : { type: 'CHUNK', offset: frame.offset, data: frame.data };
@@ -137,7 +137,7 @@ export function planFetches(ctx: Pick<MasterTransferContext, 'credit' | 'offset'
 }
 
 type Args = { context: MasterTransferContext };
-type ChunkArgs = Args & { event: { offset: number; data: Uint8Array } };
+type ChunkArgs = Args & { event: { offset: number; data: ChunkBytes } };
 
 const describe = (ctx: MasterTransferContext) => `transfer of ${ctx.filename} from slave ${ctx.slaveId}`;
 

@@ -582,7 +582,8 @@ export const importSessionMachine = importSessionSetup.createMachine({
           invoke: {
             id: 'requestPages',
             src: 'requestPages',
-            input: ({ context }) => ({ verb: context.rebuild![0] as 'PROJECT' | 'BOTH', data: context.pending[context.cursor]! }),
+            // REBUILD: the Secretary has the pages written at once, not after its buffer's delay
+            input: ({ context }) => ({ verb: 'REBUILD' as const, data: [context.rebuild![0] as 'PROJECT' | 'BOTH', context.pending[context.cursor]!] as ['PROJECT' | 'BOTH', string] }),
             onDone: { target: 'requestingPages', actions: 'advance' },
             onError: { target: `#${NAME}.finished`, actions: refuse(failure) },
           },

@@ -4,7 +4,7 @@
  * back when the session ends. The machine is in `machine.ts`; `services.ts` wires plain functions in.
  */
 import type { BuildStateWire, FileStateWire, Message, OracleResult } from '../../protocols/index.js';
-import type { mrChaseProtocol, skipProtocol, statsProtocol, theScribeProtocol } from '../../protocols/index.js';
+import type { mrChaseProtocol, skipProtocol, statsProtocol, theSecretaryProtocol } from '../../protocols/index.js';
 import type { LogEntry, SessionBuild, TransferFile } from '../slave-session/types.js';
 import type { AddPackageOutcome, AddPackageRequest, AddVersionOutcome, AddVersionRequest } from '../../schema/add.js';
 
@@ -18,8 +18,8 @@ export type RebuildData = Extract<ImportRequest, { verb: 'REBUILD' }>['data'];
 /** A piw-add request, as received. */
 export type AddRequest = Extract<ImportRequest, { verb: 'ADDPKG' | 'ADDVER' }>;
 
-/** A web-queue request (to the Secretary): pages to rewrite or delete. */
-export type WebRequest = Extract<Message<typeof theScribeProtocol.recv>, { verb: 'PROJECT' | 'BOTH' | 'DELPKG' | 'DELVER' }>;
+/** A web-queue request (to the Secretary): pages to rewrite (REBUILD: at once, for piw-rebuild) or delete. */
+export type WebRequest = Extract<Message<typeof theSecretaryProtocol.recv>, { verb: 'PROJECT' | 'BOTH' | 'DELPKG' | 'DELVER' | 'REBUILD' }>;
 /** A skip-queue request (to the Slave Driver): forget queued builds of a deleted package or version. */
 export type SkipRequest = Message<typeof skipProtocol.recv>;
 /** A stats-queue push (to Big Brother): `HOME` rewrites the home page and search index. */

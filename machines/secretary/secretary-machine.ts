@@ -4,7 +4,8 @@
  *
  * Pure: it owns no socket and no clock. The owning actor sends it
  *   LOAD     the `LOADRWP` rows, once at start-up (nothing is flushed before it);
- *   REQUEST  each web-queue message with a correlation id and the time it arrived;
+ *   REQUEST  each web-queue message with a correlation id and the time it arrived (REBUILD, piw-rebuild's
+ *            rewrite, is due at once and handed out as soon as the Scribe has room);
  *   TICK     the time, about once a second;
  *   REWRITTEN when the Scribe has finished (or failed) a rewrite this machine handed out;
  *   PAUSE / RESUME from the control queue;
@@ -16,12 +17,12 @@
  */
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import type { Message } from '../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../protocols/scribe.js';
+import type { theSecretaryProtocol } from '../../protocols/scribe.js';
 import { RewriteQueue } from './rewrite-queue.js';
 import type { Rewrite, RewriteCommand, RewriteRow } from './rewrite-queue.js';
 
 /** A message of the web queue (`the_scribe` protocol, what the Secretary receives). */
-export type WebRequest = Message<(typeof theScribeProtocol)['recv']>;
+export type WebRequest = Message<(typeof theSecretaryProtocol)['recv']>;
 
 /** How long a rewrite is held back: 60 s, or 3 s in `--dev-mode` (behaviour 35). */
 export const BUFFER_DELAY_MS = 60_000;
@@ -30,7 +31,10 @@ export const DEV_BUFFER_DELAY_MS = 3_000;
 export interface SecretaryInput {
   /** Defaults to BUFFER_DELAY_MS. */
   delayMs?: number;
-  /** Rewrites handed to the Scribe at once (the Scribe serialises work per package). Defaults to 4. */
+  /**
+   * Rewrites handed to the Scribe at once (the Scribe serialises work per package). Defaults to 32: enough
+   * for the Scribe's writer to make a rebuild's pages durable many packages at a time.
+   */
   concurrency?: number;
 }
 
@@ -54,7 +58,7 @@ export type SecretaryEvent =
 
 export type SecretaryEmitted =
   | { type: 'answer'; id: number }
-  | { type: 'forward'; id: number; msg: WebRequest }
+  | { type: 'forward'; id: number; msg: Exclude<WebRequest, { verb: 'REBUILD' }> }
   | { type: 'rewrite'; msg: { verb: RewriteCommand; data: string } };
 
 const isBuffered = (msg: WebRequest): msg is Extract<WebRequest, { verb: RewriteCommand }> =>
@@ -83,15 +87,17 @@ export const secretaryMachine = setup({
       queue: ({ context, event }) => {
         assertEvent(event, 'LOAD');
         const early = context.queue.entries();
-        return early.reduce((q, e) => q.add(e.package, e.command, e.addedAt), RewriteQueue.fromRows(event.rows));
+        return early.reduce((q, e) => q.add(e.package, e.command, e.addedAt, e.now), RewriteQueue.fromRows(event.rows));
       },
     }),
-    // behaviours 131, 132, 133, 135: buffer PROJECT/BOTH and answer now; purge on deletion and pass it on
+    // behaviours 131, 132, 133, 135: buffer PROJECT/BOTH and answer now (piw-rebuild's REBUILD: due at
+    // once); purge on deletion and pass it on
     handleRequest: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'REQUEST');
       const { id, msg, at } = event;
-      if (isBuffered(msg)) {
-        enqueue.assign({ queue: context.queue.add(msg.data, msg.verb, at) });
+      if (isBuffered(msg) || msg.verb === 'REBUILD') {
+        const [command, pkg] = msg.verb === 'REBUILD' ? msg.data : [msg.verb, msg.data];
+        enqueue.assign({ queue: context.queue.add(pkg, command, at, msg.verb === 'REBUILD') });
         enqueue.emit({ type: 'answer', id });
         return;
       }
@@ -125,13 +131,13 @@ export const secretaryMachine = setup({
 }).createMachine({
   id: 'secretary',
   description:
-    "The Secretary's own logic, in front of the Scribe on the web queue: it buffers project-page rewrites so that a burst of requests for one package becomes one rewrite. It owns the rewrite queue (answering requests from the start, flushing nothing until the buffer saved at the last shutdown is loaded back), how many rewrites the Scribe has in hand, and pausing, which keeps accepting and answering requests but hands nothing on.",
+    "The Secretary's own logic, in front of the Scribe on the web queue: it buffers project-page rewrites so that a burst of requests for one package becomes one rewrite, while piw-rebuild's REBUILD requests are due at once, ahead of the buffer. It owns the rewrite queue (answering requests from the start, flushing nothing until the buffer saved at the last shutdown is loaded back), how many rewrites the Scribe has in hand, and pausing, which keeps accepting and answering requests but hands nothing on.",
   context: ({ input }) => ({
     queue: RewriteQueue.empty,
     inFlight: [],
     now: 0,
     delayMs: input.delayMs ?? BUFFER_DELAY_MS,
-    concurrency: Math.max(1, input.concurrency ?? 4),
+    concurrency: Math.max(1, input.concurrency ?? 32),
   }),
   initial: 'loading',
   on: {
@@ -147,6 +153,8 @@ export const secretaryMachine = setup({
       states: {
         active: {
           on: {
+            // a rewrite piw-rebuild asked for is due at once
+            REQUEST: { actions: ['handleRequest', 'dispatchDue'] },
             TICK: { actions: ['noteTime', 'dispatchDue'] },
             REWRITTEN: { actions: ['settle', 'dispatchDue'] },
             PAUSE: 'paused',

@@ -28,9 +28,10 @@
  * Any message out of order gets DIE and a protocol-error log (dying); BYE from anywhere ends the session
  * with no reply; silence longer than the slave's busy timeout ends it as expired (checked by a sweep).
  *
- * Performance: a message costs one macrostep (IDLE two, with the JOB answer; BUILT three, with the answers
- * to logBuild and requestPages, which every build makes and so are actions answered by events rather than
- * invoked actors, as requestJob is: see types.ts). Hence no parallel region
+ * Performance: a message costs one macrostep. The answers to register, requestJob, logBuild and
+ * requestPages (which every HELLO, IDLE or build makes, and so are actions answered by events rather than
+ * invoked actors: see types.ts) are raised within the same macrostep when the service answers at once (the
+ * queue, the id counter), else sent when it settles (the Oracle, the Secretary). Hence no parallel region
  * for the silence watch: every transition on a slave message carries `heard(...)` (last-seen, silence
  * reset, STATS), which the generated-path test checks for every reachable state.
  *
@@ -329,8 +330,9 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
               type: 'log',
               params: ({ context }) => {
                 const hello = context.hello!;
+                // Hello and shutdown at INFO, as 0.18 logs them (nothing per message above DEBUG).
                 return {
-                  level: 'warning',
+                  level: 'info',
                   message: `${prefix(context)}: hello (build_timeout=${hello[0].totalSeconds}s, busy_timeout=${hello[1].totalSeconds}s, abi=${hello[3]}, platform=${hello[4]}, label=${hello[5]}, os=${hello[6]} ${hello[7]})`,
                 };
               },
@@ -547,7 +549,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
       type: 'final',
       output: { reason: 'bye' },
       entry: [
-        logLine('warning', ({ context }) => `${prefix(context)}: shutdown`),
+        logLine('info', ({ context }) => `${prefix(context)}: shutdown`),
         { type: 'publishStatus', params: ({ context }) => replyStatus(context.slaveId, context.lastSeen!, { verb: 'DIE' }) },
       ],
     },

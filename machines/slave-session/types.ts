@@ -201,9 +201,10 @@ export interface SlaveSessionActions {
    */
   register: RegisterInput;
   /**
-   * Ask the Slave Driver's queue for a job; it answers by sending JOB (or JOB_FAILED) to this session,
-   * at once or later. An action and an event rather than an invoked actor: IDLE is the hottest request
-   * after BUSY, and an actor per IDLE costs about nine times as much as a message to the parent.
+   * Ask the Slave Driver's queue for a job; answered by JOB (or JOB_FAILED), raised in the same macrostep
+   * when the queue answers at once, sent later otherwise. An action and an event rather than an invoked
+   * actor: IDLE is the hottest request after BUSY, and an actor per IDLE costs about nine times as much as
+   * a message to the parent.
    */
   requestJob: RequestJobInput;
   /** LOGBUILD to the Oracle, answered by LOGGED or LOG_FAILED: an action for the same reason (every build). */

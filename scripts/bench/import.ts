@@ -16,18 +16,18 @@
  *   npx tsx scripts/bench/import.ts [--mib 256] [--runs 3] [--dir /tmp]
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { crc32 } from 'node:zlib';
 import { fileSha256 } from '../../actors/slave/built-wheel.js';
 import startPostgres from '../../spec/support/postgres-global-setup.js';
 import teardownPostgres from '../../spec/support/postgres-global-teardown.js';
 import { openBackend } from '../../spec/support/postgres.js';
 import { startWorld } from '../../spec/actors/mr-chase/world.js';
+import { writeBigWheel } from './support/big-wheel.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,73 +39,6 @@ const { values: args } = parseArgs({
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FILENAME = 'foo-1.0-cp311-cp311-linux_x86_64.whl';
 const MiB = 2 ** 20;
-
-/**
- * A real wheel of about `bytes` bytes, written without holding it in memory: METADATA, WHEEL and one
- * stored member of random bytes (incompressible, like the shared objects that make wheels big).
- */
-async function writeBigWheel(path: string, bytes: number): Promise<void> {
-  const file = await open(path, 'w');
-  const central: Buffer[] = [];
-  let offset = 0;
-  const header = (name: Buffer, crc: number, size: number) => {
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    local.copy(entry, 6, 4, 30);
-    entry.writeUInt32LE(offset, 42);
-    central.push(entry, name);
-    return local;
-  };
-  try {
-    for (const [name, text] of [
-      ['foo-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: foo\nVersion: 1.0\n\n'],
-      ['foo-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp311-cp311-linux_x86_64\n'],
-    ] as const) {
-      const data = Buffer.from(text);
-      const n = Buffer.from(name);
-      const local = header(n, crc32(data), data.length);
-      await file.write(Buffer.concat([local, n, data]), 0, undefined, offset);
-      offset += local.length + n.length + data.length;
-    }
-    const name = Buffer.from('foo/_native.so');
-    const size = bytes - offset - 2 * (30 + name.length) - 22 - 200;
-    const start = offset;
-    offset += 30 + name.length;
-    const chunk = Buffer.alloc(4 * MiB);
-    let crc = 0;
-    for (let done = 0; done < size; ) {
-      const n = Math.min(chunk.length, size - done);
-      const part = randomFillSync(chunk.subarray(0, n));
-      crc = crc32(part, crc);
-      await file.write(part, 0, n, offset);
-      offset += n;
-      done += n;
-    }
-    const end = offset;
-    offset = start;
-    const local = header(name, crc, size);
-    await file.write(Buffer.concat([local, name]), 0, undefined, start);
-    offset = end;
-    const directory = Buffer.concat(central);
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(0x06054b50, 0);
-    eocd.writeUInt16LE(3, 8);
-    eocd.writeUInt16LE(3, 10);
-    eocd.writeUInt32LE(directory.length, 12);
-    eocd.writeUInt32LE(offset, 16);
-    await file.write(Buffer.concat([directory, eocd]), 0, undefined, offset);
-  } finally {
-    await file.close();
-  }
-}
 
 function runImport(argv: string[]): Promise<{ code: number; ms: number; stderr: string }> {
   return new Promise((resolve, reject) => {

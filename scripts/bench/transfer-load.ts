@@ -13,14 +13,22 @@
  * export of `main`, with this one's node_modules linked in) against the same tool, for before/after
  * figures in one sitting.
  *
- *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--node-arg=--cpu-prof ...]
+ * `--sender piw-import` sends with our own client instead, through the same real master: the checkout's
+ * cli/piw-import.ts as a process (tsx), importing a real wheel of each size; it prints per run the seconds
+ * from start to exit (its start-up, METADATA read and SHA-256 included) and the same less the start-up of
+ * `piw-import --version` (the nearest to transfer_load.py's end to end), and the CPU per MiB of both sides;
+ * `--import-node-arg` passes options to its node (`--cpu-prof`).
+ *
+ *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import] [--node-arg=--cpu-prof ...]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, loadTool, withRealMaster } from './support/real-master.js';
+import { writeBigWheel } from './support/big-wheel.js';
+import { cpuSeconds, loadTool, withRealMaster, type RealMaster } from './support/real-master.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,34 +36,98 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '3' },
     root: { type: 'string' },
     dir: { type: 'string', default: tmpdir() },
+    sender: { type: 'string', default: 'transfer_load' },
     // node options for the master, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
     'node-arg': { type: 'string', multiple: true, default: [] },
+    // node options for piw-import with --sender piw-import, e.g. --import-node-arg=--cpu-prof
+    'import-node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const TRANSFER_LOAD = loadTool('transfer_load.py');
 
+if (args.sender !== 'transfer_load' && args.sender !== 'piw-import') throw new Error(`--sender: transfer_load or piw-import, not ${args.sender}`);
+const MiB = 2 ** 20;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs piw-import of `master.root` with `argv`; its seconds start to exit and its CPU seconds. */
+async function piwImport(master: RealMaster, argv: string[]): Promise<{ seconds: number; cpu: number }> {
+  const started = performance.now();
+  const times = path.join(args.dir, `piw-bench-transfer-load-import-times-${process.pid}`);
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), ...argv],
+    { cwd: master.root, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`piw-import failed (${code}): ${stderr}`);
+  const [user, system] = readFileSync(times, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return { seconds, cpu: user! + system! };
+}
+
+/** piw-import of `master.root` sends a real wheel of each size `repeat` times; returns its CPU seconds. */
+async function importWithOurs(master: RealMaster, sizes: string[]): Promise<number> {
+  const dir = path.join(args.dir, 'piw-bench-transfer-load-wheels');
+  await mkdir(dir, { recursive: true });
+  // what every run spends before it does anything, for scale
+  const startups: number[] = [];
+  for (let i = 0; i < 3; i++) startups.push((await piwImport(master, ['--version'])).seconds);
+  const startup = median(startups);
+  console.log(`piw-import start-up and exit (--version): median ${startup.toFixed(2)} s`);
+  let clientCpu = 0;
+  for (const size of sizes) {
+    const pkg = `piwours${size}`;
+    execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', master.libpq, '-c', `VALUES (add_new_package('${pkg}', '', 'transfer-load')); VALUES (add_new_package_version('${pkg}', '1.0', NULL, ''))`]);
+    const wheel = path.join(dir, `${pkg}-1.0-cp311-cp311-linux_x86_64.whl`);
+    if ((await stat(wheel).catch(() => undefined)) === undefined) await writeBigWheel(wheel, Number(size) * MiB, pkg);
+    const mib = (await stat(wheel)).size / MiB;
+    const totals: number[] = [];
+    for (let run = 1; run <= Number(args.repeat); run++) {
+      const { seconds, cpu } = await piwImport(master, ['-y', '--import-queue', master.importQueue, '--file-queue', master.fileQueue, wheel]);
+      clientCpu += cpu;
+      totals.push(seconds);
+      console.log(
+        `  ${size} MiB run ${run}: ${(mib / seconds).toFixed(1)} MiB/s start to exit (${seconds.toFixed(2)} s), ` +
+          `${(mib / (seconds - startup)).toFixed(1)} MiB/s less start-up; its CPU ${cpu.toFixed(2)} s`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    const m = median(totals);
+    console.log(`median of ${args.repeat}, ${size} MiB: ${(mib / m).toFixed(1)} MiB/s start to exit, ${(mib / (m - startup)).toFixed(1)} MiB/s less start-up`);
+  }
+  return clientCpu;
+}
+
 await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'] }, async (master) => {
-  console.log(`transfer_load.py against piw-master of ${master.root}`);
+  console.log(`${args.sender === 'piw-import' ? `piw-import of ${master.root}` : 'transfer_load.py'} against piw-master of ${master.root}`);
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on it shows in every figure)`);
   const cpu = cpuSeconds(master.child.pid!);
   const sizes = args.sizes.split(',');
-  const clientTimes = path.join(args.dir, `piw-bench-transfer-load-times-${process.pid}`);
-  execFileSync(
-    '/usr/bin/time',
-    [
-      '-f', '%U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', master.importQueue, '--file-queue', master.fileQueue, '--sizes', ...sizes,
-      '--repeat', args.repeat, '--abi', 'cp311', '--workdir', path.join(args.dir, 'piw-bench-transfer-load-files'),
-      '--dsn', master.libpq,
-    ],
-    { stdio: 'inherit' },
-  );
+  let client: number;
+  if (args.sender === 'piw-import') {
+    client = await importWithOurs(master, sizes);
+  } else {
+    const clientTimes = path.join(args.dir, `piw-bench-transfer-load-times-${process.pid}`);
+    execFileSync(
+      '/usr/bin/time',
+      [
+        '-f', '%U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', master.importQueue, '--file-queue', master.fileQueue, '--sizes', ...sizes,
+        '--repeat', args.repeat, '--abi', 'cp311', '--workdir', path.join(args.dir, 'piw-bench-transfer-load-files'),
+        '--dsn', master.libpq,
+      ],
+      { stdio: 'inherit' },
+    );
+    const [user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    client = user! + system!;
+  }
   // CPU per MiB counts each side's work, not its waits for a core
   const mib = sizes.reduce((sum, size) => sum + Number(size), 0) * Number(args.repeat);
   const used = cpuSeconds(master.child.pid!) - cpu;
-  const [user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
-  const client = user! + system!;
   const perMiB = (s: number) => `${((s * 1000) / mib).toFixed(2)} ms/MiB`;
   console.log(`master CPU (every thread, register/transfer/verify): ${used.toFixed(2)} s for ${mib} MiB = ${perMiB(used)}`);
-  console.log(`client CPU (transfer_load.py, its one SHA-256 of each file included): ${client.toFixed(2)} s = ${perMiB(client)}`);
+  const what = args.sender === 'piw-import' ? 'piw-import, start-up and its SHA-256 of each run included' : 'transfer_load.py, its one SHA-256 of each file included';
+  console.log(`client CPU (${what}): ${client.toFixed(2)} s = ${perMiB(client)}`);
 });
 process.exit(0);

@@ -123,18 +123,18 @@ describe('piw-master on PostgreSQL', () => {
     const conn = await connect(parseDsn(database.masterDsn), { max: 1 });
     const db = new Database(conn);
     try {
-      await db.addNewPackage('foo', '', 'Foo things');
       const first = spawnMaster(['-v', '-d', database.masterDsn, ...addressArgs()]);
       await first.waitFor(READY);
-      // piw-rebuild project foo: Mr Chase asks the Secretary, which holds it back for 60 s.
+      // piw-add foo: Mr Chase asks the Secretary for its pages, which it holds back for 60 s (a rebuild's
+      // REBUILD is written at once instead).
       const tool = createRequestClient({ protocol: importerProtocol, address: ipc('import'), timeoutMs: 10_000 });
-      await expect(tool.request({ verb: 'REBUILD', data: ['PROJECT', 'foo'] })).resolves.toEqual({ verb: 'DONE' });
+      await expect(tool.request({ verb: 'ADDPKG', data: ['foo', 'Foo things', '', false, []] })).resolves.toEqual({ verb: 'DONE', data: 'NEWPKG' });
       await tool.close();
       first.child.kill('SIGTERM');
       const { code, stderr } = await first.exited;
       expect(code).toBe(0);
       expect(stderr).toContain('INFO master.the_secretary: saved 1 pending page rewrites');
-      expect((await db.loadRewritesPending()).map(([pkg, , command]) => [pkg, command])).toEqual([['foo', 'PROJECT']]);
+      expect((await db.loadRewritesPending()).map(([pkg, , command]) => [pkg, command])).toEqual([['foo', 'BOTH']]);
       const page = path.join(dir.path, 'www', 'project', 'foo', 'index.html');
       await expect(access(page)).rejects.toThrow();
 

@@ -32,7 +32,7 @@ test('behaviours 204, 205: home and search ask Big Brother for HOME, without a p
 test('behaviour 204: project and index for one package (canonicalised) write its pages', async () => {
   expect(await runTool('piw-rebuild', [...queue(), 'project', 'Foo.Bar'])).toMatchObject({ code: 0 });
   expect(await runTool('piw-rebuild', [...queue(), 'index', 'baz'])).toMatchObject({ code: 0 });
-  expect(world.events).toEqual(['web PROJECT foo-bar', 'web BOTH baz']);
+  expect(world.events).toEqual(['web REBUILD PROJECT foo-bar', 'web REBUILD BOTH baz']);
   expect(await world.site()).toEqual([
     'project/baz/', 'project/baz/index.html', 'project/baz/json/', 'project/baz/json/index.json',
     'project/foo-bar/', 'project/foo-bar/index.html', 'project/foo-bar/json/', 'project/foo-bar/json/index.json',
@@ -43,7 +43,7 @@ test('behaviour 204: project and index for one package (canonicalised) write its
 
 test('behaviour 205: every package with -y, no prompt', async () => {
   expect(await runTool('piw-rebuild', [...queue(), '-y', 'index'])).toMatchObject({ code: 0, stdout: '' });
-  expect(world.events).toEqual(['web BOTH baz', 'web BOTH foo-bar']);
+  expect(world.events).toEqual(['web REBUILD BOTH baz', 'web REBUILD BOTH foo-bar']);
 });
 
 test('behaviour 205: every package asks first; no exits 2 with nothing requested, yes requests them all', async () => {
@@ -57,7 +57,7 @@ test('behaviour 205: every package asks first; no exits 2 with nothing requested
   await yes.waitFor(/Proceed\? \[Y\/n\] /);
   yes.answer('');
   expect((await yes.exited).code).toBe(0);
-  expect(world.events).toEqual(['web PROJECT baz', 'web PROJECT foo-bar']);
+  expect(world.events).toEqual(['web REBUILD PROJECT baz', 'web REBUILD PROJECT foo-bar']);
 });
 
 test('behaviour 204: another part is a usage error (exit 2); an unknown package is the master\'s ERROR (exit 1)', async () => {
@@ -85,7 +85,7 @@ test('settings come from -c FILE ([rebuild] import_queue, yes) and PIW_IMPORT_QU
     await writeFile(conf, `[master]\nimport_queue = ipc:///nowhere\n[rebuild]\nimport_queue = ${world.address}\nyes = true\n`);
     const log = join(dir, 'rebuild.log');
     expect(await runTool('piw-rebuild', ['-c', conf, '-l', log, 'project'])).toMatchObject({ code: 0, stdout: '' });
-    expect(world.events).toEqual(['web PROJECT baz', 'web PROJECT foo-bar']);
+    expect(world.events).toEqual(['web REBUILD PROJECT baz', 'web REBUILD PROJECT foo-bar']);
     expect(await readFile(log, 'utf8')).toMatch(/INFO rebuild: the master queued the rebuild of project for every package\n/);
     const viaEnv = await runTool('piw-rebuild', ['home'], { env: toolEnv({ PIW_IMPORT_QUEUE: world.address }) });
     expect(viaEnv.code).toBe(0);

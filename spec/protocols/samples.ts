@@ -23,6 +23,7 @@ import {
   statsProtocol,
   taskControlProtocol,
   theScribeProtocol,
+  theSecretaryProtocol,
   TimeDelta,
   type OracleVerb,
   type Protocol,
@@ -148,6 +149,8 @@ export const oracleRequestSamples: Record<OracleVerb, Samples> = {
   PROJDATA: pkg(),
   SETFILEMETA: { valid: ['foo-0.1-py3-none-any.whl', '>=3.9', 'ab'.repeat(32)], invalid: [['foo-0.1-py3-none-any.whl', '>=3.9', null], ['foo.whl', 3, 'ab']] },
   BUILDLOG: { valid: 42, invalid: ['42', null, 1.5] },
+  PROJPAGES: { valid: ['foo', 'bar'], invalid: ['foo', [1], null] },
+  BUILDLOGS: { valid: [42, 43], invalid: [42, ['42'], [1.5]] },
 };
 
 /** What `OK` carries for each Oracle verb (protocols/README.md §4.4). */
@@ -212,6 +215,11 @@ export const oracleResultSamples: Record<OracleVerb, Samples> = {
   },
   SETFILEMETA: { valid: null, invalid: [0] },
   BUILDLOG: { valid: 'Collecting foo\n', invalid: [5] },
+  PROJPAGES: {
+    valid: { foo: [[[], []], 'A package', 'Foo', ['FOO']] },
+    invalid: [{ foo: [[[], []], 'A package', 'Foo'] }, { foo: [[[], []], 1, null, []] }],
+  },
+  BUILDLOGS: { valid: { 42: 'Collecting foo\n' }, invalid: [{ 42: null }, ['Collecting foo\n']] },
 };
 
 export const protocolSamples: Record<string, ProtocolSamples> = {
@@ -302,6 +310,19 @@ export const protocolSamples: Record<string, ProtocolSamples> = {
       DELPKG: pkg(),
       HOME: { valid: masterStats, invalid: [replace(masterStats, 2, [['cp311', 2]]), replace(masterStats, 17, '0.5'), masterStats.slice(1)] },
       SEARCH: { valid: { foo: [10, 100], bar: [0, 1] }, invalid: [{ foo: [10] }, [['foo', [10, 100]]], { foo: [1.5, 2] }] },
+    },
+    send: { DONE: noData },
+  },
+  the_secretary: {
+    protocol: theSecretaryProtocol as never,
+    recv: {
+      PROJECT: pkg(),
+      BOTH: pkg(),
+      DELVER: pkgVer(),
+      DELPKG: pkg(),
+      HOME: { valid: masterStats, invalid: [masterStats.slice(1)] },
+      SEARCH: { valid: { foo: [10, 100] }, invalid: [{ foo: [10] }] },
+      REBUILD: { valid: ['BOTH', 'foo'], invalid: [['HOME', 'foo'], ['BOTH', null], ['PROJECT']] },
     },
     send: { DONE: noData },
   },

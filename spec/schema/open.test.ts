@@ -1,6 +1,6 @@
 /**
  * openDatabase (schema/open.ts): the master's way in. The embedded default is initialised on first use,
- * runs as the master role, persists and is locked while open; any database whose version is not ours is
+ * runs as the master role, persists and is locked while open, with small memory settings (issue 15); any database whose version is not ours is
  * refused with the piw-initdb command that fixes it (behaviour 34, with our version); bad targets say what
  * is wrong.
  */
@@ -36,6 +36,8 @@ describe('the embedded database', () => {
     const again = await openDatabase({ dsn });
     try {
       expect(await again.getAllPackages()).toEqual(new Set(['foo']));
+      // issue 15: PostgreSQL's 128MB of shared buffers would cost the master as much RSS from the start.
+      expect(await again.sql`SELECT current_setting('shared_buffers') AS buffers`).toEqual([{ buffers: '16MB' }]);
     } finally {
       await again.close();
     }

@@ -5,10 +5,17 @@ import type { ChildProcess } from 'node:child_process';
 export async function masterReady(child: ChildProcess, timeoutMs = 180_000): Promise<string> {
   let log = '';
   child.stderr!.on('data', (d) => (log += String(d)));
+  return logReady(child, () => log, timeoutMs);
+}
+
+/** The same for a master whose log is read by `read` (e.g. from the file its stderr goes to). */
+export async function logReady(child: ChildProcess, read: () => string, timeoutMs = 180_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  let log = read();
   while (!/all tasks ready/.test(log)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`piw-master did not start:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+    log = read();
   }
   return log;
 }

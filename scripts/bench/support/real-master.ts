@@ -3,16 +3,18 @@
  * clients: a throwaway PostgreSQL cluster (as the tests start one, fsync off), a database made by that
  * checkout's piw-initdb with the cp311 ABI, and the master at -v with its ipc queues and output in a temp
  * dir and its slave and file queues on free tcp ports. `root` runs another checkout's master (an older
- * commit's worktree) so before and after are measured by the same client in one sitting.
+ * commit's worktree) so before and after are measured by the same client in one sitting. `embedded` runs
+ * the master on the embedded database (PGlite) in the temp dir instead, as `npm start` does, prepared by
+ * that checkout's own code (scripts/start/database.ts: the schema, then the cp311 ABI).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import startPostgres from '../../../spec/support/postgres-global-setup.js';
 import teardownPostgres from '../../../spec/support/postgres-global-teardown.js';
-import { boundAddress, masterReady } from './master-log.js';
+import { boundAddress, logReady } from './master-log.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -46,6 +48,8 @@ export interface RealMaster {
   /** The checkout whose master runs. */
   root: string;
   child: ChildProcess;
+  /** The file the master's log (its stderr) is written to. */
+  logFile: string;
   /** libpq keywords of the master's database as the master's role, for the tools' `--dsn`. */
   libpq: string;
   /** The same as the cluster's superuser (a tool that seeds the tables). */
@@ -62,6 +66,17 @@ export interface RealMasterOptions {
   dir: string;
   /** node options for the master (`--cpu-prof`, `--trace-gc`). */
   nodeArgs?: string[];
+  /** A file the master's log (its stderr) is copied to, to see what it did. */
+  logFile?: string;
+  /**
+   * Fills the database before the master starts (given the superuser's libpq keywords), so the master
+   * starts up knowing it, as a long-running production master would. PostgreSQL only.
+   */
+  prepare?: (ownerLibpq: string) => void;
+  /** The embedded database (PGlite) instead of a PostgreSQL server. */
+  embedded?: boolean;
+  /** Called as soon as the master's process exists (a sampler that must see its start-up). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,38 +86,60 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
   const root = path.resolve(opts.root ?? ROOT);
   const dir = await mkdtemp(path.join(opts.dir, 'piw-bench-master-'));
   let child: ChildProcess | undefined;
-  await startPostgres();
+  if (!opts.embedded) await startPostgres();
   try {
+    const env = { ...process.env, PIW_ALLOW_ROOT: '1' };
     const host = process.env.PGHOST!;
     const port = process.env.PGPORT ?? '5432';
     const db = `piw_bench_${process.pid}`;
-    psql('postgres', `CREATE DATABASE ${db}`);
-    const env = { ...process.env, PIW_ALLOW_ROOT: '1' };
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'cli', 'piw-initdb.ts'), '-y', '-q', '-d', `postgres://${process.env.PGUSER}@/${db}?host=${host}&port=${port}`], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    psql(db, "INSERT INTO build_abis (abi_tag) VALUES ('cp311') ON CONFLICT DO NOTHING");
+    let dsn: string;
+    const ownerLibpq = opts.embedded
+      ? `host=${path.join(dir, 'pgdata')} port=5432 dbname=postgres user=postgres`
+      : `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`;
+    if (opts.embedded) {
+      if (opts.prepare !== undefined) throw new Error('a database filled before the master starts needs PostgreSQL, not the embedded database');
+      dsn = `pglite:${path.join(dir, 'pgdata')}`;
+      const prepare = `import { prepareDemoDatabase } from ${JSON.stringify(path.join(root, 'scripts', 'start', 'database.ts'))}; await prepareDemoDatabase(${JSON.stringify(path.join(dir, 'pgdata'))}, 'cp311');`;
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', prepare], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    } else {
+      psql('postgres', `CREATE DATABASE ${db}`);
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'cli', 'piw-initdb.ts'), '-y', '-q', '-d', `postgres://${process.env.PGUSER}@/${db}?host=${host}&port=${port}`], {
+        cwd: root,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      psql(db, "INSERT INTO build_abis (abi_tag) VALUES ('cp311') ON CONFLICT DO NOTHING");
+      opts.prepare?.(ownerLibpq);
+      dsn = `postgres://piwheels@/${db}?host=${host}&port=${port}`;
+    }
     const ipc = (q: string) => `ipc://${path.join(dir, q)}`;
+    // The master's stderr goes to a file, not a pipe: the benchmarks wait for their load tool with
+    // execFileSync, and a master whose log pipe nobody reads meanwhile (500 hello lines fill it) stops dead
+    // at its next line, which made whole runs measure 0 replies/s.
+    const logFile = opts.logFile ?? path.join(dir, 'master.log');
+    const logFd = openSync(logFile, 'w');
     child = spawn(
       process.execPath,
       [
         ...(opts.nodeArgs ?? []),
-        '--import', 'tsx', path.join(root, 'cli', 'piw-master.ts'), '--dsn', `postgres://piwheels@/${db}?host=${host}&port=${port}`,
+        '--import', 'tsx', path.join(root, 'cli', 'piw-master.ts'), '--dsn', dsn,
         '--status-queue', ipc('status'), '--control-queue', ipc('control'), '--import-queue', ipc('import'), '--log-queue', ipc('log'),
         '--slave-queue', 'tcp://127.0.0.1:*', '--file-queue', 'tcp://127.0.0.1:*',
         '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi', '--pypi-json', 'http://127.0.0.1:9/pypi', '-v',
         '-o', path.join(dir, 'www'),
       ],
-      { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'] }, // stdout: --trace-gc
+      { cwd: root, env, stdio: ['ignore', 'inherit', logFd] }, // stdout: --trace-gc
     );
-    const log = await masterReady(child);
+    closeSync(logFd);
+    opts.onSpawn?.(child);
+    const log = await logReady(child, () => readFileSync(logFile, 'utf8'));
     return await work({
       root,
       child,
-      libpq: `host=${host} port=${port} dbname=${db} user=piwheels`,
-      ownerLibpq: `host=${host} port=${port} dbname=${db} user=${process.env.PGUSER}`,
+      // The embedded database serves operators on <data dir>/.s.PGSQL.5432 (schema/operator-socket.ts).
+      libpq: opts.embedded ? `host=${path.join(dir, 'pgdata')} port=5432 dbname=postgres user=piwheels` : `host=${host} port=${port} dbname=${db} user=piwheels`,
+      ownerLibpq,
+      logFile,
       output: path.join(dir, 'www'),
       importQueue: ipc('import'),
       slaveQueue: boundAddress(log, 'listening for slaves on'),
@@ -115,6 +152,6 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await rm(dir, { recursive: true, force: true });
-    await teardownPostgres();
+    if (!opts.embedded) await teardownPostgres();
   }
 }

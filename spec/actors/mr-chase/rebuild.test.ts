@@ -28,10 +28,10 @@ test('behaviour 101: REBUILD HOME and REBUILD SEARCH both push HOME to the stats
   expect(world.events).toEqual(['stats HOME', 'stats HOME']);
 });
 
-test('behaviour 102: REBUILD PROJECT / BOTH of a known package sends that request to the web queue and the pages are written', async () => {
+test('behaviour 102: REBUILD PROJECT / BOTH of a known package sends that request to the web queue (as REBUILD: at once) and the pages are written', async () => {
   expect(await ask(client, { verb: 'REBUILD', data: ['PROJECT', 'foo'] })).toBe('DONE');
   expect(await ask(client, { verb: 'REBUILD', data: ['BOTH', 'bar'] })).toBe('DONE');
-  expect(world.events).toEqual(['web PROJECT foo', 'web BOTH bar']);
+  expect(world.events).toEqual(['web REBUILD PROJECT foo', 'web REBUILD BOTH bar']);
   expect(await world.site()).toEqual([
     'project/bar/', 'project/bar/index.html', 'project/bar/json/', 'project/bar/json/index.json',
     'project/foo/', 'project/foo/index.html', 'project/foo/json/', 'project/foo/json/index.json',
@@ -49,18 +49,18 @@ test('behaviour 102: REBUILD of an unknown package is refused and nothing is req
 
 test('behaviour 103: REBUILD [part, null] requests that part for every package', async () => {
   expect(await ask(client, { verb: 'REBUILD', data: ['BOTH', null] })).toBe('DONE');
-  expect(world.events).toEqual(['web BOTH bar', 'web BOTH baz', 'web BOTH foo']);
+  expect(world.events).toEqual(['web REBUILD BOTH bar', 'web REBUILD BOTH baz', 'web REBUILD BOTH foo']);
   world.events.length = 0;
   expect(await ask(client, { verb: 'REBUILD', data: ['PROJECT', null] })).toBe('DONE');
-  expect(world.events).toEqual(['web PROJECT bar', 'web PROJECT baz', 'web PROJECT foo']);
+  expect(world.events).toEqual(['web REBUILD PROJECT bar', 'web REBUILD PROJECT baz', 'web REBUILD PROJECT foo']);
   for (const pkg of ['bar', 'baz', 'foo']) expect(await world.site()).toContain(`simple/${pkg}/index.html`);
 });
 
 test('a rebuild of every package stops at the first page request that fails, and says why', async () => {
   world.onWeb = async (msg) => {
-    if (msg.data === 'baz') throw new Error('no room on the disk');
+    if (msg.verb === 'REBUILD' && msg.data[1] === 'baz') throw new Error('no room on the disk');
   };
   const reply = await ask(client, { verb: 'REBUILD', data: ['PROJECT', null] });
   expect(reply).toMatch(/^ERROR .*no room on the disk/);
-  expect(world.events).toEqual(['web PROJECT bar', 'web PROJECT baz']);
+  expect(world.events).toEqual(['web REBUILD PROJECT bar', 'web REBUILD PROJECT baz']);
 });

@@ -22,11 +22,11 @@ import { Scribe } from '../../../actors/scribe/scribe.js';
 import { createRequestClient } from '../../../actors/zmq/request.js';
 import { importerProtocol } from '../../../protocols/mr-chase.js';
 import type { Message } from '../../../protocols/protocol.js';
-import type { theScribeProtocol } from '../../../protocols/scribe.js';
+import type { theSecretaryProtocol } from '../../../protocols/scribe.js';
 import type { skipProtocol } from '../../../protocols/cloud-gazer.js';
 import type { TestBackend } from '../../support/postgres.js';
 
-export type WebMessage = Message<(typeof theScribeProtocol)['recv']>;
+export type WebMessage = Message<(typeof theSecretaryProtocol)['recv']>;
 export type SkipMessage = Message<(typeof skipProtocol)['recv']>;
 
 /** The Scribe's reads and writes, answered by the Oracle over the bus (as the master's Scribe task's are). */
@@ -129,7 +129,8 @@ export async function startWorld(backend: TestBackend, opts: WorldOptions = {}):
   bus.serve(queues.web, async (msg) => {
     events.push(`web ${show(msg)}`);
     await world.onWeb?.(msg);
-    await scribe.handle(msg);
+    // the Secretary's part: piw-rebuild's REBUILD is that rewrite, at once
+    await scribe.handle(msg.verb === 'REBUILD' ? { verb: msg.data[0], data: msg.data[1] } : msg);
     return { verb: 'DONE' };
   });
   bus.serve(queues.skip, async (msg) => {

@@ -97,6 +97,13 @@ describe.each(BACKENDS)('the Oracle on %s', (kind) => {
     expect(files).toEqual([['1.0', file[0], 1000, file[2], 'cp34m', 'cp34m', 'linux_armv7l', '>=3.7, <4', 'cd'.repeat(32), expect.any(Date), ['libc6', 'libfoo'], []]]);
     expect(await ask({ verb: 'BUILDLOG', data: id })).toEqual(expect.any(String));
     expect(await ask({ verb: 'BUILDLOG', data: id + 1000 })).toBeNull();
+    // many packages and logs at once: what the single queries give, each package once, unknown ones empty
+    const pages = await ask({ verb: 'PROJPAGES', data: ['foo', 'nope', 'foo'] });
+    expect(Object.keys(pages).sort()).toEqual(['foo', 'nope']);
+    expect(pages.foo![0]).toEqual(await ask({ verb: 'PROJDATA', data: 'foo' }));
+    expect(pages.foo!.slice(1)).toEqual([await ask({ verb: 'GETDESC', data: 'foo' }), await ask({ verb: 'GETPROJNAME', data: 'foo' }), await ask({ verb: 'GETPKGNAMES', data: 'foo' })]);
+    expect(pages.nope).toEqual([[[], []], null, null, []]);
+    expect(await ask({ verb: 'BUILDLOGS', data: [id, id + 1000] })).toEqual({ [id]: await ask({ verb: 'BUILDLOG', data: id }) });
     expect(await ask({ verb: 'UNYANKVER', data: ['foo', '1.0'] })).toBeNull();
     expect((await ask({ verb: 'PROJDATA', data: 'foo' }))[0].find((r) => r[0] === '1.0')!.slice(3, 5)).toEqual([false, '']);
 

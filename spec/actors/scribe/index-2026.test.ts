@@ -209,3 +209,20 @@ test('DELVER removes the version\'s wheels, metadata files and build logs; DELPK
   expect(after.filter((p) => p.includes('foo') || p.endsWith('.gz'))).toEqual([]);
   expect(s.log.lines.filter((l) => l.level === 'error')).toEqual([]);
 });
+
+test('wheels missing from the disk are not opened, and are reported once per package, not with every page', async () => {
+  site = await startScribe([pkg()]);
+  await site.scribe.both('foo');
+  await site.scribe.both('foo');
+  const dir = join(site.output, 'simple', 'foo');
+  expect(site.log.lines.filter((l) => l.level === 'warn')).toEqual([
+    {
+      level: 'warn',
+      message: `4 wheel(s) of foo missing from ${dir}, so without metadata: foo-2.0-py3-none-any.whl, foo-1.0-cp311-cp311-linux_armv7l.whl, foo-1.0-cp311-cp311-linux_armv6l.whl, foo-0.9-py3-none-any.whl`,
+    },
+  ]);
+  // once a wheel arrives, its metadata is read with the next page
+  await writeWheel(dir, 'foo-2.0-py3-none-any.whl', { requiresPython: '>=3.8' });
+  await site.scribe.both('foo');
+  expect(site.data.calls.filter((c) => c.startsWith('SETFILEMETA'))).toEqual([expect.stringMatching(/^SETFILEMETA foo-2\.0-py3-none-any\.whl >=3\.8 /)]);
+});

@@ -118,6 +118,47 @@ describe('PUSH / PULL / PUB sockets', () => {
     }
   });
 
+  test('issue 15: with no subscriber a status is dropped before it is encoded; from the first subscription to the last unsubscription every one is', async () => {
+    const dir = await tempDir();
+    let encoded = 0;
+    const counting = Object.create(monitorStatsProtocol) as typeof monitorStatsProtocol;
+    counting.encode = (msg) => (encoded++, monitorStatsProtocol.encode(msg));
+    const pub = await createPublisherAdapter({ protocol: counting, address: `ipc://${dir.path}/status` });
+    const status = { verb: 'SLAVE' as const, data: [2, new Date('2020-09-15T12:00:00Z'), 'SEND', 'x.whl'] as [number, Date, 'SEND', string] };
+    const sub = new zmq.Subscriber({ linger: 0 });
+    try {
+      for (let i = 0; i < 5; i++) await pub.publish(status);
+      expect(encoded).toBe(0);
+      sub.connect(pub.endpoint);
+      sub.subscribe();
+      // The subscription reaches the publisher asynchronously; from then on each message is encoded and received.
+      while (encoded === 0) {
+        await pub.publish(status);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const [frame] = await sub.receive();
+      expect(monitorProtocol.decode(frame!)).toEqual(status);
+      const before = encoded;
+      await pub.publish(status);
+      expect(encoded).toBe(before + 1);
+      // A monitor that goes away closes its socket: its last unsubscription reaches the publisher.
+      sub.close();
+      for (let quiet = 0; quiet < 3; ) {
+        const was = encoded;
+        await pub.publish(status);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        quiet = encoded === was ? quiet + 1 : 0;
+      }
+      const after = encoded;
+      for (let i = 0; i < 5; i++) await pub.publish(status);
+      expect(encoded).toBe(after);
+    } finally {
+      sub.close();
+      await pub.close();
+      await dir.remove();
+    }
+  });
+
   test('issue 11: a 16 MiB subscription is refused: the publisher\'s memory stays put and a monitor keeps its stream', async () => {
     const dir = await tempDir();
     const pub = await createPublisherAdapter({ protocol: monitorStatsProtocol, address: `ipc://${dir.path}/status` });

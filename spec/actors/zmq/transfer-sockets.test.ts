@@ -1,14 +1,30 @@
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as zmq from 'zeromq';
 import { memoryLogger } from '../../../actors/runtime/logger.js';
 import { createFileDealer, createFileRouter, type FileDealerEvent, type FileRouterEvent } from '../../../actors/zmq/transfer-sockets.js';
-import { Collector, transports } from './support.js';
+import type { HeldChunk } from '../../../actors/zmq/file-router-worker.js';
+import { Collector, tempDir, transports } from './support.js';
 
 describe.each(transports)('file-transfer ROUTER ⇄ DEALER over %s', (_name, transport) => {
   test('HELLO, FETCH, CHUNK (offset frame echoed as received) and DONE travel as raw frames (protocols/README.md §6)', async () => {
     const { address, cleanup } = await transport();
+    const out = await tempDir();
+    const fd = openSync(join(out.path, 'chunk'), 'w+');
+    // A CHUNK's data stays on the socket's thread, to be written while its event is handled: this one at 3.
+    const written: Promise<Error | undefined>[] = [];
     const atMaster = new Collector<FileRouterEvent>();
+    const target = {
+      send: (event: FileRouterEvent) => {
+        if (event.type === 'file.frame' && event.frame.verb === 'CHUNK') {
+          const { data } = event.frame;
+          written.push(new Promise((resolve) => data.writeTo(fd, 3, resolve)));
+        }
+        atMaster.send(event);
+      },
+    };
     const atClient = new Collector<FileDealerEvent>();
-    const router = await createFileRouter({ address, target: atMaster, log: memoryLogger() });
+    const router = await createFileRouter({ address, target, log: memoryLogger() });
     const dealer = createFileDealer({ address: router.endpoint, target: atClient, log: memoryLogger() });
     try {
       await dealer.hello(7);
@@ -24,14 +40,42 @@ describe.each(transports)('file-transfer ROUTER ⇄ DEALER over %s', (_name, tra
       await dealer.chunk(offsetFrame, bytes);
       const [, chunk] = await atMaster.take(2);
       expect(chunk).toMatchObject({ type: 'file.frame', peer, frame: { verb: 'CHUNK', offset: 65536 } });
-      expect(Buffer.compare((chunk as { frame: { data: Buffer } }).frame.data, bytes)).toBe(0);
+      expect((chunk as { frame: { data: { length: number } } }).frame.data.length).toBe(100);
+      await expect(written[0]).resolves.toBeUndefined();
+      expect(readFileSync(join(out.path, 'chunk')).equals(Buffer.concat([Buffer.alloc(3), bytes]))).toBe(true);
       await router.send(peer, { verb: 'DONE' });
       const [, done] = await atClient.take(2);
       expect(done).toEqual({ type: 'file.frame', frame: { verb: 'DONE' } });
     } finally {
+      closeSync(fd);
       await dealer.close();
       await router.close();
       await cleanup();
+      await out.remove();
+    }
+  });
+
+  test('a chunk let go of after its event was handled is no longer there to write', async () => {
+    const { address, cleanup } = await transport();
+    const out = await tempDir();
+    const fd = openSync(join(out.path, 'chunk'), 'w+');
+    const atMaster = new Collector<FileRouterEvent>();
+    const router = await createFileRouter({ address, target: atMaster, log: memoryLogger() });
+    const rogue = new zmq.Dealer({ linger: 0 });
+    rogue.connect(router.endpoint);
+    try {
+      await rogue.send(['CHUNK', '0', 'late']);
+      const [chunk] = await atMaster.take(1);
+      const { data } = (chunk as { frame: { data: HeldChunk } }).frame;
+      const error = await new Promise<Error | undefined>((resolve) => data.writeTo(fd, 0, resolve));
+      expect(error).toMatchObject({ code: 'PIW_ERR_ZMQ_THREAD', message: expect.stringMatching(/after its release/) });
+      expect(readFileSync(join(out.path, 'chunk'))).toHaveLength(0);
+    } finally {
+      closeSync(fd);
+      rogue.close();
+      await router.close();
+      await cleanup();
+      await out.remove();
     }
   });
 

@@ -32,7 +32,8 @@ export function runMaster(input: MasterTransferInput, verify: (input: VerifyInpu
       sendFrames: (_, list) => frames.push(...list.map(show)),
       writeChunk: (_, { offset, data }) => {
         writes.push({ offset, length: data.length });
-        if (data.length) file.set(data, offset);
+        // the frames this harness feeds carry Buffers
+        if (data.length) file.set(data as Uint8Array, offset);
       },
       log: (_, entry) => logs.push(entry),
     },

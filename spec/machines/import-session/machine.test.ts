@@ -331,20 +331,20 @@ describe('import session: REBUILD (behaviours 101–103)', () => {
     expect(await s.send({ type: 'REBUILD', data: [part] })).toEqual(['stats HOME', 'reply DONE']);
   });
 
-  test.each([['PROJECT'], ['BOTH']] as const)('behaviour 102: REBUILD [%s, pkg] → PKGEXISTS, that request to the web queue → DONE', async (part) => {
+  test.each([['PROJECT'], ['BOTH']] as const)('behaviour 102: REBUILD [%s, pkg] → PKGEXISTS, that request to the web queue (as REBUILD: at once) → DONE', async (part) => {
     const s = runSession(makeWorld());
-    expect(await s.send({ type: 'REBUILD', data: [part, 'foo'] })).toEqual(['PKGEXISTS foo', `web ${part} foo`, 'reply DONE']);
+    expect(await s.send({ type: 'REBUILD', data: [part, 'foo'] })).toEqual(['PKGEXISTS foo', `web REBUILD ${part} foo`, 'reply DONE']);
     const t = runSession(makeWorld());
     expect(await t.send({ type: 'REBUILD', data: [part, 'bar'] })).toEqual(['PKGEXISTS bar', 'reply ERROR unknown package bar']);
   });
 
-  test('behaviour 103: REBUILD [part, null] → ALLPKGS and one web request per package → DONE', async () => {
+  test('behaviour 103: REBUILD [part, null] → ALLPKGS and one web request (REBUILD: at once) per package → DONE', async () => {
     const s = runSession(makeWorld({ packages: new Set(['foo', 'bar', 'baz']) }));
     expect(await s.send({ type: 'REBUILD', data: ['BOTH', null] })).toEqual([
       'ALLPKGS',
-      'web BOTH bar',
-      'web BOTH baz',
-      'web BOTH foo',
+      'web REBUILD BOTH bar',
+      'web REBUILD BOTH baz',
+      'web REBUILD BOTH foo',
       'reply DONE',
     ]);
     const empty = runSession(makeWorld({ packages: new Set() }));

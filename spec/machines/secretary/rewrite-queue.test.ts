@@ -60,3 +60,22 @@ test('a full-site rebuild of 200,000 packages buffers and drains in linear time'
   expect(times.every((t, i) => t === T0 + i)).toBe(true); // oldest first, upgrades kept their timestamps
   expect(q.size).toBe(0);
 });
+
+test('entries piw-rebuild asks for (now) are due at once, ahead of the buffer; a buffered one moves there', () => {
+  let q = RewriteQueue.empty.add('a', 'PROJECT', T0).add('b', 'PROJECT', T0 + 1).add('c', 'BOTH', T0 + 2, true);
+  q = q.add('b', 'BOTH', T0 + 3, true).add('c', 'PROJECT', T0 + 4);
+  expect(q.entries()).toEqual([
+    { package: 'c', command: 'BOTH', addedAt: T0 + 2, now: true },
+    { package: 'b', command: 'BOTH', addedAt: T0 + 1, now: true },
+    { package: 'a', command: 'PROJECT', addedAt: T0 },
+  ]);
+  const [due, rest] = q.takeDue(T0 + 5, 60_000);
+  expect(due.map((r) => r.package)).toEqual(['c', 'b']);
+  expect(rest.takeDue(T0 + 60_001, 60_000)[0].map((r) => r.package)).toEqual(['a']);
+  expect(q.purge('c').takeDue(T0, 60_000, 1)[0].map((r) => r.package)).toEqual(['b']);
+  expect(q.toRows()).toEqual([
+    ['c', new Date(T0 + 2), 'BOTH'],
+    ['b', new Date(T0 + 1), 'BOTH'],
+    ['a', new Date(T0), 'PROJECT'],
+  ]);
+});

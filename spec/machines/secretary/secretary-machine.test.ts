@@ -159,6 +159,41 @@ test('at most `concurrency` rewrites are with the Scribe at once; completions ha
   expect(s.actor.getSnapshot().context.inFlight.map((r) => r.package)).toEqual(['a', 'c']);
 });
 
+test("piw-rebuild's REBUILD is answered at once and handed out at once, ahead of the buffer, within the concurrency", () => {
+  const s = start({ concurrency: 2 });
+  s.request({ verb: 'PROJECT', data: 'old' }, T0);
+  s.request({ verb: 'BOTH', data: 'both' }, T0 + 1);
+  s.take();
+  s.tick(T0 + 2);
+  const id = s.request({ verb: 'REBUILD', data: ['PROJECT', 'a'] }, T0 + 2);
+  expect(s.take()).toEqual([{ type: 'answer', id }, { type: 'rewrite', msg: { verb: 'PROJECT', data: 'a' } }]);
+  // a buffered package moves ahead, its command upgraded as ever; the rest wait for room
+  s.request({ verb: 'REBUILD', data: ['PROJECT', 'both'] }, T0 + 3);
+  s.request({ verb: 'REBUILD', data: ['BOTH', 'b'] }, T0 + 4);
+  expect(rewrites(s.take())).toEqual(['BOTH both']);
+  s.actor.send({ type: 'REWRITTEN', package: 'a' });
+  expect(rewrites(s.take())).toEqual(['BOTH b']);
+  s.actor.send({ type: 'REWRITTEN', package: 'both' });
+  s.actor.send({ type: 'REWRITTEN', package: 'b' });
+  expect(s.take()).toEqual([]); // the buffered one keeps its delay
+  s.tick(T0 + BUFFER_DELAY_MS + 1);
+  expect(rewrites(s.take())).toEqual(['PROJECT old']);
+});
+
+test('REBUILD is purged by a deletion, held while paused, and saved with the time it was asked for', () => {
+  const s = start({ concurrency: 1 });
+  s.actor.send({ type: 'PAUSE' });
+  s.request({ verb: 'REBUILD', data: ['BOTH', 'foo'] }, T0);
+  s.request({ verb: 'REBUILD', data: ['BOTH', 'gone'] }, T0 + 1);
+  s.request({ verb: 'DELPKG', data: 'gone' }, T0 + 2);
+  s.tick(T0 + 3);
+  expect(rewrites(s.take())).toEqual([]);
+  expect(pendingRows(s.actor.getSnapshot().context)).toEqual([['foo', new Date(T0), 'BOTH']]);
+  s.actor.send({ type: 'RESUME' });
+  s.tick(T0 + 4);
+  expect(rewrites(s.take())).toEqual(['BOTH foo']);
+});
+
 test('behaviour 35: in dev mode the buffer delay is 3 s', () => {
   const s = start({ delayMs: DEV_BUFFER_DELAY_MS });
   s.request({ verb: 'BOTH', data: 'foo' }, T0);
@@ -199,6 +234,7 @@ test('generated paths reach every state and transition', () => {
         { type: 'REQUEST', id: 1, msg: { verb: 'PROJECT', data: p }, at: T0 },
         { type: 'REQUEST', id: 2, msg: { verb: 'BOTH', data: p }, at: T0 },
         { type: 'REQUEST', id: 3, msg: { verb: 'DELPKG', data: p }, at: T0 },
+        { type: 'REQUEST', id: 5, msg: { verb: 'REBUILD', data: ['BOTH', p] }, at: T0 },
         { type: 'REWRITTEN', package: p },
       ]),
       { type: 'REQUEST', id: 4, msg: { verb: 'SEARCH', data: {} }, at: T0 },

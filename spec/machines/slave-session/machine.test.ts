@@ -459,6 +459,31 @@ describe('messages out of order', () => {
   });
 });
 
+test('issue 15: HELLO → ACK and IDLE → SLEEP or BUILD each take one macrostep when the id counter and the queue answer at once', async () => {
+  const s = startSession();
+  let snapshots = 0;
+  s.actor.subscribe(() => snapshots++);
+  await s.hello();
+  expect([s.replyVerbs(), snapshots]).toEqual([['ACK'], 1]);
+  await s.idle();
+  expect([s.replyVerbs(), snapshots]).toEqual([['ACK', 'SLEEP'], 2]);
+  s.jobs.push(['foo', '1.0']);
+  await s.idle();
+  expect([s.replyVerbs(), snapshots]).toEqual([['ACK', 'SLEEP', 'BUILD'], 3]);
+});
+
+test('issue 15: hello and shutdown are logged at INFO, as 0.18 does; IDLE → SLEEP logs nothing', async () => {
+  const s = startSession();
+  await s.hello();
+  await s.idle();
+  await s.idle();
+  await s.bye();
+  expect(s.logs).toEqual([
+    { level: 'info', message: expect.stringMatching(new RegExp(`^slave ${SLAVE_ID}: hello \\(build_timeout=`)) },
+    { level: 'info', message: `slave ${SLAVE_ID}: shutdown` },
+  ]);
+});
+
 describe('leaving', () => {
   test('58: BYE ends the session with no reply; monitors see DIE with NoData', async () => {
     const s = startSession();
