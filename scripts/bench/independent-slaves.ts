@@ -8,10 +8,12 @@
  * before the load, at its end, 10 s after and `--after` seconds after it stopped (whether the master gives
  * back what the slaves cost), each split into anonymous memory (V8's heap, malloc, PGlite's WebAssembly
  * memory) and file-backed pages (code). `--root` runs another checkout's master against the same client,
- * for before/after figures in one sitting; `--snapshots DIR` writes V8 heap snapshots of the master
- * before the load, at its end and at the last reading (they perturb the figures that follow them).
+ * for before/after figures in one sitting; `--installed` runs the master as installed (its `dist/` build,
+ * without tsx's loader thread: the memory an operator's master has); `--snapshots DIR` writes V8 heap
+ * snapshots of the master before the load, at its end and at the last reading (they perturb the figures
+ * that follow them).
  *
- *   npx tsx scripts/bench/independent-slaves.ts [--slaves 10,500] [--duration 20] [--repeat 1] [--embedded]
+ *   npx tsx scripts/bench/independent-slaves.ts [--slaves 10,500] [--duration 20] [--repeat 1] [--embedded] [--installed]
  *     [--after 60] [--root DIR] [--snapshots DIR] [--node-arg=--trace-gc …]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '1' },
     embedded: { type: 'boolean', default: false },
+    installed: { type: 'boolean', default: false },
     after: { type: 'string', default: '60' },
     root: { type: 'string' },
     dir: { type: 'string', default: tmpdir() },
@@ -118,7 +121,7 @@ const onSpawn = (child: ChildProcess) => {
   sampler = new PeakSampler(child.pid!);
 };
 
-await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded: args.embedded, onSpawn }, async (master) => {
+await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded: args.embedded, installed: args.installed, onSpawn }, async (master) => {
   const pid = master.child.pid!;
   const startPeak = sampler!.take();
   console.log(`slave_load.py against piw-master of ${master.root} on ${args.embedded ? 'the embedded database (PGlite)' : 'PostgreSQL'}`);

@@ -75,6 +75,12 @@ export interface RealMasterOptions {
   prepare?: (ownerLibpq: string) => void;
   /** The embedded database (PGlite) instead of a PostgreSQL server. */
   embedded?: boolean;
+  /**
+   * The master as installed (the `piw-master` bin: the build in `dist/`, made first with the checkout's
+   * `npm run build`) rather than its TypeScript through tsx, whose loader runs on a thread of its own: the
+   * memory an operator's master has.
+   */
+  installed?: boolean;
   /** Called as soon as the master's process exists (a sampler that must see its start-up). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -117,12 +123,14 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
     // execFileSync, and a master whose log pipe nobody reads meanwhile (500 hello lines fill it) stops dead
     // at its next line, which made whole runs measure 0 replies/s.
     const logFile = opts.logFile ?? path.join(dir, 'master.log');
+    if (opts.installed) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const master = opts.installed ? [path.join(root, 'dist', 'cli', 'piw-master.js')] : ['--import', 'tsx', path.join(root, 'cli', 'piw-master.ts')];
     const logFd = openSync(logFile, 'w');
     child = spawn(
       process.execPath,
       [
         ...(opts.nodeArgs ?? []),
-        '--import', 'tsx', path.join(root, 'cli', 'piw-master.ts'), '--dsn', dsn,
+        ...master, '--dsn', dsn,
         '--status-queue', ipc('status'), '--control-queue', ipc('control'), '--import-queue', ipc('import'), '--log-queue', ipc('log'),
         '--slave-queue', 'tcp://127.0.0.1:*', '--file-queue', 'tcp://127.0.0.1:*',
         '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi', '--pypi-json', 'http://127.0.0.1:9/pypi', '-v',
