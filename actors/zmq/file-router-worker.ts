@@ -127,14 +127,16 @@ async function receive() {
       peers.set(raw, peer);
     }
     outstanding++;
+    // The small frames cross as latin1 strings, which keep every byte: a Buffer would arrive as an
+    // ArrayBuffer of its own, allocated outside the master's heap and tracked by its collector.
     if (frames.length === 3 && frames[0].equals(CHUNK)) {
       const id = nextId++;
-      const data = frames.pop();
+      const data = frames[2];
       held.set(id, data);
       heldBytes += data.length;
-      batch.push({ peer, frames, chunk: [id, data.length] });
+      batch.push({ peer, frames: [frames[0].toString('latin1'), frames[1].toString('latin1')], chunk: [id, data.length] });
     } else {
-      batch.push({ peer, frames });
+      batch.push({ peer, frames: frames.map((frame) => frame.toString('latin1')) });
     }
     queuePost();
     // let the master's orders in: received messages come without a turn of the event loop in between
@@ -169,7 +171,8 @@ type FromWorker =
 /** One message as the thread passes it on: the frames after the identity, a CHUNK's data held back. */
 interface Received {
   peer: PeerId;
-  frames: Uint8Array[];
+  /** Each frame's bytes as a latin1 string. */
+  frames: string[];
   chunk?: [number, number];
 }
 
@@ -324,7 +327,7 @@ export class FileRouterThread {
   }
 
   #handle(m: Received): void {
-    const frames = m.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+    const frames = m.frames.map((f) => Buffer.from(f, 'latin1'));
     const chunk = m.chunk === undefined ? undefined : new HeldChunk(this, m.chunk[0], 0, m.chunk[1]);
     try {
       this.#onMessage(m.peer, frames, chunk);
