@@ -155,8 +155,11 @@ socket.bind(workerData.address).then(
   },
 ).catch((err) => {
   // closing the socket fails a receive already waiting: that means "done"
+  post();
   if (!socket.closed) parentPort.postMessage({ type: 'failed', error: describe(err) });
 }).finally(() => {
+  // what this turn received and wrote still reaches the master (its writes' acknowledgements above all)
+  post();
   held.clear();
   parentPort.close();
 });
