@@ -28,7 +28,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeBigWheel } from './support/big-wheel.js';
-import { cpuSeconds, loadTool, withRealMaster, type RealMaster } from './support/real-master.js';
+import { cpuSeconds, loadTool, rssMiB, withRealMaster, type RealMaster } from './support/real-master.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,6 +107,7 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on it shows in every figure)`);
   const cpu = cpuSeconds(master.child.pid!);
   const faults = minorFaults(master.child.pid!);
+  const rss = rssMiB(master.child.pid!);
   let clientFaults: number | undefined;
   const sizes = args.sizes.split(',');
   let client: number;
@@ -137,5 +138,6 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
   // fresh memory costs a page fault per 4 KiB page, which on this VM is most of a copy's cost
   const perMiBFaults = (n: number) => `${Math.round(n / mib)} minor page faults per MiB`;
   console.log(`master: ${perMiBFaults(minorFaults(master.child.pid!) - faults)}${clientFaults === undefined ? '' : `; client: ${perMiBFaults(clientFaults)}`}`);
+  console.log(`master RSS: ${rss.toFixed(0)} MiB before the runs, ${rssMiB(master.child.pid!).toFixed(0)} MiB after`);
 });
 process.exit(0);
