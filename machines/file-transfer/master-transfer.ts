@@ -8,7 +8,7 @@
  *
  * Input (`MasterTransferInput`): the slave id of the EXPECT, the file state it carried, and optionally the
  * chunk size (default `chunkSizeFor(filesize)`: 65536, or 256 KiB from 16 MiB up) and pipeline size (default
- * `pipelineSizeFor(chunkSize)`: 0.18's 10 for its chunks, else as many as 4 MiB holds: 16 of 256 KiB).
+ * `pipelineSizeFor(chunkSize)`: 0.18's 10 for its chunks, else as many as 1.5 MiB holds: 6 of 256 KiB).
  *
  * Events (`MasterTransferEvent`; `clientFrameEvent` turns a parsed `ClientFrame` into one):
  *   HELLO { slaveId }              the client starts, or restarts after 5 s without a FETCH
