@@ -28,7 +28,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeBigWheel } from './support/big-wheel.js';
-import { cpuSeconds, loadTool, withRealMaster, type RealMaster } from './support/real-master.js';
+import { cpuSeconds, loadTool, rssMiB, withRealMaster, type RealMaster } from './support/real-master.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +47,8 @@ const TRANSFER_LOAD = loadTool('transfer_load.py');
 
 if (args.sender !== 'transfer_load' && args.sender !== 'piw-import') throw new Error(`--sender: transfer_load or piw-import, not ${args.sender}`);
 const MiB = 2 ** 20;
+/** Minor page faults of a process so far (every thread), from /proc/PID/stat. */
+const minorFaults = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs piw-import of `master.root` with `argv`; its seconds start to exit and its CPU seconds. */
@@ -104,6 +106,9 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
   console.log(`${args.sender === 'piw-import' ? `piw-import of ${master.root}` : 'transfer_load.py'} against piw-master of ${master.root}`);
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on it shows in every figure)`);
   const cpu = cpuSeconds(master.child.pid!);
+  const faults = minorFaults(master.child.pid!);
+  const rss = rssMiB(master.child.pid!);
+  let clientFaults: number | undefined;
   const sizes = args.sizes.split(',');
   let client: number;
   if (args.sender === 'piw-import') {
@@ -113,14 +118,15 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
     execFileSync(
       '/usr/bin/time',
       [
-        '-f', '%U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', master.importQueue, '--file-queue', master.fileQueue, '--sizes', ...sizes,
+        '-f', '%R %U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', master.importQueue, '--file-queue', master.fileQueue, '--sizes', ...sizes,
         '--repeat', args.repeat, '--abi', 'cp311', '--workdir', path.join(args.dir, 'piw-bench-transfer-load-files'),
         '--dsn', master.libpq,
       ],
       { stdio: 'inherit' },
     );
-    const [user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    const [minflt, user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
     client = user! + system!;
+    clientFaults = minflt;
   }
   // CPU per MiB counts each side's work, not its waits for a core
   const mib = sizes.reduce((sum, size) => sum + Number(size), 0) * Number(args.repeat);
@@ -129,5 +135,9 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
   console.log(`master CPU (every thread, register/transfer/verify): ${used.toFixed(2)} s for ${mib} MiB = ${perMiB(used)}`);
   const what = args.sender === 'piw-import' ? 'piw-import, start-up and its SHA-256 of each run included' : 'transfer_load.py, its one SHA-256 of each file included';
   console.log(`client CPU (${what}): ${client.toFixed(2)} s = ${perMiB(client)}`);
+  // fresh memory costs a page fault per 4 KiB page, which on this VM is most of a copy's cost
+  const perMiBFaults = (n: number) => `${Math.round(n / mib)} minor page faults per MiB`;
+  console.log(`master: ${perMiBFaults(minorFaults(master.child.pid!) - faults)}${clientFaults === undefined ? '' : `; client: ${perMiBFaults(clientFaults)}`}`);
+  console.log(`master RSS: ${rss.toFixed(0)} MiB before the runs, ${rssMiB(master.child.pid!).toFixed(0)} MiB after`);
 });
 process.exit(0);
