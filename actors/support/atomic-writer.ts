@@ -161,18 +161,17 @@ function handle(m) {
           }
         }),
       };
-    case 'dirs': {
-      // past something in the way, paths below it are not looked at (they would be seen through a symlink)
+    case 'survey': {
+      // past something in the way, dirs below it are not looked at (they would be seen through a symlink)
       let clear = true;
-      return { made: m.paths.map((path) => (clear = clear && makeDir(path, m.mode))) };
-    }
-    case 'present':
       return {
-        present: m.paths.map((path) => {
+        made: m.dirs.map((path) => (clear = clear && makeDir(path, m.mode))),
+        present: m.files.map(({ path, minSize }) => {
           const info = fs.statSync(path, { throwIfNoEntry: false });
-          return info !== undefined && info.isFile() && info.size >= m.minSize;
+          return info !== undefined && info.isFile() && info.size >= minSize;
         }),
       };
+    }
   }
   return { error: 'unknown job ' + m.t };
 }
@@ -275,6 +274,12 @@ export interface WriteSetOptions {
   skipUnchanged?: boolean;
 }
 
+/** A file to look for: present when it is a regular file of at least `minSize` bytes (default 0). */
+export interface SurveyedFile {
+  path: string;
+  minSize?: number;
+}
+
 /** A file to place: its whole content, gzip-compressed on the way when `gzip`. */
 export interface PlacedFile {
   path: string;
@@ -365,19 +370,27 @@ export class AtomicWriter {
   }
 
   /**
-   * Makes each directory that is missing (its parent must exist: list parents first) and says which are
-   * directories now. Something else in the way (a symlink, a file) is left alone and answered false, and
-   * so is every path after it, untouched.
+   * Makes each directory of `dirs` that is missing (its parent must exist: list parents first) and says
+   * which are directories now (`made`); something else in the way (a symlink, a file) is left alone and
+   * answered false, and so is every directory after it, untouched. Then says whether each of `files` is a
+   * regular file of at least its `minSize` bytes (`present`). One job, one message each way: what the
+   * Scribe asks about a package before writing it.
    */
+  async survey(request: { dirs?: readonly string[]; files?: readonly SurveyedFile[] }, mode = 0o755): Promise<{ made: boolean[]; present: boolean[] }> {
+    const { dirs = [], files = [] } = request;
+    if (dirs.length === 0 && files.length === 0) return { made: [], present: [] };
+    const reply = await this.#ask({ t: 'survey', dirs, files: files.map((f) => ({ path: f.path, minSize: f.minSize ?? 0 })), mode });
+    return { made: reply.made!, present: reply.present! };
+  }
+
+  /** The directories of `survey`, alone. */
   async makeDirectories(paths: readonly string[], mode = 0o755): Promise<boolean[]> {
-    if (paths.length === 0) return [];
-    return (await this.#ask({ t: 'dirs', paths, mode })).made!;
+    return (await this.survey({ dirs: paths }, mode)).made;
   }
 
   /** Whether each path is a regular file of at least `minSize` bytes. */
   async present(paths: readonly string[], minSize = 0): Promise<boolean[]> {
-    if (paths.length === 0) return [];
-    return (await this.#ask({ t: 'present', paths, minSize })).present!;
+    return (await this.survey({ files: paths.map((path) => ({ path, minSize })) })).present;
   }
 
   /** Ends the workers; jobs still waiting fail, and nothing more can be written. */
