@@ -22,17 +22,10 @@ export const WriterStoppedError = defineError('PIW_ERR_WRITER_STOPPED', (why: st
 
 /** The workers' code: plain JavaScript, so it runs the same under tsx, jest and the built `dist/`. */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const { setPriority } = require('node:os');
 const { dirname } = require('node:path');
 const { gzipSync } = require('node:zlib');
-
-// This thread yields the CPU to the event loop, which answers the slaves: on Linux a thread's id given to
-// setpriority names that thread alone. Where there is no /proc/thread-self, the thread keeps its priority.
-try {
-  setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice);
-} catch {}
 
 // content of big files, sent ahead of their set: set id → file index → parts
 const streams = new Map();
@@ -255,11 +248,6 @@ interface Slot {
 export interface AtomicWriterOptions {
   /** Workers at most (default 4, as libuv's thread pool: as many fsyncs in flight). */
   threads?: number;
-  /**
-   * The workers' nice value on Linux (default 10): where the CPU is short, the event loop (the slaves'
-   * answers, the rendering that feeds the writers) runs first, and the writing takes what is left.
-   */
-  nice?: number;
   /** A worker with no work for this long ends (default 10 s); the next job starts another. */
   idleMs?: number;
 }
@@ -289,7 +277,6 @@ export interface PlacedFile {
 
 export class AtomicWriter {
   readonly #threads: number;
-  readonly #nice: number;
   readonly #idleMs: number;
   readonly #slots: Slot[] = [];
   readonly #waiting = new Map<number, { slot: Slot; resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
@@ -298,7 +285,6 @@ export class AtomicWriter {
 
   constructor(options: AtomicWriterOptions = {}) {
     this.#threads = Math.max(1, options.threads ?? 4);
-    this.#nice = options.nice ?? 10;
     this.#idleMs = options.idleMs ?? 10_000;
   }
 
@@ -460,7 +446,7 @@ export class AtomicWriter {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { nice: this.#nice } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
     const slot: Slot = { worker, busy: 0, outbox: [], transfer: [] };
     worker.unref();
     worker.on('message', (replies: Reply[]) => {

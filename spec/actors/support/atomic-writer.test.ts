@@ -218,26 +218,3 @@ test('makeDirectories makes what is missing, parents first, and leaves what is i
   expect(await writer.makeDirectories([join(dir, 'file'), join(dir, 'after')])).toEqual([false, false]);
   expect((await readdir(dir)).sort()).toEqual(['file', 'link', 'new', 'real', 'target']);
 });
-
-/** The nice value of each thread of this process (/proc/self/task/<tid>/stat, field 19). */
-async function threadNices(): Promise<Map<number, number>> {
-  const nices = new Map<number, number>();
-  for (const tid of await readdir('/proc/self/task')) {
-    const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => undefined);
-    if (stat !== undefined) nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return nices;
-}
-
-(process.platform === 'linux' ? test : test.skip)('the workers run at a lower priority than the event loop (their nice value), the event loop keeps its own', async () => {
-  const before = await threadNices();
-  const gentle = new AtomicWriter({ threads: 1, nice: 7 });
-  try {
-    await gentle.writeFiles([{ path: join(dir, 'a'), data: 'a' }]);
-    const added = [...(await threadNices())].filter(([tid]) => !before.has(tid));
-    expect(added.map(([, nice]) => nice)).toContain(7);
-    expect((await threadNices()).get(process.pid)).toBe(before.get(process.pid));
-  } finally {
-    await gentle.stop();
-  }
-});
