@@ -375,16 +375,6 @@ export class AtomicWriter {
     return { made: reply.made!, present: reply.present! };
   }
 
-  /** The directories of `survey`, alone. */
-  async makeDirectories(paths: readonly string[], mode = 0o755): Promise<boolean[]> {
-    return (await this.survey({ dirs: paths }, mode)).made;
-  }
-
-  /** Whether each path is a regular file of at least `minSize` bytes. */
-  async present(paths: readonly string[], minSize = 0): Promise<boolean[]> {
-    return (await this.survey({ files: paths.map((path) => ({ path, minSize })) })).present;
-  }
-
   /** Ends the workers; jobs still waiting fail, and nothing more can be written. */
   async stop(): Promise<void> {
     this.#stopped = true;
