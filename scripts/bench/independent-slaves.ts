@@ -22,7 +22,7 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, loadTool, rssMiB, withRealMaster } from './support/real-master.js';
+import { cpuSeconds, loadTool, rssMiB, threadCpuSeconds, withRealMaster, zmqSplit } from './support/real-master.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -130,10 +130,12 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   const before = memory(pid);
   sampler!.take();
   const cpu = cpuSeconds(pid);
+  const threads = threadCpuSeconds(pid);
   const output = await slaveLoad(['--slave-queue', master.slaveQueue, '--slaves', ...args.slaves.split(','), '--duration', args.duration, '--repeat', args.repeat, '--abi', 'cp311', '--procs', '2']);
   const end = memory(pid);
   const loadPeak = sampler!.take();
   const used = cpuSeconds(pid) - cpu;
+  const split = zmqSplit(threads, threadCpuSeconds(pid));
   // each run line counts the replies it measured by verb: verbs {'SLEEP': 21134}
   const replies = [...output.matchAll(/verbs \{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/: (\d+)/g)]).reduce((sum, m) => sum + Number(m[1]), 0);
   if (replies === 0) console.log(`no replies measured: the master's last lines:\n${readFileSync(master.logFile, 'utf8').split('\n').slice(-30).join('\n')}`);
@@ -148,7 +150,7 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   const afterPeak = sampler!.take();
   await snapshot(master.child, master.root, `after-${AFTER_S}s`);
   sampler!.stop();
-  console.log(`master CPU over the runs, warm-ups included: ${used.toFixed(2)} s${replies > 0 ? ` (${((used * 1e6) / replies).toFixed(0)} µs per measured reply, ${replies} replies)` : ''}; CPU in the 11th second after: ${(idleCpu * 100).toFixed(0)}%`);
+  console.log(`master CPU over the runs, warm-ups included: ${used.toFixed(2)} s${replies > 0 ? ` (${((used * 1e6) / replies).toFixed(0)} µs per measured reply = ${((split.other * 1e6) / replies).toFixed(0)} in node's threads + ${((split.zmq * 1e6) / replies).toFixed(0)} in ZeroMQ's I/O thread, ${replies} replies)` : ''}; CPU in the 11th second after: ${(idleCpu * 100).toFixed(0)}%`);
   console.log(`master RSS: ${before} before the load, ${end} at its end, ${after10} 10 s after, ${afterN} ${AFTER_S} s after`);
   console.log(`master RSS peaks: start-up ${mib(startPeak)}, load ${mib(loadPeak)}, whole run ${mib(Math.max(startPeak, loadPeak, afterPeak))}; load average now ${load()}`);
 });

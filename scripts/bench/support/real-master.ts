@@ -8,7 +8,7 @@
  * that checkout's own code (scripts/start/database.ts: the schema, then the cp311 ABI).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,34 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of each thread of a process, summed by thread name (/proc/PID/task/TID/stat, USER_HZ 100). */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU seconds between two `threadCpuSeconds` readings: ZeroMQ's I/O threads (`ZMQbg/…`) and all the others. */
+export function zmqSplit(before: Map<string, number>, after: Map<string, number>): { zmq: number; other: number } {
+  let zmq = 0;
+  let other = 0;
+  for (const [name, s] of after) {
+    const used = s - (before.get(name) ?? 0);
+    if (name.startsWith('ZMQbg')) zmq += used;
+    else other += used;
+  }
+  return { zmq, other };
 }
 
 /** Resident memory of a process in MiB, from /proc/PID/status. */
