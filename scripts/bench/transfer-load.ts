@@ -17,9 +17,12 @@
  * cli/piw-import.ts as a process (tsx), importing a real wheel of each size; it prints per run the seconds
  * from start to exit (its start-up, METADATA read and SHA-256 included) and the same less the start-up of
  * `piw-import --version` (the nearest to transfer_load.py's end to end), and the CPU per MiB of both sides;
- * `--import-node-arg` passes options to its node (`--cpu-prof`).
+ * `--import-node-arg` passes options to its node (`--cpu-prof`). `--installed` runs the master and
+ * piw-import as installed (their `dist/` build) rather than through tsx, whose start-up and loader thread
+ * are no operator's.
  *
- *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import] [--node-arg=--cpu-prof ...]
+ *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import]
+ *     [--installed] [--node-arg=--cpu-prof ...]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     root: { type: 'string' },
     dir: { type: 'string', default: tmpdir() },
     sender: { type: 'string', default: 'transfer_load' },
+    installed: { type: 'boolean', default: false },
     // node options for the master, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
     'node-arg': { type: 'string', multiple: true, default: [] },
     // node options for piw-import with --sender piw-import, e.g. --import-node-arg=--cpu-prof
@@ -51,13 +55,16 @@ const MiB = 2 ** 20;
 const minorFaults = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** node's arguments that run piw-import of `root`: its build as installed, or its TypeScript through tsx. */
+const piwImportScript = (root: string) => (args.installed ? [path.join(root, 'dist', 'cli', 'piw-import.js')] : ['--import', 'tsx', path.join(root, 'cli', 'piw-import.ts')]);
+
 /** Runs piw-import of `master.root` with `argv`; its seconds start to exit and its CPU seconds. */
 async function piwImport(master: RealMaster, argv: string[]): Promise<{ seconds: number; cpu: number }> {
   const started = performance.now();
   const times = path.join(args.dir, `piw-bench-transfer-load-import-times-${process.pid}`);
   const child = spawn(
     '/usr/bin/time',
-    ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), ...argv],
+    ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], ...piwImportScript(master.root), ...argv],
     { cwd: master.root, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -102,7 +109,7 @@ async function importWithOurs(master: RealMaster, sizes: string[]): Promise<numb
   return clientCpu;
 }
 
-await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'] }, async (master) => {
+await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'], installed: args.installed }, async (master) => {
   console.log(`${args.sender === 'piw-import' ? `piw-import of ${master.root}` : 'transfer_load.py'} against piw-master of ${master.root}`);
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on it shows in every figure)`);
   const cpu = cpuSeconds(master.child.pid!);
