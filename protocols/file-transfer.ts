@@ -15,14 +15,20 @@ export const PIPELINE_SIZE = 10;
  * each side then takes fresh memory for every chunk (ZeroMQ's message, a Python client's `pread` result),
  * which costs page faults, and a chunk no longer stays in the CPU's cache between its two copies. Master
  * plus Python client CPU per MiB: 64 KiB × 10 9.5 ms, 256 KiB × 16 6.8 ms, 1 MiB × 8 9.9 ms, 4 MiB × 4
- * 10.7 ms. So 256 KiB, 16 in flight (4 MiB per large transfer, MAX_IN_FLIGHT). Every client, 0.18's
- * included, answers whatever length a FETCH asks, so this is the master's choice alone, and ordinary wheels
- * keep 0.18's exchange exactly (behaviours 76, 77).
+ * 10.7 ms. So 256 KiB. And at most 6 of them in flight (1.5 MiB, MAX_IN_FLIGHT): a Python client (0.18's,
+ * transfer_load.py) copies each CHUNK into a ZeroMQ message of its own, and once it has SHA-256'd the file
+ * in 1 MiB reads, glibc gives back the top of its heap only past 2 MiB free; with 16 in flight its CHUNKs
+ * crossed that line, so the heap shrank and grew again and every chunk's pages were faulted in afresh (35-80
+ * faults per MiB; 7 with 6 in flight). Against a bare ROUTER that costs the client 1.3-1.5 ms/MiB at 16 in
+ * flight and 0.6-0.7 at 6 or 7; through our master 2.1-2.4 against 1.4 (issue 15). 1.5 MiB in flight is
+ * still more than twice 0.18's 640 KiB. Every client, 0.18's included, answers whatever length a FETCH
+ * asks, so this is the master's choice alone, and ordinary wheels keep 0.18's exchange exactly (behaviours
+ * 76, 77).
  */
 export const LARGE_FILE_SIZE = 16 << 20;
 export const LARGE_CHUNK_SIZE = 256 << 10;
 /** The bytes a transfer with chunks larger than 0.18's may have asked for and not yet received (at least one chunk). */
-export const MAX_IN_FLIGHT = 4 << 20;
+export const MAX_IN_FLIGHT = 6 * LARGE_CHUNK_SIZE;
 /**
  * The largest frame each end takes (ZeroMQ's maxMessageSize; a larger one disconnects the peer): a CHUNK's
  * data is never longer than the master asks for (LARGE_CHUNK_SIZE, or a File Juggler's `chunkSize` up to

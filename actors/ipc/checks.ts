@@ -119,6 +119,20 @@ export async function checkIpcPeer(address: string, opts: IpcCheckOptions = {}):
   if (!present && shared) throw ipcErrors.noSocket(address, path.dirname(ipcPath(address)!));
 }
 
+/**
+ * Whether something keeps accepting connections on the unix socket at `file`. A ZeroMQ socket closed a
+ * moment ago (a task stopped and started again, a test's second master) may still accept for a few
+ * milliseconds: libzmq closes its listener on its I/O thread after `close()` returns, later under load. So
+ * one that accepts is asked again, for up to a second, before it counts as another master.
+ */
+async function stillListening(file: string): Promise<boolean> {
+  for (let probe = 0; probe < 10; probe++) {
+    if (!(await listening(file))) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 /** Whether something accepts connections on the unix socket at `file`. */
 function listening(file: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -158,5 +172,5 @@ export async function prepareIpcBind(address: string, opts: IpcCheckOptions = {}
   if (socket === null) return;
   if (!socket.isSocket()) throw ipcErrors.notSocket(address, file);
   if (socket.uid !== euid) throw ipcErrors.squatted(address, describeUser(socket.uid), describeUser(euid));
-  if (await listening(file)) throw ipcErrors.inUse(address);
+  if (await stillListening(file)) throw ipcErrors.inUse(address);
 }

@@ -198,9 +198,14 @@ export class Master {
     this.#closers.unshift(() => status.close());
     this.endpoints.status = status.endpoint;
     this.#closers.unshift(
-      bus.subscribe(queues.status, (msg) => {
-        status.publish(msg).catch((err: unknown) => log.error(`unable to publish ${msg.verb} on the status queue: ${describe(err)}`, err));
-      }),
+      bus.subscribe(
+        queues.status,
+        (msg) => {
+          status.publish(msg).catch((err: unknown) => log.error(`unable to publish ${msg.verb} on the status queue: ${describe(err)}`, err));
+        },
+        // With no monitor connected nothing is checked or handed over for it.
+        { wants: () => status.listening() },
+      ),
     );
     const control: Receiver = await bound('control', config.queues.control, () =>
       createPullAdapter({

@@ -32,6 +32,14 @@ export class FarmSummary {
   #statsAt = 0;
   paused = false;
 
+  /** Whether `update` does anything with this message: a slave's other statuses (every reply) are not read. */
+  static wants(msg: StatusMessage): boolean {
+    if (msg.verb === 'STATS') return true;
+    if (msg.verb !== 'SLAVE') return false;
+    const verb = msg.data[2];
+    return verb === 'HELLO' || verb === 'BUILD' || verb === 'DONE' || verb === 'DIE';
+  }
+
   /** Folds one status-queue message in (SLAVE HELLO / BUILD / DONE / DIE, STATS). */
   update(msg: StatusMessage): void {
     if (msg.verb === 'STATS') {
@@ -86,10 +94,14 @@ export function reportMaster(notifier: ServiceNotifier, opts: MasterReportOption
     if (running && pending === undefined) pending = setTimeout(flush, statusIntervalMs).unref();
   };
 
-  const unsubscribe = bus.subscribe(queues.status, (msg) => {
-    summary.update(msg);
-    changed();
-  });
+  const unsubscribe = bus.subscribe(
+    queues.status,
+    (msg) => {
+      summary.update(msg);
+      changed();
+    },
+    { wants: FarmSummary.wants },
+  );
   const subscription = root.subscribe((snapshot) => {
     // Each extension asked for is the supervisor's own limit for that task (plus a margin), never more.
     const { tasks, cursor, paused, readyTimeoutMs, stopTimeoutMs } = snapshot.context;

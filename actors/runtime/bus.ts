@@ -11,9 +11,10 @@
  * - push/listen (PUSH → PULL): one listener. Delivery is asynchronous and in order. While nobody listens,
  *   up to the queue's high-water mark messages wait for the first listener; beyond it `push` drops the
  *   message and returns false, as a zmq PUSH with NOBLOCK does at its HWM.
- * - publish/subscribe (PUB → SUB): every subscriber gets every message published after it subscribed;
- *   with no subscriber a message is dropped unchecked (returns 0). Checked with the protocol's `checkSend`
- *   (the publisher is the binding side) before any subscriber hears it.
+ * - publish/subscribe (PUB → SUB): every subscriber gets every message published after it subscribed, or
+ *   those its `wants` takes; a message no subscriber wants is dropped unchecked (returns 0), as a PUB drops
+ *   what no subscription matches. Checked with the protocol's `checkSend` (the publisher is the binding
+ *   side) before any subscriber hears it.
  * A listener or subscriber that throws is reported to `onError` and never reaches the sender.
  */
 import type { Message, VerbMap } from '../../protocols/protocol.js';
@@ -33,6 +34,20 @@ export interface RequestOptions {
 export interface ServeOptions {
   /** How many requests the handler may work on at once; the rest wait in order. Default: no bound. */
   concurrency?: number;
+}
+
+export interface SubscribeOptions<S extends VerbMap> {
+  /**
+   * Which messages the subscriber takes, asked as each is published (default: all). A status nobody wants
+   * (the status socket's forwarder with no monitor connected, a summary that counts slaves) costs the
+   * publisher no check and no delivery: at 500 slaves that was two valibot checks and two deliveries a reply.
+   */
+  wants?: (msg: Message<S>) => boolean;
+}
+
+interface Subscriber {
+  handler: (msg: Message<VerbMap>) => void;
+  wants: ((msg: Message<VerbMap>) => boolean) | undefined;
 }
 
 export interface BusOptions {
@@ -68,7 +83,7 @@ type AnyQueue = Queue<any, any>;
 export class Bus {
   private readonly servers = new Map<string, Server>();
   private readonly pushQueues = new Map<string, PushQueue>();
-  private readonly subscribers = new Map<string, Set<(msg: Message<VerbMap>) => void>>();
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
   private readonly inFlight = new Set<Call>();
   private readonly onError: (err: unknown, queue: string) => void;
   private closed = false;
@@ -161,39 +176,46 @@ export class Bus {
     return true;
   }
 
-  /** Subscribes to everything published on `queue` from now on. */
-  subscribe<S extends VerbMap>(queue: Queue<VerbMap, S>, handler: (msg: Message<S>) => void): () => void {
+  /** Subscribes to everything published on `queue` from now on (or what `opts.wants` takes). */
+  subscribe<S extends VerbMap>(queue: Queue<VerbMap, S>, handler: (msg: Message<S>) => void, opts: SubscribeOptions<S> = {}): () => void {
     if (this.closed) throw busErrors.closed(queue.name);
     let subs = this.subscribers.get(queue.name);
     if (subs === undefined) this.subscribers.set(queue.name, (subs = new Set()));
-    // Wrapped so the same function may subscribe twice and unsubscribe each separately.
-    const sub = (msg: Message<VerbMap>) => handler(msg as Message<S>);
+    // A record of its own, so the same function may subscribe twice and unsubscribe each separately.
+    const sub: Subscriber = {
+      handler: handler as (msg: Message<VerbMap>) => void,
+      wants: opts.wants as ((msg: Message<VerbMap>) => boolean) | undefined,
+    };
     subs.add(sub);
     return () => void subs.delete(sub);
   }
 
   /**
-   * Publishes to every current subscriber; returns how many there were. With none, the message is dropped
-   * before it is checked, as a PUB socket with no subscriber drops it: a status stream nobody listens to
-   * costs its publishers nothing per message.
+   * Publishes to every current subscriber that wants the message; returns how many there were. With none,
+   * the message is dropped before it is checked, as a PUB socket with no matching subscription drops it: a
+   * status stream nobody listens to costs its publishers nothing per message.
    */
   publish<S extends VerbMap>(queue: Queue<VerbMap, S>, msg: Message<S>): number {
     if (this.closed) throw busErrors.closed(queue.name);
     const subs = this.subscribers.get(queue.name);
     if (subs === undefined || subs.size === 0) return 0;
+    const message = msg as Message<VerbMap>;
+    let targets: Subscriber[] | undefined;
+    for (const sub of subs) if (sub.wants === undefined || sub.wants(message)) (targets ??= []).push(sub);
+    if (targets === undefined) return 0;
     queue.protocol.checkSend(msg as never);
-    const targets = [...subs];
+    const to = targets;
     queueMicrotask(() => {
-      for (const sub of targets) {
+      for (const sub of to) {
         if (!subs.has(sub)) continue;
         try {
-          sub(msg as Message<VerbMap>);
+          sub.handler(message);
         } catch (err) {
           this.onError(err, queue.name);
         }
       }
     });
-    return targets.length;
+    return to.length;
   }
 
   /** Whether `queue` has a server right now. */

@@ -15,11 +15,11 @@
  *   written (after it arrived from a slave or piw-import), or on a rebuild for wheels of older versions;
  * - the build log of every build whose log the site does not have yet (BUILDLOG), gzip-compressed where
  *   piwheels keeps them, so the project page can link each build, failed ones included.
- * DELVER and DELPKG remove the metadata files and the build logs with the wheels and pages.
+ * (those two in package-extras.ts; packages.json in search-index.ts). DELVER and DELPKG remove the metadata
+ * files and the build logs with the wheels and pages.
  */
 import { mkdir, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeSchedulerMachine, type RefreshTarget } from '../../machines/scribe/index.js';
 import type { MasterStatsWire } from '../../protocols/records.js';
 import type { Message } from '../../protocols/protocol.js';
@@ -31,15 +31,14 @@ import { AtomicWriter } from '../support/atomic-writer.js';
 import { staleUnlessOurs, sweepTree, type SweepResult } from '../support/temp-sweep.js';
 import { assertPlainName, isPlainName } from '../support/fs-guard.js';
 import { mkdirReplacingSymlink, symlinkRelative, unlinkIfPresent } from '../support/fs-tree.js';
-import { readCoreMetadata } from '../support/wheel-metadata.js';
-import { MIN_GZIP, logPath, removeLog } from './build-logs.js';
-import { BuildSet } from './build-set.js';
 import type { ScribeData } from './data.js';
 import { localDate } from './format.js';
 import { projectJson, simpleProjectJson, simpleRootJson } from './json-pages.js';
 import { PackageCache } from './package-cache.js';
+import { PackageExtras, type ScribeLog } from './package-extras.js';
+import { LIST_CHUNK, readSearchIndex, searchIndexChunks } from './search-index.js';
 import { Turns } from './turns.js';
-import { projectModel, type FileInfo, type ProjectModel } from './project-model.js';
+import { projectModel } from './project-model.js';
 import { DEFAULT_SITE, Templates } from './templates.js';
 import type { SiteInfo } from './templates.js';
 import { STATIC_SITEMAP_PAGES, fileRow, homeView, indexLink, installFile, projectView, sitemapChunks, versionRow } from './views.js';
@@ -47,13 +46,7 @@ import { STATIC_SITEMAP_PAGES, fileRow, homeView, indexLink, installFile, projec
 /** A message of the scribe queue. */
 export type ScribeRequest = Message<(typeof theScribeProtocol)['recv']>;
 
-/** What the Scribe logs to; the runtime's Logger fits. */
-export interface ScribeLog {
-  debug(message: string, error?: unknown): void;
-  info(message: string, error?: unknown): void;
-  warn(message: string, error?: unknown): void;
-  error(message: string, error?: unknown): void;
-}
+export type { ScribeLog } from './package-extras.js';
 
 export interface ScribeOptions {
   data: ScribeData;
@@ -73,16 +66,10 @@ export interface ScribeOptions {
 
 /** URLs per sitemap file (the sitemaps protocol's limit). */
 export const SITEMAP_SIZE = 50_000;
-/** Items rendered between turns of the event loop in long lists. */
-export const LIST_CHUNK = 2_000;
 /** Table rows and package links rendered between turns of the event loop. */
 export const ROW_CHUNK = 500;
 /** The pages rendered once at start-up. */
 export const STATIC_PAGES = ['faq', 'packages', 'stats', 'json', '404'];
-/** Wheels read for their metadata, and build logs read from the database, at once for one package. */
-export const FILE_WORK_CONCURRENCY = 8;
-/** What `<wheel>.metadata` is called. */
-export const metadataName = (filename: string) => `${filename}.metadata`;
 
 const silent: ScribeLog = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -94,13 +81,10 @@ export class Scribe {
   private readonly templates: Templates;
   private readonly writer: AtomicWriter;
   private readonly cache = new PackageCache();
-  /** Builds whose log the site has (seen or written by this Scribe), and builds the database has none for. */
-  private readonly logsOnSite = new BuildSet();
-  private readonly logsUnknown = new BuildSet();
+  /** Build logs and wheels' metadata beside the pages. */
+  private readonly extras: PackageExtras;
   /** Where each package's pages are rendered: one package a turn of the event loop. */
   private readonly turns = new Turns();
-  /** Wheels the database lists and the disk lacks, reported already. */
-  private readonly wheelsMissing = new Set<string>();
   /** What packages.json holds: package → [downloads in 30 days, all downloads]. */
   private downloads = new Map<string, [number, number]>();
   /** Jobs submitted and not yet started, and callers waiting for a rewrite of an index, by id. */
@@ -118,6 +102,7 @@ export class Scribe {
     this.now = options.now ?? (() => new Date());
     this.templates = new Templates({ ...DEFAULT_SITE, ...options.site }, options.templatesDir);
     this.writer = options.writer ?? new AtomicWriter();
+    this.extras = new PackageExtras({ data: this.data, writer: this.writer, output: this.output, log: this.log });
     this.scheduling = startChild(options.task, this.schedulerLogic(), { id: 'write-scheduler', input: undefined });
   }
 
@@ -253,10 +238,10 @@ export class Scribe {
     await this.inTurn(`pkg:${pkg}`, async () => {
       for (const filename of await this.data.versionFiles(pkg, version)) {
         await this.removeFile(['simple', pkg], filename);
-        await this.removeMetadataFile(pkg, filename);
+        await this.extras.removeMetadataFile(pkg, filename);
       }
       const data = await this.data.projectData(pkg);
-      await this.removeLogs(data[0].filter(([v]) => v === version).flatMap(([, , , , , builds]) => builds.map(([id]) => id)));
+      await this.extras.removeLogs(data[0].filter(([v]) => v === version).flatMap(([, , , , , builds]) => builds.map(([id]) => id)));
       await this.writePackage(pkg, { index: true, exclude: version, data });
     });
   }
@@ -275,10 +260,10 @@ export class Scribe {
       for (const alias of await this.data.aliases(pkg)) await this.removeFile(['project'], alias);
       for (const filename of Object.keys(await this.data.packageFiles(pkg))) {
         await this.removeFile(['simple', pkg], filename);
-        await this.removeMetadataFile(pkg, filename);
+        await this.extras.removeMetadataFile(pkg, filename);
       }
       const [releases] = await this.data.projectData(pkg);
-      await this.removeLogs(releases.flatMap(([, , , , , builds]) => builds.map(([id]) => id)));
+      await this.extras.removeLogs(releases.flatMap(([, , , , , builds]) => builds.map(([id]) => id)));
       await this.removeFile(['simple', pkg], 'index.html');
       await this.removeFile(['simple', pkg], 'index.json');
       await this.removeFile(['project', pkg], 'index.html');
@@ -389,11 +374,11 @@ export class Scribe {
     const model = await projectModel(data, opts.exclude);
     const dir = this.path('simple', pkg);
     const projectDir = this.path('project', pkg);
-    const [logs] = await Promise.all([
-      this.publishLogs(model),
-      this.publishMetadata(pkg, model.files),
-      this.makeDirs([...(opts.index ? [dir] : []), projectDir, join(projectDir, 'json')]),
-    ]);
+    // the directories made and the logs and wheels looked for in one job of the writer
+    const dirs = [...(opts.index ? [dir] : []), projectDir, join(projectDir, 'json')];
+    const wanted = this.extras.wanted(pkg, model);
+    const { made, present } = await this.writer.survey({ dirs, files: wanted.files });
+    const [logs] = await Promise.all([this.extras.publish(pkg, model, wanted, present), this.replaceSymlinks(dirs, made)]);
     // the rendering below (a millisecond or more) in a turn of its own: see Turns
     await this.turns.next();
     const files: { path: string; data: FileContent }[] = [];
@@ -435,99 +420,11 @@ export class Scribe {
   }
 
   /**
-   * Makes the directories (parents first) where missing, with one look at all of them; a symlink in the
-   * way (project/<name> left from when the name was an alias) is replaced by a directory.
+   * The directories `survey` did not make because something was in the way: a symlink there (project/<name>
+   * left from when the name was an alias) is replaced by a directory, parents first.
    */
-  private async makeDirs(dirs: string[]): Promise<void> {
-    const made = await this.writer.makeDirectories(dirs);
+  private async replaceSymlinks(dirs: readonly string[], made: readonly boolean[]): Promise<void> {
     for (const [i, dir] of dirs.entries()) if (!made[i]) await mkdirReplacingSymlink(dir);
-  }
-
-  /**
-   * Reads the core metadata of every wheel the database has none for, writes `<wheel>.metadata` beside it
-   * and records Requires-Python and the metadata's hash (SETFILEMETA), updating `files` to match. A wheel
-   * that cannot be read (not a zip, no METADATA) is logged and left without; its page is still written,
-   * and it is tried again with the package's next page. Wheels missing from the disk are looked for in
-   * one go (a stat each, on the writer) and not opened; each is reported once per run of the Scribe, in
-   * one line per package, not with every page of a rebuild.
-   */
-  private async publishMetadata(pkg: string, files: readonly FileInfo[]): Promise<void> {
-    const unread = files.filter((f) => f.metadataHash === null && isPlainName(f.filename));
-    if (unread.length === 0) return;
-    const present = await this.writer.present(unread.map((f) => this.path('simple', pkg, f.filename)));
-    const absent = unread.filter((f, i) => !present[i] && !this.wheelsMissing.has(f.filename));
-    for (const f of absent) this.wheelsMissing.add(f.filename);
-    if (absent.length > 0) {
-      this.log.warn(`${absent.length} wheel(s) of ${pkg} missing from ${this.path('simple', pkg)}, so without metadata: ${absent.map((f) => f.filename).join(', ')}`);
-    }
-    await eachLimited(unread.filter((_, i) => present[i]), FILE_WORK_CONCURRENCY, async (f) => {
-      const wheel = this.path('simple', pkg, f.filename);
-      let metadata;
-      try {
-        metadata = await readCoreMetadata(wheel, f.filename);
-      } catch (err) {
-        this.log.warn(`unable to read the metadata of ${wheel}: ${(err as Error).message}`);
-        return;
-      }
-      if (metadata === undefined) {
-        this.log.warn(`${wheel} has no METADATA`);
-        return;
-      }
-      this.wheelsMissing.delete(f.filename);
-      await writeFileAtomic(this.path('simple', pkg, metadataName(f.filename)), metadata.bytes);
-      await this.data.setFileMetadata(f.filename, metadata.requiresPython, metadata.sha256);
-      f.requiresPython = metadata.requiresPython;
-      f.metadataHash = metadata.sha256;
-    });
-  }
-
-  /**
-   * Writes the log of every build of `model` the site lacks (BUILDLOG) and gives the ids of the builds whose
-   * log the site has. A log that cannot be read or written is logged; its build is shown without a link.
-   */
-  private async publishLogs(model: ProjectModel): Promise<Set<number>> {
-    const builds = model.releases.flatMap((r) => r.builds);
-    // each build's log is looked for once per run of the Scribe, not with every page
-    const unseen = builds.filter((b) => !this.logsOnSite.has(b.id) && !this.logsUnknown.has(b.id));
-    const present = await this.writer.present(
-      unseen.map((b) => logPath(this.output, b.id)),
-      MIN_GZIP,
-    );
-    const missing: { id: number; text: string }[] = [];
-    await eachLimited(unseen, FILE_WORK_CONCURRENCY, async (b, i) => {
-      if (present[i]) {
-        this.logsOnSite.add(b.id);
-        return;
-      }
-      try {
-        const text = await this.data.buildLog(b.id);
-        if (text === null) this.logsUnknown.add(b.id);
-        else missing.push({ id: b.id, text });
-      } catch (err) {
-        this.log.error(`unable to read the log of build ${b.id}`, err);
-      }
-    });
-    const failures = await this.writer.placeFiles(missing.map(({ id, text }) => ({ path: logPath(this.output, id), data: text, gzip: true })));
-    for (const [i, { id }] of missing.entries()) {
-      if (failures[i] === undefined) this.logsOnSite.add(id);
-      else this.log.error(`unable to write the log of build ${id}`, failures[i]);
-    }
-    return new Set(builds.filter((b) => this.logsOnSite.has(b.id)).map((b) => b.id));
-  }
-
-  private async removeLogs(buildIds: readonly number[]): Promise<void> {
-    for (const id of buildIds) {
-      this.logsOnSite.delete(id);
-      await removeLog(this.output, id).catch((err: unknown) => this.log.error(`unable to remove the log of build ${id}`, err));
-    }
-  }
-
-  /** Unlinks `simple/<pkg>/<filename>.metadata`; absent is fine (wheels of earlier versions have none). */
-  private async removeMetadataFile(pkg: string, filename: string): Promise<void> {
-    if (!isPlainName(filename)) return;
-    await unlinkIfPresent(this.path('simple', pkg, metadataName(filename))).catch((err: unknown) =>
-      this.log.error(`unable to remove the metadata file of ${filename}`, err),
-    );
   }
 
   /** sitemap0.xml, sitemap1..N.xml, sitemap.xml (§3.6); sitemaps beyond N left from a bigger index go. */
@@ -566,49 +463,9 @@ export class Scribe {
   }
 }
 
-/** Runs `work` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,
   );
-}
-
-/** The counts of a packages.json written before; none when it is missing or unreadable. */
-async function readSearchIndex(path: string): Promise<Map<string, [number, number]>> {
-  const counts = new Map<string, [number, number]>();
-  try {
-    const rows: unknown = JSON.parse(await readFile(path, 'utf8'));
-    if (Array.isArray(rows)) {
-      for (const row of rows) {
-        if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[1] === 'number' && typeof row[2] === 'number') counts.set(row[0], [row[1], row[2]]);
-      }
-    }
-  } catch {
-    // written afresh below
-  }
-  return counts;
-}
-
-/** packages.json as compact JSON, a few thousand entries per chunk. */
-async function* searchIndexChunks(downloads: ReadonlyMap<string, [number, number]>): AsyncGenerator<string> {
-  const entries = [...downloads];
-  yield '[';
-  for (let start = 0; start < entries.length; start += LIST_CHUNK) {
-    if (start > 0) await nextTurn();
-    const rows = entries.slice(start, start + LIST_CHUNK).map(([pkg, [recent, all]]) => [pkg, recent, all]);
-    yield (start > 0 ? ',' : '') + JSON.stringify(rows).slice(1, -1);
-  }
-  yield ']';
 }

@@ -8,12 +8,14 @@
  * of its CPU per MiB, stalling every other task). On this thread the heap is a few MiB, so those
  * collections cost next to nothing, and the bytes never cross into the master's heap at all.
  *
- * The master's thread still decides everything: it gets each message's small frames at once, the CHUNK
- * data as a `HeldChunk` (its length and an id), and the transfer's machine says what to write where
- * (`HeldChunk.writeTo`). Every order it gives while handling one message (writes, sends) goes back in one
- * postMessage together with the release of that message's chunk, so a chunk lives on this thread only
- * until the master has handled it, and the writes it asked for happen first. Writes are positional and
- * synchronous here (no trip to the thread pool, no copy), in the order asked, each acknowledged back.
+ * The master's thread still decides everything: it gets each message's small frames, the CHUNK data as a
+ * `HeldChunk` (its length and an id), and the transfer's machine says what to write where
+ * (`HeldChunk.writeTo`). The thread hands over what one turn of its event loop received in one
+ * postMessage, with the acknowledgements of the writes it did in that turn; every order the master gives
+ * while handling those messages (writes, sends) goes back in one postMessage together with the release of
+ * their chunks, so a chunk lives on this thread only until the master has handled it, and the writes it
+ * asked for happen first. Writes are positional and synchronous here (no trip to the thread pool, no
+ * copy), in the order asked, each acknowledged back.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -41,6 +43,26 @@ const peers = new Map();
 const CHUNK = Buffer.from('CHUNK');
 const describe = (err) => ({ message: (err && err.message) || String(err), code: err && err.code });
 
+// What goes to the master is gathered and posted once per turn of this thread's event loop (the
+// messages received in it and the acknowledgements of the writes done in it): a postMessage and its
+// handling on the master's side cost more than a CHUNK's whole machine step, and with a pipeline of
+// FETCHes several CHUNKs are waiting at a time.
+let batch = [];
+let acks = [];
+let flushQueued = false;
+function post() {
+  flushQueued = false;
+  if (batch.length === 0 && acks.length === 0) return;
+  parentPort.postMessage({ type: 'batch', messages: batch, acks });
+  batch = [];
+  acks = [];
+}
+function queuePost() {
+  if (flushQueued) return;
+  flushQueued = true;
+  setImmediate(post);
+}
+
 // one send at a time (zeromq.js refuses a second while one is pending), in order
 let sending = Promise.resolve();
 function send(frames) {
@@ -61,7 +83,6 @@ function writeAll(fd, data, position) {
 parentPort.on('message', (m) => {
   if (m.sends !== undefined) for (const frames of m.sends) send(frames);
   if (m.writes !== undefined) {
-    const acks = [];
     for (const [tag, id, fd, position, start, end] of m.writes) {
       const data = held.get(id);
       try {
@@ -72,7 +93,7 @@ parentPort.on('message', (m) => {
         acks.push([tag, describe(err)]);
       }
     }
-    parentPort.postMessage({ type: 'written', acks });
+    queuePost();
   }
   if (m.release !== undefined) {
     for (const id of m.release) {
@@ -106,15 +127,18 @@ async function receive() {
       peers.set(raw, peer);
     }
     outstanding++;
+    // The small frames cross as latin1 strings, which keep every byte: a Buffer would arrive as an
+    // ArrayBuffer of its own, allocated outside the master's heap and tracked by its collector.
     if (frames.length === 3 && frames[0].equals(CHUNK)) {
       const id = nextId++;
-      const data = frames.pop();
+      const data = frames[2];
       held.set(id, data);
       heldBytes += data.length;
-      parentPort.postMessage({ type: 'message', peer, frames, chunk: [id, data.length] });
+      batch.push({ peer, frames: [frames[0].toString('latin1'), frames[1].toString('latin1')], chunk: [id, data.length] });
     } else {
-      parentPort.postMessage({ type: 'message', peer, frames });
+      batch.push({ peer, frames: frames.map((frame) => frame.toString('latin1')) });
     }
+    queuePost();
     // let the master's orders in: received messages come without a turn of the event loop in between
     if (++handled % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -131,8 +155,11 @@ socket.bind(workerData.address).then(
   },
 ).catch((err) => {
   // closing the socket fails a receive already waiting: that means "done"
+  post();
   if (!socket.closed) parentPort.postMessage({ type: 'failed', error: describe(err) });
 }).finally(() => {
+  // what this turn received and wrote still reaches the master (its writes' acknowledgements above all)
+  post();
   held.clear();
   parentPort.close();
 });
@@ -142,8 +169,15 @@ type WireError = { message: string; code?: string };
 type FromWorker =
   | { type: 'bound'; endpoint: string }
   | { type: 'bindFailed' | 'failed' | 'sendFailed'; error: WireError }
-  | { type: 'message'; peer: PeerId; frames: Uint8Array[]; chunk?: [number, number] }
-  | { type: 'written'; acks: [number, WireError?][] };
+  | { type: 'batch'; messages: Received[]; acks: [number, WireError?][] };
+
+/** One message as the thread passes it on: the frames after the identity, a CHUNK's data held back. */
+interface Received {
+  peer: PeerId;
+  /** Each frame's bytes as a latin1 string. */
+  frames: string[];
+  chunk?: [number, number];
+}
 
 const toError = (e: WireError) => Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code });
 
@@ -275,27 +309,16 @@ export class FileRouterThread {
 
   #received(m: FromWorker): void {
     switch (m.type) {
-      case 'message': {
-        const frames = m.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
-        const chunk = m.chunk === undefined ? undefined : new HeldChunk(this, m.chunk[0], 0, m.chunk[1]);
-        try {
-          this.#onMessage(m.peer, frames, chunk);
-        } catch (err) {
-          this.#log.error(`failed to handle a message: ${err instanceof Error ? err.message : String(err)}`, err);
-        } finally {
-          // what the handling asked for goes first, then the chunk is let go, all in one message
-          if (chunk !== undefined) this.#out.release.push(chunk.id);
-          this.#out.handled++;
-          this.#flush();
-        }
-        return;
-      }
-      case 'written':
+      case 'batch':
+        // the writes acknowledged were ordered before these messages were handed over
         for (const [tag, error] of m.acks) {
           const done = this.#writing.get(tag);
           this.#writing.delete(tag);
           done?.(error === undefined ? undefined : toError(error));
         }
+        for (const message of m.messages) this.#handle(message);
+        // what the handling asked for goes first, then the chunks are let go, all in one message
+        this.#flush();
         return;
       case 'sendFailed':
         this.#log.error(`file queue: send failed: ${m.error.message}`);
@@ -303,6 +326,19 @@ export class FileRouterThread {
       case 'failed':
         this.#log.error(`file queue: receive failed: ${m.error.message}`);
         return;
+    }
+  }
+
+  #handle(m: Received): void {
+    const frames = m.frames.map((f) => Buffer.from(f, 'latin1'));
+    const chunk = m.chunk === undefined ? undefined : new HeldChunk(this, m.chunk[0], 0, m.chunk[1]);
+    try {
+      this.#onMessage(m.peer, frames, chunk);
+    } catch (err) {
+      this.#log.error(`failed to handle a message: ${err instanceof Error ? err.message : String(err)}`, err);
+    } finally {
+      if (chunk !== undefined) this.#out.release.push(chunk.id);
+      this.#out.handled++;
     }
   }
 

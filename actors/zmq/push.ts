@@ -53,6 +53,8 @@ export interface Publisher<S extends VerbMap> {
   readonly endpoint: string;
   /** Sends to every subscriber connected now (a PUB never blocks: slow subscribers lose messages). */
   publish(msg: Message<S>): Promise<void>;
+  /** Whether a subscriber is connected (or may be: a subscription not read yet); false means publish drops. */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function createPublisherAdapter<S extends VerbMap>(opts: {
   return {
     endpoint,
     publish: (msg) => (idle() ? Promise.resolve() : outbox.send([opts.protocol.encode(msg)])),
+    listening: () => !idle(),
     async close() {
       socket.close();
       await watch;

@@ -8,7 +8,7 @@
  *
  * Input (`MasterTransferInput`): the slave id of the EXPECT, the file state it carried, and optionally the
  * chunk size (default `chunkSizeFor(filesize)`: 65536, or 256 KiB from 16 MiB up) and pipeline size (default
- * `pipelineSizeFor(chunkSize)`: 0.18's 10 for its chunks, else as many as 4 MiB holds: 16 of 256 KiB).
+ * `pipelineSizeFor(chunkSize)`: 0.18's 10 for its chunks, else as many as 1.5 MiB holds: 6 of 256 KiB).
  *
  * Events (`MasterTransferEvent`; `clientFrameEvent` turns a parsed `ClientFrame` into one):
  *   HELLO { slaveId }              the client starts, or restarts after 5 s without a FETCH
@@ -156,8 +156,31 @@ const chunkWrite = ({ context, event: { offset, data } }: ChunkArgs): WriteChunk
 /** Send FETCHes while credit remains (the order matters: the frames are planned from the context as it was). */
 const fetch = [{ type: 'sendFrames', params: ({ context }: Args) => planFetches(context).frames }, 'spendCredit'] as const;
 
+/** The chunk's bytes marked received and the credit its FETCH spent taken back (none is left once complete). */
+function recorded({ context, event }: ChunkArgs): Pick<MasterTransferContext, 'received' | 'credit' | 'heard'> {
+  const received = context.received.receive(event.offset, event.data.length);
+  return { received, credit: received.complete ? 0 : context.credit + 1, heard: true };
+}
+
+/** The context once the chunk is recorded and its credit spent on the next FETCHes, and those FETCHes. */
+function recordedAndFetched(args: ChunkArgs): { update: Partial<MasterTransferContext>; frames: MasterFrame[] } {
+  const record = recorded(args);
+  const { frames, credit, offset } = planFetches({ ...args.context, ...record });
+  return { update: { ...record, credit, offset }, frames };
+}
+
 /** Write the chunk and record it. */
 const acceptChunk = [{ type: 'writeChunk', params: chunkWrite }, 'recordChunk'] as const;
+
+/**
+ * Write the chunk, send the FETCHes its credit pays for, and record both in one assign: the hot path, where
+ * a second assign would cost a second copy of the snapshot per CHUNK.
+ */
+const acceptChunkAndFetch = [
+  { type: 'writeChunk', params: chunkWrite },
+  { type: 'sendFrames', params: (args: ChunkArgs) => recordedAndFetched(args).frames },
+  'recordChunkAndSpendCredit',
+] as const;
 
 const NAME = 'masterTransfer';
 
@@ -177,11 +200,9 @@ export const masterTransferMachine = setup({
       return { credit, offset };
     }),
     /** Mark the chunk's bytes received and take back the credit its FETCH spent (none is left once complete). */
-    recordChunk: assign(({ context, event }) => {
-      if (event.type !== 'CHUNK') return {};
-      const received = context.received.receive(event.offset, event.data.length);
-      return { received, credit: received.complete ? 0 : context.credit + 1, heard: true };
-    }),
+    recordChunk: assign(({ context, event }) => (event.type === 'CHUNK' ? recorded({ context, event }) : {})),
+    /** The same, and the credit spent on the FETCHes `sendFrames` was just given. */
+    recordChunkAndSpendCredit: assign(({ context, event }) => (event.type === 'CHUNK' ? recordedAndFetched({ context, event }).update : {})),
     /** Back to the initial credit, walking again from the first missing byte. */
     resetCredit: assign(({ context }) => ({ credit: context.initialCredit, offset: 0, heard: true })),
     forgetHeard: assign({ heard: false }),
@@ -292,7 +313,7 @@ export const masterTransferMachine = setup({
             ],
           },
           { guard: 'completesFile', target: 'complete', actions: acceptChunk },
-          { actions: [...acceptChunk, ...fetch] },
+          { actions: acceptChunkAndFetch },
         ],
         // the client heard nothing for 5 s and starts over (behaviour 78)
         HELLO: {

@@ -25,11 +25,15 @@ const NAME = 'scribe';
 
 export type RefreshTarget = 'rootIndex' | 'searchIndex';
 
+/**
+ * Jobs by key are Maps, copied on change: keyed by package, plain objects would give V8 a new hidden class
+ * for every package a rebuild names (and `delete` makes them slow dictionaries), a cost in every event.
+ */
 export interface WriteSchedulerContext {
   /** Jobs not yet started, per key, oldest first. */
-  waiting: Readonly<Record<string, readonly number[]>>;
+  waiting: ReadonlyMap<string, readonly number[]>;
   /** Keys with a job running. */
-  running: Readonly<Record<string, number>>;
+  running: ReadonlyMap<string, number>;
   /** Per target: the waiters of the rewrite in progress, and of the one after it. */
   refreshing: Readonly<Record<RefreshTarget, { current: readonly number[]; next: readonly number[] }>>;
 }
@@ -48,15 +52,17 @@ export interface RefreshedParams {
   error?: unknown;
 }
 
-const without = <T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> => {
-  const copy = { ...record };
-  delete copy[key];
+const without = <T>(map: ReadonlyMap<string, T>, key: string): Map<string, T> => {
+  const copy = new Map(map);
+  copy.delete(key);
   return copy;
 };
 
 /** The next job of every key that has none running. */
 function startable(context: WriteSchedulerContext): { key: string; id: number }[] {
-  return Object.entries(context.waiting).flatMap(([key, ids]) => (context.running[key] === undefined && ids.length > 0 ? [{ key, id: ids[0]! }] : []));
+  const jobs: { key: string; id: number }[] = [];
+  for (const [key, ids] of context.waiting) if (!context.running.has(key) && ids.length > 0) jobs.push({ key, id: ids[0]! });
+  return jobs;
 }
 
 type Refresh = Extract<WriteSchedulerEvent, { type: 'REFRESH' | 'REFRESHED' }>;
@@ -104,7 +110,7 @@ export const writeSchedulerSetup = setup({
     enqueue: assign({
       waiting: ({ context, event }) => {
         const { id, key } = event as Extract<WriteSchedulerEvent, { type: 'SUBMIT' }>;
-        return { ...context.waiting, [key]: [...(context.waiting[key] ?? []), id] };
+        return new Map(context.waiting).set(key, [...(context.waiting.get(key) ?? []), id]);
       },
     }),
     release: assign({
@@ -135,13 +141,13 @@ export const writeSchedulerSetup = setup({
 const dispatch = writeSchedulerSetup.enqueueActions(({ context, enqueue }) => {
   const jobs = startable(context);
   if (jobs.length === 0) return;
-  const waiting: Record<string, readonly number[]> = { ...context.waiting };
-  const running: Record<string, number> = { ...context.running };
+  const waiting = new Map(context.waiting);
+  const running = new Map(context.running);
   for (const { key, id } of jobs) {
-    const rest = waiting[key]!.slice(1);
-    if (rest.length > 0) waiting[key] = rest;
-    else delete waiting[key];
-    running[key] = id;
+    const rest = waiting.get(key)!.slice(1);
+    if (rest.length > 0) waiting.set(key, rest);
+    else waiting.delete(key);
+    running.set(key, id);
   }
   enqueue.assign({ waiting, running });
   for (const job of jobs) enqueue({ type: 'run', params: job });
@@ -161,8 +167,8 @@ export const writeSchedulerMachine = writeSchedulerSetup.createMachine({
   description:
     "The order of the Scribe's writes: jobs for one package run one at a time in the order they came, different packages side by side, and none starts while the master is paused. The root index and the search index, which list every package, are rewritten once for a burst: a request during a rewrite waits for one more rewrite after it, which every request meanwhile shares.",
   context: {
-    waiting: {},
-    running: {},
+    waiting: new Map(),
+    running: new Map(),
     refreshing: { rootIndex: { current: [], next: [] }, searchIndex: { current: [], next: [] } },
   },
   type: 'parallel',

@@ -157,6 +157,25 @@ function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]
   return big && `wheel ${JSON.stringify(big[0])} is ${big[1]} bytes, over the master's limit of ${context.config.maxFileSize} bytes`;
 }
 
+/**
+ * The last reply, unless it only repeats it (SLEEP false to a slave that keeps asking, SLEEP true to one
+ * that is paused): an assign makes a new snapshot, and the one that changes nothing is the common case.
+ * An enqueueActions called with the action's params, which its own typing does not know of.
+ */
+const noteReply = enqueueActions(({ context, enqueue }, params) => {
+  const reply = params as unknown as ReportedReply;
+  const last = context.lastReply;
+  const again = last !== null && last.verb === reply.verb && reply.verb !== 'DONE' && reply.verb !== 'BUILD' && last.data === reply.data;
+  if (again) return;
+  enqueue.assign(
+    reply.verb === 'DONE'
+      ? { lastReply: reply, build: null, skipped: false, fileIndex: 0, sendAttempts: 0 }
+      : reply.verb === 'BUILD'
+        ? { lastReply: reply, build: { package: reply.data[0], version: reply.data[1] } }
+        : { lastReply: reply },
+  );
+}) as unknown as (_: unknown, params: ReportedReply) => void;
+
 const wireTypes = ['HELLO', 'IDLE', 'BUSY', 'BUILT', 'SENT'] as const;
 type WireType = (typeof wireTypes)[number];
 /** A transition for every message from the slave (BYE aside). */
@@ -181,12 +200,7 @@ export const slaveSessionSetup = setup({
     requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
 
     /** The last reply; BUILD starts the build, DONE ends it and the skip (behaviour 66). */
-    noteReply: assign((_, reply: ReportedReply) =>
-      reply.verb === 'DONE'
-        ? { lastReply: reply, build: null, skipped: false, fileIndex: 0, sendAttempts: 0 }
-        : reply.verb === 'BUILD'
-          ? { lastReply: reply, build: { package: reply.data[0], version: reply.data[1] } }
-          : { lastReply: reply }),
+    noteReply: noteReply,
     /** A failed VERIFY of the current file. */
     countSendAttempt: assign(({ context }) => ({ sendAttempts: context.sendAttempts + 1 })),
     /** Every message: last heard from now, silence over; IDLE and BUSY stats kept for replay (71). */

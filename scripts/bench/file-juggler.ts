@@ -13,7 +13,7 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/file-juggler.ts --runs 1
  *
  * `--chunk-kib` overrides the File Juggler's `chunkSize` (bytes per FETCH; by default the master's own
- * choice, `chunkSizeFor`: 256 KiB for a file this large, 16 in flight; 0.18's is 64 KiB, and every client
+ * choice, `chunkSizeFor`: 256 KiB for a file this large, 6 in flight; 0.18's is 64 KiB, and every client
  * answers whatever length is asked).
  */
 import { fork } from 'node:child_process';

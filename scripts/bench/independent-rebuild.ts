@@ -14,6 +14,7 @@
  *       [--slaves 100] [--think 5-10] [--slave-duration 20] [--master-log FILE] [--node-arg=--cpu-prof …]
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cpuSeconds, loadTool, rssMiB, withRealMaster } from './support/real-master.js';
@@ -34,6 +35,19 @@ const { values: args } = parseArgs({
 const SITE_REBUILD = loadTool('site_rebuild.py');
 const SLAVE_LOAD = loadTool('slave_load.py');
 const WARMUP_S = 3;
+
+/** User and system CPU seconds from a /proc stat file (fields 14, 15; USER_HZ 100). */
+function userSystem(path: string): { user: number; system: number } {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
+/** CPU seconds of the master's main thread: its event loop (rendering, the actors, the slaves' answers). */
+function mainThreadCpu(pid: number): number {
+  const { user, system } = userSystem(`/proc/${pid}/task/${pid}/stat`);
+  return user + system;
+}
 
 const seed = (ownerLibpq: string) =>
   execFileSync('/usr/bin/python3', [SITE_REBUILD, 'seed', '--dsn', ownerLibpq, '--packages', args.packages, '--abi', 'cp311'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -58,6 +72,10 @@ await withRealMaster(
     if (slaves) await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
     const rssBefore = rssMiB(pid);
     const cpu = cpuSeconds(pid);
+    const mainCpu = mainThreadCpu(pid);
+    const systemCpu = userSystem(`/proc/${pid}/stat`).system;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(pid))), 250);
     // a child of its own, not execFileSync: this event loop must keep reading the master's log, or the
     // master blocks writing it (stderr is a pipe, written synchronously)
     const rebuild = spawn(
@@ -72,11 +90,16 @@ await withRealMaster(
     });
     const code = await new Promise((resolve) => rebuild.once('exit', resolve));
     if (code !== 0) throw new Error(`site_rebuild.py rebuild exited with ${String(code)}`);
+    clearInterval(sampler);
     const used = cpuSeconds(pid) - cpu;
+    const main = mainThreadCpu(pid) - mainCpu;
+    const system = userSystem(`/proc/${pid}/stat`).system - systemCpu;
     const pages = Number(/-> (\d+) pages expected/.exec(output)?.[1] ?? 0) * Number(args.repeat);
+    const perPage = (s: number) => (pages > 0 ? ` (${((s * 1e6) / pages).toFixed(0)} µs per page)` : '');
     console.log(
-      `master CPU over the rebuild: ${used.toFixed(2)} s${pages > 0 ? ` (${((used * 1e6) / pages).toFixed(0)} µs per page)` : ''}, slaves' included; RSS ${rssBefore.toFixed(0)} MiB before, ${rssMiB(pid).toFixed(0)} MiB after`,
+      `master CPU over the rebuild: ${used.toFixed(2)} s${perPage(used)}, slaves' included; RSS ${rssBefore.toFixed(0)} MiB before, peak ${rssPeak.toFixed(0)}, ${rssMiB(pid).toFixed(0)} MiB after`,
     );
+    console.log(`  of which the main thread (event loop) ${main.toFixed(2)} s${perPage(main)}, other threads (writers, zmq, GC) ${(used - main).toFixed(2)} s${perPage(used - main)}; system time (the kernel's file work) ${system.toFixed(2)} s${perPage(system)}`);
     if (slaves) {
       await slavesDone;
       process.stdout.write(`slave_load.py, ${args.slaves} slaves thinking ${args.think} s, over the first ${args['slave-duration']} s of the rebuild:\n${slaveOutput}`);

@@ -8,10 +8,12 @@
  * before the load, at its end, 10 s after and `--after` seconds after it stopped (whether the master gives
  * back what the slaves cost), each split into anonymous memory (V8's heap, malloc, PGlite's WebAssembly
  * memory) and file-backed pages (code). `--root` runs another checkout's master against the same client,
- * for before/after figures in one sitting; `--snapshots DIR` writes V8 heap snapshots of the master
- * before the load, at its end and at the last reading (they perturb the figures that follow them).
+ * for before/after figures in one sitting; `--installed` runs the master as installed (its `dist/` build,
+ * without tsx's loader thread: the memory an operator's master has); `--snapshots DIR` writes V8 heap
+ * snapshots of the master before the load, at its end and at the last reading (they perturb the figures
+ * that follow them).
  *
- *   npx tsx scripts/bench/independent-slaves.ts [--slaves 10,500] [--duration 20] [--repeat 1] [--embedded]
+ *   npx tsx scripts/bench/independent-slaves.ts [--slaves 10,500] [--duration 20] [--repeat 1] [--embedded] [--installed]
  *     [--after 60] [--root DIR] [--snapshots DIR] [--node-arg=--trace-gc …]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,7 +22,7 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, loadTool, rssMiB, withRealMaster } from './support/real-master.js';
+import { cpuSeconds, loadTool, rssMiB, threadCpuSeconds, withRealMaster, zmqSplit } from './support/real-master.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '1' },
     embedded: { type: 'boolean', default: false },
+    installed: { type: 'boolean', default: false },
     after: { type: 'string', default: '60' },
     root: { type: 'string' },
     dir: { type: 'string', default: tmpdir() },
@@ -118,7 +121,7 @@ const onSpawn = (child: ChildProcess) => {
   sampler = new PeakSampler(child.pid!);
 };
 
-await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded: args.embedded, onSpawn }, async (master) => {
+await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded: args.embedded, installed: args.installed, onSpawn }, async (master) => {
   const pid = master.child.pid!;
   const startPeak = sampler!.take();
   console.log(`slave_load.py against piw-master of ${master.root} on ${args.embedded ? 'the embedded database (PGlite)' : 'PostgreSQL'}`);
@@ -127,10 +130,12 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   const before = memory(pid);
   sampler!.take();
   const cpu = cpuSeconds(pid);
+  const threads = threadCpuSeconds(pid);
   const output = await slaveLoad(['--slave-queue', master.slaveQueue, '--slaves', ...args.slaves.split(','), '--duration', args.duration, '--repeat', args.repeat, '--abi', 'cp311', '--procs', '2']);
   const end = memory(pid);
   const loadPeak = sampler!.take();
   const used = cpuSeconds(pid) - cpu;
+  const split = zmqSplit(threads, threadCpuSeconds(pid));
   // each run line counts the replies it measured by verb: verbs {'SLEEP': 21134}
   const replies = [...output.matchAll(/verbs \{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/: (\d+)/g)]).reduce((sum, m) => sum + Number(m[1]), 0);
   if (replies === 0) console.log(`no replies measured: the master's last lines:\n${readFileSync(master.logFile, 'utf8').split('\n').slice(-30).join('\n')}`);
@@ -145,7 +150,7 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   const afterPeak = sampler!.take();
   await snapshot(master.child, master.root, `after-${AFTER_S}s`);
   sampler!.stop();
-  console.log(`master CPU over the runs, warm-ups included: ${used.toFixed(2)} s${replies > 0 ? ` (${((used * 1e6) / replies).toFixed(0)} µs per measured reply, ${replies} replies)` : ''}; CPU in the 11th second after: ${(idleCpu * 100).toFixed(0)}%`);
+  console.log(`master CPU over the runs, warm-ups included: ${used.toFixed(2)} s${replies > 0 ? ` (${((used * 1e6) / replies).toFixed(0)} µs per measured reply = ${((split.other * 1e6) / replies).toFixed(0)} in node's threads + ${((split.zmq * 1e6) / replies).toFixed(0)} in ZeroMQ's I/O thread, ${replies} replies)` : ''}; CPU in the 11th second after: ${(idleCpu * 100).toFixed(0)}%`);
   console.log(`master RSS: ${before} before the load, ${end} at its end, ${after10} 10 s after, ${afterN} ${AFTER_S} s after`);
   console.log(`master RSS peaks: start-up ${mib(startPeak)}, load ${mib(loadPeak)}, whole run ${mib(Math.max(startPeak, loadPeak, afterPeak))}; load average now ${load()}`);
 });

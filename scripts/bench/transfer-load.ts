@@ -17,9 +17,12 @@
  * cli/piw-import.ts as a process (tsx), importing a real wheel of each size; it prints per run the seconds
  * from start to exit (its start-up, METADATA read and SHA-256 included) and the same less the start-up of
  * `piw-import --version` (the nearest to transfer_load.py's end to end), and the CPU per MiB of both sides;
- * `--import-node-arg` passes options to its node (`--cpu-prof`).
+ * `--import-node-arg` passes options to its node (`--cpu-prof`). `--installed` runs the master and
+ * piw-import as installed (their `dist/` build) rather than through tsx, whose start-up and loader thread
+ * are no operator's.
  *
- *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import] [--node-arg=--cpu-prof ...]
+ *   npx tsx scripts/bench/transfer-load.ts [--sizes 256] [--repeat 3] [--root DIR] [--dir /tmp] [--sender transfer_load|piw-import]
+ *     [--installed] [--node-arg=--cpu-prof ...]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -28,7 +31,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeBigWheel } from './support/big-wheel.js';
-import { cpuSeconds, loadTool, withRealMaster, type RealMaster } from './support/real-master.js';
+import { cpuSeconds, loadTool, rssMiB, withRealMaster, type RealMaster } from './support/real-master.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     root: { type: 'string' },
     dir: { type: 'string', default: tmpdir() },
     sender: { type: 'string', default: 'transfer_load' },
+    installed: { type: 'boolean', default: false },
     // node options for the master, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
     'node-arg': { type: 'string', multiple: true, default: [] },
     // node options for piw-import with --sender piw-import, e.g. --import-node-arg=--cpu-prof
@@ -47,7 +51,12 @@ const TRANSFER_LOAD = loadTool('transfer_load.py');
 
 if (args.sender !== 'transfer_load' && args.sender !== 'piw-import') throw new Error(`--sender: transfer_load or piw-import, not ${args.sender}`);
 const MiB = 2 ** 20;
+/** Minor page faults of a process so far (every thread), from /proc/PID/stat. */
+const minorFaults = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** node's arguments that run piw-import of `root`: its build as installed, or its TypeScript through tsx. */
+const piwImportScript = (root: string) => (args.installed ? [path.join(root, 'dist', 'cli', 'piw-import.js')] : ['--import', 'tsx', path.join(root, 'cli', 'piw-import.ts')]);
 
 /** Runs piw-import of `master.root` with `argv`; its seconds start to exit and its CPU seconds. */
 async function piwImport(master: RealMaster, argv: string[]): Promise<{ seconds: number; cpu: number }> {
@@ -55,7 +64,7 @@ async function piwImport(master: RealMaster, argv: string[]): Promise<{ seconds:
   const times = path.join(args.dir, `piw-bench-transfer-load-import-times-${process.pid}`);
   const child = spawn(
     '/usr/bin/time',
-    ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], '--import', 'tsx', path.join(master.root, 'cli', 'piw-import.ts'), ...argv],
+    ['-f', '%U %S', '-o', times, process.execPath, ...args['import-node-arg'], ...piwImportScript(master.root), ...argv],
     { cwd: master.root, env: { ...process.env, PIW_ALLOW_ROOT: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -100,10 +109,13 @@ async function importWithOurs(master: RealMaster, sizes: string[]): Promise<numb
   return clientCpu;
 }
 
-await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'] }, async (master) => {
+await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'], installed: args.installed }, async (master) => {
   console.log(`${args.sender === 'piw-import' ? `piw-import of ${master.root}` : 'transfer_load.py'} against piw-master of ${master.root}`);
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on it shows in every figure)`);
   const cpu = cpuSeconds(master.child.pid!);
+  const faults = minorFaults(master.child.pid!);
+  const rss = rssMiB(master.child.pid!);
+  let clientFaults: number | undefined;
   const sizes = args.sizes.split(',');
   let client: number;
   if (args.sender === 'piw-import') {
@@ -113,14 +125,15 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
     execFileSync(
       '/usr/bin/time',
       [
-        '-f', '%U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', master.importQueue, '--file-queue', master.fileQueue, '--sizes', ...sizes,
+        '-f', '%R %U %S', '-o', clientTimes, '/usr/bin/python3', TRANSFER_LOAD, '--import-queue', master.importQueue, '--file-queue', master.fileQueue, '--sizes', ...sizes,
         '--repeat', args.repeat, '--abi', 'cp311', '--workdir', path.join(args.dir, 'piw-bench-transfer-load-files'),
         '--dsn', master.libpq,
       ],
       { stdio: 'inherit' },
     );
-    const [user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    const [minflt, user, system] = readFileSync(clientTimes, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
     client = user! + system!;
+    clientFaults = minflt;
   }
   // CPU per MiB counts each side's work, not its waits for a core
   const mib = sizes.reduce((sum, size) => sum + Number(size), 0) * Number(args.repeat);
@@ -129,5 +142,9 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: args['node-arg'
   console.log(`master CPU (every thread, register/transfer/verify): ${used.toFixed(2)} s for ${mib} MiB = ${perMiB(used)}`);
   const what = args.sender === 'piw-import' ? 'piw-import, start-up and its SHA-256 of each run included' : 'transfer_load.py, its one SHA-256 of each file included';
   console.log(`client CPU (${what}): ${client.toFixed(2)} s = ${perMiB(client)}`);
+  // fresh memory costs a page fault per 4 KiB page, which on this VM is most of a copy's cost
+  const perMiBFaults = (n: number) => `${Math.round(n / mib)} minor page faults per MiB`;
+  console.log(`master: ${perMiBFaults(minorFaults(master.child.pid!) - faults)}${clientFaults === undefined ? '' : `; client: ${perMiBFaults(clientFaults)}`}`);
+  console.log(`master RSS: ${rss.toFixed(0)} MiB before the runs, ${rssMiB(master.child.pid!).toFixed(0)} MiB after`);
 });
 process.exit(0);

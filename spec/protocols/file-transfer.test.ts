@@ -22,12 +22,12 @@ test('chunk size 65536 and a pipeline of 10 (protocols/README.md §6, §7)', () 
   expect(PIPELINE_SIZE).toBe(10);
 });
 
-test('0.18\'s 64 KiB × 10 below 16 MiB; 256 KiB chunks from there, 16 in flight (4 MiB)', () => {
+test('0.18\'s 64 KiB × 10 below 16 MiB; 256 KiB chunks from there, 6 in flight (1.5 MiB)', () => {
   expect(chunkSizeFor((16 << 20) - 1)).toBe(65536);
   expect(chunkSizeFor(16 << 20)).toBe(256 << 10);
   expect(pipelineSizeFor(65536)).toBe(10);
-  expect(pipelineSizeFor(256 << 10)).toBe(16);
-  expect(pipelineSizeFor(1 << 20)).toBe(4);
+  expect(pipelineSizeFor(256 << 10)).toBe(6);
+  expect(pipelineSizeFor(1 << 20)).toBe(1);
   expect(pipelineSizeFor(4 << 20)).toBe(1);
   expect(pipelineSizeFor(64 << 20)).toBe(1);
 });

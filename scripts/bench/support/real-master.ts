@@ -8,7 +8,7 @@
  * that checkout's own code (scripts/start/database.ts: the schema, then the cp311 ABI).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,34 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of each thread of a process, summed by thread name (/proc/PID/task/TID/stat, USER_HZ 100). */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU seconds between two `threadCpuSeconds` readings: ZeroMQ's I/O threads (`ZMQbg/…`) and all the others. */
+export function zmqSplit(before: Map<string, number>, after: Map<string, number>): { zmq: number; other: number } {
+  let zmq = 0;
+  let other = 0;
+  for (const [name, s] of after) {
+    const used = s - (before.get(name) ?? 0);
+    if (name.startsWith('ZMQbg')) zmq += used;
+    else other += used;
+  }
+  return { zmq, other };
 }
 
 /** Resident memory of a process in MiB, from /proc/PID/status. */
@@ -75,6 +103,12 @@ export interface RealMasterOptions {
   prepare?: (ownerLibpq: string) => void;
   /** The embedded database (PGlite) instead of a PostgreSQL server. */
   embedded?: boolean;
+  /**
+   * The master as installed (the `piw-master` bin: the build in `dist/`, made first with the checkout's
+   * `npm run build`) rather than its TypeScript through tsx, whose loader runs on a thread of its own: the
+   * memory an operator's master has.
+   */
+  installed?: boolean;
   /** Called as soon as the master's process exists (a sampler that must see its start-up). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -117,12 +151,14 @@ export async function withRealMaster<T>(opts: RealMasterOptions, work: (master: 
     // execFileSync, and a master whose log pipe nobody reads meanwhile (500 hello lines fill it) stops dead
     // at its next line, which made whole runs measure 0 replies/s.
     const logFile = opts.logFile ?? path.join(dir, 'master.log');
+    if (opts.installed) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const master = opts.installed ? [path.join(root, 'dist', 'cli', 'piw-master.js')] : ['--import', 'tsx', path.join(root, 'cli', 'piw-master.ts')];
     const logFd = openSync(logFile, 'w');
     child = spawn(
       process.execPath,
       [
         ...(opts.nodeArgs ?? []),
-        '--import', 'tsx', path.join(root, 'cli', 'piw-master.ts'), '--dsn', dsn,
+        ...master, '--dsn', dsn,
         '--status-queue', ipc('status'), '--control-queue', ipc('control'), '--import-queue', ipc('import'), '--log-queue', ipc('log'),
         '--slave-queue', 'tcp://127.0.0.1:*', '--file-queue', 'tcp://127.0.0.1:*',
         '--pypi-xmlrpc', 'http://127.0.0.1:9/pypi', '--pypi-json', 'http://127.0.0.1:9/pypi', '-v',

@@ -38,6 +38,15 @@ describe('FarmSummary', () => {
   });
 });
 
+test('issue 15: the summary takes only the statuses it counts (a slave\'s every reply is not handed to it)', () => {
+  const wanted = ['HELLO', 'BUILD', 'DONE', 'DIE'];
+  for (const verb of ['HELLO', 'ACK', 'STATS', 'SLEEP', 'BUILD', 'SEND', 'DONE', 'DIE']) {
+    expect([verb, FarmSummary.wants(slave(1, verb, null))]).toEqual([verb, wanted.includes(verb)]);
+  }
+  expect(FarmSummary.wants(stats(new Date(), {}))).toBe(true);
+  expect(FarmSummary.wants({ verb: 'HELLO', data: [] } as never)).toBe(false);
+});
+
 describe('reportMaster', () => {
   test('READY when every task is ready, then the farm at most once per interval', async () => {
     const sent: string[] = [];

@@ -338,6 +338,26 @@ describe('bus publish/subscribe (in-process PUB → SUB, the status stream)', ()
     expect(got).toEqual([]);
   });
 
+  test('issue 15: a subscriber hears only what its `wants` takes; a message nobody wants is dropped unchecked', async () => {
+    const bus = createBus();
+    const sleeps: unknown[] = [];
+    const all: unknown[] = [];
+    let listening = false;
+    bus.subscribe(queues.status, (msg) => sleeps.push(msg), { wants: (msg) => msg.verb === 'SLAVE' && msg.data[2] === 'SLEEP' });
+    const unsubscribe = bus.subscribe(queues.status, (msg) => all.push(msg), { wants: () => listening });
+    const bad = { verb: 'SLAVE', data: [1, 'yesterday', 'DONE', null] } as never;
+    // Neither wants a DONE: not checked, not delivered.
+    expect(bus.publish(queues.status, bad)).toBe(0);
+    expect(bus.publish(queues.status, slaveDone)).toBe(1);
+    listening = true;
+    expect(bus.publish(queues.status, slaveDone)).toBe(2);
+    expect(() => bus.publish(queues.status, bad)).toThrow(/^invalid data for SLAVE/);
+    await nextTick();
+    expect([sleeps, all]).toEqual([[slaveDone, slaveDone], [slaveDone]]);
+    unsubscribe();
+    expect(bus.publish(queues.status, bad)).toBe(0);
+  });
+
   test('publications are checked against the protocol before anyone hears them', async () => {
     const bus = createBus();
     const got: unknown[] = [];

@@ -177,13 +177,21 @@ describe('placeFiles: files that can be made again', () => {
   });
 });
 
-test('present: regular files of at least the size asked for', async () => {
+test('survey, present: regular files of at least the size asked for each', async () => {
   await writeFile(join(dir, 'big'), 'x'.repeat(30));
   await writeFile(join(dir, 'small'), 'x'.repeat(5));
   await mkdir(join(dir, 'adir'));
   const names = ['big', 'small', 'adir', 'missing'];
-  expect(await writer.present(names.map((n) => join(dir, n)), 20)).toEqual([true, false, false, false]);
-  expect(await writer.present([])).toEqual([]);
+  expect((await writer.survey({ files: names.map((n) => ({ path: join(dir, n), minSize: 20 })) })).present).toEqual([true, false, false, false]);
+  expect((await writer.survey({ files: [{ path: join(dir, 'small') }] })).present).toEqual([true]);
+  expect(await writer.survey({})).toEqual({ made: [], present: [] });
+});
+
+test('survey makes the directories first, then looks for the files (one job)', async () => {
+  const { made, present } = await writer.survey({ dirs: [join(dir, 'new')], files: [{ path: join(dir, 'new') }, { path: join(dir, 'nope') }] });
+  expect(made).toEqual([true]);
+  expect(present).toEqual([false, false]); // a directory is not a file
+  expect((await stat(join(dir, 'new'))).isDirectory()).toBe(true);
 });
 
 test('after stop() nothing more is written, with a typed error', async () => {
@@ -206,15 +214,15 @@ test('idle workers end, and the next set starts another', async () => {
   }
 });
 
-test('makeDirectories makes what is missing, parents first, and leaves what is in the way (and below it) alone', async () => {
+test('survey, made: makes what is missing, parents first, and leaves what is in the way (and below it) alone', async () => {
   await mkdir(join(dir, 'real'));
   await mkdir(join(dir, 'target'));
   await symlink('target', join(dir, 'link'));
   await writeFile(join(dir, 'file'), 'x');
   const paths = [join(dir, 'real'), join(dir, 'new'), join(dir, 'new', 'sub'), join(dir, 'link'), join(dir, 'link', 'json')];
-  expect(await writer.makeDirectories(paths)).toEqual([true, true, true, false, false]);
+  expect((await writer.survey({ dirs: paths })).made).toEqual([true, true, true, false, false]);
   expect(await readdir(join(dir, 'target'))).toEqual([]); // nothing made through the link
   expect((await stat(join(dir, 'new', 'sub'))).isDirectory()).toBe(true);
-  expect(await writer.makeDirectories([join(dir, 'file'), join(dir, 'after')])).toEqual([false, false]);
+  expect((await writer.survey({ dirs: [join(dir, 'file'), join(dir, 'after')] })).made).toEqual([false, false]);
   expect((await readdir(dir)).sort()).toEqual(['file', 'link', 'new', 'real', 'target']);
 });

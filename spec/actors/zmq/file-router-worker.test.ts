@@ -44,3 +44,27 @@ test('with room for one message and one byte at a time, every message still arri
     await out.remove();
   }
 });
+
+test('frames of any bytes reach the master exactly as sent (they cross the thread boundary as latin1 text)', async () => {
+  const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  let got!: (frames: Buffer[]) => void;
+  const arrived = new Promise<Buffer[]>((resolve) => (got = resolve));
+  const thread = await FileRouterThread.start({
+    address: 'tcp://127.0.0.1:*',
+    options: { linger: 0 },
+    log: memoryLogger(),
+    maxOutstanding: 10,
+    maxHeldBytes: 1 << 20,
+    onMessage: (_peer, frames) => got(frames),
+  });
+  const dealer = new zmq.Dealer({ linger: 0 });
+  dealer.connect(thread.endpoint);
+  try {
+    await dealer.send([every, Buffer.from('é€', 'utf8'), Buffer.alloc(0)]);
+    const frames = await arrived;
+    expect(frames.map((f) => f.toString('hex'))).toEqual([every.toString('hex'), Buffer.from('é€', 'utf8').toString('hex'), '']);
+  } finally {
+    dealer.close();
+    await thread.close();
+  }
+});

@@ -118,7 +118,7 @@ describe('PUSH / PULL / PUB sockets', () => {
     }
   });
 
-  test('issue 15: with no subscriber a status is dropped before it is encoded; from the first subscription to the last unsubscription every one is', async () => {
+  test('issue 15: with no subscriber a status is dropped before it is encoded (listening() false); from the first subscription to the last unsubscription every one is', async () => {
     const dir = await tempDir();
     let encoded = 0;
     const counting = Object.create(monitorStatsProtocol) as typeof monitorStatsProtocol;
@@ -128,7 +128,7 @@ describe('PUSH / PULL / PUB sockets', () => {
     const sub = new zmq.Subscriber({ linger: 0 });
     try {
       for (let i = 0; i < 5; i++) await pub.publish(status);
-      expect(encoded).toBe(0);
+      expect([encoded, pub.listening()]).toEqual([0, false]);
       sub.connect(pub.endpoint);
       sub.subscribe();
       // The subscription reaches the publisher asynchronously; from then on each message is encoded and received.
@@ -140,7 +140,7 @@ describe('PUSH / PULL / PUB sockets', () => {
       expect(monitorProtocol.decode(frame!)).toEqual(status);
       const before = encoded;
       await pub.publish(status);
-      expect(encoded).toBe(before + 1);
+      expect([encoded, pub.listening()]).toEqual([before + 1, true]);
       // A monitor that goes away closes its socket: its last unsubscription reaches the publisher.
       sub.close();
       for (let quiet = 0; quiet < 3; ) {
@@ -151,7 +151,7 @@ describe('PUSH / PULL / PUB sockets', () => {
       }
       const after = encoded;
       for (let i = 0; i < 5; i++) await pub.publish(status);
-      expect(encoded).toBe(after);
+      expect([encoded, pub.listening()]).toEqual([after, false]);
     } finally {
       sub.close();
       await pub.close();

@@ -7,7 +7,7 @@ test('generated paths reach every state and transition of the write scheduling',
     input: undefined,
     events: (s) => [
       { type: 'SUBMIT' as const, id: 1, key: 'pkg:foo' },
-      ...Object.entries(s.context.running).map(([key, id]) => ({ type: 'FINISHED' as const, id: id as number, key })),
+      ...[...(s.context.running as ReadonlyMap<string, number>)].map(([key, id]) => ({ type: 'FINISHED' as const, id, key })),
       { type: 'PAUSE' as const },
       { type: 'RESUME' as const },
       ...(['rootIndex', 'searchIndex'] as const).flatMap((target) => [
@@ -16,7 +16,7 @@ test('generated paths reach every state and transition of the write scheduling',
       ]),
     ],
     serializeState: (s: AnyMachineSnapshot) =>
-      JSON.stringify([s.value, Object.keys(s.context.running), Object.values(s.context.waiting).map((ids) => Math.min((ids as number[]).length, 2))]),
+      JSON.stringify([s.value, [...(s.context.running as ReadonlyMap<string, number>).keys()], [...(s.context.waiting as ReadonlyMap<string, readonly number[]>).values()].map((ids) => Math.min(ids.length, 2))]),
   });
   expect(report.unreachedStates).toEqual([]);
   expect(report.untakenTransitions).toEqual([]);

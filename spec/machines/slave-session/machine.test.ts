@@ -472,6 +472,21 @@ test('issue 15: HELLO → ACK and IDLE → SLEEP or BUILD each take one macroste
   expect([s.replyVerbs(), snapshots]).toEqual([['ACK', 'SLEEP', 'BUILD'], 3]);
 });
 
+test('issue 15: a reply that repeats the last one (SLEEP false again) is not noted again; one with other data or verb is', async () => {
+  const s = startSession();
+  await s.hello();
+  await s.idle();
+  await s.idle();
+  expect([s.replyVerbs(), s.state().context.lastReply]).toEqual([['ACK', 'SLEEP', 'SLEEP'], { verb: 'SLEEP', data: false }]);
+  s.actor.send({ type: 'SLEEP' });
+  await s.idle();
+  expect(s.state().context.lastReply).toEqual({ verb: 'SLEEP', data: true });
+  s.actor.send({ type: 'WAKE' });
+  s.jobs.push(['foo', '1.0']);
+  await s.idle();
+  expect([s.state().context.lastReply, s.state().context.build]).toEqual([{ verb: 'BUILD', data: ['foo', '1.0'] }, { package: 'foo', version: '1.0' }]);
+});
+
 test('issue 15: hello and shutdown are logged at INFO, as 0.18 does; IDLE → SLEEP logs nothing', async () => {
   const s = startSession();
   await s.hello();
