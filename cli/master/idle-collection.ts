@@ -1,21 +1,24 @@
 /**
  * Gives the heap a busy spell grew (500 slaves leaving, a burst of page rewrites) back to the system once
- * the master falls idle, within seconds rather than minutes.
+ * the master has settled, within a minute rather than at V8's watchdog.
  *
  * V8's memory reducer does the giving back: compacting collections that also shrink the young generation
  * to its first size. It checks every 8 s after a full collection, but starts only when it judges the
  * allocation rate low, from the allocation samples of the last ten collections; an idle master has no
- * collections, so the busy spell's rate stays on record and the reducer waits for its watchdog (100 s
- * after the last collection): after a 500-slave run the master kept 224 MiB a minute on, its main isolate
- * 85 MB committed for 18 MB used. Collections run to refresh those samples do not help: a young-generation
- * collection of an empty young generation records a near-zero collection speed, which reads as a high
- * rate again. So when the event loop falls idle after a busy spell, one full collection frees what the
- * spell left (and arms the reducer), and V8 is told to favour memory over speed (`--optimize-for-size`,
- * read at each of the reducer's checks), under which the reducer starts whatever the rate; it is turned off
- * again once the heap is back near what is live, after 20 s at most, or at the next busy spell. Busy or
- * idle is read from the event loop's utilisation, not the clock; node does not export V8's memory-pressure
- * notification, so the collection is V8's own `gc()` (exposed to one private context here, not to the
- * master's code).
+ * collections, so the busy spell's rate stays on record and the reducer waits for its watchdog: after a
+ * 500-slave run the master kept 224 MiB a minute on, its main isolate 85 MB committed for 18 MB used.
+ * Collections run to refresh those samples do not help: a young-generation collection of an empty young
+ * generation records a near-zero collection speed, which reads as a high rate again. So once the event
+ * loop has been idle for 30 s after a busy spell, one full collection frees what the spell left (and arms
+ * the reducer), and V8 is told to favour memory over speed (`--optimize-for-size`, read at each of the
+ * reducer's checks), under which the reducer starts whatever the rate; it is turned off again once the
+ * heap is back near what is live, after 20 s at most, or at the next busy spell.
+ *
+ * Giving back costs the next spell its compiled code (memory-reducing collections flush it), so a master
+ * that pauses for seconds between bursts is left alone: after 5 s of idle instead of 30, 1 MiB imports a
+ * few seconds apart cost the master a quarter more CPU. Busy or idle is read from the event loop's
+ * utilisation, not the clock; node does not export V8's memory-pressure notification, so the collection
+ * is V8's own `gc()` (exposed to one private context here, not to the master's code).
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -30,6 +33,8 @@ export interface IdleCollectionOptions {
   idle?: number;
   /** Growth of V8's heap (bytes) since the last collection that is worth another one once idle. */
   growth?: number;
+  /** How long the master must have been idle without a break before its heap is given back. */
+  settleMs?: number;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface IdleCollectionOptions {
 const FAVOUR_MS = 20_000;
 
 /** Starts watching (an unref'd timer: it never keeps the process alive); returns how to stop. */
-export function collectWhenIdle({ intervalMs = 5_000, busy = 0.25, idle = 0.05, growth = 8 * 2 ** 20 }: IdleCollectionOptions = {}): () => void {
+export function collectWhenIdle({ intervalMs = 5_000, busy = 0.25, idle = 0.05, growth = 8 * 2 ** 20, settleMs = 30_000 }: IdleCollectionOptions = {}): () => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   setFlagsFromString('--no-expose-gc');
@@ -57,17 +62,20 @@ export function collectWhenIdle({ intervalMs = 5_000, busy = 0.25, idle = 0.05, 
   };
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   let wasBusy = false;
+  /** For how long every interval has been idle. */
+  let quietMs = 0;
   let collected = getHeapStatistics().total_heap_size;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
+    quietMs = utilization < idle ? quietMs + intervalMs : 0;
     if (utilization >= busy) {
       favourMemory(0);
       wasBusy = true;
     }
-    // Idle: once after a busy spell, and again if what the last spell left (sessions ending) grew the heap.
-    else if (utilization < idle && (wasBusy || getHeapStatistics().total_heap_size > collected + growth)) {
+    // Settled: once after a busy spell, and again if what the last spell left (sessions ending) grew the heap.
+    else if (quietMs >= settleMs && (wasBusy || getHeapStatistics().total_heap_size > collected + growth)) {
       wasBusy = false;
       gc();
       favourMemory(FAVOUR_MS);

@@ -48,7 +48,7 @@ test('issue 15: a --heap-growing-percent given to node by the operator is kept',
 function idleCollections(busy: boolean): number {
   const script = `
     const { collectWhenIdle } = await import(${JSON.stringify(IDLE_COLLECTION)});
-    const stop = collectWhenIdle({ intervalMs: 200 });
+    const stop = collectWhenIdle({ intervalMs: 200, settleMs: 400 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ring = new Array(100_000);
     for (const end = Date.now() + (${busy} ? 1_000 : 0); Date.now() < end; ) for (let i = 0; i < 100_000; i++) ring[i] = { i };
@@ -73,7 +73,7 @@ test('issue 15: a master that falls idle after a busy spell gives the heap it gr
   const script = `
     const { getHeapStatistics } = await import('node:v8');
     const { collectWhenIdle } = await import(${JSON.stringify(IDLE_COLLECTION)});
-    const stop = collectWhenIdle({ intervalMs: 200 });
+    const stop = collectWhenIdle({ intervalMs: 200, settleMs: 400 });
     const ring = new Array(200_000);
     for (const end = Date.now() + 1_500; Date.now() < end; ) for (let i = 0; i < 50_000; i++) ring[(i * 7919) % ring.length] = { i, s: 'garbage' + i };
     ring.fill(undefined);
@@ -89,3 +89,17 @@ test('issue 15: a master that falls idle after a busy spell gives the heap it gr
   expect(result).toMatchObject({ givenBack: true });
   expect(lines.some((line) => line.includes('Mark-Compact (reduce)'))).toBe(true);
 }, 40_000);
+
+test('issue 15: a master that pauses for less than it takes to settle, between bursts, is not collected', () => {
+  const script = `
+    const { collectWhenIdle } = await import(${JSON.stringify(IDLE_COLLECTION)});
+    const stop = collectWhenIdle({ intervalMs: 200, settleMs: 1_000 });
+    const ring = new Array(100_000);
+    for (let burst = 0; burst < 8; burst++) {
+      for (const end = Date.now() + 150; Date.now() < end; ) for (let i = 0; i < 100_000; i++) ring[i] = { i };
+      await new Promise((resolve) => setTimeout(resolve, 450));
+    }
+    stop();
+  `;
+  expect(traceGc(script).filter((line) => line.includes('Mark-Compact') && line.includes('testing'))).toEqual([]);
+});
