@@ -100,6 +100,6 @@ export function describeMemoryAtPeak(m: MemoryAtPeak): string {
     `master memory at its highest RSS, ${mib(m.rss)} (${m.threads} threads):`,
     `  file-backed (node, libraries) ${mib(file)}; malloc ${mib(mainArena + threadArenas)} (main arena ${mib(mainArena)}, ${arenaCount} thread arenas ${mib(threadArenas)}); other anonymous ${mib(otherAnon)}`,
     `  of the other anonymous, the main isolate's V8 heap ${mib(v8)}: new space ${mib(space('new_space')?.physical ?? 0)}, old space ${mib(old?.physical ?? 0)} (${mib(old?.used ?? 0)} used), code ${mib(space('code_space')?.physical ?? 0)}, large objects ${mib(large)}; the rest (worker isolates, stacks, large mallocs) ${mib(otherAnon - v8)}`,
-    `  external to V8's heap (Buffers and ArrayBuffers, in malloc) ${mib(m.external)}`,
+    `  held outside V8's heap by its objects (Buffers, ArrayBuffers, PGlite's WebAssembly memory; in malloc or mapped on their own) ${mib(m.external)}`,
   ].join('\n');
 }
