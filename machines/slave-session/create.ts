@@ -53,28 +53,34 @@ export interface SlaveSessionServices {
  * Runs a service for an action and tells the session its outcome as an event: raised within the same
  * macrostep when the service answers synchronously (the usual case for register and requestJob: one
  * macrostep per IDLE instead of two, each of which cost a snapshot, its observers and a mailbox turn), else
- * sent when its promise settles; a throw or a rejection becomes the failure event (without one, a throw
- * fails the session).
+ * sent when its promise settles, after `pending` (when given) was raised at once; a throw or a rejection
+ * becomes the failure event (without one, a throw fails the session).
  */
 function answerWith<P, T>(
   run: (input: P) => T | Promise<T>,
-  done: (value: T) => SlaveSessionEvent,
-  failed?: (error: unknown) => SlaveSessionEvent,
+  events: {
+    done: (value: T, input: P) => SlaveSessionEvent;
+    failed?: (error: unknown, input: P) => SlaveSessionEvent;
+    pending?: (input: P) => SlaveSessionEvent;
+  },
 ): (_: unknown, params: P) => void {
+  const { done, failed, pending } = events;
   // An enqueueActions is called with the action's params, which its own typing does not know of.
   const action = slaveSessionSetup.enqueueActions(({ enqueue, self }, params) => {
+    const input = params as P;
     let answer: T | Promise<T>;
     try {
-      answer = run(params as P);
+      answer = run(input);
     } catch (error) {
       if (failed === undefined) throw error;
-      enqueue.raise(failed(error));
+      enqueue.raise(failed(error, input));
       return;
     }
     if (answer instanceof Promise) {
-      answer.then((value) => self.send(done(value)), (error: unknown) => failed && self.send(failed(error)));
+      if (pending !== undefined) enqueue.raise(pending(input));
+      answer.then((value) => self.send(done(value, input)), (error: unknown) => failed && self.send(failed(error, input)));
     } else {
-      enqueue.raise(done(answer));
+      enqueue.raise(done(answer, input));
     }
   });
   return action as unknown as (_: unknown, params: P) => void;
@@ -86,10 +92,20 @@ export function createSlaveSessionMachine(services: SlaveSessionServices) {
       reply: ({ context }, reply) => services.reply(context.config.peer, reply),
       publishStatus: (_, status) => services.publishStatus(status),
       log: ({ context }, entry) => services.log(entry, context.config.peer),
-      register: answerWith((input: RegisterInput) => services.register(input), (slaveId) => ({ type: 'REGISTERED', slaveId })),
-      requestJob: answerWith((input: RequestJobInput) => services.requestJob(input), (job) => ({ type: 'JOB', job }), (error) => ({ type: 'JOB_FAILED', error })),
-      logBuild: answerWith((input: LogBuildInput) => services.logBuild(input), (buildId) => ({ type: 'LOGGED', buildId }), (error) => ({ type: 'LOG_FAILED', error })),
-      requestPages: answerWith((input: RequestPagesInput) => services.requestPages(input), () => ({ type: 'PAGES_DONE' }), (error) => ({ type: 'PAGES_FAILED', error })),
+      register: answerWith((input: RegisterInput) => services.register(input), { done: (slaveId) => ({ type: 'REGISTERED', slaveId }) }),
+      requestJob: answerWith((input: RequestJobInput) => services.requestJob(input), {
+        done: (job, { idleAt }) => ({ type: 'JOB', job, idleAt }),
+        failed: (error, { idleAt }) => ({ type: 'JOB_FAILED', error, idleAt }),
+        pending: ({ idleAt }) => ({ type: 'JOB_PENDING', idleAt }),
+      }),
+      logBuild: answerWith((input: LogBuildInput) => services.logBuild(input), {
+        done: (buildId) => ({ type: 'LOGGED', buildId }),
+        failed: (error) => ({ type: 'LOG_FAILED', error }),
+      }),
+      requestPages: answerWith((input: RequestPagesInput) => services.requestPages(input), {
+        done: () => ({ type: 'PAGES_DONE' }),
+        failed: (error) => ({ type: 'PAGES_FAILED', error }),
+      }),
     },
     actors: {
       expectFile: fromPromise<void, ExpectFileInput>(({ input, signal }) => services.expectFile(input, signal)),
