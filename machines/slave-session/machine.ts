@@ -233,8 +233,9 @@ export const slaveSessionSetup = setup({
     /** The queue's answer carries a job. */
     hasJob: ({ event }) => (event as Extract<SlaveSessionEvent, { type: 'JOB' }>).job !== null,
     /**
-     * The queue's answer is for the slave's last message, an IDLE (the Date it arrived with, by identity):
-     * an answer nobody is waiting for changes nothing.
+     * The queue's answer names the slave's last message (the Date it arrived with, by identity), as
+     * requestJob's answer does for the IDLE it answers while that IDLE is being handled: an answer nobody
+     * is waiting for (another IDLE's, a made-up one) changes nothing.
      */
     answersLastIdle: ({ context, event }) => context.lastSeen !== null && (event as { idleAt?: Date }).idleAt === context.lastSeen,
     /** Some file still needs transferring. */
