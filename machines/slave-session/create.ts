@@ -14,6 +14,7 @@ import type {
   RequestJobInput,
   RequestJobOutput,
   RegisterInput,
+  ReleaseJobInput,
   RequestPagesInput,
   SlaveReply,
   SlaveSessionEvent,
@@ -47,6 +48,8 @@ export interface SlaveSessionServices {
   verifyFile(input: VerifyFileInput, signal: AbortSignal): Promise<boolean>;
   /** PROJECT / BOTH to the web queue; resolves on DONE. An answer after the session ended is dropped. */
   requestPages(input: RequestPagesInput): Promise<void>;
+  /** The build of `job` was abandoned with nothing recorded: the job goes back to the head of its queue. */
+  releaseJob(input: ReleaseJobInput): void;
 }
 
 /**
@@ -114,6 +117,7 @@ export function createSlaveSessionMachine(services: SlaveSessionServices) {
         pending: ({ idleAt }) => ({ type: 'JOB_PENDING', idleAt }),
       }),
       logBuild: answerLater((input: LogBuildInput) => services.logBuild(input), (buildId) => ({ type: 'LOGGED', buildId }), (error) => ({ type: 'LOG_FAILED', error })),
+      releaseJob: (_, input) => services.releaseJob(input),
       requestPages: answerLater((input: RequestPagesInput) => services.requestPages(input), () => ({ type: 'PAGES_DONE' }), (error) => ({ type: 'PAGES_FAILED', error })),
     },
     actors: {

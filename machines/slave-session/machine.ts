@@ -12,7 +12,7 @@
  *            JOB_PENDING { idleAt }                                   — requestJob will be answered later
  *            LOGGED / LOG_FAILED { error }, PAGES_DONE / PAGES_FAILED { error } — answers to logBuild, requestPages
  *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  register(RegisterInput)  requestJob(RequestJobInput)
- *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)
+ *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)  releaseJob(ReleaseJobInput)
  *   actors   expectFile  verifyFile
  *   delays   sweep (the silence check period, from input and the busy timeout in HELLO; raises SWEEP)
  *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
@@ -46,15 +46,15 @@
  * Choices where 0.18 has none or a quirk (production answers; each is tested):
  *   - Per-slave SLEEP really pauses that slave (QUIRK 68 fixed).
  *   - A failed VERIFY re-EXPECTs before sending the same file again (the LATER fix of §6's QUIRK); after
- *     `maxSendAttempts` failures the build is abandoned with DONE and nothing logged, so it is rebuilt later.
+ *     `maxSendAttempts` failures the build is abandoned with DONE and nothing logged, and built again next.
  *   - BUSY when no build is running, and HELLO from a known slave, get DIE like every other message out of
  *     order (0.18 answered such a BUSY with CONT, only to DIE at the BUILT).
  *   - A message that arrives while the answer to the previous one is still being worked out (the slave's
  *     REQ socket makes this impossible, so the peer is not a 0.18 slave) is logged and dropped: the pending
  *     answer is still sent, exactly once.
  *   - A failing service never crashes the session: JOB_FAILED → SLEEP false (the slave asks again);
- *     logBuild or expectFile failing → DONE with nothing recorded (the version stays in the build queue and
- *     is built again later); requestPages failing → DONE (the build is recorded; the page is rewritten on
+ *     logBuild or expectFile failing → DONE with nothing recorded, and the job goes back to the head of its
+ *     queue (releaseJob: 0.18 held it until the build timeout, 3 hours, ran out); requestPages failing → DONE (the build is recorded; the page is rewritten on
  *     the package's next change); verifyFile failing counts as a failed verify. Each failure is logged.
  *   - SKIP only affects a build in progress (0.18 kept the flag and killed the next build on its first
  *     BUSY); once BUILT has been accepted the transfer and logging complete normally, as in 0.18.
@@ -78,6 +78,7 @@ import type {
   LogBuildInput,
   LogEntry,
   RegisterInput,
+  ReleaseJobInput,
   ReportedReply,
   RequestJobInput,
   RequestPagesInput,
@@ -152,9 +153,15 @@ const protocolError = [
 const dropEarly = faultLine(({ context, event }) =>
   `${prefix(context)}: ignored ${event.type} sent before the reply to its last request`);
 
-/** Abandon the build with DONE after a failure of the master's side; nothing is recorded. */
+/** Give the build's job back to the queue, to be built again next. */
+const releaseJob = {
+  type: 'releaseJob',
+  params: ({ context }: Args) => ({ slaveId: context.slaveId, abi: abiOf(context), job: [context.build!.package, context.build!.version] as const }),
+} as const;
+
+/** Abandon the build with DONE after a failure of the master's side: nothing is recorded, the job goes back. */
 const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =>
-  [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), ...answer({ verb: 'DONE' })] as const;
+  [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), releaseJob, ...answer({ verb: 'DONE' })] as const;
 
 /** Why the files of a reported success cannot be taken (not this build's, or over the size limit). */
 function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
@@ -206,6 +213,7 @@ export const slaveSessionSetup = setup({
     requestJob: actionNotProvided(NAME, 'requestJob') as (_: unknown, params: RequestJobInput) => void,
     logBuild: actionNotProvided(NAME, 'logBuild') as (_: unknown, params: LogBuildInput) => void,
     requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
+    releaseJob: actionNotProvided(NAME, 'releaseJob') as (_: unknown, params: ReleaseJobInput) => void,
 
     /** The last reply; BUILD starts the build, DONE ends it and the skip (behaviour 66). */
     noteReply: noteReply,
@@ -575,10 +583,14 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
               },
               on: {
                 PAGES_DONE: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
+                // The build is recorded: only its pages wait for the package's next change.
                 PAGES_FAILED: {
                   target: `${PROTOCOL}.ready`,
-                  actions: abandon(({ context, event }) =>
-                    `failed to request the pages of ${context.build!.package} (${String(event.error)})`),
+                  actions: [
+                    logLine('error', ({ context, event }) =>
+                      `${prefix(context)}: failed to request the pages of ${context.build!.package} (${String((event as { error?: unknown }).error)})`),
+                    ...answer({ verb: 'DONE' }),
+                  ],
                 },
               },
             },

@@ -51,7 +51,7 @@ export interface SlaveSessionInput {
   sweepMs?: number;
   /**
    * How many times one file may fail VERIFY before the build is abandoned (answered DONE, nothing logged,
-   * so the version is built again later). 0.18 retried forever; default 3.
+   * its job back at the head of its queue). 0.18 retried forever; default 3.
    */
   maxSendAttempts?: number;
   /**
@@ -217,6 +217,8 @@ export interface SlaveSessionActions {
   logBuild: LogBuildInput;
   /** PROJECT or BOTH to the web queue, answered by PAGES_DONE or PAGES_FAILED (every build). */
   requestPages: RequestPagesInput;
+  /** A build ended without a record (abandoned): its job goes back to the head of its queue. */
+  releaseJob: ReleaseJobInput;
 }
 
 // ------------------------------------------------------------------------------------------- services
@@ -238,6 +240,17 @@ export interface RequestJobInput {
 }
 /** `[package, version]` to build, or null when the queue has nothing for this ABI. */
 export type RequestJobOutput = readonly [string, string] | null;
+
+/**
+ * `releaseJob` (action): the slave's build was abandoned with nothing recorded (EXPECT refused, VERIFY
+ * failed every time, LOGBUILD failed): the job's hold in the queue is dropped, so it is built again next
+ * rather than once the slave's build timeout (3 hours for a 0.18 slave) has run out.
+ */
+export interface ReleaseJobInput {
+  slaveId: number;
+  abi: string;
+  job: readonly [string, string];
+}
 
 /** `logBuild` (action): LOGBUILD to the Oracle; the build id comes back in LOGGED. */
 export type LogBuildInput = BuildStateWire;

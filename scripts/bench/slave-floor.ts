@@ -138,6 +138,7 @@ function inProcess(): void {
     expectFile: async () => undefined,
     verifyFile: async () => true,
     requestPages: async () => undefined,
+    releaseJob: () => undefined,
   });
   const hello = [new TimeDelta(0, 3 * 3600, 0), new TimeDelta(0, 300, 0), '311', 'cp311', 'linux_armv7l', 'bench', 'Raspbian GNU/Linux', '12', 'a020d3', '1a2b3c4d'] as const;
   const sessions = Array.from({ length: SESSIONS }, (_, i) => createActor(machine, { input: { peer: `peer-${i}`, pypiSimpleUrl: 'https://pypi.org/simple' } }).start());

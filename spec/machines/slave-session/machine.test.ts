@@ -352,7 +352,7 @@ describe('transferring', () => {
     expect(s.callsOf('logBuild')).toHaveLength(1);
   });
 
-  test('a file that fails VERIFY maxSendAttempts times abandons the build: DONE, nothing logged', async () => {
+  test('a file that fails VERIFY maxSendAttempts times abandons the build: DONE, nothing logged, the job back in the queue', async () => {
     const s = startSession({ input: { maxSendAttempts: 2 } });
     await s.toBuilding();
     await s.built(builtOk([pureWheel]));
@@ -363,6 +363,7 @@ describe('transferring', () => {
     expect(s.callsOf('logBuild')).toEqual([]);
     expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: failed to verify ${pureWheel[0]} 2 times; abandoning foo 1.0`]);
     expect(s.state().context.build).toBeNull();
+    expect(s.callsOf('releaseJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', job: ['foo', '1.0'] }]);
   });
 
   test('a VERIFY that cannot be made counts as a failed one', async () => {
@@ -390,7 +391,7 @@ describe('transferring', () => {
     expect(s.callsOf('logBuild')).toHaveLength(1);
   });
 
-  test('an EXPECT the File Juggler refuses abandons the build with DONE and nothing logged', async () => {
+  test('an EXPECT the File Juggler refuses abandons the build with DONE and nothing logged, the job back in the queue', async () => {
     const s = startSession({ services: { expectFile: async () => { throw new Error('invalid wheel filename'); } } });
     await s.toBuilding();
     await s.built();
@@ -399,9 +400,10 @@ describe('transferring', () => {
     expect(s.errorLogs()).toEqual([
       `slave ${SLAVE_ID}: file juggler refused ${armWheel[0]} (Error: invalid wheel filename); abandoning foo 1.0`,
     ]);
+    expect(s.callsOf('releaseJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', job: ['foo', '1.0'] }]);
   });
 
-  test('an Oracle ERROR on LOGBUILD answers DONE (the version will be built again) and requests no pages', async () => {
+  test('an Oracle ERROR on LOGBUILD answers DONE, requests no pages and gives the job back (built again next)', async () => {
     const s = startSession({ services: { logBuild: async () => { throw new Error('ERROR: database is down'); } } });
     await s.toBuilding();
     await s.built(builtFailed());
@@ -410,15 +412,17 @@ describe('transferring', () => {
     expect(s.errorLogs()).toEqual([
       `slave ${SLAVE_ID}: failed to log the build of foo 1.0 (Error: ERROR: database is down); it will be built again`,
     ]);
+    expect(s.callsOf('releaseJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', job: ['foo', '1.0'] }]);
     expect(s.state().status).toBe('active');
   });
 
-  test('a failing page request still answers DONE and is logged', async () => {
+  test('a failing page request still answers DONE and is logged; the recorded build keeps its job', async () => {
     const s = startSession({ services: { requestPages: async () => { throw new Error('secretary gone'); } } });
     await s.toBuilding();
     await s.built(builtFailed());
     expect(s.lastReply()).toEqual({ verb: 'DONE' });
     expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: failed to request the pages of foo (Error: secretary gone)`]);
+    expect(s.callsOf('releaseJob')).toEqual([]); // the build is recorded: not built again
   });
 });
 
