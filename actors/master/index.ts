@@ -4,4 +4,5 @@ export { handleControl, describeControl, type ControlMessage } from './control.j
 export { masterHello } from './hello.js';
 export { Master, MasterStartError, type MasterEndpoints, type MasterOptions } from './master.js';
 export { handleSignals } from './signals.js';
+export { surviveDbClientRejections } from './client-rejections.js';
 export { masterTasks, TASK_ORDER, type TaskId } from './tasks.js';

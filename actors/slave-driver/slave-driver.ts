@@ -27,6 +27,7 @@
 import {
   createSlaveSessionMachine,
   type RegisterInput,
+  type ReleaseJobInput,
   type RequestJobInput,
   type RequestJobOutput,
   type SlaveMessageEvent,
@@ -252,11 +253,12 @@ export class SlaveDriver {
     if (this.#stopped) return;
     const build = context.build;
     if (build === null || context.hello === null || !unfinished(build)) return;
-    const abi = context.hello[3];
-    const job: Job = [build.package, build.version];
-    if (this.#queues.release(abi, job, context.slaveId)) {
-      this.#log.info(`slave ${context.slaveId}: ${build.package} ${build.version} is back in the ${abi} queue`);
-    }
+    this.#release({ slaveId: context.slaveId, abi: context.hello[3], job: [build.package, build.version] });
+  }
+
+  /** A job the slave will not finish goes back to the head of its queue, to be built next. */
+  #release({ slaveId, abi, job }: ReleaseJobInput): void {
+    if (this.#queues.release(abi, job, slaveId)) this.#log.info(`slave ${slaveId}: ${job[0]} ${job[1]} is back in the ${abi} queue`);
   }
 
   /** Sessions learn of a change of the task's pause flag before the next message reaches them. */
@@ -279,6 +281,7 @@ export class SlaveDriver {
       expectFile: ({ slaveId, file }, signal) => ports.expectFile(slaveId, file, signal),
       verifyFile: ({ slaveId, package: pkg }, signal) => ports.verifyFile(slaveId, pkg, signal),
       requestPages: (msg) => ports.requestPages(msg, this.#abort.signal),
+      releaseJob: (input) => this.#release(input),
     };
   }
 

@@ -23,6 +23,7 @@ import * as v from 'valibot';
 import { DEFAULT_CONTROL_QUEUE, DEFAULT_STATUS_QUEUE, defaultConfig, type MasterConfig } from '../../actors/master/config.js';
 import { Master } from '../../actors/master/master.js';
 import { handleSignals } from '../../actors/master/signals.js';
+import { surviveDbClientRejections } from '../../actors/master/client-rejections.js';
 import { DEFAULT_INSPECT_ADDRESS, parseInspectAddress } from '../../actors/inspect/address.js';
 import type { Logger } from '../../actors/runtime/logger.js';
 import { serviceNotifier } from '../../actors/systemd/index.js';
@@ -391,12 +392,14 @@ export class MasterCommand extends PiwCommand<typeof schema> {
       notifier.stopping(`stopping: ${reason}`);
       master.quit(reason);
     }, log);
+    const stopSurviving = surviveDbClientRejections(log);
     try {
       await master.start();
       const outcome = await master.done;
       return outcome.failed ? 1 : 0;
     } finally {
       stopHandling();
+      stopSurviving();
       notifier.close();
     }
   }

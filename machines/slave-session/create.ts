@@ -14,6 +14,7 @@ import type {
   RequestJobInput,
   RequestJobOutput,
   RegisterInput,
+  ReleaseJobInput,
   RequestPagesInput,
   SlaveReply,
   SlaveSessionEvent,
@@ -47,37 +48,60 @@ export interface SlaveSessionServices {
   verifyFile(input: VerifyFileInput, signal: AbortSignal): Promise<boolean>;
   /** PROJECT / BOTH to the web queue; resolves on DONE. An answer after the session ended is dropped. */
   requestPages(input: RequestPagesInput): Promise<void>;
+  /** The build of `job` was abandoned with nothing recorded: the job goes back to the head of its queue. */
+  releaseJob(input: ReleaseJobInput): void;
 }
 
 /**
- * Runs a service for an action and tells the session its outcome as an event: raised within the same
- * macrostep when the service answers synchronously (the usual case for register and requestJob: one
- * macrostep per IDLE instead of two, each of which cost a snapshot, its observers and a mailbox turn), else
- * sent when its promise settles; a throw or a rejection becomes the failure event (without one, a throw
- * fails the session).
+ * A service whose answer is raised within the same macrostep (register, requestJob: one macrostep per HELLO
+ * or IDLE instead of two, each of which cost a snapshot, its observers and a mailbox turn): a raise whose
+ * event is made by calling the service, the cheapest action xstate has that puts an event in the
+ * macrostep's own queue (an enqueueActions makes a dozen closures per call). A service that answers with
+ * a promise raises `pending` at once and its answer is sent when it settles; a throw or a rejection becomes
+ * the failure event (without one, a throw fails the session).
  */
-function answerWith<P, T>(
+function answerNow<P, T>(
   run: (input: P) => T | Promise<T>,
-  done: (value: T) => SlaveSessionEvent,
-  failed?: (error: unknown) => SlaveSessionEvent,
+  events: {
+    done: (value: T, input: P) => SlaveSessionEvent;
+    failed?: (error: unknown, input: P) => SlaveSessionEvent;
+    pending?: (input: P) => SlaveSessionEvent;
+  },
 ): (_: unknown, params: P) => void {
-  // An enqueueActions is called with the action's params, which its own typing does not know of.
-  const action = slaveSessionSetup.enqueueActions(({ enqueue, self }, params) => {
+  const { done, failed, pending } = events;
+  // A raise is called with the action's params, which its own typing does not know of.
+  const action = slaveSessionSetup.raise(({ self }, params) => {
+    const input = params as unknown as P;
     let answer: T | Promise<T>;
     try {
-      answer = run(params as P);
+      answer = run(input);
     } catch (error) {
       if (failed === undefined) throw error;
-      enqueue.raise(failed(error));
-      return;
+      return failed(error, input);
     }
-    if (answer instanceof Promise) {
-      answer.then((value) => self.send(done(value)), (error: unknown) => failed && self.send(failed(error)));
-    } else {
-      enqueue.raise(done(answer));
-    }
+    if (!(answer instanceof Promise)) return done(answer, input);
+    if (pending === undefined) throw new TypeError('a service answered later where the session needs its answer at once');
+    answer.then((value) => self.send(done(value, input)), (error: unknown) => failed && self.send(failed(error, input)));
+    return pending(input);
   });
   return action as unknown as (_: unknown, params: P) => void;
+}
+
+/** A service whose answer comes later (the Oracle, the Secretary): sent to the session when it settles. */
+function answerLater<P, T>(
+  run: (input: P) => Promise<T>,
+  done: (value: T) => SlaveSessionEvent,
+  failed: (error: unknown) => SlaveSessionEvent,
+): (args: { self: { send(event: SlaveSessionEvent): void } }, params: P) => void {
+  return ({ self }, params) => {
+    let answer: Promise<T>;
+    try {
+      answer = run(params);
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then((value) => self.send(done(value)), (error: unknown) => self.send(failed(error)));
+  };
 }
 
 export function createSlaveSessionMachine(services: SlaveSessionServices) {
@@ -86,10 +110,15 @@ export function createSlaveSessionMachine(services: SlaveSessionServices) {
       reply: ({ context }, reply) => services.reply(context.config.peer, reply),
       publishStatus: (_, status) => services.publishStatus(status),
       log: ({ context }, entry) => services.log(entry, context.config.peer),
-      register: answerWith((input: RegisterInput) => services.register(input), (slaveId) => ({ type: 'REGISTERED', slaveId })),
-      requestJob: answerWith((input: RequestJobInput) => services.requestJob(input), (job) => ({ type: 'JOB', job }), (error) => ({ type: 'JOB_FAILED', error })),
-      logBuild: answerWith((input: LogBuildInput) => services.logBuild(input), (buildId) => ({ type: 'LOGGED', buildId }), (error) => ({ type: 'LOG_FAILED', error })),
-      requestPages: answerWith((input: RequestPagesInput) => services.requestPages(input), () => ({ type: 'PAGES_DONE' }), (error) => ({ type: 'PAGES_FAILED', error })),
+      register: answerNow((input: RegisterInput) => services.register(input), { done: (slaveId) => ({ type: 'REGISTERED', slaveId }) }),
+      requestJob: answerNow((input: RequestJobInput) => services.requestJob(input), {
+        done: (job, { idleAt }) => ({ type: 'JOB', job, idleAt }),
+        failed: (error, { idleAt }) => ({ type: 'JOB_FAILED', error, idleAt }),
+        pending: ({ idleAt }) => ({ type: 'JOB_PENDING', idleAt }),
+      }),
+      logBuild: answerLater((input: LogBuildInput) => services.logBuild(input), (buildId) => ({ type: 'LOGGED', buildId }), (error) => ({ type: 'LOG_FAILED', error })),
+      releaseJob: (_, input) => services.releaseJob(input),
+      requestPages: answerLater((input: RequestPagesInput) => services.requestPages(input), () => ({ type: 'PAGES_DONE' }), (error) => ({ type: 'PAGES_FAILED', error })),
     },
     actors: {
       expectFile: fromPromise<void, ExpectFileInput>(({ input, signal }) => services.expectFile(input, signal)),

@@ -8,10 +8,11 @@
  *   events   HELLO BYE IDLE BUSY BUILT SENT  { type: verb, data, at }  — from the slave
  *            KILL SKIP SLEEP WAKE PAUSE RESUME REPLAY                 — from the Slave Driver
  *            REGISTERED { slaveId }                                   — the answer to register
- *            JOB { job } / JOB_FAILED { error }                       — the answer to requestJob
+ *            JOB { job, idleAt } / JOB_FAILED { error, idleAt }       — the answer to requestJob for the IDLE
+ *            JOB_PENDING { idleAt }                                   — requestJob will be answered later
  *            LOGGED / LOG_FAILED { error }, PAGES_DONE / PAGES_FAILED { error } — answers to logBuild, requestPages
  *   actions  reply(SlaveReply)  publishStatus(SlaveStatus)  log(LogEntry)  register(RegisterInput)  requestJob(RequestJobInput)
- *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)
+ *            logBuild(LogBuildInput)  requestPages(RequestPagesInput)  releaseJob(ReleaseJobInput)
  *   actors   expectFile  verifyFile
  *   delays   sweep (the silence check period, from input and the busy timeout in HELLO; raises SWEEP)
  *   output   SlaveSessionOutput  { reason: 'bye' | 'expired' | 'rejected', slaveId, build }
@@ -21,7 +22,8 @@
  * ends as `rejected`), so a connection gets a slave id only once its HELLO is accepted (register).
  *
  * States follow the last reply, which is what 0.18's order checks look at:
- *   greeting ─HELLO─► registering ─REGISTERED/ACK─► connected.ready ─IDLE─► requesting ─JOB─► building (BUILD) | ready (SLEEP)
+ *   greeting ─HELLO─► registering ─REGISTERED/ACK─► connected.ready ─IDLE, JOB─► building (BUILD) | ready (SLEEP)
+ *   ready ─IDLE, JOB_PENDING─► requesting ─JOB─► building (BUILD) | ready (SLEEP)      (a queue that answers later)
  *   building ─BUSY/CONT─► building ; ─BUSY/DONE (skipped)─► ready
  *   building ─BUILT─► recording (failure, or nothing to send) | transferring (SEND ⇄ SENT) ─► recording
  *   recording: logBuild → requestPages → DONE → ready
@@ -31,22 +33,28 @@
  * Performance: a message costs one macrostep. The answers to register, requestJob, logBuild and
  * requestPages (which every HELLO, IDLE or build makes, and so are actions answered by events rather than
  * invoked actors: see types.ts) are raised within the same macrostep when the service answers at once (the
- * queue, the id counter), else sent when it settles (the Oracle, the Secretary). Hence no parallel region
- * for the silence watch: every transition on a slave message carries `heard(...)` (last-seen, silence
- * reset, STATS), which the generated-path test checks for every reachable state.
+ * queue, the id counter), else sent when it settles (the Oracle, the Secretary). The queue's answer to an
+ * IDLE is taken in `ready` itself, so IDLE → SLEEP false (most of a busy farm's traffic) is two targetless
+ * microsteps that enter and leave no state and, when the reply repeats the last one, make one new snapshot
+ * (the IDLE's bookkeeping); only a queue that answers later (JOB_PENDING) goes through `requesting`. The
+ * answers name their IDLE by the Date it arrived with, which is the last message heard (`lastSeen`) while
+ * it is being answered, so an answer nobody waits for (another IDLE's, one before any IDLE) changes
+ * nothing. Hence also no parallel region for the silence watch: every transition on a slave message
+ * carries `heard(...)` (last-seen, silence reset, STATS), which the generated-path test checks for every
+ * reachable state.
  *
  * Choices where 0.18 has none or a quirk (production answers; each is tested):
  *   - Per-slave SLEEP really pauses that slave (QUIRK 68 fixed).
  *   - A failed VERIFY re-EXPECTs before sending the same file again (the LATER fix of §6's QUIRK); after
- *     `maxSendAttempts` failures the build is abandoned with DONE and nothing logged, so it is rebuilt later.
+ *     `maxSendAttempts` failures the build is abandoned with DONE and nothing logged, and built again next.
  *   - BUSY when no build is running, and HELLO from a known slave, get DIE like every other message out of
  *     order (0.18 answered such a BUSY with CONT, only to DIE at the BUILT).
  *   - A message that arrives while the answer to the previous one is still being worked out (the slave's
  *     REQ socket makes this impossible, so the peer is not a 0.18 slave) is logged and dropped: the pending
  *     answer is still sent, exactly once.
  *   - A failing service never crashes the session: JOB_FAILED → SLEEP false (the slave asks again);
- *     logBuild or expectFile failing → DONE with nothing recorded (the version stays in the build queue and
- *     is built again later); requestPages failing → DONE (the build is recorded; the page is rewritten on
+ *     logBuild or expectFile failing → DONE with nothing recorded, and the job goes back to the head of its
+ *     queue (releaseJob: 0.18 held it until the build timeout, 3 hours, ran out); requestPages failing → DONE (the build is recorded; the page is rewritten on
  *     the package's next change); verifyFile failing counts as a failed verify. Each failure is logged.
  *   - SKIP only affects a build in progress (0.18 kept the flag and killed the next build on its first
  *     BUSY); once BUILT has been accepted the transfer and logging complete normally, as in 0.18.
@@ -57,7 +65,7 @@
  *     its output; nothing is transferred. So is one reporting a wheel over the master's --max-file-size
  *     (the File Juggler would refuse it, and the version would be built again and again).
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { buildRecord, markTransferred, nextUntransferred, prepareFiles } from './files.js';
 import { buildFilesProblem } from '../../protocols/packaging/wheel-filename.js';
 import { actionNotProvided, actorNotProvided } from '../common/not-provided.js';
@@ -70,6 +78,7 @@ import type {
   LogBuildInput,
   LogEntry,
   RegisterInput,
+  ReleaseJobInput,
   ReportedReply,
   RequestJobInput,
   RequestPagesInput,
@@ -144,9 +153,15 @@ const protocolError = [
 const dropEarly = faultLine(({ context, event }) =>
   `${prefix(context)}: ignored ${event.type} sent before the reply to its last request`);
 
-/** Abandon the build with DONE after a failure of the master's side; nothing is recorded. */
+/** Give the build's job back to the queue, to be built again next. */
+const releaseJob = {
+  type: 'releaseJob',
+  params: ({ context }: Args) => ({ slaveId: context.slaveId, abi: abiOf(context), job: [context.build!.package, context.build!.version] as const }),
+} as const;
+
+/** Abandon the build with DONE after a failure of the master's side: nothing is recorded, the job goes back. */
 const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =>
-  [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), ...answer({ verb: 'DONE' })] as const;
+  [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), releaseJob, ...answer({ verb: 'DONE' })] as const;
 
 /** Why the files of a reported success cannot be taken (not this build's, or over the size limit). */
 function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
@@ -198,6 +213,7 @@ export const slaveSessionSetup = setup({
     requestJob: actionNotProvided(NAME, 'requestJob') as (_: unknown, params: RequestJobInput) => void,
     logBuild: actionNotProvided(NAME, 'logBuild') as (_: unknown, params: LogBuildInput) => void,
     requestPages: actionNotProvided(NAME, 'requestPages') as (_: unknown, params: RequestPagesInput) => void,
+    releaseJob: actionNotProvided(NAME, 'releaseJob') as (_: unknown, params: ReleaseJobInput) => void,
 
     /** The last reply; BUILD starts the build, DONE ends it and the skip (behaviour 66). */
     noteReply: noteReply,
@@ -222,6 +238,14 @@ export const slaveSessionSetup = setup({
     skipped: ({ context }) => context.skipped,
     hasBuild: ({ context }) => context.build !== null,
     hasHello: ({ context }) => context.hello !== null,
+    /** The queue's answer carries a job. */
+    hasJob: ({ event }) => (event as Extract<SlaveSessionEvent, { type: 'JOB' }>).job !== null,
+    /**
+     * The queue's answer names the slave's last message (the Date it arrived with, by identity), as
+     * requestJob's answer does for the IDLE it answers while that IDLE is being handled: an answer nobody
+     * is waiting for (another IDLE's, a made-up one) changes nothing.
+     */
+    answersLastIdle: ({ context, event }) => context.lastSeen !== null && (event as { idleAt?: Date }).idleAt === context.lastSeen,
     /** Some file still needs transferring. */
     moreToSend: ({ context }) => nextUntransferred(context.build?.files ?? []) !== -1,
     sendAttemptsLeft: ({ context }) => context.sendAttempts + 1 < context.config.maxSendAttempts,
@@ -248,6 +272,30 @@ const verifyFailed = (detail: (args: Args & { event: { error?: unknown } }) => s
     actions: abandon((args) => `${detail(args)} ${currentFile(args.context)[0]} ${args.context.config.maxSendAttempts} times; abandoning ${buildName(args.context)}`),
   },
 ];
+
+/** Ask the Slave Driver's queue for a job for this IDLE; its answer names the IDLE by its arrival. */
+const requestJob = {
+  type: 'requestJob',
+  params: ({ context }: { context: Ctx }) => ({
+    slaveId: context.slaveId,
+    abi: abiOf(context),
+    buildTimeout: context.hello![0],
+    idleAt: context.lastSeen!,
+  }),
+} as const;
+
+/** A job from the queue: BUILD it (noteReply starts the build). */
+const startBuild = [
+  logLine('info', ({ context, event }) => `${prefix(context)}: build ${jobOf(event)[0]} ${jobOf(event)[1]}`),
+  ...answer(({ event }) => ({ verb: 'BUILD', data: [jobOf(event)[0], jobOf(event)[1]] })),
+] as const;
+
+/** The queue could not answer: SLEEP false, so the slave asks again. */
+const queueFailed = [
+  logLine('error', ({ context, event }) =>
+    `${prefix(context)}: build queue failed (${String((event as { error?: unknown }).error)}); told to sleep`),
+  ...answer({ verb: 'SLEEP', data: false }),
+] as const;
 
 /** Status for each IDLE / BUSY (behaviour 69), made before the reply's own. */
 const reportStats = {
@@ -374,45 +422,37 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
       },
       initial: 'ready',
       states: {
-        /** Last reply ACK, SLEEP or DONE: the slave should ask for work. */
+        /**
+         * Last reply ACK, SLEEP or DONE: the slave should ask for work. An IDLE asks the Slave Driver's queue
+         * for this ABI (behaviours 44–46), whose answer for that IDLE (JOB, JOB_FAILED) is raised at once
+         * and taken here: IDLE → BUILD or SLEEP is one macrostep that never leaves `ready` on the way.
+         * A queue that answers later says so (JOB_PENDING), and the session waits in `requesting`.
+         */
         ready: {
           on: {
             IDLE: [
               { guard: 'killed', target: 'dying', actions: [...heardWithStats, ...answer({ verb: 'DIE' })] },
               { guard: 'paused', target: 'ready', actions: [...heardWithStats, ...answer({ verb: 'SLEEP', data: true })] },
-              { target: 'requesting', actions: heardWithStats },
+              { actions: [...heardWithStats, requestJob] },
             ],
+            JOB: [
+              { guard: and(['answersLastIdle', 'hasJob']), target: 'building', actions: startBuild },
+              { guard: 'answersLastIdle', actions: answer({ verb: 'SLEEP', data: false }) },
+            ],
+            JOB_FAILED: { guard: 'answersLastIdle', actions: queueFailed },
+            JOB_PENDING: { guard: 'answersLastIdle', target: 'requesting' },
           },
         },
 
-        /** Asking the Slave Driver's queue for this ABI (behaviours 44–46). */
+        /** The queue answers this IDLE later: whatever else the slave sends meanwhile is dropped. */
         requesting: {
-          entry: {
-            type: 'requestJob',
-            params: ({ context }) => ({ slaveId: context.slaveId, abi: abiOf(context), buildTimeout: context.hello![0] }),
-          },
           on: {
             ...onWire((type) => ({ actions: [...heard(type), dropEarly] })),
             JOB: [
-              {
-                guard: ({ event }) => event.job !== null,
-                target: 'building',
-                actions: [
-                  logLine('info', ({ context, event }) => `${prefix(context)}: build ${jobOf(event)[0]} ${jobOf(event)[1]}`),
-                  // noteReply starts the build.
-                  ...answer(({ event }) => ({ verb: 'BUILD', data: [jobOf(event)[0], jobOf(event)[1]] })),
-                ],
-              },
+              { guard: 'hasJob', target: 'building', actions: startBuild },
               { target: 'ready', actions: answer({ verb: 'SLEEP', data: false }) },
             ],
-            JOB_FAILED: {
-              target: 'ready',
-              actions: [
-                logLine('error', ({ context, event }) =>
-                  `${prefix(context)}: build queue failed (${String((event as { error?: unknown }).error)}); told to sleep`),
-                ...answer({ verb: 'SLEEP', data: false }),
-              ],
-            },
+            JOB_FAILED: { target: 'ready', actions: queueFailed },
           },
         },
 
@@ -543,10 +583,14 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
               },
               on: {
                 PAGES_DONE: { target: `${PROTOCOL}.ready`, actions: answer({ verb: 'DONE' }) },
+                // The build is recorded: only its pages wait for the package's next change.
                 PAGES_FAILED: {
                   target: `${PROTOCOL}.ready`,
-                  actions: abandon(({ context, event }) =>
-                    `failed to request the pages of ${context.build!.package} (${String(event.error)})`),
+                  actions: [
+                    logLine('error', ({ context, event }) =>
+                      `${prefix(context)}: failed to request the pages of ${context.build!.package} (${String((event as { error?: unknown }).error)})`),
+                    ...answer({ verb: 'DONE' }),
+                  ],
                 },
               },
             },

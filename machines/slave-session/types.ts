@@ -51,7 +51,7 @@ export interface SlaveSessionInput {
   sweepMs?: number;
   /**
    * How many times one file may fail VERIFY before the build is abandoned (answered DONE, nothing logged,
-   * so the version is built again later). 0.18 retried forever; default 3.
+   * its job back at the head of its queue). 0.18 retried forever; default 3.
    */
   maxSendAttempts?: number;
   /**
@@ -91,10 +91,16 @@ export type SlaveControlEvent =
   | { type: 'REPLAY' }
   /** The answer to the `register` action: the id the Slave Driver gave the slave (behaviour 37). */
   | { type: 'REGISTERED'; slaveId: number }
-  /** The answer to the `requestJob` action: a job, or null when the ABI's queue has nothing (44–46). */
-  | { type: 'JOB'; job: RequestJobOutput }
+  /**
+   * The answer to the `requestJob` action: a job, or null when the ABI's queue has nothing (44–46). Each
+   * answer names the IDLE it answers by the `at` it arrived with (RequestJobInput.idleAt), so one nobody
+   * waits for is ignored.
+   */
+  | { type: 'JOB'; job: RequestJobOutput; idleAt: Date }
   /** `requestJob` could not be answered. */
-  | { type: 'JOB_FAILED'; error: unknown }
+  | { type: 'JOB_FAILED'; error: unknown; idleAt: Date }
+  /** `requestJob` will be answered later (the queue returned a promise): the session waits for JOB. */
+  | { type: 'JOB_PENDING'; idleAt: Date }
   /** The answer to the `logBuild` action: the Oracle recorded the build (with this id), or failed. */
   | { type: 'LOGGED'; buildId: LogBuildOutput }
   | { type: 'LOG_FAILED'; error: unknown }
@@ -201,16 +207,18 @@ export interface SlaveSessionActions {
    */
   register: RegisterInput;
   /**
-   * Ask the Slave Driver's queue for a job; answered by JOB (or JOB_FAILED), raised in the same macrostep
-   * when the queue answers at once, sent later otherwise. An action and an event rather than an invoked
-   * actor: IDLE is the hottest request after BUSY, and an actor per IDLE costs about nine times as much as
-   * a message to the parent.
+   * Ask the Slave Driver's queue for a job; answered by JOB (or JOB_FAILED) raised in the same macrostep
+   * when the queue answers at once, else by JOB_PENDING at once and JOB (or JOB_FAILED) when it settles.
+   * An action and events rather than an invoked actor: IDLE is the hottest request after BUSY, and an
+   * actor per IDLE costs about nine times as much as a message to the parent.
    */
   requestJob: RequestJobInput;
   /** LOGBUILD to the Oracle, answered by LOGGED or LOG_FAILED: an action for the same reason (every build). */
   logBuild: LogBuildInput;
   /** PROJECT or BOTH to the web queue, answered by PAGES_DONE or PAGES_FAILED (every build). */
   requestPages: RequestPagesInput;
+  /** A build ended without a record (abandoned): its job goes back to the head of its queue. */
+  releaseJob: ReleaseJobInput;
 }
 
 // ------------------------------------------------------------------------------------------- services
@@ -227,9 +235,22 @@ export interface RequestJobInput {
   abi: string;
   /** The slave's build timeout: the dispatched job is in flight until now + this (behaviour 45). */
   buildTimeout: TimeDelta;
+  /** When the IDLE being answered arrived (its event's `at`): handed back in the answer's events. */
+  idleAt: Date;
 }
 /** `[package, version]` to build, or null when the queue has nothing for this ABI. */
 export type RequestJobOutput = readonly [string, string] | null;
+
+/**
+ * `releaseJob` (action): the slave's build was abandoned with nothing recorded (EXPECT refused, VERIFY
+ * failed every time, LOGBUILD failed): the job's hold in the queue is dropped, so it is built again next
+ * rather than once the slave's build timeout (3 hours for a 0.18 slave) has run out.
+ */
+export interface ReleaseJobInput {
+  slaveId: number;
+  abi: string;
+  job: readonly [string, string];
+}
 
 /** `logBuild` (action): LOGBUILD to the Oracle; the build id comes back in LOGGED. */
 export type LogBuildInput = BuildStateWire;

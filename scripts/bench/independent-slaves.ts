@@ -7,7 +7,9 @@
  * moment the process exists (the peak of its start-up, of the load, and over the whole run) and read
  * before the load, at its end, 10 s after and `--after` seconds after it stopped (whether the master gives
  * back what the slaves cost), each split into anonymous memory (V8's heap, malloc, PGlite's WebAssembly
- * memory) and file-backed pages (code). `--root` runs another checkout's master against the same client,
+ * memory) and file-backed pages (code); and what the memory was made of at the load's highest RSS, as a
+ * probe inside the master read it (support/memory-breakdown.ts: V8's heap spaces, malloc's arenas, the
+ * rest). `--root` runs another checkout's master against the same client,
  * for before/after figures in one sitting; `--installed` runs the master as installed (its `dist/` build,
  * without tsx's loader thread: the memory an operator's master has); `--snapshots DIR` writes V8 heap
  * snapshots of the master before the load, at its end and at the last reading (they perturb the figures
@@ -18,10 +20,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeMemoryAtPeak, memoryProbeArgs, readMemoryAtPeak } from './support/memory-breakdown.js';
 import { cpuSeconds, loadTool, rssMiB, threadCpuSeconds, withRealMaster, zmqSplit } from './support/real-master.js';
 
 const { values: args } = parseArgs({
@@ -92,7 +95,9 @@ function slaveLoad(argv: string[]): Promise<string> {
 }
 
 let sampler: PeakSampler | undefined;
-const node = args.snapshots === undefined ? args['node-arg'] : [...args['node-arg'], '--heapsnapshot-signal=SIGUSR2'];
+const node = [...memoryProbeArgs, ...args['node-arg'], ...(args.snapshots === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2'])];
+const memoryFile = path.join(args.dir, `piw-bench-memory-${process.pid}.json`);
+process.env.PIW_BENCH_MEMORY_FILE = memoryFile;
 if (args.snapshots !== undefined) await mkdir(args.snapshots, { recursive: true });
 
 /** A heap snapshot of the master (node writes Heap.*.heapsnapshot in its working directory), moved to --snapshots as NAME. */
@@ -134,6 +139,7 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   const output = await slaveLoad(['--slave-queue', master.slaveQueue, '--slaves', ...args.slaves.split(','), '--duration', args.duration, '--repeat', args.repeat, '--abi', 'cp311', '--procs', '2']);
   const end = memory(pid);
   const loadPeak = sampler!.take();
+  const atPeak = readMemoryAtPeak(memoryFile);
   const used = cpuSeconds(pid) - cpu;
   const split = zmqSplit(threads, threadCpuSeconds(pid));
   // each run line counts the replies it measured by verb: verbs {'SLEEP': 21134}
@@ -153,5 +159,7 @@ await withRealMaster({ root: args.root, dir: args.dir, nodeArgs: node, embedded:
   console.log(`master CPU over the runs, warm-ups included: ${used.toFixed(2)} s${replies > 0 ? ` (${((used * 1e6) / replies).toFixed(0)} µs per measured reply = ${((split.other * 1e6) / replies).toFixed(0)} in node's threads + ${((split.zmq * 1e6) / replies).toFixed(0)} in ZeroMQ's I/O thread, ${replies} replies)` : ''}; CPU in the 11th second after: ${(idleCpu * 100).toFixed(0)}%`);
   console.log(`master RSS: ${before} before the load, ${end} at its end, ${after10} 10 s after, ${afterN} ${AFTER_S} s after`);
   console.log(`master RSS peaks: start-up ${mib(startPeak)}, load ${mib(loadPeak)}, whole run ${mib(Math.max(startPeak, loadPeak, afterPeak))}; load average now ${load()}`);
+  if (atPeak !== undefined) console.log(describeMemoryAtPeak(atPeak));
 });
+await rm(memoryFile, { force: true });
 process.exit(0);

@@ -8,17 +8,20 @@
  *                 answers for less.
  *   codec         decoding and validating one IDLE frame (CBOR + valibot), encoding SLEEP false
  *   session       one IDLE → SLEEP false through the slave-session machine alone (xstate), over 500 sessions,
- *                 with the Slave Driver's services replaced by counters
+ *                 with the Slave Driver's services replaced by counters: CPU and bytes allocated per IDLE (the
+ *                 garbage that drives the master's young-generation collections and its peak RSS)
  *
  * CPU is process time (user + system), so other work on the machine slows these figures less than it slows
  * replies/s; the in-process parts print the best of three rounds.
  *
  *   npx tsx scripts/bench/slave-floor.ts [--slaves 10,500] [--duration 10] [--sessions 500] [--idles 200000]
+ *   (--slaves '' runs the in-process parts only)
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { createActor } from 'xstate';
 import { createSlaveSessionMachine } from '../../machines/slave-session/index.js';
 import { encodeCbor, Float64, TimeDelta } from '../../protocols/cbor/index.js';
@@ -50,6 +53,18 @@ function cpuPerCall(count: number, op: (i: number) => void): number {
   return best;
 }
 
+/** Bytes allocated per call of `op` over `count` calls: the heap's growth plus what each collection meanwhile freed. */
+function bytesPerCall(count: number, op: (i: number) => void): number {
+  const profiler = new GCProfiler();
+  profiler.start();
+  const before = getHeapStatistics().used_heap_size;
+  for (let i = 0; i < count; i++) op(i);
+  const after = getHeapStatistics().used_heap_size;
+  let freed = 0;
+  for (const gc of profiler.stop().statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+  return (after - before + freed) / count;
+}
+
 // ------------------------------------------------------------------------------------------ bare ROUTER
 
 /** The echo process: CBOR frames written out by hand, so nothing but zeromq runs per message. */
@@ -78,7 +93,7 @@ async function bareRouter(): Promise<void> {
     echo.once('exit', (code) => reject(new Error(`the echo ROUTER exited ${code}`)));
   });
   try {
-    for (const slaves of args.slaves.split(',')) {
+    for (const slaves of args.slaves.split(',').filter(Boolean)) {
       const before = threadCpuSeconds(echo.pid!);
       const output = await new Promise<string>((resolve, reject) => {
         const tool = spawn('/usr/bin/python3', [loadTool('slave_load.py'), '--slave-queue', endpoint, '--slaves', slaves, '--duration', args.duration, '--repeat', '1', '--abi', 'cp311', '--procs', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -123,15 +138,18 @@ function inProcess(): void {
     expectFile: async () => undefined,
     verifyFile: async () => true,
     requestPages: async () => undefined,
+    releaseJob: () => undefined,
   });
   const hello = [new TimeDelta(0, 3 * 3600, 0), new TimeDelta(0, 300, 0), '311', 'cp311', 'linux_armv7l', 'bench', 'Raspbian GNU/Linux', '12', 'a020d3', '1a2b3c4d'] as const;
   const sessions = Array.from({ length: SESSIONS }, (_, i) => createActor(machine, { input: { peer: `peer-${i}`, pypiSimpleUrl: 'https://pypi.org/simple' } }).start());
   for (const session of sessions) session.send({ type: 'HELLO', data: [...hello], at: new Date() });
   const stats = slaveDriverProtocol.decode(idle).data as never;
-  const perIdle = cpuPerCall(IDLES, (i) => sessions[i % SESSIONS]!.send({ type: 'IDLE', data: stats, at: new Date() }));
-  const expected = SESSIONS + Math.floor(IDLES / 10) + 3 * IDLES;
+  const sendIdle = (i: number) => sessions[i % SESSIONS]!.send({ type: 'IDLE', data: stats, at: new Date() });
+  const perIdle = cpuPerCall(IDLES, sendIdle);
+  const bytes = bytesPerCall(IDLES, sendIdle);
+  const expected = SESSIONS + Math.floor(IDLES / 10) + 4 * IDLES;
   if (replies !== expected) throw new Error(`the sessions sent ${replies} replies, not ${expected}`);
-  console.log(`session: IDLE → SLEEP false over ${SESSIONS} sessions ${perIdle.toFixed(2)} µs (xstate, the machine's actions, their garbage)`);
+  console.log(`session: IDLE → SLEEP false over ${SESSIONS} sessions ${perIdle.toFixed(2)} µs, ${(bytes / 1024).toFixed(1)} KB allocated (xstate, the machine's actions, their garbage)`);
   for (const session of sessions) session.stop();
 }
 

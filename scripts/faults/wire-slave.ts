@@ -33,13 +33,20 @@ export interface WireSlaveOptions {
   dir: string;
   abi?: string;
   label?: string;
-  /** Silence before the slave gives up on the master and starts again (default 10 s). */
+  /**
+   * Silence before the slave gives up on the master and starts again. By default the busy timeout it
+   * announces in HELLO (60 s), as a 0.18 slave waits out its own: a master that retries through a
+   * database outage answers late, not never. Tests that kill the master pass less to start again sooner.
+   */
   replyTimeoutMs?: number;
   /** Make each wheel a sparse file of this many bytes (for the package given) instead of a small zip. */
   bigFile?: number | ((pkg: string) => number);
   /** Lets a test shape what the slave reports (hostile names, sizes, dependencies). */
   report?: (file: FileStateWire, pkg: string, version: string) => FileStateWire;
 }
+
+/** The busy timeout announced in HELLO, and the default silence before giving up on the master. */
+const BUSY_TIMEOUT_S = 60;
 
 const dist = (pkg: string) => pkg.replace(/[-_.]+/g, '_');
 
@@ -58,6 +65,10 @@ export class WireSlave {
   #socket: zmq.Request | undefined;
   readonly #done: Promise<void>;
 
+  get #replyTimeoutMs(): number {
+    return this.#opts.replyTimeoutMs ?? BUSY_TIMEOUT_S * 1000;
+  }
+
   constructor(opts: WireSlaveOptions) {
     this.#opts = opts;
     this.#done = this.#run();
@@ -66,7 +77,7 @@ export class WireSlave {
   async #run(): Promise<void> {
     await mkdir(this.#opts.dir, { recursive: true });
     while (this.#running) {
-      const socket = (this.#socket = new zmq.Request({ linger: 0, receiveTimeout: this.#opts.replyTimeoutMs ?? 10_000 }));
+      const socket = (this.#socket = new zmq.Request({ linger: 0, receiveTimeout: this.#replyTimeoutMs }));
       socket.connect(this.#opts.slaveQueue);
       try {
         await this.#session(socket);
@@ -91,7 +102,7 @@ export class WireSlave {
     const hello = await this.#ask(socket, {
       verb: 'HELLO',
       data: [
-        TimeDelta.fromSeconds(3 * 3600), TimeDelta.fromSeconds(60), '311', this.#opts.abi ?? 'cp311', 'linux_armv7l',
+        TimeDelta.fromSeconds(3 * 3600), TimeDelta.fromSeconds(BUSY_TIMEOUT_S), '311', this.#opts.abi ?? 'cp311', 'linux_armv7l',
         this.#opts.label ?? 'wire-slave', 'Raspbian GNU/Linux', '11', 'c03111', 'none',
       ],
     });
@@ -114,7 +125,7 @@ export class WireSlave {
       let next = await this.#ask(socket, { verb: 'BUILT', data: [true, TimeDelta.fromSeconds(1), `built ${pkg} ${version}\n`, [wheel.state]] });
       while (next.verb === 'SEND') {
         this.onSend?.(next.data);
-        await sendFile({ address: this.#opts.fileQueue, slaveId, path: wheel.path, masterTimeoutMs: this.#opts.replyTimeoutMs ?? 10_000 });
+        await sendFile({ address: this.#opts.fileQueue, slaveId, path: wheel.path, masterTimeoutMs: this.#replyTimeoutMs });
         next = await this.#ask(socket, { verb: 'SENT' });
       }
       await rm(wheel.path, { force: true });

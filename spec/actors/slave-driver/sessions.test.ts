@@ -151,7 +151,7 @@ describe('slave sessions', () => {
     expect(h.oracle.count('LOGBUILD')).toBe(1);
   });
 
-  test('a File Juggler that refuses EXPECT, or an Oracle that fails LOGBUILD, abandons the build with DONE and nothing else', async () => {
+  test('a File Juggler that refuses EXPECT, or an Oracle that fails LOGBUILD, abandons the build with DONE; its job is built again next, not held for the build timeout', async () => {
     h = await startDriver();
     await h.queue({ cp311: [['foo', '1.0'], ['bar', '1.0']] });
     const s = h.slave();
@@ -159,12 +159,15 @@ describe('slave sessions', () => {
     await s.connect();
     await expect(s.built(builtOk([pureWheel]))).resolves.toEqual({ verb: 'DONE' });
     expect(h.errors().some((e) => e.includes('file juggler refused') && e.includes('unsafe filename'))).toBe(true);
+    h.fs.refuseExpect = false;
     h.oracle.fail('LOGBUILD');
-    await expect(s.idle()).resolves.toEqual({ verb: 'BUILD', data: ['bar', '1.0'] });
+    await expect(s.idle()).resolves.toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
     await expect(s.built(builtFailed())).resolves.toEqual({ verb: 'DONE' });
-    expect(h.errors().some((e) => e.includes('failed to log the build of bar 1.0') && e.includes('LOGBUILD failed'))).toBe(true);
+    expect(h.errors().some((e) => e.includes('failed to log the build of foo 1.0') && e.includes('LOGBUILD failed'))).toBe(true);
     expect(h.oracle.builds.size).toBe(0);
     expect(h.web.requests).toEqual([]);
+    await expect(s.idle()).resolves.toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+    expect(h.messages().filter((m) => m.endsWith('foo 1.0 is back in the cp311 queue'))).toHaveLength(2);
   });
 
   test('behaviour 58: BYE removes the slave, publishes DIE with NoData and gets no reply', async () => {

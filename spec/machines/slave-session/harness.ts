@@ -79,6 +79,7 @@ export function startSession(options: { input?: Partial<SlaveSessionInput>; serv
     expectFile: async (input) => void record('expectFile', input),
     verifyFile: async (input) => (record('verifyFile', input), verifies.shift() ?? true),
     requestPages: async (input) => void record('requestPages', input),
+    releaseJob: (input) => void record('releaseJob', input),
     ...options.services,
   };
   const actor = createActor(createSlaveSessionMachine(services), {

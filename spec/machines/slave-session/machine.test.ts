@@ -76,7 +76,7 @@ describe('asking for work', () => {
   test('45: IDLE with work asks the queue for the slave ABI and build timeout → BUILD [pkg, ver]', async () => {
     const s = startSession();
     await s.toBuilding();
-    expect(s.callsOf('requestJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', buildTimeout: TimeDelta.fromSeconds(3 * 3600) }]);
+    expect(s.callsOf('requestJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', buildTimeout: TimeDelta.fromSeconds(3 * 3600), idleAt: s.now() }]);
     expect(s.lastReply()).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
     expect(s.state().context.build).toEqual({ package: 'foo', version: '1.0' });
   });
@@ -86,10 +86,26 @@ describe('asking for work', () => {
     const s = startSession({ services: { requestJob: () => job.promise } });
     await s.hello();
     await s.idle();
-    expect(s.replyVerbs()).toEqual(['ACK']);
+    expect([s.replyVerbs(), s.state().value]).toEqual([['ACK'], { connected: 'requesting' }]);
     job.resolve(['foo', '1.0']);
     await settle();
     expect(s.lastReply()).toEqual({ verb: 'BUILD', data: ['foo', '1.0'] });
+  });
+
+  test('a queue that answers at once is answered without leaving ready on the way (no requesting)', async () => {
+    const s = startSession();
+    const states: unknown[] = [];
+    s.actor.system.inspect((e) => {
+      if (e.type === '@xstate.microstep' && e.actorRef === s.actor) states.push((e.snapshot as unknown as { value: unknown }).value);
+    });
+    await s.hello();
+    states.length = 0;
+    await s.idle();
+    expect(states).toEqual([{ connected: 'ready' }, { connected: 'ready' }]);
+    s.jobs.push(['foo', '1.0']);
+    states.length = 0;
+    await s.idle();
+    expect(states).toEqual([{ connected: 'ready' }, { connected: 'building' }]);
   });
 
   test.each([
@@ -104,12 +120,23 @@ describe('asking for work', () => {
     expect(s.state().status).toBe('active');
   });
 
-  test('a JOB nobody asked for is ignored', async () => {
+  test('an answer from the queue nobody is waiting for is ignored: before any IDLE, or for an IDLE before the last', async () => {
     const s = startSession();
     await s.hello();
-    await s.send({ type: 'JOB', job: ['foo', '1.0'] });
+    await s.send({ type: 'JOB', job: ['foo', '1.0'], idleAt: s.now() });
     expect(s.replyVerbs()).toEqual(['ACK']);
-    expect(s.state().context.build).toBeNull();
+    await s.idle();
+    const first = s.state().context.lastSeen!;
+    await s.idle();
+    for (const event of [
+      { type: 'JOB', job: ['foo', '1.0'], idleAt: first },
+      { type: 'JOB', job: null, idleAt: first },
+      { type: 'JOB_FAILED', error: new Error('late'), idleAt: first },
+      { type: 'JOB_PENDING', idleAt: first },
+    ] as const) {
+      await s.send(event);
+    }
+    expect([s.replyVerbs(), s.state().value, s.state().context.build, s.errorLogs()]).toEqual([['ACK', 'SLEEP', 'SLEEP'], { connected: 'ready' }, null, []]);
   });
 
   test('42: KILL makes the next IDLE get DIE; the slave then says BYE', async () => {
@@ -325,7 +352,7 @@ describe('transferring', () => {
     expect(s.callsOf('logBuild')).toHaveLength(1);
   });
 
-  test('a file that fails VERIFY maxSendAttempts times abandons the build: DONE, nothing logged', async () => {
+  test('a file that fails VERIFY maxSendAttempts times abandons the build: DONE, nothing logged, the job back in the queue', async () => {
     const s = startSession({ input: { maxSendAttempts: 2 } });
     await s.toBuilding();
     await s.built(builtOk([pureWheel]));
@@ -336,6 +363,7 @@ describe('transferring', () => {
     expect(s.callsOf('logBuild')).toEqual([]);
     expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: failed to verify ${pureWheel[0]} 2 times; abandoning foo 1.0`]);
     expect(s.state().context.build).toBeNull();
+    expect(s.callsOf('releaseJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', job: ['foo', '1.0'] }]);
   });
 
   test('a VERIFY that cannot be made counts as a failed one', async () => {
@@ -363,7 +391,7 @@ describe('transferring', () => {
     expect(s.callsOf('logBuild')).toHaveLength(1);
   });
 
-  test('an EXPECT the File Juggler refuses abandons the build with DONE and nothing logged', async () => {
+  test('an EXPECT the File Juggler refuses abandons the build with DONE and nothing logged, the job back in the queue', async () => {
     const s = startSession({ services: { expectFile: async () => { throw new Error('invalid wheel filename'); } } });
     await s.toBuilding();
     await s.built();
@@ -372,9 +400,10 @@ describe('transferring', () => {
     expect(s.errorLogs()).toEqual([
       `slave ${SLAVE_ID}: file juggler refused ${armWheel[0]} (Error: invalid wheel filename); abandoning foo 1.0`,
     ]);
+    expect(s.callsOf('releaseJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', job: ['foo', '1.0'] }]);
   });
 
-  test('an Oracle ERROR on LOGBUILD answers DONE (the version will be built again) and requests no pages', async () => {
+  test('an Oracle ERROR on LOGBUILD answers DONE, requests no pages and gives the job back (built again next)', async () => {
     const s = startSession({ services: { logBuild: async () => { throw new Error('ERROR: database is down'); } } });
     await s.toBuilding();
     await s.built(builtFailed());
@@ -383,15 +412,17 @@ describe('transferring', () => {
     expect(s.errorLogs()).toEqual([
       `slave ${SLAVE_ID}: failed to log the build of foo 1.0 (Error: ERROR: database is down); it will be built again`,
     ]);
+    expect(s.callsOf('releaseJob')).toEqual([{ slaveId: SLAVE_ID, abi: 'cp311', job: ['foo', '1.0'] }]);
     expect(s.state().status).toBe('active');
   });
 
-  test('a failing page request still answers DONE and is logged', async () => {
+  test('a failing page request still answers DONE and is logged; the recorded build keeps its job', async () => {
     const s = startSession({ services: { requestPages: async () => { throw new Error('secretary gone'); } } });
     await s.toBuilding();
     await s.built(builtFailed());
     expect(s.lastReply()).toEqual({ verb: 'DONE' });
     expect(s.errorLogs()).toEqual([`slave ${SLAVE_ID}: failed to request the pages of foo (Error: secretary gone)`]);
+    expect(s.callsOf('releaseJob')).toEqual([]); // the build is recorded: not built again
   });
 });
 

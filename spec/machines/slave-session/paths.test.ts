@@ -5,13 +5,15 @@ import { doneEvent, errorEvent, expectFullCoverage } from '../support/coverage.j
 import { armWheel, builtFailed, builtOk, helloData, pureWheel, statsData } from '../support/slave-fixtures.js';
 
 const at = new Date(Date.UTC(2024, 0, 1));
+/** The IDLE's own arrival (same time, another object): the queue's answers name it, so they count only after it. */
+const idleAt = new Date(at.getTime());
 const failure = new Error('service failed');
 
 /** Everything that can happen to a session: every message, every request, every answer of a service. */
 const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent>> = [
   { type: 'HELLO', data: helloData({ busyTimeoutMs: 1000 }), at },
   { type: 'REGISTERED', slaveId: 1 },
-  { type: 'IDLE', data: statsData(at), at },
+  { type: 'IDLE', data: statsData(at), at: idleAt },
   { type: 'BUSY', data: statsData(at), at },
   { type: 'BUILT', data: builtOk([pureWheel, armWheel]), at },
   { type: 'BUILT', data: builtFailed(), at },
@@ -27,9 +29,12 @@ const fixedEvents: ReadonlyArray<SlaveSessionEvent | ReturnType<typeof doneEvent
   { type: 'RESUME' },
   { type: 'REPLAY' },
   { type: 'SWEEP' },
-  { type: 'JOB', job: ['foo', '1.0'] },
-  { type: 'JOB', job: null },
-  { type: 'JOB_FAILED', error: failure },
+  { type: 'JOB', job: ['foo', '1.0'], idleAt },
+  { type: 'JOB', job: null, idleAt },
+  { type: 'JOB_FAILED', error: failure, idleAt },
+  { type: 'JOB_PENDING', idleAt },
+  // An answer for an IDLE before the last message: never taken in ready.
+  { type: 'JOB', job: ['foo', '1.0'], idleAt: new Date(at.getTime() - 1000) },
   doneEvent('expectFile', undefined),
   errorEvent('expectFile', failure),
   doneEvent('verifyFile', true),
@@ -48,6 +53,7 @@ function identity(s: SnapshotFrom<typeof slaveSessionMachine>): string {
     s.value,
     s.status,
     c.lastReply?.verb ?? null,
+    c.lastSeen === idleAt,
     c.killed,
     c.skipped,
     c.paused,
@@ -72,7 +78,7 @@ test('generated paths reach every state and every transition of the slave sessio
     // silence and is noted as last seen; every IDLE and BUSY keeps its stats.
     onTransition: (from, event, to) => {
       if (!wire.has(event.type) || from.status !== 'active' || !from.matches('connected')) return;
-      expect([event.type, to.context.silentSweeps, to.context.lastSeen]).toEqual([event.type, 0, at]);
+      expect([event.type, to.context.silentSweeps, to.context.lastSeen]).toEqual([event.type, 0, event.type === 'IDLE' ? idleAt : at]);
       if (event.type === 'IDLE' || event.type === 'BUSY') expect(to.context.stats.length).toBe(from.context.stats.length + 1);
       checked++;
     },

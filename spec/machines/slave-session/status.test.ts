@@ -1,4 +1,4 @@
-import { monitorStatsProtocol, NO_DATA } from '../../../protocols/index.js';
+import { Float64, monitorStatsProtocol, NO_DATA, PreciseDate, slaveClientProtocol, slaveDriverProtocol } from '../../../protocols/index.js';
 import {
   appendStats,
   EMPTY_STATS_LOG,
@@ -8,7 +8,7 @@ import {
   STATS_KEPT,
   statsSamples,
 } from '../../../machines/slave-session/index.js';
-import type { SlaveSessionContext, StatsLog } from '../../../machines/slave-session/index.js';
+import type { SlaveSessionContext, SlaveStatsWire, StatsLog, StatsSample } from '../../../machines/slave-session/index.js';
 import { helloData, statsData } from '../support/slave-fixtures.js';
 
 const at = (s: number) => new Date(Date.UTC(2024, 0, 1) + s * 1000);
@@ -25,11 +25,33 @@ describe('stats log (behaviour 71: the last 100 samples per slave)', () => {
     expect(statsSamples(EMPTY_STATS_LOG, STATS_KEPT)).toEqual([]);
   });
 
-  test('keeps only the last N however many were appended, trimming back to N at 2N', () => {
-    for (const count of [4, 5, 7, 8, 9, 23]) {
+  test('keeps only the last N however many were appended, trimming back to N at N + N/4', () => {
+    for (const count of [4, 5, 7, 8, 9, 23, 250]) {
       const log = logOf(count, 4);
       expect(statsSamples(log, 4).map((s) => s.at)).toEqual([count - 4, count - 3, count - 2, count - 1].map(at));
-      expect(log.length).toBeLessThan(8);
+      expect(log.length).toBeLessThan(5);
+    }
+    expect(logOf(250).length).toBeLessThan(STATS_KEPT + STATS_KEPT / 4);
+  });
+
+  test('a sample comes back as the slave sent it (microseconds, whole floats, plain Dates): its replay is the same on the wire', () => {
+    const arrived = new Date(Date.UTC(2024, 5, 1, 12, 0, 0, 250));
+    // As the Slave Driver gets them: decoded from a slave's IDLE frame, then validated.
+    const fromWire = (stats: unknown[]) =>
+      (slaveDriverProtocol.decode(slaveClientProtocol.encode({ verb: 'IDLE', data: stats as never })) as { data: unknown }).data;
+    const samples = [
+      fromWire([new PreciseDate(Date.UTC(2024, 5, 1, 11, 59, 59, 999), 417), 32e9, 2e10, 4e9, 3e9, 0, 0, 1, 45.25]),
+      fromWire([new PreciseDate(Date.UTC(2024, 5, 1), 0), 2 ** 53 - 1, 0, 1, 1, 1, 1, new Float64(2), -0.5]),
+      statsData(arrived), // a plain Date, as in-process senders make them
+      [new PreciseDate(0, 1), 1, 2, 3, 4, 5, 6, new Float64(0.5), new Float64(7)], // still wrapped: kept as it came
+    ];
+    for (const stats of samples) {
+      const sample: StatsSample = { at: arrived, stats: stats as SlaveStatsWire };
+      const [replayed] = statsSamples(appendStats(EMPTY_STATS_LOG, sample, STATS_KEPT), STATS_KEPT);
+      expect(replayed).toEqual(sample);
+      expect(Object.getPrototypeOf(replayed!.stats[0])).toBe(Object.getPrototypeOf(sample.stats[0]));
+      const wire = (s: StatsSample) => monitorStatsProtocol.encode(slaveStatus(7, s.at, 'STATS', s.stats));
+      expect(wire(replayed!).equals(wire(sample))).toBe(true);
     }
   });
 
