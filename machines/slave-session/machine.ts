@@ -54,8 +54,9 @@
  *     answer is still sent, exactly once.
  *   - A failing service never crashes the session: JOB_FAILED → SLEEP false (the slave asks again);
  *     logBuild or expectFile failing → DONE with nothing recorded, and the job goes back to the head of its
- *     queue (releaseJob: 0.18 held it until the build timeout, 3 hours, ran out); requestPages failing → DONE (the build is recorded; the page is rewritten on
- *     the package's next change); verifyFile failing counts as a failed verify. Each failure is logged.
+ *     queue (releaseJob: 0.18 held it until the build timeout, 3 hours, ran out); requestPages failing →
+ *     DONE (the build is recorded; the page is rewritten on the package's next change); verifyFile failing
+ *     counts as a failed verify. Each failure is logged.
  *   - SKIP only affects a build in progress (0.18 kept the flag and killed the next build on its first
  *     BUSY); once BUILT has been accepted the transfer and logging complete normally, as in 0.18.
  *   - A failed build is logged without files.
@@ -159,9 +160,12 @@ const releaseJob = {
   params: ({ context }: Args) => ({ slaveId: context.slaveId, abi: abiOf(context), job: [context.build!.package, context.build!.version] as const }),
 } as const;
 
+type Why = (args: Args & { event: { error?: unknown } }) => string;
+/** The error line of a failure of the master's side, naming the slave. */
+const failureLine = (why: Why) => logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`);
+
 /** Abandon the build with DONE after a failure of the master's side: nothing is recorded, the job goes back. */
-const abandon = (why: (args: Args & { event: { error?: unknown } }) => string) =>
-  [logLine('error', (args) => `${prefix(args.context)}: ${why(args)}`), releaseJob, ...answer({ verb: 'DONE' })] as const;
+const abandon = (why: Why) => [failureLine(why), releaseJob, ...answer({ verb: 'DONE' })] as const;
 
 /** Why the files of a reported success cannot be taken (not this build's, or over the size limit). */
 function refusalOf(context: SlaveSessionContext, files: readonly FileStateWire[]): string | undefined {
@@ -258,7 +262,7 @@ export const slaveSessionSetup = setup({
 });
 
 /** A failed or errored VERIFY: re-EXPECT and re-send while attempts remain, else abandon the build. */
-const verifyFailed = (detail: (args: Args & { event: { error?: unknown } }) => string) => [
+const verifyFailed = (detail: Why) => [
   {
     guard: 'sendAttemptsLeft' as const,
     target: 'expecting' as const,
@@ -587,8 +591,7 @@ export const slaveSessionMachine = slaveSessionSetup.createMachine({
                 PAGES_FAILED: {
                   target: `${PROTOCOL}.ready`,
                   actions: [
-                    logLine('error', ({ context, event }) =>
-                      `${prefix(context)}: failed to request the pages of ${context.build!.package} (${String((event as { error?: unknown }).error)})`),
+                    failureLine(({ context, event }) => `failed to request the pages of ${context.build!.package} (${String(event.error)})`),
                     ...answer({ verb: 'DONE' }),
                   ],
                 },
